@@ -1,0 +1,1 @@
+"""Pure analysis: no Django, no files, no network. Arrays in, frozen dataclasses out."""

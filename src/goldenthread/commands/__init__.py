@@ -1,0 +1,1 @@
+"""Subcommands of the `goldenthread` command that need no Django."""
