@@ -7,11 +7,15 @@ the subcommands that need it, so the analysis commands start fast.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from typing import Annotated
 
 import typer
 
 from goldenthread.commands.structure import app as structure_app
+
+LOCAL_SETTINGS = "goldenthread.web.settings.local"
 
 app = typer.Typer(
     help="goldenthread: a council's Target Operating Model as connected data.",
@@ -20,11 +24,88 @@ app = typer.Typer(
 )
 app.add_typer(structure_app, name="structure")
 
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _django(settings: str | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings or LOCAL_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _serve(host: str, port: int, worker: bool) -> None:
+    """Run the task worker (in a child process) beside the web server until stopped."""
+    from django.core.management import call_command
+
+    child = None
+    if worker:
+        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "goldenthread.cli", "manage", "db_worker", "--interval", "0.5"],
+            env={**os.environ},
+        )
+    try:
+        typer.echo(f"goldenthread is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+        call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
+    finally:
+        if child is not None:
+            child.terminate()
+            child.wait(timeout=10)
+
+
+@app.command()
+def demo(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    serve: Annotated[bool, typer.Option(help="Serve after loading (--no-serve only loads).")] = True,
+) -> None:
+    """Migrate the local database, load the demo council and serve it with a task worker.
+
+    The demo users are demo-admin, demo-editor and demo-viewer. Their password
+    is GOLDENTHREAD_DEMO_PASSWORD when set, otherwise a new random one; it is printed.
+    """
+    _django(LOCAL_SETTINGS)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo")
+    if serve:
+        _serve(host, port, worker=True)
+
+
+@app.command()
+def serve(
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    worker: Annotated[bool, typer.Option(help="Run the background task worker too.")] = True,
+    migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
+) -> None:
+    """Serve goldenthread (local settings unless DJANGO_SETTINGS_MODULE says otherwise)."""
+    _django()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+    _serve(host, port, worker)
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    add_help_option=False,
+)
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command, e.g. `goldenthread manage createsuperuser`."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["goldenthread manage", *ctx.args])
+
 
 def main() -> None:
     """Entry point of the console script."""
     app()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Organisations, people and their roles: the tenancy every other app relies on."""

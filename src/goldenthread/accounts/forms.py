@@ -1,0 +1,177 @@
+"""Forms of the accounts app. Messages are constants so tests can assert on them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.contrib.auth.password_validation import validate_password
+from django.http import HttpRequest
+
+from . import services
+from .models import Organisation, OrganisationKind, Role
+
+SIGN_IN_FAILED = "Enter a correct username and password. Both are case-sensitive."
+SIGN_IN_LOCKED = (
+    "Too many failed attempts to sign in. Wait 15 minutes and try again, "
+    "or ask your organisation's admin to reset your password."
+)
+ENTER_USERNAME = "Enter your username"
+ENTER_PASSWORD = "Enter your password"
+CHOOSE_ROLE = "Choose a role"
+NO_SUCH_USER = "There is no user called {username}: give a password to create the account."
+NEW_USER_NEEDS_NAME = "Enter the person's full name"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address sign-in throttling counts against (REMOTE_ADDR: proxies are not trusted)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        max_length=150,
+        error_messages={"required": ENTER_USERNAME},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        strip=False,
+        error_messages={"required": ENTER_PASSWORD},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user_cache: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        username, password = cleaned.get("username"), cleaned.get("password")
+        if not username or not password:
+            return cleaned
+        ip = client_ip(self.request)
+        if services.login_is_locked(username=username, ip_address=ip):
+            raise forms.ValidationError(SIGN_IN_LOCKED, code="locked")
+        user = authenticate(self.request, username=username, password=password)
+        if user is None or not user.is_active:
+            services.login_failure_record(username=username, ip_address=ip)
+            raise forms.ValidationError(SIGN_IN_FAILED, code="invalid_login")
+        services.login_success_record(username=username)
+        self.user_cache = user
+        return cleaned
+
+
+class OrganisationSettingsForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter the organisation's name"})
+    kind = forms.ChoiceField(choices=OrganisationKind.choices, label="Kind of organisation")
+    ons_code = forms.RegexField(
+        regex=r"^([EWSN]\d{8})?$",
+        required=False,
+        label="ONS code (optional)",
+        help_text="For example E07000090. It links the organisation to published comparators.",
+        error_messages={"invalid": "Enter an ONS code as a letter and 8 digits, like E07000090"},
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    redundancy_cost_per_post = forms.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        label="Cost of one redundancy, in pounds",
+        help_text="Used to estimate the cost of deleting posts. Seed figure: £30,000.",
+        error_messages={
+            "required": "Enter the cost of one redundancy in pounds",
+            "invalid": "Enter the cost of one redundancy as an amount in pounds, like 30000",
+            "max_decimal_places": "Enter the cost to the penny at most, like 30000.50",
+            "min_value": "The cost of one redundancy cannot be negative",
+        },
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": organisation.name,
+                "kind": organisation.kind,
+                "ons_code": organisation.ons_code,
+                "description": organisation.description,
+                "redundancy_cost_per_post": organisation.redundancy_cost_per_post,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        clash = Organisation.objects.filter(name__iexact=name).exclude(pk=self.organisation.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another organisation already has this name")
+        return name
+
+
+ROLE_CHOICES = [(value, f"{label}: {Role.descriptions()[value]}") for value, label in Role.choices]
+
+
+class MemberAddForm(forms.Form):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        help_text="An existing user's username, or a new one to create the account.",
+        error_messages={
+            "required": "Enter a username",
+            "invalid": "A username may contain only letters, numbers and @ . + - _",
+        },
+    )
+    full_name = forms.CharField(
+        max_length=200, required=False, label="Full name (for a new account)"
+    )
+    password = forms.CharField(
+        required=False,
+        strip=False,
+        label="Password (for a new account)",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    job_title = forms.CharField(max_length=200, required=False, label="Job title (optional)")
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": CHOOSE_ROLE},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        username = cleaned.get("username")
+        if not username:
+            return cleaned
+        from .selectors import user_get_by_username
+
+        user = user_get_by_username(username=username)
+        cleaned["user"] = user
+        if user is None:
+            if not cleaned.get("password"):
+                self.add_error("password", NO_SUCH_USER.format(username=username))
+            else:
+                try:
+                    validate_password(cleaned["password"])
+                except forms.ValidationError as error:
+                    self.add_error("password", error)
+            if not cleaned.get("full_name"):
+                self.add_error("full_name", NEW_USER_NEEDS_NAME)
+        return cleaned
+
+
+class MemberEditForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES, widget=forms.RadioSelect, error_messages={"required": CHOOSE_ROLE}
+    )
+    job_title = forms.CharField(max_length=200, required=False, label="Job title (optional)")
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    error_messages = {
+        **DjangoPasswordChangeForm.error_messages,
+        "password_incorrect": "Your current password is not right: enter it again",
+    }

@@ -1,0 +1,28 @@
+"""Every read of organisations, memberships and users."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from .models import Membership, Organisation
+
+
+def membership_list_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
+    """The organisations a user belongs to, with the user's role in each."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user_id=user.pk).select_related("organisation")
+
+
+def membership_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    return Membership.objects.filter(organisation=organisation).select_related("user")
+
+
+def membership_get(*, organisation: Organisation, pk: int) -> Membership:
+    return membership_list(organisation=organisation).get(pk=pk)
+
+
+def user_get_by_username(*, username: str):  # type: ignore[no-untyped-def]
+    return get_user_model().objects.filter(username__iexact=username).first()

@@ -1,0 +1,157 @@
+"""Sign in and out, choosing an organisation, members and settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from goldenthread.web.forms import apply_service_error
+
+from . import selectors, services
+from .forms import (
+    MemberAddForm,
+    MemberEditForm,
+    OrganisationSettingsForm,
+    PasswordChangeForm,
+    SignInForm,
+)
+from .models import Role
+from .tenancy import org_view
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user_cache)
+        return redirect(next_url or reverse("accounts:organisations"))
+    return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, "You have signed out.")
+    return redirect("core:start")
+
+
+@login_required
+def organisations(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.membership_list_for_user(user=request.user))
+    if len(memberships) == 1 and request.GET.get("choose") is None:
+        return redirect("core:home", org_slug=memberships[0].organisation.slug)
+    return render(request, "accounts/organisations.html", {"memberships": memberships})
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, "Your password has been changed.")
+        return redirect("accounts:organisations")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@org_view(Role.ADMIN)
+def member_list(request: HttpRequest) -> HttpResponse:
+    members = selectors.membership_list(organisation=request.organisation)
+    return render(request, "accounts/member_list.html", {"members": members})
+
+
+@org_view(Role.ADMIN)
+@sensitive_post_parameters("password")
+def member_add(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = data["user"] or services.user_create(
+                username=data["username"], password=data["password"], full_name=data["full_name"]
+            )
+            membership = services.membership_create(
+                organisation=organisation, user=user, role=data["role"], job_title=data["job_title"]
+            )
+        except services.ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{membership.user.get_username()} is now a {membership.get_role_display().lower()} "
+                f"of {organisation}.",
+            )
+            return redirect("accounts:member_list", org_slug=organisation.slug)
+    return render(request, "accounts/member_form.html", {"form": form, "adding": True})
+
+
+@org_view(Role.ADMIN)
+def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = selectors.membership_get(organisation=request.organisation, pk=membership_id)
+    form = MemberEditForm(
+        request.POST or None, initial={"role": membership.role, "job_title": membership.job_title}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_update(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                job_title=form.cleaned_data["job_title"],
+            )
+        except services.ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, f"{membership.user.get_username()}'s role has been changed.")
+            return redirect("accounts:member_list", org_slug=request.organisation.slug)
+    return render(
+        request, "accounts/member_form.html", {"form": form, "membership": membership}
+    )
+
+
+@org_view(Role.ADMIN)
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = selectors.membership_get(organisation=request.organisation, pk=membership_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.membership_delete(membership=membership)
+        except services.ServiceError as refused:
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                f"{membership.user.get_username()} is no longer a member of {request.organisation}.",
+            )
+            return redirect("accounts:member_list", org_slug=request.organisation.slug)
+    return render(
+        request, "accounts/member_remove.html", {"membership": membership, "error": error}
+    )
+
+
+@org_view(Role.ADMIN)
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = OrganisationSettingsForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(organisation=organisation, **form.cleaned_data)
+        messages.success(request, "The organisation's settings have been saved.")
+        return redirect("accounts:settings", org_slug=organisation.slug)
+    return render(request, "accounts/settings.html", {"form": form})

@@ -1,0 +1,82 @@
+"""Design rules for spans and layers, and the money helpers shared by the engine."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+__all__ = ["DEFAULT_RULES", "PENCE", "DesignRules", "pounds"]
+
+PENCE = Decimal("0.01")
+
+
+def pounds(value: float | None) -> Decimal | None:
+    """A float amount of pounds as a Decimal quantised to pence; NaN is unknown.
+
+    Examples
+    --------
+    >>> pounds(97499.5)
+    Decimal('97499.50')
+    >>> pounds(1_846_487.876)
+    Decimal('1846487.88')
+    >>> pounds(float("nan")) is None
+    True
+    """
+    if value is None or math.isnan(value):
+        return None
+    return Decimal(repr(float(value))).quantize(PENCE, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class DesignRules:
+    """The spans and layers a design aims for.
+
+    Attributes
+    ----------
+    target_span_min, target_span_max : int
+        The span of control a manager should have (inclusive). Managers below
+        the minimum or above the maximum are reported.
+    narrow_span_max : int
+        A manager with at least one and at most this many direct reports has
+        a *narrow* span (default 1-2).
+    max_layers : int or None
+        The most layers the structure should have; posts below that layer are
+        reported. ``None`` means no limit.
+    cost_per_redundancy : Decimal
+        The one-off cost assumed for each post made redundant (default
+        £30,000).
+
+    Examples
+    --------
+    >>> rules = DesignRules(target_span_min=6, target_span_max=10, max_layers=6)
+    >>> rules.is_wide(12), rules.is_narrow(2), rules.is_narrow(0)
+    (True, True, False)
+    """
+
+    target_span_min: int = 5
+    target_span_max: int = 8
+    narrow_span_max: int = 2
+    max_layers: int | None = None
+    cost_per_redundancy: Decimal = Decimal("30000")
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.target_span_min <= self.target_span_max:
+            raise ValueError("need 1 <= target_span_min <= target_span_max")
+        if self.narrow_span_max < 0:
+            raise ValueError("narrow_span_max must not be negative")
+        if self.max_layers is not None and self.max_layers < 1:
+            raise ValueError("max_layers must be at least 1")
+        if self.cost_per_redundancy < 0:
+            raise ValueError("cost_per_redundancy must not be negative")
+
+    def is_narrow(self, span: int) -> bool:
+        """Whether a manager with ``span`` direct reports has a narrow span."""
+        return 1 <= span <= self.narrow_span_max
+
+    def is_wide(self, span: int) -> bool:
+        """Whether ``span`` direct reports is above the target range."""
+        return span > self.target_span_max
+
+
+DEFAULT_RULES = DesignRules()

@@ -1,0 +1,1 @@
+"""The audit trail: who changed what and when, field by field, for every record."""

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from goldenthread.accounts.tenancy import org_view
+
+from . import selectors
+
+
+@org_view()
+def change_list(request: HttpRequest) -> HttpResponse:
+    changes = selectors.change_list(organisation=request.organisation, limit=200)
+    return render(request, "audit/change_list.html", {"changes": changes})
+
+
+@org_view()
+def record_history(request: HttpRequest, model_label: str, object_id: int) -> HttpResponse:
+    model = selectors.audited_model(model_label)
+    if model is None:
+        raise Http404("No such kind of record")
+    changes = selectors.record_history(
+        organisation=request.organisation, model=model, object_id=object_id
+    )
+    if not changes:
+        raise Http404("No such record in this organisation")
+    return render(
+        request,
+        "audit/record_history.html",
+        {"changes": changes, "latest": changes[0], "model_name": model._meta.verbose_name},
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "goldenthread.core"
+    label = "core"
+    verbose_name = "Dashboard and units"
+
+    def ready(self) -> None:
+        from . import importing  # noqa: F401  (registers the units import job)

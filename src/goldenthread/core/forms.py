@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from goldenthread.accounts.models import Organisation
+
+from .models import Unit, UnitKind
+
+ENTER_CODE = "Enter a code for the unit, for example PEO"
+ENTER_NAME = "Enter the unit's name"
+CHOOSE_FILE = "Choose a CSV or Excel file to import"
+WRONG_FILE_TYPE = "The selected file must be a CSV or an Excel workbook (.xlsx)"
+FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
+FILE_EMPTY = "The selected file is empty"
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(max_length=200, error_messages={"required": ENTER_NAME})
+    code = forms.RegexField(
+        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        max_length=40,
+        help_text="A short reference unique in your organisation, for example PEO or PEO-ASC.",
+        error_messages={
+            "required": ENTER_CODE,
+            "invalid": "A code may contain only letters, numbers, dots, hyphens and underscores",
+        },
+    )
+    kind = forms.ChoiceField(choices=UnitKind.choices, widget=forms.RadioSelect, label="Kind of unit")
+    parent = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label="Sits inside (optional)",
+        empty_label="Nothing: a top-level unit",
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description (optional)")
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV file or an Excel workbook (.xlsx) with a header row.",
+        error_messages={"required": CHOOSE_FILE, "empty": FILE_EMPTY},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+            raise forms.ValidationError(WRONG_FILE_TYPE)
+        limit = settings.GOLDENTHREAD_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
+        return upload

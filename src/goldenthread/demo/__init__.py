@@ -1,0 +1,1 @@
+"""The demo organisation: a fictional council that shows every module."""

@@ -1,0 +1,142 @@
+"""Build the demo: Brackenford Borough Council, a fictional English council.
+
+Brackenford shares a workforce with its partner, Eastmere District Council
+(as Havant and East Hampshire do), and runs a shared back-office service
+with it (as Havering's oneSource does). Its directorates follow seed 000:
+People, Place and Resources.
+
+Running the builder again brings the demo back to the same state: it never
+duplicates data. Each module adds its part of the demo here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from goldenthread.accounts import services as account_services
+from goldenthread.accounts.models import Membership, Organisation, OrganisationKind, Role
+from goldenthread.core import services as core_services
+from goldenthread.core.models import Unit, UnitKind
+
+DEMO_SLUG = "brackenford"
+PARTNER_SLUG = "eastmere"
+DEMO_USERS = (
+    ("demo-admin", "Alex Admin", "Head of Transformation", Role.ADMIN),
+    ("demo-editor", "Eden Editor", "Organisation Design Lead", Role.EDITOR),
+    ("demo-viewer", "Vic Viewer", "Councillor, Scrutiny Committee", Role.VIEWER),
+)
+
+#: (code, name, kind, parent code, description)
+BRACKENFORD_UNITS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("PEO", "People", UnitKind.DIRECTORATE, "", "Adult social care, children's services, education and public health."),
+    ("PEO-ASC", "Adult Social Care", UnitKind.SERVICE, "PEO", "Assessment, reablement and commissioned care for adults."),
+    ("PEO-ASC-FD", "Front Door and Reablement", UnitKind.TEAM, "PEO-ASC", ""),
+    ("PEO-ASC-LD", "Learning Disabilities", UnitKind.TEAM, "PEO-ASC", ""),
+    ("PEO-CS", "Children's Services", UnitKind.SERVICE, "PEO", "Early help, social work and children in care."),
+    ("PEO-CS-EH", "Early Help", UnitKind.TEAM, "PEO-CS", ""),
+    ("PEO-CS-SW", "Children's Social Work", UnitKind.TEAM, "PEO-CS", ""),
+    ("PEO-PH", "Public Health", UnitKind.SERVICE, "PEO", ""),
+    ("PLA", "Place", UnitKind.DIRECTORATE, "", "Planning, housing, environment and regeneration."),
+    ("PLA-PLN", "Planning and Building Control", UnitKind.SERVICE, "PLA", ""),
+    ("PLA-HOU", "Housing", UnitKind.SERVICE, "PLA", "Homelessness prevention, allocations and housing standards."),
+    ("PLA-ENV", "Environment and Waste", UnitKind.SERVICE, "PLA", ""),
+    ("PLA-REG", "Regeneration", UnitKind.SERVICE, "PLA", ""),
+    ("RES", "Resources", UnitKind.DIRECTORATE, "", "Finance, customer services, law and governance, transformation."),
+    ("RES-FIN", "Finance", UnitKind.SERVICE, "RES", "The S151 officer's team: budgets, MTFS and treasury."),
+    ("RES-CUS", "Customer Services", UnitKind.SERVICE, "RES", "Contact centre, digital channels and face-to-face help."),
+    ("RES-LEG", "Law and Governance", UnitKind.SERVICE, "RES", ""),
+    ("RES-TRF", "Transformation and Performance", UnitKind.SERVICE, "RES", "The programme office and performance team."),
+    ("SHS", "Brackenford and Eastmere Shared Services", UnitKind.SHARED_SERVICE, "", "HR, ICT, payroll and procurement shared with Eastmere."),
+    ("SHS-HR", "HR and Organisational Development", UnitKind.TEAM, "SHS", ""),
+    ("SHS-ICT", "ICT and Digital", UnitKind.TEAM, "SHS", ""),
+    ("SHS-PAY", "Payroll and Pensions", UnitKind.TEAM, "SHS", ""),
+)
+
+EASTMERE_UNITS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("COM", "Communities", UnitKind.DIRECTORATE, "", ""),
+    ("ENV", "Environment", UnitKind.DIRECTORATE, "", ""),
+    ("COR", "Corporate Services", UnitKind.DIRECTORATE, "", ""),
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    organisation: Organisation
+    password: str
+    created: bool
+
+
+def _organisation(slug: str, name: str, kind: str, ons_code: str, description: str) -> tuple[Organisation, bool]:
+    existing = Organisation.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing, False
+    return (
+        account_services.organisation_create(
+            name=name, slug=slug, kind=kind, ons_code=ons_code, description=description
+        ),
+        True,
+    )
+
+
+def _units(organisation: Organisation, rows: tuple[tuple[str, str, str, str, str], ...]) -> None:
+    by_code = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
+    for code, name, kind, parent_code, description in rows:
+        if code in by_code:
+            continue
+        by_code[code] = core_services.unit_create(
+            organisation=organisation,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=by_code.get(parent_code) if parent_code else None,
+            description=description,
+        )
+
+
+@transaction.atomic
+def demo_load(*, password: str | None = None) -> DemoResult:
+    """Create (or bring back) the demo organisations, units and users."""
+    password = password or secrets.token_urlsafe(12)
+    organisation, created = _organisation(
+        DEMO_SLUG,
+        "Brackenford Borough Council",
+        OrganisationKind.COUNCIL,
+        "",
+        "A fictional English borough council in a partnership with Eastmere District Council, "
+        "sharing one workforce and a back-office shared service.",
+    )
+    partner, _ = _organisation(
+        PARTNER_SLUG,
+        "Eastmere District Council",
+        OrganisationKind.COUNCIL,
+        "",
+        "Brackenford's fictional partner council.",
+    )
+    _units(organisation, BRACKENFORD_UNITS)
+    _units(partner, EASTMERE_UNITS)
+
+    User = get_user_model()
+    for username, full_name, job_title, role in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = account_services.user_create(
+                username=username, password=password, full_name=full_name
+            )
+        else:
+            user.set_password(password)
+            user.save()
+        if not Membership.objects.filter(organisation=organisation, user=user).exists():
+            account_services.membership_create(
+                organisation=organisation, user=user, role=role, job_title=job_title
+            )
+    # The admin works for both partners, so the organisation switcher has a use.
+    admin = User.objects.get(username="demo-admin")
+    if not Membership.objects.filter(organisation=partner, user=admin).exists():
+        account_services.membership_create(
+            organisation=partner, user=admin, role=Role.ADMIN, job_title="Joint Head of Transformation"
+        )
+    return DemoResult(organisation=organisation, password=password, created=created)

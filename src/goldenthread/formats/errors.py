@@ -1,0 +1,189 @@
+"""Problems and warnings found while reading a structure.
+
+Every finding names the file, the row (counting the header as row 1, as a
+spreadsheet shows it), the column, the value found and what was expected.
+A :class:`Problem` stops a strict import; a :class:`FormatWarning` reports a
+documented repair or something worth checking. The messages are module-level
+format strings so that callers and tests can rely on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "BAD_LEVEL",
+    "BLANK_FTE",
+    "CYCLE",
+    "DUPLICATE_CONFLICT",
+    "EMPTY_FILE",
+    "EXACT_DUPLICATE",
+    "INFERRED_PARENTS",
+    "JOB_SHARE",
+    "LEVEL_GAP",
+    "MISSING_COLUMN",
+    "MISSING_ID",
+    "NOT_A_NUMBER",
+    "NOT_A_PAY_BAND",
+    "REPAIRED_CYCLE",
+    "REPAIRED_DUPLICATE",
+    "REPAIRED_MISSING_ID",
+    "REPAIRED_NUMBER",
+    "REPAIRED_SELF_REPORT",
+    "REPAIRED_UNKNOWN_MANAGER",
+    "REPAIRED_UNKNOWN_SENIOR",
+    "SELF_REPORT",
+    "UNKNOWN_MANAGER",
+    "UNKNOWN_SENIOR",
+    "UNREADABLE",
+    "WIDE_PAY_BAND",
+    "Finding",
+    "FormatWarning",
+    "Problem",
+    "StructureImportError",
+]
+
+# Problems: a strict import fails and lists every one of them.
+MISSING_COLUMN = "required column {column} is missing (columns found: {found})"
+EMPTY_FILE = "the file has no data rows"
+UNREADABLE = "the file cannot be read: {reason}"
+MISSING_ID = "the post has no ID"
+NOT_A_NUMBER = "{column} is not a number"
+NOT_A_PAY_BAND = "{column} is not a pay band such as '95000 - 99999'"
+BAD_LEVEL = "Level is not a whole number of 1 or more"
+DUPLICATE_CONFLICT = (
+    "post {post_id} appears on {count} rows (rows {rows}) with different managers ({managers})"
+)
+SELF_REPORT = "post {post_id} reports to itself"
+UNKNOWN_MANAGER = "post {post_id} reports to {manager}, which is not a post in the file"
+UNKNOWN_SENIOR = "junior staff report to {manager}, which is not a senior post in the file"
+CYCLE = "reporting cycle of {count} posts: {path}"
+
+# Warnings: repairs made with --lenient, and notes that hold in every mode.
+REPAIRED_MISSING_ID = "the post has no ID; it was given the ID {post_id}"
+REPAIRED_NUMBER = "{column} is not a number; it was taken as unknown"
+REPAIRED_DUPLICATE = (
+    "post {post_id} is already used by a post with another manager; this row became post {new_id}"
+)
+REPAIRED_SELF_REPORT = "post {post_id} reports to itself; it was made a top post"
+REPAIRED_UNKNOWN_MANAGER = (
+    "post {post_id} reports to {manager}, which is not a post in the file; "
+    "it was made a top post"
+)
+REPAIRED_UNKNOWN_SENIOR = (
+    "junior staff report to {manager}, which is not a senior post in the file; "
+    "their {fte} FTE were left out"
+)
+REPAIRED_CYCLE = "reporting cycle {path} was broken by making post {post_id} a top post"
+EXACT_DUPLICATE = "the row repeats row {first} exactly; it was counted once"
+JOB_SHARE = "post {post_id} is a job share of {count} rows (rows {rows}); FTE summed to {fte}"
+BLANK_FTE = "FTE is blank; it was taken as {default}"
+WIDE_PAY_BAND = "pay band {value} is unusually wide; check it"
+INFERRED_PARENTS = (
+    "the file has no post IDs or reports-to column: each post's manager was inferred "
+    "from the row order and Level (the nearest row above with a lower Level)"
+)
+LEVEL_GAP = "Level {level} follows Level {previous}; the post was attached to the nearest post above"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something found in an input file.
+
+    Attributes
+    ----------
+    code : str
+        A short stable name, e.g. ``"cycle"`` or ``"unknown-manager"``.
+    message : str
+        The explanation, built from one of this module's format strings.
+    file : str
+        The file (its name as given), or a label for data not from a file.
+    row : int or None
+        The row, counting the header as row 1; ``None`` for the whole file.
+    column : str or None
+        The column the value came from.
+    value : str or None
+        The value found.
+    expected : str or None
+        What was expected instead.
+    """
+
+    code: str
+    message: str
+    file: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        text = f"{where}: {self.message}"
+        details = []
+        if self.value is not None:
+            details.append(f"found {self.value!r}")
+        if self.expected is not None:
+            details.append(f"expected {self.expected}")
+        if details:
+            text += f" ({'; '.join(details)})"
+        return text
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The finding as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "expected": self.expected,
+        }
+
+
+@dataclass(frozen=True)
+class Problem(Finding):
+    """A fault that stops a strict import.
+
+    Examples
+    --------
+    >>> p = Problem("self-report", SELF_REPORT.format(post_id="DWP12"),
+    ...             "dwp-senior.csv", 14, "Reports to Senior Post", "DWP12",
+    ...             "the ID of another post")
+    >>> print(p)
+    dwp-senior.csv, row 14, column 'Reports to Senior Post': post DWP12 reports to itself \
+(found 'DWP12'; expected the ID of another post)
+    """
+
+
+@dataclass(frozen=True)
+class FormatWarning(Finding):
+    """A repair that was made, or something in the input worth checking."""
+
+
+class StructureImportError(ValueError):
+    """A strict import found problems; all of them are in ``problems``.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+        Every problem found, in file order.
+    warnings : tuple of FormatWarning
+        The warnings found along the way.
+    """
+
+    def __init__(
+        self,
+        problems: tuple[Problem, ...],
+        warnings: tuple[FormatWarning, ...] = (),
+    ) -> None:
+        self.problems = problems
+        self.warnings = warnings
+        count = len(problems)
+        lines = [f"{count} problem{'s' if count != 1 else ''} in the input:"]
+        lines += [f"  {p}" for p in problems]
+        super().__init__("\n".join(lines))

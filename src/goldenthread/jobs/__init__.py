@@ -1,0 +1,1 @@
+"""Background jobs: imports, reports and simulations run by the task worker, with progress."""

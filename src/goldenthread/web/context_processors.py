@@ -1,0 +1,35 @@
+"""What the base template needs on every page: the organisation, its navigation, the switcher."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from goldenthread.accounts.selectors import membership_list_for_user
+
+from .navigation import ORGANISATION_NAV
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    organisation = getattr(request, "organisation", None)
+    membership = getattr(request, "membership", None)
+    context: dict[str, Any] = {"current_organisation": organisation, "current_membership": membership}
+    if organisation is None or membership is None:
+        return context
+    match = request.resolver_match
+    current = f"{match.namespace}:{match.url_name}" if match else ""
+    context["service_nav"] = [
+        {
+            "label": item.label,
+            "href": reverse(item.url_name, kwargs={"org_slug": organisation.slug}),
+            "active": current.startswith(item.section),
+        }
+        for item in ORGANISATION_NAV
+        if membership.allows(item.role)
+    ]
+    context["switch_memberships"] = [
+        m for m in membership_list_for_user(user=request.user) if m.organisation_id != organisation.pk
+    ]
+    return context

@@ -1,0 +1,205 @@
+"""Settings shared by every environment.
+
+Configuration from the environment is read here and only here, through
+:func:`env`. Each environment module (local, production, test) imports this
+one and changes what differs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]
+#: The repository root when running from a checkout; var/ lives there.
+BASE_DIR = PACKAGE_DIR.parents[1]
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read one ``GOLDENTHREAD_*`` (or Django-standard) environment variable."""
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_list(name: str) -> list[str]:
+    value = env(name) or ""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+VAR_DIR = Path(env("GOLDENTHREAD_VAR_DIR", str(BASE_DIR / "var")) or "var")
+
+SECRET_KEY = env("GOLDENTHREAD_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS: list[str] = env_list("GOLDENTHREAD_ALLOWED_HOSTS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "goldenthread.web",
+    "goldenthread.accounts",
+    "goldenthread.core",
+    "goldenthread.audit",
+    "goldenthread.jobs",
+    "goldenthread.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "goldenthread.web.urls"
+WSGI_APPLICATION = "goldenthread.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "goldenthread.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+
+def database_from_env() -> dict[str, object]:
+    """The default database: PostgreSQL when GOLDENTHREAD_DB_NAME is set, else SQLite."""
+    name = env("GOLDENTHREAD_DB_NAME")
+    if name:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": env("GOLDENTHREAD_DB_USER", "postgres"),
+            "PASSWORD": env("GOLDENTHREAD_DB_PASSWORD", ""),
+            "HOST": env("GOLDENTHREAD_DB_HOST", "127.0.0.1"),
+            "PORT": env("GOLDENTHREAD_DB_PORT", "5432"),
+            "CONN_MAX_AGE": 60,
+        }
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "goldenthread.sqlite3",
+        "OPTIONS": {
+            # WAL lets the web server read while the task worker writes.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
+
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:organisations"
+LOGOUT_REDIRECT_URL = "core:start"
+
+#: Sign-in throttling: this many failures for one username (or from one
+#: address) within the window lock further attempts until the window passes.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = False
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# Only the two essential cookies (session and CSRF) are ever set; the cookies
+# page explains them.
+SESSION_COOKIE_NAME = "goldenthread_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 8 * 60 * 60
+CSRF_COOKIE_NAME = "goldenthread_csrftoken"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+#: Largest file accepted by an upload form, in bytes.
+GOLDENTHREAD_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("GOLDENTHREAD_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+    },
+}
+
+
+def require(name: str, value: object) -> None:
+    """Refuse to start when a setting production needs is missing."""
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Production needs it: see docs/configuration.md."
+        )
+
+CSRF_FAILURE_VIEW = "goldenthread.web.views.csrf_failure"

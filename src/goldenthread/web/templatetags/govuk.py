@@ -1,0 +1,109 @@
+"""Template tags that render Django forms with GOV.UK Design System markup."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms, template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+def _kind(field: forms.BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.PasswordInput):
+        return "password"
+    return "input"
+
+
+@register.simple_tag
+def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
+    """Render one field: label (or legend), hint, error message and control.
+
+    Options: ``label_size`` (s, m, l, xl) when the label is the page heading,
+    ``width`` (a govuk-input--width-N or govuk-!-width-* class), ``inputmode``.
+    """
+    kind = _kind(field)
+    widget_classes = {
+        "input": "govuk-input",
+        "password": "govuk-input",
+        "textarea": "govuk-textarea",
+        "select": "govuk-select",
+        "file": "govuk-file-upload",
+    }
+    css = widget_classes.get(kind, "")
+    if field.errors and css:
+        css += f" {css}--error"
+    if options.get("width"):
+        css += f" {options['width']}"
+    attrs: dict[str, Any] = {"class": css} if css else {}
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}-hint")
+    if field.errors:
+        described.append(f"{field.auto_id}-error")
+    if described and kind not in {"radios", "checkboxes"}:
+        attrs["aria-describedby"] = " ".join(described)
+    if options.get("inputmode"):
+        attrs["inputmode"] = options["inputmode"]
+    context = {
+        "field": field,
+        "kind": kind,
+        "options": options,
+        "control": field.as_widget(attrs=attrs) if kind not in {"radios", "checkboxes"} else "",
+        "describedby": " ".join(described),
+    }
+    return render_to_string("web/includes/field.html", context)
+
+
+@register.inclusion_tag("web/includes/error_summary.html")
+def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
+    """The error summary at the top of the page, linking to each field in error."""
+    items = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        for error in form.non_field_errors():
+            items.append({"href": "", "text": error})
+        for field in form:
+            for error in field.errors:
+                target = field.auto_id
+                if _kind(field) in {"radios", "checkboxes"}:
+                    target = f"{field.auto_id}_0"
+                items.append({"href": f"#{target}", "text": error})
+    return {"errors": items}
+
+
+@register.filter
+def pounds(value: Decimal | int | float | None) -> str:
+    """Format money as pounds with a thousands separator and pence when there are any.
+
+    >>> pounds(Decimal("30000"))
+    '£30,000'
+    >>> pounds(Decimal("-1234.5"))
+    '−£1,234.50'
+    """
+    if value is None or value == "":
+        return "–"
+    amount = Decimal(value)
+    sign = "−" if amount < 0 else ""
+    amount = abs(amount).quantize(Decimal("0.01"))
+    text = f"{amount:,.2f}"
+    if text.endswith(".00"):
+        text = text[:-3]
+    return f"{sign}£{text}"

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+handler400 = "goldenthread.web.views.bad_request"
+handler403 = "goldenthread.web.views.permission_denied"
+handler404 = "goldenthread.web.views.page_not_found"
+handler500 = "goldenthread.web.views.server_error"
+
+urlpatterns = [
+    path("", include("goldenthread.core.urls")),
+    path("", include("goldenthread.accounts.urls")),
+    path("", include("goldenthread.audit.urls")),
+    path("", include("goldenthread.jobs.urls")),
+    path("admin/", admin.site.urls),
+]
