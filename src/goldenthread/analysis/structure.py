@@ -552,9 +552,7 @@ def summarise(
             f"({beyond} posts below layer {rules.max_layers})"
         )
     if below:
-        breaches.append(
-            f"{below} managers have fewer than {rules.target_span_min} direct reports"
-        )
+        breaches.append(f"{below} managers have fewer than {rules.target_span_min} direct reports")
     if wide:
         breaches.append(f"{wide} managers have more than {rules.target_span_max} direct reports")
     if chains:

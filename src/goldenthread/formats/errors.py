@@ -67,8 +67,7 @@ REPAIRED_DUPLICATE = (
 )
 REPAIRED_SELF_REPORT = "post {post_id} reports to itself; it was made a top post"
 REPAIRED_UNKNOWN_MANAGER = (
-    "post {post_id} reports to {manager}, which is not a post in the file; "
-    "it was made a top post"
+    "post {post_id} reports to {manager}, which is not a post in the file; it was made a top post"
 )
 REPAIRED_UNKNOWN_SENIOR = (
     "junior staff report to {manager}, which is not a senior post in the file; "
@@ -83,7 +82,9 @@ INFERRED_PARENTS = (
     "the file has no post IDs or reports-to column: each post's manager was inferred "
     "from the row order and Level (the nearest row above with a lower Level)"
 )
-LEVEL_GAP = "Level {level} follows Level {previous}; the post was attached to the nearest post above"
+LEVEL_GAP = (
+    "Level {level} follows Level {previous}; the post was attached to the nearest post above"
+)
 
 
 @dataclass(frozen=True)

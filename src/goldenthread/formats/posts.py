@@ -58,6 +58,7 @@ from goldenthread.formats.errors import (
     Problem,
     StructureImportError,
 )
+from goldenthread.formats.values import parse_reports_to
 
 __all__ = [
     "JUNIOR_SCHEMA",
@@ -247,9 +248,7 @@ class _Findings:
                 FormatWarning(code, repaired_message, where, row, column, value, expected)
             )
         else:
-            self.problems.append(
-                Problem(code, strict_message, where, row, column, value, expected)
-            )
+            self.problems.append(Problem(code, strict_message, where, row, column, value, expected))
 
     def note(self, code: str, message: str, row: int | None, column: str | None = None) -> None:
         self.warnings.append(FormatWarning(code, message, self.table.source, row, column))
@@ -307,9 +306,9 @@ def _exact_duplicates(df: pl.DataFrame, f: _Findings) -> pl.DataFrame:
     repeats = marked.filter(pl.col("record").is_not_null() & (pl.col("row") != pl.col("_first")))
     for row, first_row in repeats.select("row", "_first").iter_rows():
         f.note("exact-duplicate", EXACT_DUPLICATE.format(first=first_row), row)
-    return marked.filter(
-        pl.col("record").is_null() | (pl.col("row") == pl.col("_first"))
-    ).drop("_first")
+    return marked.filter(pl.col("record").is_null() | (pl.col("row") == pl.col("_first"))).drop(
+        "_first"
+    )
 
 
 def _conflicting_duplicates(df: pl.DataFrame, f: _Findings) -> pl.DataFrame:
@@ -413,9 +412,7 @@ def _job_shares(df: pl.DataFrame, f: _Findings) -> tuple[pl.DataFrame, int]:
 
 def _resolve(df: pl.DataFrame, f: _Findings) -> np.ndarray:
     n = df.height
-    index = pl.DataFrame(
-        {"reports_to": df["post_id"], "_parent": np.arange(n, dtype=np.int64)}
-    )
+    index = pl.DataFrame({"reports_to": df["post_id"], "_parent": np.arange(n, dtype=np.int64)})
     joined = df.select("row", "post_id", "reports_to").join(
         index, on="reports_to", how="left", maintain_order="left"
     )
@@ -539,15 +536,9 @@ def build_structure(table: PostTable, *, lenient: bool = False) -> BuildResult:
     f = _Findings(table, lenient)
     _read_findings(table, f)
     df = table.posts.select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
-    df = df.with_columns(
-        pl.col("post_id").str.strip_chars(),
-        pl.col("reports_to").str.strip_chars(),
-    ).with_columns(
+    df = df.with_columns(pl.col("post_id").str.strip_chars()).with_columns(
         pl.when(pl.col("post_id") == "").then(None).otherwise(pl.col("post_id")).alias("post_id"),
-        pl.when(pl.col("reports_to") == "")
-        .then(None)
-        .otherwise(pl.col("reports_to"))
-        .alias("reports_to"),
+        parse_reports_to(df["reports_to"]).alias("reports_to"),
         pl.col("fte").fill_null(1.0),
         pl.col("vacant").fill_null(False),
         pl.col("agency").fill_null(False),

@@ -31,7 +31,8 @@ NULL_TOKENS = frozenset({"", "N/A", "NA", "N/D", "ND", "-", "NONE", "NULL", "NAN
 TOP_MARKERS = frozenset({"XX"})
 
 _NUMBER_JUNK = r"[£$,\s]"
-_BAND = r"^\s*£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:-|–|to)\s*£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*$"
+_AMOUNT = r"£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)"
+_BAND = rf"^\s*{_AMOUNT}\s*(?:-|\u2013|to)\s*{_AMOUNT}\s*$"
 
 
 def clean_text(col: pl.Series) -> pl.Series:

@@ -1,0 +1,232 @@
+"""Council transparency files in the LGA ``OrganisationStructure`` layout.
+
+Columns used: ``Level``, ``JobTitle``, ``Grade``, ``Directorate``,
+``Service``, ``SalaryBand`` (e.g. ``95000 - 99999``), ``MaximumSalary``,
+``Vacancy``, ``ContractType`` and, when a council publishes them, a post ID
+(``PostUniqueReference`` or ``PostID``) and a reports-to column
+(``ReportsTo``, ``ReportsToPostUniqueReference``).
+
+Without IDs, each post's manager is inferred from the row order: it is the
+nearest row above with a lower ``Level``. A warning says so. Posts get IDs
+``row-N`` from their row number, and a diff pairs them by title, directorate
+and service.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from goldenthread.formats.errors import (
+    BAD_LEVEL,
+    INFERRED_PARENTS,
+    LEVEL_GAP,
+    NOT_A_PAY_BAND,
+    WIDE_PAY_BAND,
+    Finding,
+    FormatWarning,
+    Problem,
+)
+from goldenthread.formats.posts import POST_SCHEMA, PostTable
+from goldenthread.formats.reading import ROW_COLUMN, find_column, number_problems, read_frame
+from goldenthread.formats.values import clean_text, parse_numbers, parse_pay_bands
+
+__all__ = ["MATCHED_BY_TITLE", "infer_parents", "match_key", "read_lga"]
+
+MATCHED_BY_TITLE = "title, directorate and service"
+
+
+def match_key(title: str | None, directorate: str | None, service: str | None) -> str:
+    """The key pairing a post across two files without IDs.
+
+    Examples
+    --------
+    >>> match_key("Head of  Highways", "Place", None)
+    'head of highways|place|'
+    """
+    parts = (title, directorate, service)
+    return "|".join(re.sub(r"\s+", " ", p or "").strip().lower() for p in parts)
+
+
+def infer_parents(levels: list[int]) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """Managers from row order: the nearest row above with a lower level.
+
+    Returns the parent index of each row (``-1`` for none) and the gaps found
+    as ``(row index, level, previous level)`` where a level skips one.
+
+    Examples
+    --------
+    >>> infer_parents([1, 2, 3, 3, 2, 4])
+    ([-1, 0, 1, 1, 0, 4], [(5, 4, 2)])
+    """
+    stack: list[tuple[int, int]] = []
+    parents: list[int] = []
+    gaps: list[tuple[int, int, int]] = []
+    for i, level in enumerate(levels):
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        if stack:
+            parents.append(stack[-1][1])
+            if stack[-1][0] < level - 1:
+                gaps.append((i, level, stack[-1][0]))
+        else:
+            parents.append(-1)
+        stack.append((level, i))
+    return parents, gaps
+
+
+def read_lga(path: str | Path) -> PostTable:
+    """Read a council organisation structure in the LGA layout.
+
+    Raises
+    ------
+    goldenthread.formats.reading.FormatError
+        If the file cannot be read or has neither ``Level`` nor IDs.
+    """
+    source = str(path)
+    raw = read_frame(path)
+    n = raw.height
+    c_id = find_column(
+        raw, ["PostUniqueReference", "PostID", "PostRef"], source=source, required=False
+    )
+    c_to = find_column(
+        raw,
+        ["ReportsTo", "ReportsToPostUniqueReference", "ReportsToSeniorPost"],
+        source=source,
+        required=False,
+    )
+    has_ids = c_id is not None and c_to is not None
+    c_level = find_column(raw, ["Level"], source=source, required=not has_ids)
+    c_title = find_column(raw, ["JobTitle", "Job Title"], source=source, required=False)
+    c_grade = find_column(raw, ["Grade"], source=source, required=False)
+    c_dir = find_column(raw, ["Directorate"], source=source, required=False)
+    c_service = find_column(raw, ["Service"], source=source, required=False)
+    c_band = find_column(raw, ["SalaryBand", "Salary Band"], source=source, required=False)
+    c_max = find_column(raw, ["MaximumSalary", "Maximum Salary"], source=source, required=False)
+    c_vacancy = find_column(raw, ["Vacancy", "Vacant"], source=source, required=False)
+    c_contract = find_column(raw, ["ContractType"], source=source, required=False)
+    c_fte = find_column(raw, ["FTE"], source=source, required=False)
+    empty = pl.Series([None] * n, dtype=pl.String)
+
+    def text(col: str | None) -> pl.Series:
+        return empty if col is None else clean_text(raw[col])
+
+    findings: list[Finding] = []
+    rows = raw[ROW_COLUMN].to_list()
+    title, directorate, service = text(c_title), text(c_dir), text(c_service)
+    if has_ids:
+        assert c_id is not None and c_to is not None
+        post_id = clean_text(raw[c_id])
+        reports_to = raw[c_to]
+        names = {"post_id": c_id, "reports_to": c_to}
+        matched_by = "post ID"
+        keys = post_id
+    else:
+        assert c_level is not None
+        level_num, bad = parse_numbers(raw[c_level])
+        bad = bad | level_num.is_null() | (level_num < 1) | (level_num != level_num.floor())
+        for row, value in raw.filter(bad.fill_null(True)).select(ROW_COLUMN, c_level).iter_rows():
+            findings.append(
+                Problem(
+                    "bad-level",
+                    BAD_LEVEL,
+                    source,
+                    row,
+                    c_level,
+                    value,
+                    "a whole number, 1 for the top post",
+                )
+            )
+        levels = [int(v) if v is not None and v == v else 10**9 for v in level_num.to_list()]
+        parents, gaps = infer_parents(levels)
+        for i, level, previous in gaps:
+            findings.append(
+                FormatWarning(
+                    "level-gap",
+                    LEVEL_GAP.format(level=level, previous=previous),
+                    source,
+                    rows[i],
+                    c_level,
+                    str(level),
+                )
+            )
+        findings.append(FormatWarning("inferred-managers", INFERRED_PARENTS, source))
+        post_id = pl.Series([f"row-{r}" for r in rows], dtype=pl.String)
+        reports_to = pl.Series(
+            [None if p < 0 else f"row-{rows[p]}" for p in parents], dtype=pl.String
+        )
+        names = {"post_id": c_level, "reports_to": c_level}
+        matched_by = MATCHED_BY_TITLE
+        keys = pl.Series(
+            [
+                match_key(t, d, s)
+                for t, d, s in zip(
+                    title.to_list(), directorate.to_list(), service.to_list(), strict=True
+                )
+            ],
+            dtype=pl.String,
+        )
+    cost = pl.Series([None] * n, dtype=pl.Float64)
+    if c_band is not None:
+        mid, bad_band, wide = parse_pay_bands(raw[c_band])
+        for row, value in raw.filter(bad_band).select(ROW_COLUMN, c_band).iter_rows():
+            findings.append(
+                Problem(
+                    "not-a-number",
+                    NOT_A_PAY_BAND.format(column=c_band),
+                    source,
+                    row,
+                    c_band,
+                    value,
+                    "a pay band such as '95000 - 99999'",
+                )
+            )
+        for row, value in raw.filter(wide).select(ROW_COLUMN, c_band).iter_rows():
+            findings.append(
+                FormatWarning(
+                    "wide-pay-band", WIDE_PAY_BAND.format(value=value), source, row, c_band, value
+                )
+            )
+        cost = mid
+    if c_max is not None:
+        spot, bad_max = parse_numbers(raw[c_max], zero_is_unknown=True)
+        findings += number_problems(
+            raw, c_max, bad_max, source=source, expected="an amount in pounds"
+        )
+        cost = pl.DataFrame({"a": cost, "b": spot}).select(pl.coalesce("a", "b")).to_series()
+    fte = pl.Series([1.0] * n)
+    if c_fte is not None:
+        fte_num, bad_fte = parse_numbers(raw[c_fte])
+        findings += number_problems(raw, c_fte, bad_fte, source=source, expected="a number of FTE")
+        fte = fte_num.fill_null(1.0)
+    vacancy = text(c_vacancy).str.to_uppercase()
+    vacant = vacancy.is_in(["VACANT", "VACANCY", "YES", "Y", "TRUE"]).fill_null(False)
+    agency = text(c_contract).str.to_uppercase().str.contains("AGENCY").fill_null(False)
+    unit = (
+        pl.DataFrame({"d": directorate, "s": service})
+        .select(pl.concat_str([pl.col("d"), pl.col("s")], separator=" / ", ignore_nulls=True))
+        .to_series()
+    )
+    frame = pl.DataFrame(
+        {
+            "row": raw[ROW_COLUMN],
+            "post_id": post_id,
+            "reports_to": reports_to,
+            "title": title,
+            "grade": text(c_grade),
+            "unit": unit,
+            "fte": fte,
+            "cost": cost,
+            "vacant": vacant,
+            "agency": agency,
+            "match_key": keys,
+            "record": empty,
+        },
+        schema=POST_SCHEMA,
+    )
+    ordered = sorted(findings, key=lambda f: (f.row or 0, 0 if isinstance(f, Problem) else 1))
+    return PostTable(
+        source=source, posts=frame, findings=tuple(ordered), columns=names, matched_by=matched_by
+    )

@@ -1,0 +1,200 @@
+"""UK government organogram files (the data.gov.uk senior and junior layout).
+
+The senior file has one row per senior post: ``Post Unique Reference``,
+``Reports to Senior Post`` (``XX`` for a top post), ``Grade``, ``Job Title``,
+``Unit``, ``FTE`` and ``Actual Pay Floor (£)`` / ``Actual Pay Ceiling (£)``.
+The optional junior file gives aggregated junior staff per senior post:
+``Reporting Senior Post``, ``Grade``, ``Payscale Minimum (£)`` /
+``Payscale Maximum (£)``, ``Generic Job Title`` and ``Number of Posts in FTE``.
+
+Cost of a senior post is the midpoint of its pay floor and ceiling (``N/D``,
+blank or ``0`` is unknown). Cost of a junior row is the midpoint of its
+payscale times its FTE.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from goldenthread.formats.errors import BLANK_FTE, Finding, FormatWarning, Problem
+from goldenthread.formats.posts import JUNIOR_SCHEMA, POST_SCHEMA, PostTable
+from goldenthread.formats.reading import (
+    ROW_COLUMN,
+    find_column,
+    number_problems,
+    read_frame,
+)
+from goldenthread.formats.values import clean_text, parse_numbers
+
+__all__ = ["PROVENANCE_COLUMNS", "read_organogram"]
+
+PROVENANCE_COLUMNS = frozenset({"", "source_file", "source_line", "URI", ROW_COLUMN})
+"""Columns left out when deciding whether two rows are exact repeats."""
+
+_VACANT = ("VACANT", "VACANCY")
+
+
+def _midpoint(floor: pl.Series, ceiling: pl.Series) -> pl.Series:
+    frame = pl.DataFrame({"f": floor, "c": ceiling})
+    return frame.select(
+        pl.when(pl.col("f").is_not_null() & pl.col("c").is_not_null())
+        .then((pl.col("f") + pl.col("c")) / 2)
+        .otherwise(pl.coalesce("f", "c"))
+        .alias("cost")
+    ).to_series()
+
+
+def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, str]]:
+    source = str(path)
+    raw = read_frame(path)
+    c_id = find_column(raw, ["Post Unique Reference"], source=source)
+    c_to = find_column(raw, ["Reports to Senior Post"], source=source)
+    c_title = find_column(raw, ["Job Title"], source=source, required=False)
+    c_grade = find_column(raw, ["Grade (or equivalent)", "Grade"], source=source, required=False)
+    c_unit = find_column(raw, ["Unit"], source=source, required=False)
+    c_fte = find_column(raw, ["FTE"], source=source, required=False)
+    c_floor = find_column(raw, ["Actual Pay Floor (£)"], source=source, required=False)
+    c_ceiling = find_column(raw, ["Actual Pay Ceiling (£)"], source=source, required=False)
+    c_name = find_column(raw, ["Name"], source=source, required=False)
+    assert c_id is not None and c_to is not None
+    findings: list[Finding] = []
+    n = raw.height
+    empty = pl.Series([None] * n, dtype=pl.String)
+
+    def text(col: str | None) -> pl.Series:
+        return empty if col is None else clean_text(raw[col])
+
+    if c_fte is not None:
+        fte, bad = parse_numbers(raw[c_fte])
+        findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
+        blank = fte.is_null() & ~bad
+        for row in raw.filter(blank)[ROW_COLUMN].to_list():
+            findings.append(
+                FormatWarning("blank-fte", BLANK_FTE.format(default=1), source, row, c_fte, "")
+            )
+        fte = fte.fill_null(1.0)
+    else:
+        fte = pl.Series([1.0] * n)
+    pay: list[pl.Series] = []
+    for col in (c_floor, c_ceiling):
+        if col is None:
+            pay.append(pl.Series([None] * n, dtype=pl.Float64))
+            continue
+        values, bad = parse_numbers(raw[col], zero_is_unknown=True)
+        findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")
+        pay.append(values)
+    vacant = (
+        text(c_name).str.to_uppercase().is_in(list(_VACANT)).fill_null(False)
+        if c_name is not None
+        else pl.Series([False] * n)
+    )
+    record_cols = [c for c in raw.columns if c not in PROVENANCE_COLUMNS]
+    record = raw.select(
+        pl.concat_str([pl.col(c).fill_null("") for c in record_cols], separator="\x1f")
+    ).to_series()
+    post_id = raw[c_id].str.strip_chars()
+    frame = pl.DataFrame(
+        {
+            "row": raw[ROW_COLUMN],
+            "post_id": post_id,
+            "reports_to": raw[c_to],
+            "title": text(c_title),
+            "grade": text(c_grade),
+            "unit": text(c_unit),
+            "fte": fte,
+            "cost": _midpoint(pay[0], pay[1]),
+            "vacant": vacant,
+            "agency": pl.Series([False] * n),
+            "match_key": post_id,
+            "record": record,
+        },
+        schema=POST_SCHEMA,
+    )
+    names = {"post_id": c_id, "reports_to": c_to}
+    for key, col in (("title", c_title), ("grade", c_grade), ("unit", c_unit), ("fte", c_fte)):
+        if col is not None:
+            names[key] = col
+    return frame, findings, names
+
+
+def _junior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], str]:
+    source = str(path)
+    raw = read_frame(path)
+    c_to = find_column(raw, ["Reporting Senior Post"], source=source)
+    c_fte = find_column(raw, ["Number of Posts in FTE"], source=source)
+    c_min = find_column(raw, ["Payscale Minimum (£)"], source=source, required=False)
+    c_max = find_column(raw, ["Payscale Maximum (£)"], source=source, required=False)
+    assert c_to is not None and c_fte is not None
+    findings: list[Finding] = []
+    n = raw.height
+    fte, bad = parse_numbers(raw[c_fte])
+    findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
+    for row in raw.filter(fte.is_null() & ~bad)[ROW_COLUMN].to_list():
+        findings.append(
+            FormatWarning("blank-fte", BLANK_FTE.format(default=0), source, row, c_fte, "")
+        )
+    fte = fte.fill_null(0.0)
+    pay: list[pl.Series] = []
+    for col in (c_min, c_max):
+        if col is None:
+            pay.append(pl.Series([None] * n, dtype=pl.Float64))
+            continue
+        values, bad = parse_numbers(raw[col], zero_is_unknown=True)
+        findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")
+        pay.append(values)
+    cost = _midpoint(pay[0], pay[1]) * fte
+    frame = pl.DataFrame(
+        {
+            "row": raw[ROW_COLUMN],
+            "reports_to": raw[c_to].str.strip_chars(),
+            "fte": fte,
+            "cost": cost,
+        },
+        schema=JUNIOR_SCHEMA,
+    )
+    return frame, findings, c_to
+
+
+def read_organogram(senior: str | Path, junior: str | Path | None = None) -> PostTable:
+    """Read an organogram senior file and, optionally, its junior file.
+
+    Parameters
+    ----------
+    senior : path
+        The senior posts CSV or spreadsheet.
+    junior : path, optional
+        The junior staff file; its FTE and cost are attached to the senior
+        post each row reports to.
+
+    Returns
+    -------
+    PostTable
+        Findings (non-numeric FTE or pay, blank FTE) are in ``findings``;
+        reporting lines are checked by
+        :func:`~goldenthread.formats.posts.build_structure`.
+
+    Raises
+    ------
+    goldenthread.formats.reading.FormatError
+        If a file cannot be read or lacks a required column.
+    """
+    posts, findings, names = _senior(senior)
+    junior_frame = None
+    if junior is not None:
+        junior_frame, more, c_to = _junior(junior)
+        findings += more
+        names["junior_reports_to"] = c_to
+    ordered = sorted(
+        findings, key=lambda f: (f.file, f.row or 0, 0 if isinstance(f, Problem) else 1)
+    )
+    return PostTable(
+        source=str(senior),
+        posts=posts,
+        junior=junior_frame,
+        junior_source="" if junior is None else str(junior),
+        findings=tuple(ordered),
+        columns=names,
+        matched_by="post ID",
+    )

@@ -1,0 +1,227 @@
+"""Any HR establishment export (CSV or XLSX) read through a column mapping.
+
+A mapping names, for each neutral column, the column of the export that holds
+it. It can be written as a TOML file::
+
+    [columns]
+    post_id = "Position Number"
+    reports_to = "Reports To Position"
+    title = "Position Title"
+    grade = "Grade"
+    unit = ["Directorate", "Service", "Team"]   # joined into a unit path
+    fte = "FTE"
+    cost = "Budgeted Cost"        # or pay_band = "Salary Band"
+    vacant = "Vacant?"
+    agency = "Agency"
+
+    [options]
+    top_markers = ["XX", "TOP"]   # reports-to values meaning "no manager"
+    sheet = "Establishment"       # XLSX sheet (default: the first)
+
+Only ``post_id`` and ``reports_to`` are required. Without a mapping the
+columns are looked for under their neutral names (``post_id``,
+``reports_to``, ``title``, ``grade``, ``unit``, ``fte``, ``cost``,
+``pay_band``, ``vacant``, ``agency``), ignoring case and punctuation.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from goldenthread.formats.errors import (
+    BLANK_FTE,
+    NOT_A_PAY_BAND,
+    WIDE_PAY_BAND,
+    Finding,
+    FormatWarning,
+    Problem,
+)
+from goldenthread.formats.posts import POST_SCHEMA, PostTable
+from goldenthread.formats.reading import ROW_COLUMN, find_column, number_problems, read_frame
+from goldenthread.formats.values import (
+    TOP_MARKERS,
+    clean_text,
+    parse_numbers,
+    parse_pay_bands,
+    parse_reports_to,
+)
+
+__all__ = ["TRUE_FLAGS", "ColumnMapping", "load_mapping", "read_table"]
+
+TRUE_FLAGS = frozenset({"Y", "YES", "TRUE", "1", "X", "VACANT", "AGENCY"})
+"""Values of a flag column that mean "yes" (case-insensitive)."""
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Which export column holds each neutral column.
+
+    Examples
+    --------
+    >>> m = ColumnMapping.from_dict(
+    ...     {"columns": {"post_id": "Position", "reports_to": "Manager Position",
+    ...                  "unit": ["Directorate", "Service"]},
+    ...      "options": {"top_markers": ["XX", "CEO"]}})
+    >>> m.unit, m.top_markers
+    (('Directorate', 'Service'), ('XX', 'CEO'))
+    """
+
+    post_id: str = "post_id"
+    reports_to: str = "reports_to"
+    title: str | None = "title"
+    grade: str | None = "grade"
+    unit: tuple[str, ...] = ("unit",)
+    fte: str | None = "fte"
+    cost: str | None = "cost"
+    pay_band: str | None = "pay_band"
+    vacant: str | None = "vacant"
+    agency: str | None = "agency"
+    top_markers: tuple[str, ...] = tuple(sorted(TOP_MARKERS))
+    sheet: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> ColumnMapping:
+        """A mapping from parsed TOML (``[columns]`` and ``[options]`` tables)."""
+        columns = data.get("columns", {})
+        options = data.get("options", {})
+        if not isinstance(columns, Mapping) or not isinstance(options, Mapping):
+            raise ValueError("the mapping needs [columns] and optional [options] tables")
+        known = {
+            "post_id",
+            "reports_to",
+            "title",
+            "grade",
+            "unit",
+            "fte",
+            "cost",
+            "pay_band",
+            "vacant",
+            "agency",
+        }
+        unknown = set(columns) - known
+        if unknown:
+            raise ValueError(f"unknown columns in the mapping: {', '.join(sorted(unknown))}")
+        kwargs: dict[str, object] = {}
+        for key, value in columns.items():
+            if key == "unit":
+                kwargs[key] = (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+            else:
+                kwargs[key] = str(value)
+        if "top_markers" in options:
+            kwargs["top_markers"] = tuple(str(v) for v in options["top_markers"])
+        if "sheet" in options:
+            kwargs["sheet"] = str(options["sheet"])
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+
+def load_mapping(path: str | Path) -> ColumnMapping:
+    """Read a column mapping from a TOML file."""
+    with Path(path).open("rb") as fh:
+        return ColumnMapping.from_dict(tomllib.load(fh))
+
+
+def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTable:
+    """Read an establishment export through a column mapping.
+
+    Raises
+    ------
+    goldenthread.formats.reading.FormatError
+        If the file cannot be read or a required column is missing.
+    """
+    m = mapping or ColumnMapping()
+    source = str(path)
+    raw = read_frame(path, sheet=m.sheet)
+    n = raw.height
+
+    def col(name: str | None, required: bool = False) -> str | None:
+        if name is None:
+            return None
+        return find_column(raw, [name], source=source, required=required)
+
+    c_id = col(m.post_id, True)
+    c_to = col(m.reports_to, True)
+    assert c_id is not None and c_to is not None
+    c_title, c_grade = col(m.title), col(m.grade)
+    c_units = [c for c in (col(u) for u in m.unit) if c is not None]
+    c_fte, c_cost, c_band = col(m.fte), col(m.cost), col(m.pay_band)
+    c_vacant, c_agency = col(m.vacant), col(m.agency)
+    findings: list[Finding] = []
+    empty = pl.Series([None] * n, dtype=pl.String)
+
+    def text(c: str | None) -> pl.Series:
+        return empty if c is None else clean_text(raw[c])
+
+    def flag(c: str | None) -> pl.Series:
+        if c is None:
+            return pl.Series([False] * n)
+        return text(c).str.to_uppercase().is_in(list(TRUE_FLAGS)).fill_null(False)
+
+    if c_fte is not None:
+        fte, bad = parse_numbers(raw[c_fte])
+        findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
+        for row in raw.filter(fte.is_null() & ~bad)[ROW_COLUMN].to_list():
+            findings.append(
+                FormatWarning("blank-fte", BLANK_FTE.format(default=1), source, row, c_fte, "")
+            )
+        fte = fte.fill_null(1.0)
+    else:
+        fte = pl.Series([1.0] * n)
+    cost = pl.Series([None] * n, dtype=pl.Float64)
+    if c_cost is not None:
+        cost, bad = parse_numbers(raw[c_cost], zero_is_unknown=True)
+        findings += number_problems(raw, c_cost, bad, source=source, expected="an amount in pounds")
+    if c_band is not None:
+        mid, bad_band, wide = parse_pay_bands(raw[c_band])
+        for row, value in raw.filter(bad_band).select(ROW_COLUMN, c_band).iter_rows():
+            findings.append(
+                Problem(
+                    "not-a-number",
+                    NOT_A_PAY_BAND.format(column=c_band),
+                    source,
+                    row,
+                    c_band,
+                    value,
+                    "a pay band such as '95000 - 99999'",
+                )
+            )
+        for row, value in raw.filter(wide).select(ROW_COLUMN, c_band).iter_rows():
+            findings.append(
+                FormatWarning(
+                    "wide-pay-band", WIDE_PAY_BAND.format(value=value), source, row, c_band, value
+                )
+            )
+        cost = pl.DataFrame({"a": cost, "b": mid}).select(pl.coalesce("a", "b")).to_series()
+    if c_units:
+        unit = raw.select(
+            pl.concat_str([clean_text(raw[c]) for c in c_units], separator=" / ", ignore_nulls=True)
+        ).to_series()
+    else:
+        unit = empty
+    post_id = raw[c_id].str.strip_chars()
+    frame = pl.DataFrame(
+        {
+            "row": raw[ROW_COLUMN],
+            "post_id": post_id,
+            "reports_to": parse_reports_to(raw[c_to], m.top_markers),
+            "title": text(c_title),
+            "grade": text(c_grade),
+            "unit": unit,
+            "fte": fte,
+            "cost": cost,
+            "vacant": flag(c_vacant),
+            "agency": flag(c_agency),
+            "match_key": post_id,
+            "record": empty,
+        },
+        schema=POST_SCHEMA,
+    )
+    names = {"post_id": c_id, "reports_to": c_to}
+    if c_fte is not None:
+        names["fte"] = c_fte
+    ordered = sorted(findings, key=lambda f: (f.row or 0, 0 if isinstance(f, Problem) else 1))
+    return PostTable(source=source, posts=frame, findings=tuple(ordered), columns=names)
