@@ -80,6 +80,8 @@ class OrganisationSettingsForm(forms.Form):
         max_digits=12,
         decimal_places=2,
         min_value=Decimal(0),
+        # GOV.UK asks for text inputs, not type=number, for amounts.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         label="Cost of one redundancy, in pounds",
         help_text="Used to estimate the cost of deleting posts. Seed figure: £30,000.",
         error_messages={

@@ -9,7 +9,8 @@
 * and puts ``request.organisation`` and ``request.membership`` in place.
 
 A view may need a different role for writing than for reading: ``write_role``
-applies to every method other than GET and HEAD.
+applies to every method other than GET and HEAD. A view guarded for viewers
+with no ``write_role`` is read-only: other methods answer 405.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from .models import Membership, Role
 
@@ -52,8 +53,10 @@ def org_view(role: str = Role.VIEWER, write_role: str | None = None) -> Callable
                 return redirect_to_login(request.get_full_path())
             membership = membership_for(request, org_slug)
             needed = role
-            if write_role is not None and request.method not in SAFE_METHODS:
-                needed = write_role
+            if request.method not in SAFE_METHODS:
+                if role == Role.VIEWER and write_role is None:
+                    return HttpResponseNotAllowed(sorted(SAFE_METHODS))
+                needed = write_role or role
             if not membership.allows(needed):
                 raise PermissionDenied(
                     ROLE_TOO_LOW.format(

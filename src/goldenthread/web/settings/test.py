@@ -22,3 +22,15 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 STATIC_ROOT = None
+
+if env("GOLDENTHREAD_TEST_POSTGRES") == "1":
+    # The PostgreSQL run: tests/conftest.py checks the server answers first.
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": env("GOLDENTHREAD_TEST_PG_NAME", "test"),
+        "USER": env("GOLDENTHREAD_TEST_PG_USER", "postgres"),
+        "PASSWORD": env("GOLDENTHREAD_TEST_PG_PASSWORD", ""),
+        "HOST": env("GOLDENTHREAD_TEST_PG_HOST", "127.0.0.1"),
+        "PORT": env("GOLDENTHREAD_TEST_PG_PORT", "5432"),
+        "TEST": {"NAME": "test_goldenthread"},
+    }

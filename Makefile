@@ -1,0 +1,59 @@
+# goldenthread: every target builds what it needs first, so a fresh clone
+# needs only `make demo` or `make test`.
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+ASSETS := src/goldenthread/web/static/build
+# uv uses this machine's Python and never downloads an interpreter.
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install demo serve test lint pytest pytest-sqlite pytest-postgres bench screenshot clean
+
+install: $(VENV)/.installed $(ASSETS)/.built
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(ASSETS)/.built: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss)
+	npm run --silent build
+	@touch $@
+
+demo: install
+	$(BIN)/goldenthread demo
+
+serve: install
+	$(BIN)/goldenthread serve
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+# The whole suite twice: on SQLite, then on PostgreSQL (127.0.0.1:5432, database
+# `test`). Without PostgreSQL or Chromium those tests skip and say why, unless
+# GOLDENTHREAD_REQUIRE_ALL=1 (set by .ci/run), which makes a skip a failure.
+pytest-sqlite: install
+	$(BIN)/pytest
+
+pytest-postgres: install
+	GOLDENTHREAD_TEST_POSTGRES=1 $(BIN)/pytest
+
+pytest: pytest-sqlite pytest-postgres
+
+test: lint pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench_structure.py
+
+clean:
+	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache

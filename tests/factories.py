@@ -1,0 +1,59 @@
+"""factory_boy factories. They build through the services, as the application does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from goldenthread.accounts import services as account_services
+from goldenthread.accounts.models import Organisation, Role
+from goldenthread.core import services as core_services
+from goldenthread.core.models import UnitKind
+
+PASSWORD = "a-long-test-password-93"
+
+
+class UserFactory(factory.Factory):
+    class Meta:
+        model = dict
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="en_GB")
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Any:
+        return account_services.user_create(password=PASSWORD, **kwargs)
+
+
+class OrganisationFactory(factory.Factory):
+    class Meta:
+        model = dict
+
+    name = factory.Sequence(lambda n: f"Testshire Council {n}")
+    slug = factory.Sequence(lambda n: f"testshire-{n}")
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Organisation:
+        return account_services.organisation_create(**kwargs)
+
+
+def member(organisation: Organisation, role: str = Role.VIEWER, **user: Any) -> Any:
+    """A new user who is a member of ``organisation`` with ``role``."""
+    created = UserFactory(**user)
+    account_services.membership_create(organisation=organisation, user=created, role=role)
+    return created
+
+
+class UnitFactory(factory.Factory):
+    class Meta:
+        model = dict
+
+    code = factory.Sequence(lambda n: f"U{n:03d}")
+    name = factory.Sequence(lambda n: f"Unit {n}")
+    kind = UnitKind.SERVICE
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class: Any, **kwargs: Any) -> Any:
+        return core_services.unit_create(**kwargs)

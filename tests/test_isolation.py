@@ -1,0 +1,135 @@
+"""Walk every URL pattern of the project as an outsider and as an anonymous user.
+
+Nothing of an organisation may reach someone who is not its member: each
+organisation URL must answer 404 to a member of another organisation and
+send an anonymous user to sign in, for GET and for POST. The patterns are
+discovered from the URL configuration, so a view is covered the day it is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from goldenthread.accounts.models import Role
+from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.url_samples import SAMPLES
+
+#: Pages anyone may see.
+PUBLIC = {"core:start", "core:cookies", "core:accessibility", "accounts:login"}
+#: Signed-in pages that belong to no organisation: they show only the user's own.
+PERSONAL = {"accounts:organisations", "accounts:password_change", "accounts:logout"}
+#: Django's admin has its own staff-only sign-in.
+ADMIN_NAMESPACE = "admin"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    arguments: tuple[str, ...]
+
+
+def _walk(patterns: list[object], namespace: str = "") -> list[Route]:
+    routes: list[Route] = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            routes.extend(_walk(entry.url_patterns, inner))
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            arguments = tuple(entry.pattern.regex.groupindex)
+            routes.append(Route(name, arguments))
+    return routes
+
+
+ROUTES = _walk(get_resolver().url_patterns)
+ORG_ROUTES = [r for r in ROUTES if "org_slug" in r.arguments]
+
+
+def test_the_walk_finds_the_organisation_pages() -> None:
+    names = {route.name for route in ORG_ROUTES}
+    assert {"core:home", "core:unit_detail", "accounts:member_list", "audit:record_history"} <= names
+
+
+def test_every_route_is_classified() -> None:
+    unclassified = [
+        route.name
+        for route in ROUTES
+        if route.name not in PUBLIC | PERSONAL
+        and "org_slug" not in route.arguments
+        and not route.name.startswith(ADMIN_NAMESPACE + ":")
+    ]
+    assert unclassified == [], (
+        "These URLs are neither public, personal nor under /o/<org_slug>/: "
+        "put organisation data under /o/<org_slug>/ or classify them here"
+    )
+
+
+def _url(route: Route, organisation: object) -> str:
+    missing = [arg for arg in route.arguments if arg not in SAMPLES]
+    assert not missing, f"{route.name}: add a sample for {missing} in tests/url_samples.py"
+    kwargs = {arg: SAMPLES[arg](organisation) for arg in route.arguments}
+    return reverse(route.name, kwargs=kwargs)
+
+
+@pytest.fixture
+def outsider(demo: object) -> object:
+    other = OrganisationFactory(name="Elsewhere Council", slug="elsewhere")
+    return member(other, Role.ADMIN, username="outsider")
+
+
+@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
+def test_an_outsider_gets_not_found(client, demo, outsider, route: Route) -> None:
+    url = _url(route, demo)
+    client.login(username="outsider", password=PASSWORD)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 404, f"{method.__name__.upper()} {url}"
+        assert demo.name.encode() not in response.content
+
+
+@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
+def test_an_anonymous_user_is_sent_to_sign_in(client, demo, route: Route) -> None:
+    url = _url(route, demo)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302, f"{method.__name__.upper()} {url}"
+        assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+
+
+@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
+def test_a_viewer_cannot_write(client, demo, route: Route) -> None:
+    url = _url(route, demo)
+    client.login(username="demo-viewer", password="demo-test-password-4821")
+    response = client.post(url)
+    assert response.status_code in {403, 405}, f"POST {url} as a viewer gave {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.name in PERSONAL], ids=lambda r: r.name
+)
+def test_personal_pages_need_sign_in_and_show_only_ones_own(client, demo, outsider, route) -> None:
+    url = reverse(route.name)
+    response = client.get(url)
+    assert response.status_code in {302, 405}
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+    client.login(username="outsider", password=PASSWORD)
+    response = client.get(url)
+    assert demo.name.encode() not in response.content
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name in PUBLIC], ids=lambda r: r.name)
+def test_public_pages_answer_anyone(client, db, route: Route) -> None:
+    assert client.get(reverse(route.name)).status_code == 200
+
+
+def test_admin_is_for_staff_only(client, demo, outsider) -> None:
+    client.login(username="outsider", password=PASSWORD)
+    response = client.get("/admin/accounts/organisation/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
