@@ -1,5 +1,414 @@
-"""`goldenthread structure ...`: the structure engine from the command line."""
+"""`goldenthread structure ...`: the structure engine from the command line.
+
+``analyse`` reads one structure and reports its spans, layers and costs;
+``diff`` compares two. Both fail with exit status 2 and list every problem
+when the input is inconsistent, unless ``--lenient`` asks for the documented
+repairs. The engine's modules are imported inside the commands so the
+``goldenthread`` command itself starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-app = typer.Typer(help="Analyse and compare organisation structures (organogram, LGA, any table).")
+if TYPE_CHECKING:
+    from goldenthread.analysis.diff import StructureDiff
+    from goldenthread.analysis.rules import DesignRules
+    from goldenthread.analysis.structure import StructureSummary
+    from goldenthread.formats.posts import BuildResult
+
+app = typer.Typer(
+    help="Analyse and compare organisation structures (organogram, LGA, any table).",
+    no_args_is_help=True,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+class Fmt(StrEnum):
+    """Input formats."""
+
+    organogram = "organogram"
+    lga = "lga"
+    table = "table"
+
+
+FormatOption = Annotated[
+    Fmt | None,
+    typer.Option("--format", help="Input format; detected from the header when omitted."),
+]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option("--mapping", help="TOML column mapping for --format table.", exists=True),
+]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option("--rules", help="TOML design rules (target spans, max layers, ...).", exists=True),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON object instead.")]
+LenientOption = Annotated[
+    bool,
+    typer.Option("--lenient", help="Apply the documented repairs and report them as warnings."),
+]
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _fail(problems: list[Any], warnings: list[Any], as_json: bool) -> typer.Exit:
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "problems": [p.as_dict() for p in problems],
+                    "warnings": [w.as_dict() for w in warnings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    count = len(problems)
+    typer.echo(f"{count} problem{'s' if count != 1 else ''} in the input:", err=True)
+    for p in problems:
+        typer.echo(f"  {p}", err=True)
+    typer.echo("Fix them, or use --lenient to apply the documented repairs.", err=True)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _load(
+    path: Path,
+    junior: Path | None,
+    fmt: Fmt | None,
+    mapping: Path | None,
+    lenient: bool,
+    as_json: bool,
+) -> BuildResult:
+    from goldenthread.formats.detect import read_posts
+    from goldenthread.formats.errors import StructureImportError
+    from goldenthread.formats.posts import build_structure
+    from goldenthread.formats.reading import FormatError
+    from goldenthread.formats.table import load_mapping
+
+    try:
+        column_map = load_mapping(mapping) if mapping is not None else None
+        table = read_posts(path, junior, fmt=None if fmt is None else fmt.value, mapping=column_map)
+        return build_structure(table, lenient=lenient)
+    except FormatError as exc:
+        raise _fail(list(exc.problems), [], as_json) from exc
+    except StructureImportError as exc:
+        raise _fail(list(exc.problems), list(exc.warnings), as_json) from exc
+    except ValueError as exc:
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+
+
+def _rules(path: Path | None) -> DesignRules:
+    from goldenthread.analysis.rules import DEFAULT_RULES
+    from goldenthread.formats.detect import load_rules
+
+    if path is None:
+        return DEFAULT_RULES
+    try:
+        return load_rules(path)
+    except (ValueError, TypeError) as exc:
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+
+
+def _group_json(groups: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": g.name,
+            "posts": g.posts,
+            "managers": g.managers,
+            "vacant": g.vacant,
+            "fte": g.fte,
+            "cost": _money(g.cost),
+            "unknown_cost_posts": g.unknown_cost_posts,
+        }
+        for g in groups
+    ]
+
+
+def summary_json(
+    summary: StructureSummary, result: BuildResult, rules: DesignRules
+) -> dict[str, Any]:
+    """The JSON object printed by ``analyse --json``."""
+    s = summary
+    return {
+        "source": result.structure.source,
+        "posts": s.posts,
+        "roots": s.roots,
+        "layers": s.layers,
+        "posts_by_layer": list(s.posts_by_layer),
+        "fte_by_layer": list(s.fte_by_layer),
+        "fte": s.fte,
+        "senior_fte": s.senior_fte,
+        "junior_fte": s.junior_fte,
+        "managers": s.managers,
+        "non_managers": s.non_managers,
+        "manager_ratio": s.manager_ratio,
+        "span_min": s.spans.minimum,
+        "span_median": s.spans.median,
+        "span_mean": s.spans.mean,
+        "span_max": s.spans.maximum,
+        "span_histogram": {str(k): v for k, v in s.spans.histogram},
+        "rules": {
+            "target_span_min": rules.target_span_min,
+            "target_span_max": rules.target_span_max,
+            "narrow_span_max": rules.narrow_span_max,
+            "max_layers": rules.max_layers,
+        },
+        "narrow_spans": s.narrow_spans,
+        "below_target_spans": s.below_target_spans,
+        "within_target_spans": s.within_target_spans,
+        "wide_spans": s.wide_spans,
+        "posts_beyond_max_layers": s.posts_beyond_max_layers,
+        "single_report_posts": s.single_report_posts,
+        "single_report_chains": s.single_report_chains,
+        "longest_single_report_chain": s.longest_single_report_chain,
+        "total_cost": _money(s.total_cost),
+        "unknown_cost_posts": s.unknown_cost_posts,
+        "management_cost": _money(s.management_cost),
+        "management_cost_share": s.management_cost_share,
+        "vacant": s.vacant,
+        "agency": s.agency,
+        "not_in_post_rows": s.not_in_post_rows,
+        "job_shares": result.job_shares,
+        "rows_read": result.rows_read,
+        "matched_by": result.matched_by,
+        "by_unit": _group_json(s.by_unit),
+        "by_grade": _group_json(s.by_grade),
+        "breaches": list(s.breaches),
+        "warnings": [w.as_dict() for w in result.warnings],
+    }
+
+
+def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) -> str:
+    s = summary
+    lines = [f"Structure: {result.structure.source}"]
+    lines.append(
+        f"  {s.posts:,} posts from {result.rows_read:,} rows "
+        f"({result.job_shares} job shares, {s.not_in_post_rows} not-in-post rows apart)"
+    )
+    lines.append(f"  {s.roots} top posts, {s.layers} layers")
+    lines.append(
+        "  Posts by layer: " + ", ".join(f"{i + 1}: {v:,}" for i, v in enumerate(s.posts_by_layer))
+    )
+    lines.append(
+        f"  FTE {s.fte:,.2f} (posts {s.senior_fte:,.2f}, junior staff {s.junior_fte:,.2f})"
+    )
+    lines.append("")
+    lines.append(
+        f"Spans (managers only): {s.managers:,} managers, min {s.spans.minimum}, "
+        f"median {s.spans.median:g}, mean {s.spans.mean:.2f}, max {s.spans.maximum}"
+    )
+    lines.append("  Histogram: " + ", ".join(f"{k}: {v}" for k, v in s.spans.histogram))
+    lines.append(
+        f"  Against target {rules.target_span_min}-{rules.target_span_max}: "
+        f"{s.below_target_spans} below ({s.narrow_spans} narrow, 1-{rules.narrow_span_max}), "
+        f"{s.within_target_spans} within, {s.wide_spans} wide"
+    )
+    lines.append(
+        f"  Single-report chains: {s.single_report_chains} "
+        f"(longest {s.longest_single_report_chain}); {s.single_report_posts} managers "
+        "with one report"
+    )
+    ratio = "n/a" if s.manager_ratio is None else f"1 : {s.manager_ratio:.2f}"
+    lines.append(f"  Managers to non-managers: {ratio}")
+    lines.append("")
+    share = "n/a" if s.management_cost_share is None else f"{s.management_cost_share:.1%}"
+    lines.append(f"Cost: £{s.total_cost:,} known; {s.unknown_cost_posts} posts with unknown cost")
+    lines.append(f"  Management cost £{s.management_cost:,} ({share} of known cost)")
+    lines.append(f"  Vacant {s.vacant}, agency {s.agency}")
+    lines.append("")
+    lines.append("By unit:")
+    for g in s.by_unit[:25]:
+        lines.append(f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  £{g.cost:,}")
+    if len(s.by_unit) > 25:
+        lines.append(f"  ... and {len(s.by_unit) - 25} more units (see --json)")
+    if s.breaches:
+        lines.append("")
+        lines.append("Design rules not met:")
+        lines += [f"  - {b}" for b in s.breaches]
+    if result.warnings:
+        lines.append("")
+        lines.append(f"{len(result.warnings)} warnings:")
+        lines += [f"  {w}" for w in result.warnings[:50]]
+        if len(result.warnings) > 50:
+            lines.append("  ... (see --json for all)")
+    return "\n".join(lines)
+
+
+@app.command()
+def analyse(
+    senior: Annotated[
+        Path,
+        typer.Argument(help="Posts file (organogram senior file, LGA file or table).", exists=True),
+    ],
+    junior: Annotated[
+        Path | None, typer.Argument(help="Organogram junior file.", exists=True)
+    ] = None,
+    fmt: FormatOption = None,
+    mapping: MappingOption = None,
+    rules: RulesOption = None,
+    as_json: JsonOption = False,
+    per_post: Annotated[
+        Path | None,
+        typer.Option("--per-post", help="Write one CSV row per post to this file."),
+    ] = None,
+    lenient: LenientOption = False,
+) -> None:
+    """Spans, layers, roll-ups and management cost of one structure."""
+    from goldenthread.analysis.structure import post_metrics, summarise
+
+    design = _rules(rules)
+    result = _load(senior, junior, fmt, mapping, lenient, as_json)
+    metrics = post_metrics(result.structure)
+    summary = summarise(result.structure, design, metrics)
+    if per_post is not None:
+        _write_per_post(per_post, result, metrics)
+    if as_json:
+        typer.echo(json.dumps(summary_json(summary, result, design), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(_report(summary, result, design))
+
+
+def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
+    import numpy as np
+    import polars as pl
+
+    s = result.structure
+    par = s.parent
+    has = par >= 0
+    ids = s.post_id.to_numpy()
+    manager = np.full(len(s), None, dtype=object)
+    manager[has] = ids[par[has]]
+    cost = metrics.cost
+    frame = pl.DataFrame(
+        {
+            "post_id": s.post_id,
+            "reports_to": pl.Series(manager.tolist(), dtype=pl.String),
+            "layer": metrics.layer,
+            "span": metrics.span,
+            "reports_below": metrics.reports_below,
+            "fte": np.round(metrics.fte, 4),
+            "cost": pl.Series(np.round(cost, 2)).fill_nan(None),
+            "fte_below": np.round(metrics.fte_below, 4),
+            "cost_below": np.round(metrics.cost_below, 2),
+            "unknown_cost_below": metrics.unknown_cost_below,
+            "title": s.title,
+            "grade": s.grade,
+            "unit": s.unit,
+        }
+    )
+    frame.write_csv(path)
+
+
+def diff_json(d: StructureDiff) -> dict[str, Any]:
+    """The JSON object printed by ``diff --json``."""
+
+    def unit(u: Any) -> dict[str, Any]:
+        return {
+            "unit": u.unit,
+            "posts_before": u.posts_before,
+            "posts_after": u.posts_after,
+            "posts_change": u.posts_change,
+            "fte_before": u.fte_before,
+            "fte_after": u.fte_after,
+            "fte_change": u.fte_change,
+            "cost_before": _money(u.cost_before),
+            "cost_after": _money(u.cost_after),
+            "cost_change": _money(u.cost_change),
+            "unknown_cost_before": u.unknown_cost_before,
+            "unknown_cost_after": u.unknown_cost_after,
+        }
+
+    def refs(items: Any) -> list[dict[str, Any]]:
+        return [
+            {"post_id": r.post_id, "title": r.title, "unit": r.unit, "cost": _money(r.cost)}
+            for r in items
+        ]
+
+    def changes(items: Any) -> list[dict[str, Any]]:
+        return [
+            {"post_id": c.post_id, "title": c.title, "before": c.before, "after": c.after}
+            for c in items
+        ]
+
+    return {
+        "matched_by": d.matched_by,
+        "added": refs(d.added),
+        "removed": refs(d.removed),
+        "moved": changes(d.moved),
+        "retitled": changes(d.retitled),
+        "regraded": changes(d.regraded),
+        "fte_changed": changes(d.fte_changed),
+        "cost_changed": changes(d.cost_changed),
+        "total": unit(d.total),
+        "by_unit": [unit(u) for u in d.by_unit],
+        "staffing_saving": _money(d.staffing_saving),
+        "redundancies": d.redundancies,
+        "redundancy_cost": _money(d.redundancy_cost),
+        "net_saving_first_year": _money(d.net_saving_first_year),
+    }
+
+
+def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
+    lines = [f"Changes from {old} to {new} (posts matched by {d.matched_by})"]
+    lines.append(
+        f"  {len(d.added)} added, {len(d.removed)} removed, {len(d.moved)} moved to a new "
+        f"manager, {len(d.retitled)} retitled, {len(d.regraded)} regraded, "
+        f"{len(d.fte_changed)} with changed FTE, {len(d.cost_changed)} with changed cost"
+    )
+    lines.append("")
+    header = (
+        f"  {'Unit':44} {'Before':>7} {'After':>7} {'Change':>7} "
+        f"{'FTE change':>11} {'Cost change':>15}"
+    )
+    lines.append(header)
+    for u in (*d.by_unit, d.total):
+        lines.append(
+            f"  {u.unit[:44]:44} {u.posts_before:7,} {u.posts_after:7,} {u.posts_change:+7,} "
+            f"{u.fte_change:+11,.2f} {u.cost_change:+15,}"
+        )
+    lines.append("")
+    lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
+    lines.append(
+        f"Redundancy estimate: {d.redundancies} filled posts removed, £{d.redundancy_cost:,}"
+    )
+    lines.append(f"Net saving in the first year: £{d.net_saving_first_year:,}")
+    return "\n".join(lines)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The structure before.", exists=True)],
+    new: Annotated[Path, typer.Argument(help="The structure after.", exists=True)],
+    fmt: FormatOption = None,
+    mapping: MappingOption = None,
+    rules: RulesOption = None,
+    as_json: JsonOption = False,
+    lenient: LenientOption = False,
+) -> None:
+    """What changed between two structures, per unit, and the saving."""
+    from goldenthread.analysis.diff import diff_structures
+
+    design = _rules(rules)
+    before = _load(old, None, fmt, mapping, lenient, as_json)
+    after = _load(new, None, fmt, mapping, lenient, as_json)
+    matched_by = before.matched_by if before.matched_by == after.matched_by else "post ID"
+    result = diff_structures(before.structure, after.structure, rules=design, matched_by=matched_by)
+    if as_json:
+        typer.echo(json.dumps(diff_json(result), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(_diff_report(result, old, new))
+    sys.stdout.flush()

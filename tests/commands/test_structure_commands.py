@@ -1,0 +1,174 @@
+"""`goldenthread structure analyse` and `diff` from the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from goldenthread.commands.structure import app
+
+REAL = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real").resolve()
+runner = CliRunner()
+
+
+def real(name: str) -> str:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"real data file {name} is not present in ../shared/data/real")
+    return str(path)
+
+
+def test_analyse_json_has_the_documented_keys(tmp_path: Path) -> None:
+    out = tmp_path / "posts.csv"
+    result = runner.invoke(
+        app,
+        [
+            "analyse",
+            real("department_for_communities_and_local_government-2011-09-30-senior.csv"),
+            "--json",
+            "--per-post",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    for key in (
+        "posts",
+        "roots",
+        "layers",
+        "posts_by_layer",
+        "managers",
+        "span_max",
+        "span_mean",
+        "span_histogram",
+        "fte",
+        "warnings",
+    ):
+        assert key in data
+    assert (data["posts"], data["roots"], data["layers"]) == (98, 3, 4)
+    assert data["posts_by_layer"] == [3, 4, 24, 67]
+    with out.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 98
+    assert list(rows[0])[:7] == [
+        "post_id",
+        "reports_to",
+        "layer",
+        "span",
+        "reports_below",
+        "fte",
+        "cost",
+    ]
+
+
+def test_analyse_readable_report_with_junior_file() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "analyse",
+            real("ministry_of_defence-2016-03-31-senior.csv"),
+            real("ministry_of_defence-2016-03-31-junior.csv"),
+            "--format",
+            "organogram",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "704 posts from 705 rows" in result.stdout
+    assert "11 top posts, 5 layers" in result.stdout
+    assert "junior staff 191,423.62" in result.stdout
+
+
+def test_analyse_exits_2_and_lists_every_problem() -> None:
+    result = runner.invoke(app, ["analyse", real("300913-DWP.xls-senior.csv")])
+    assert result.exit_code == 2
+    assert "2 problems in the input" in result.stderr
+    assert "DWP135 appears on 2 rows (rows 116, 201)" in result.stderr
+    assert "reporting cycle of 3 posts" in result.stderr
+
+
+def test_analyse_lenient_reports_warnings_in_json() -> None:
+    result = runner.invoke(
+        app, ["analyse", real("300913-DWP.xls-senior.csv"), "--lenient", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    codes = {w["code"] for w in json.loads(result.stdout)["warnings"]}
+    assert {"cycle", "duplicate-id", "job-share"} <= codes
+
+
+def test_analyse_with_mapping_and_rules(tmp_path: Path) -> None:
+    data = tmp_path / "establishment.csv"
+    data.write_text(
+        "Position,Manager,Job,Dir,Band\n"
+        "P1,TOP,Chief Executive,,180000 - 184999\n"
+        "P2,P1,Director,Place,120000 - 124999\n"
+        "P3,P2,Head of Service,Place,80000 - 84999\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(
+        '[columns]\npost_id = "Position"\nreports_to = "Manager"\ntitle = "Job"\n'
+        'unit = ["Dir"]\npay_band = "Band"\n[options]\ntop_markers = ["TOP"]\n',
+        encoding="utf-8",
+    )
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[rules]\nmax_layers = 2\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "analyse",
+            str(data),
+            "--format",
+            "table",
+            "--mapping",
+            str(mapping),
+            "--rules",
+            str(rules),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["posts"], out["layers"], out["posts_beyond_max_layers"]) == (3, 3, 1)
+    assert out["total_cost"] == "387498.50"
+    assert out["single_report_chains"] == 1
+
+
+def test_diff_json_mod() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "diff",
+            real("ministry_of_defence-2015-09-30-senior.csv"),
+            real("ministry_of_defence-2016-03-31-senior.csv"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    for key in ("added", "removed", "moved", "retitled", "regraded", "by_unit"):
+        assert key in d
+    assert (len(d["added"]), len(d["removed"]), len(d["moved"])) == (159, 106, 87)
+    army = next(u for u in d["by_unit"] if u["unit"] == "Army")
+    assert (army["posts_before"], army["posts_after"], army["posts_change"]) == (110, 0, -110)
+
+
+def test_diff_council_files_say_how_posts_were_matched() -> None:
+    trafford = real("trafford_council_organisation_structure.csv")
+    result = runner.invoke(app, ["diff", trafford, trafford])
+    assert result.exit_code == 0, result.output
+    assert "matched by title, directorate and service" in result.stdout
+
+
+def test_the_command_does_not_import_django() -> None:
+    code = (
+        "import sys\n"
+        "from goldenthread.commands import structure\n"
+        "assert 'django' not in sys.modules, 'django imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
