@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from goldenthread.analysis.hierarchy import find_cycles
@@ -67,6 +68,7 @@ __all__ = [
     "BuildResult",
     "PostTable",
     "build_structure",
+    "index_of",
 ]
 
 NOT_IN_POST_ID = "0"
@@ -410,14 +412,54 @@ def _job_shares(df: pl.DataFrame, f: _Findings) -> tuple[pl.DataFrame, int]:
     return out, merged.height
 
 
+def _has_repeats(ids: pl.Series) -> bool:
+    """Whether any ID occurs twice (hashes first: sorting 64-bit hashes is fast)."""
+    hashed = np.sort(ids.hash(seed=7).to_numpy())
+    if not (hashed[1:] == hashed[:-1]).any():
+        return False
+    return bool(ids.is_duplicated().any())
+
+
+def index_of(ids: pl.Series, lookup: pl.Series) -> npt.NDArray[np.int64]:
+    """Position in ``ids`` (unique, no nulls) of each value of ``lookup``; -1 if absent.
+
+    Matches 64-bit hashes with a sort and a binary search, then checks the
+    strings, falling back to a hash join if two different IDs share a hash.
+
+    Examples
+    --------
+    >>> index_of(pl.Series(["CX", "D1", "D2"]), pl.Series(["D2", None, "ZZ", "CX"])).tolist()
+    [2, -1, -1, 0]
+    """
+    h_ids = ids.hash(seed=7).to_numpy()
+    h_look = lookup.hash(seed=7).to_numpy()
+    if h_ids.size == 0:
+        return np.full(lookup.len(), -1, dtype=np.int64)
+    order = np.argsort(h_ids)
+    ordered = h_ids[order]
+    # Sorted needles make the binary searches cache-friendly.
+    needles = np.argsort(h_look)
+    pos = np.empty(h_look.size, dtype=np.int64)
+    pos[needles] = np.searchsorted(ordered, h_look[needles])
+    pos = np.minimum(pos, ordered.size - 1)
+    found = (ordered[pos] == h_look) & lookup.is_not_null().to_numpy()
+    candidate = order[pos].astype(np.int64)
+    hit = np.flatnonzero(found)
+    same = ids.gather(candidate[hit]) == lookup.gather(hit)
+    if bool(same.all()) and not (ordered[1:] == ordered[:-1]).any():
+        return np.where(found, candidate, -1)
+    index = pl.DataFrame({"_key": ids, "_i": np.arange(ids.len(), dtype=np.int64)})
+    joined = pl.DataFrame({"_key": lookup}).join(
+        index, on="_key", how="left", maintain_order="left"
+    )
+    return joined["_i"].fill_null(-1).to_numpy().astype(np.int64, copy=True)
+
+
 def _resolve(df: pl.DataFrame, f: _Findings) -> np.ndarray:
     n = df.height
-    index = pl.DataFrame({"reports_to": df["post_id"], "_parent": np.arange(n, dtype=np.int64)})
-    joined = df.select("row", "post_id", "reports_to").join(
-        index, on="reports_to", how="left", maintain_order="left"
-    )
-    parent = joined["_parent"].fill_null(-1).to_numpy().astype(np.int64, copy=True)
-    unknown = joined.filter(pl.col("reports_to").is_not_null() & pl.col("_parent").is_null())
+    parent = index_of(df["post_id"], df["reports_to"])
+    missing = pl.Series(parent < 0) & df["reports_to"].is_not_null()
+    unknown = df.filter(missing)
     for row, post_id, manager in unknown.select("row", "post_id", "reports_to").iter_rows():
         f.fault(
             "unknown-manager",
@@ -547,9 +589,11 @@ def build_structure(table: PostTable, *, lenient: bool = False) -> BuildResult:
     not_in_post = df.filter(pl.col("post_id") == NOT_IN_POST_ID)
     df = df.filter((pl.col("post_id") != NOT_IN_POST_ID) | pl.col("post_id").is_null())
     df = _missing_ids(df, f)
-    df = _exact_duplicates(df, f)
-    df = _conflicting_duplicates(df, f)
-    df, job_shares = _job_shares(df, f)
+    job_shares = 0
+    if _has_repeats(df["post_id"]):
+        df = _exact_duplicates(df, f)
+        df = _conflicting_duplicates(df, f)
+        df, job_shares = _job_shares(df, f)
     parent = _resolve(df, f)
     junior_fte, junior_cost, junior_unknown = _junior(table, df, f)
     if f.problems:

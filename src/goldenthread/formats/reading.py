@@ -110,12 +110,12 @@ def read_frame(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
         if p.suffix.lower() in _EXCEL:
             frame = _read_excel(p, sheet)
         else:
-            frame = pl.read_csv(
-                p,
-                infer_schema=False,
-                encoding="utf8-lossy",
-                truncate_ragged_lines=True,
-            )
+            try:
+                frame = pl.read_csv(p, infer_schema=False, truncate_ragged_lines=True)
+            except pl.exceptions.ComputeError:
+                frame = pl.read_csv(
+                    p, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True
+                )
     except (OSError, pl.exceptions.PolarsError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FormatError(

@@ -13,6 +13,7 @@ The same rules hold for every format:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import polars as pl
@@ -29,6 +30,7 @@ __all__ = [
 
 NULL_TOKENS = frozenset({"", "N/A", "NA", "N/D", "ND", "-", "NONE", "NULL", "NAN"})
 TOP_MARKERS = frozenset({"XX"})
+_NULL_PATTERN = "^(?i:" + "|".join(re.escape(t) for t in sorted(NULL_TOKENS) if t) + ")?$"
 
 _NUMBER_JUNK = r"[£$,\s]"
 _AMOUNT = r"£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)"
@@ -46,7 +48,7 @@ def clean_text(col: pl.Series) -> pl.Series:
     s = col.cast(pl.String).str.strip_chars()
     return (
         pl.select(
-            pl.when(s.str.to_uppercase().is_in(list(NULL_TOKENS)) | s.is_null())
+            pl.when(s.str.contains(_NULL_PATTERN).fill_null(True))
             .then(None)
             .otherwise(s)
             .alias(col.name)
@@ -95,7 +97,9 @@ def parse_numbers(col: pl.Series, *, zero_is_unknown: bool = False) -> tuple[pl.
     [None, 125000.0]
     """
     text = clean_text(col)
-    num = text.str.replace_all(_NUMBER_JUNK, "").cast(pl.Float64, strict=False)
+    num = text.cast(pl.Float64, strict=False)
+    if (text.is_not_null() & num.is_null()).any():
+        num = text.str.replace_all(_NUMBER_JUNK, "").cast(pl.Float64, strict=False)
     bad = text.is_not_null() & num.is_null()
     if zero_is_unknown:
         num = pl.select(pl.when(num == 0).then(None).otherwise(num)).to_series()
