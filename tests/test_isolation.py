@@ -52,7 +52,12 @@ ORG_ROUTES = [r for r in ROUTES if "org_slug" in r.arguments]
 
 def test_the_walk_finds_the_organisation_pages() -> None:
     names = {route.name for route in ORG_ROUTES}
-    assert {"core:home", "core:unit_detail", "accounts:member_list", "audit:record_history"} <= names
+    assert {
+        "core:home",
+        "core:unit_detail",
+        "accounts:member_list",
+        "audit:record_history",
+    } <= names
 
 
 def test_every_route_is_classified() -> None:
@@ -109,9 +114,7 @@ def test_a_viewer_cannot_write(client, demo, route: Route) -> None:
     assert response.status_code in {403, 405}, f"POST {url} as a viewer gave {response.status_code}"
 
 
-@pytest.mark.parametrize(
-    "route", [r for r in ROUTES if r.name in PERSONAL], ids=lambda r: r.name
-)
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.name in PERSONAL], ids=lambda r: r.name)
 def test_personal_pages_need_sign_in_and_show_only_ones_own(client, demo, outsider, route) -> None:
     url = reverse(route.name)
     response = client.get(url)

@@ -7,6 +7,7 @@ the subcommands that need it, so the analysis commands start fast.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Annotated
@@ -39,9 +40,11 @@ def _serve(host: str, port: int, worker: bool) -> None:
     """Run the task worker (in a child process) beside the web server until stopped."""
     from django.core.management import call_command
 
+    # Stopping the server (Ctrl+C or SIGTERM) must stop the worker too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     child = None
     if worker:
-        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        child = subprocess.Popen(
             [sys.executable, "-m", "goldenthread.cli", "manage", "db_worker", "--interval", "0.5"],
             env={**os.environ},
         )
@@ -58,7 +61,9 @@ def _serve(host: str, port: int, worker: bool) -> None:
 def demo(
     host: Host = "127.0.0.1",
     port: Port = 8000,
-    serve: Annotated[bool, typer.Option(help="Serve after loading (--no-serve only loads).")] = True,
+    serve: Annotated[
+        bool, typer.Option(help="Serve after loading (--no-serve only loads).")
+    ] = True,
 ) -> None:
     """Migrate the local database, load the demo council and serve it with a task worker.
 

@@ -52,7 +52,9 @@ def crawl(page: Any, base_url: str, start: str) -> dict[str, list[dict[str, Any]
     while queue and len(found) < MAX_PAGES:
         url = queue.popleft()
         response = page.goto(url)
-        assert response is not None and response.ok, f"{url} answered {response and response.status}"
+        assert response is not None and response.ok, (
+            f"{url} answered {response and response.status}"
+        )
         found[url] = axe_violations(page)
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
             href, _ = urldefrag(href)

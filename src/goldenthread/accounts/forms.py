@@ -66,7 +66,9 @@ class SignInForm(forms.Form):
 
 
 class OrganisationSettingsForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": "Enter the organisation's name"})
+    name = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the organisation's name"}
+    )
     kind = forms.ChoiceField(choices=OrganisationKind.choices, label="Kind of organisation")
     ons_code = forms.RegexField(
         regex=r"^([EWSN]\d{8})?$",

@@ -8,6 +8,8 @@ is given the organisation.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -63,9 +65,7 @@ class Organisation(models.Model):
     )
     description = models.TextField(blank=True)
     #: Cost of one redundancy used in structure comparisons (seed 001 uses £30,000).
-    redundancy_cost_per_post = models.DecimalField(
-        max_digits=12, decimal_places=2, default=30000
-    )
+    redundancy_cost_per_post = models.DecimalField(max_digits=12, decimal_places=2, default=30000)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -118,6 +118,9 @@ class LoginAttempt(models.Model):
     class Meta:
         ordering = ["-attempted_at"]
 
+    def __str__(self) -> str:
+        return f"Failed sign-in as {self.username} at {self.attempted_at:%Y-%m-%d %H:%M}"
+
 
 def _register_user_history() -> None:
     """Audit changes to user accounts too (not the password hash or last sign-in)."""
@@ -125,14 +128,13 @@ def _register_user_history() -> None:
     from simple_history import register
     from simple_history.exceptions import MultipleRegistrationsError
 
-    try:
+    # A reloading process imports this module again: register once only.
+    with contextlib.suppress(MultipleRegistrationsError):
         register(
             get_user_model(),
             app="goldenthread.accounts",
             excluded_fields=["password", "last_login"],
         )
-    except MultipleRegistrationsError:  # pragma: no cover - re-import in a reloading process
-        pass
 
 
 _register_user_history()

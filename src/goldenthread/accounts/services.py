@@ -135,10 +135,7 @@ def login_is_locked(*, username: str, ip_address: str | None) -> bool:
     by_name = recent.filter(username__iexact=username).count()
     by_address = recent.filter(ip_address=ip_address).count() if ip_address else 0
     # An address is allowed more failures than a name: several people may share it.
-    return (
-        by_name >= settings.LOGIN_FAILURE_LIMIT
-        or by_address >= settings.LOGIN_FAILURE_LIMIT * 4
-    )
+    return by_name >= settings.LOGIN_FAILURE_LIMIT or by_address >= settings.LOGIN_FAILURE_LIMIT * 4
 
 
 def login_failure_record(*, username: str, ip_address: str | None) -> None:

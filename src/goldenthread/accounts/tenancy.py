@@ -43,7 +43,9 @@ def membership_for(request: HttpRequest, org_slug: str) -> Membership:
         raise Http404(NOT_MEMBER) from None
 
 
-def org_view(role: str = Role.VIEWER, write_role: str | None = None) -> Callable[[ViewFunc], ViewFunc]:
+def org_view(
+    role: str = Role.VIEWER, write_role: str | None = None
+) -> Callable[[ViewFunc], ViewFunc]:
     """Guard a view under ``/o/<org_slug>/`` with the role it needs."""
 
     def decorator(view: ViewFunc) -> ViewFunc:

@@ -37,7 +37,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
-    form = SignInForm(request, data=request.POST or None)
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user_cache)
         return redirect(next_url or reverse("accounts:organisations"))
@@ -62,7 +62,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters()
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, data=request.POST or None)
+    form = PasswordChangeForm(request.user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
@@ -81,7 +81,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 def member_add(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
-    form = MemberAddForm(request.POST or None)
+    form = MemberAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,8 +96,8 @@ def member_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.get_username()} is now a {membership.get_role_display().lower()} "
-                f"of {organisation}.",
+                f"{membership.user.get_username()} is now a "
+                f"{membership.get_role_display().lower()} of {organisation}.",
             )
             return redirect("accounts:member_list", org_slug=organisation.slug)
     return render(request, "accounts/member_form.html", {"form": form, "adding": True})
@@ -107,7 +107,8 @@ def member_add(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(organisation=request.organisation, pk=membership_id)
     form = MemberEditForm(
-        request.POST or None, initial={"role": membership.role, "job_title": membership.job_title}
+        request.POST if request.method == "POST" else None,
+        initial={"role": membership.role, "job_title": membership.job_title},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,9 +122,7 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{membership.user.get_username()}'s role has been changed.")
             return redirect("accounts:member_list", org_slug=request.organisation.slug)
-    return render(
-        request, "accounts/member_form.html", {"form": form, "membership": membership}
-    )
+    return render(request, "accounts/member_form.html", {"form": form, "membership": membership})
 
 
 @org_view(Role.ADMIN)
@@ -138,7 +137,8 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.get_username()} is no longer a member of {request.organisation}.",
+                f"{membership.user.get_username()} is no longer a member of "
+                f"{request.organisation}.",
             )
             return redirect("accounts:member_list", org_slug=request.organisation.slug)
     return render(
@@ -149,7 +149,9 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 @org_view(Role.ADMIN)
 def organisation_settings(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
-    form = OrganisationSettingsForm(request.POST or None, organisation=organisation)
+    form = OrganisationSettingsForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
     if request.method == "POST" and form.is_valid():
         services.organisation_update(organisation=organisation, **form.cleaned_data)
         messages.success(request, "The organisation's settings have been saved.")

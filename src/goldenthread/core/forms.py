@@ -28,14 +28,18 @@ class UnitForm(forms.Form):
             "invalid": "A code may contain only letters, numbers, dots, hyphens and underscores",
         },
     )
-    kind = forms.ChoiceField(choices=UnitKind.choices, widget=forms.RadioSelect, label="Kind of unit")
+    kind = forms.ChoiceField(
+        choices=UnitKind.choices, widget=forms.RadioSelect, label="Kind of unit"
+    )
     parent = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
         required=False,
         label="Sits inside (optional)",
         empty_label="Nothing: a top-level unit",
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description (optional)")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description (optional)"
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

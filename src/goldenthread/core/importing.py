@@ -68,7 +68,13 @@ def units_import(progress: Progress) -> None:
                 message=MISSING_COLUMN.format(column=column, expected=", ".join(COLUMNS)),
             )
     if progress.problems:
-        raise JobFailed(FAILED_SUMMARY.format(count=len(progress.problems), plural="s" if len(progress.problems) > 1 else "", file=filename))
+        raise JobFailed(
+            FAILED_SUMMARY.format(
+                count=len(progress.problems),
+                plural="s" if len(progress.problems) > 1 else "",
+                file=filename,
+            )
+        )
 
     progress.stage("Checking rows", total=len(table.rows))
     existing = {unit.code.lower(): unit for unit in Unit.objects.filter(organisation=organisation)}
@@ -77,9 +83,15 @@ def units_import(progress: Progress) -> None:
     for index, (number, record) in enumerate(table.records(), start=1):
         values = {column: record.get(header.get(column, ""), "").strip() for column in COLUMNS}
 
-        def problem(column: str, message: str, value: str | None = None, *, _n: int = number) -> None:
+        def problem(
+            column: str, message: str, value: str | None = None, *, _n: int = number
+        ) -> None:
             progress.problem(
-                file=filename, row=_n, column=header.get(column, column), value=value, message=message
+                file=filename,
+                row=_n,
+                column=header.get(column, column),
+                value=value,
+                message=message,
             )
 
         for column in REQUIRED:
@@ -87,16 +99,28 @@ def units_import(progress: Progress) -> None:
                 problem(column, MISSING_VALUE.format(column=column))
         for column, limit in (("code", 40), ("name", 200)):
             if len(values[column]) > limit:
-                problem(column, TOO_LONG.format(limit=limit, length=len(values[column])), values[column][:50])
+                problem(
+                    column,
+                    TOO_LONG.format(limit=limit, length=len(values[column])),
+                    values[column][:50],
+                )
         kind_text = values["kind"].lower()
         if kind_text and kind_text not in _KIND_BY_TEXT:
-            problem("kind", BAD_KIND.format(choices=", ".join(l.lower() for _, l in UnitKind.choices)), values["kind"])
+            problem(
+                "kind",
+                BAD_KIND.format(choices=", ".join(label.lower() for _, label in UnitKind.choices)),
+                values["kind"],
+            )
         code = values["code"].lower()
         if code in seen:
-            problem("code", DUPLICATE_CODE.format(code=values["code"], other=seen[code]), values["code"])
+            problem(
+                "code", DUPLICATE_CODE.format(code=values["code"], other=seen[code]), values["code"]
+            )
         elif code:
             seen[code] = number
-        parsed.append({**values, "row": number, "kind": _KIND_BY_TEXT.get(kind_text, UnitKind.SERVICE)})
+        parsed.append(
+            {**values, "row": number, "kind": _KIND_BY_TEXT.get(kind_text, UnitKind.SERVICE)}
+        )
         progress.advance(index)
 
     # Parents: in the file or already saved; no unit may end up inside itself.
@@ -109,8 +133,11 @@ def units_import(progress: Progress) -> None:
         parent_code = str(row["parent_code"]).lower()
         if parent_code and parent_code not in seen and parent_code not in existing:
             progress.problem(
-                file=filename, row=int(row["row"]), column=header.get("parent_code", "parent_code"),
-                value=str(row["parent_code"]), message=UNKNOWN_PARENT.format(code=row["parent_code"]),
+                file=filename,
+                row=int(row["row"]),
+                column=header.get("parent_code", "parent_code"),
+                value=str(row["parent_code"]),
+                message=UNKNOWN_PARENT.format(code=row["parent_code"]),
             )
         code = str(row["code"]).lower()
         if parent_code:
@@ -123,14 +150,19 @@ def units_import(progress: Progress) -> None:
             chain.append(parent_of[chain[-1]])
             if chain[-1] == chain[0]:
                 progress.problem(
-                    file=filename, row=int(row["row"]), column=header.get("parent_code", "parent_code"),
-                    value=str(row["parent_code"]), message=PARENT_CYCLE.format(chain=" → ".join(chain)),
+                    file=filename,
+                    row=int(row["row"]),
+                    column=header.get("parent_code", "parent_code"),
+                    value=str(row["parent_code"]),
+                    message=PARENT_CYCLE.format(chain=" → ".join(chain)),
                 )
                 break
 
     if progress.problems:
         count = len(progress.problems)
-        raise JobFailed(FAILED_SUMMARY.format(count=count, plural="s" if count > 1 else "", file=filename))
+        raise JobFailed(
+            FAILED_SUMMARY.format(count=count, plural="s" if count > 1 else "", file=filename)
+        )
 
     progress.stage("Saving units", total=len(parsed))
     added = updated = 0

@@ -37,7 +37,9 @@ class Unit(models.Model):
     class Meta:
         ordering = ["organisation", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="unit_code_unique_in_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="unit_code_unique_in_org"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -31,7 +31,10 @@ def unit_tree(*, organisation: Organisation) -> list[UnitRow]:
     One query, whatever the number of units.
     """
     units = list(
-        unit_list(organisation=organisation).annotate(child_count=Count("children"))
+        # Meta.ordering is not applied to GROUP BY queries: order explicitly.
+        unit_list(organisation=organisation)
+        .annotate(child_count=Count("children"))
+        .order_by("name", "pk")
     )
     children: dict[int | None, list[Unit]] = {}
     for unit in units:

@@ -92,7 +92,11 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     initial = {"kind": UnitKind.SERVICE}
     if request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
-    form = UnitForm(request.POST or None, organisation=organisation, initial=initial)
+    form = UnitForm(
+        request.POST if request.method == "POST" else None,
+        organisation=organisation,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(organisation=organisation, **form.cleaned_data)
@@ -108,7 +112,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
     form = UnitForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organisation=request.organisation,
         initial={
             "name": unit.name,
@@ -148,7 +152,7 @@ def unit_delete(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @org_view(Role.EDITOR)
 def unit_import(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = job_create(
@@ -185,7 +189,9 @@ def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         writer = csv.writer(buffer)
         writer.writerow(header)
         writer.writerows(body)
-        response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
     if fmt == "xlsx":

@@ -32,25 +32,79 @@ DEMO_USERS = (
 
 #: (code, name, kind, parent code, description)
 BRACKENFORD_UNITS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("PEO", "People", UnitKind.DIRECTORATE, "", "Adult social care, children's services, education and public health."),
-    ("PEO-ASC", "Adult Social Care", UnitKind.SERVICE, "PEO", "Assessment, reablement and commissioned care for adults."),
+    (
+        "PEO",
+        "People",
+        UnitKind.DIRECTORATE,
+        "",
+        "Adult social care, children's services, education and public health.",
+    ),
+    (
+        "PEO-ASC",
+        "Adult Social Care",
+        UnitKind.SERVICE,
+        "PEO",
+        "Assessment, reablement and commissioned care for adults.",
+    ),
     ("PEO-ASC-FD", "Front Door and Reablement", UnitKind.TEAM, "PEO-ASC", ""),
     ("PEO-ASC-LD", "Learning Disabilities", UnitKind.TEAM, "PEO-ASC", ""),
-    ("PEO-CS", "Children's Services", UnitKind.SERVICE, "PEO", "Early help, social work and children in care."),
+    (
+        "PEO-CS",
+        "Children's Services",
+        UnitKind.SERVICE,
+        "PEO",
+        "Early help, social work and children in care.",
+    ),
     ("PEO-CS-EH", "Early Help", UnitKind.TEAM, "PEO-CS", ""),
     ("PEO-CS-SW", "Children's Social Work", UnitKind.TEAM, "PEO-CS", ""),
     ("PEO-PH", "Public Health", UnitKind.SERVICE, "PEO", ""),
     ("PLA", "Place", UnitKind.DIRECTORATE, "", "Planning, housing, environment and regeneration."),
     ("PLA-PLN", "Planning and Building Control", UnitKind.SERVICE, "PLA", ""),
-    ("PLA-HOU", "Housing", UnitKind.SERVICE, "PLA", "Homelessness prevention, allocations and housing standards."),
+    (
+        "PLA-HOU",
+        "Housing",
+        UnitKind.SERVICE,
+        "PLA",
+        "Homelessness prevention, allocations and housing standards.",
+    ),
     ("PLA-ENV", "Environment and Waste", UnitKind.SERVICE, "PLA", ""),
     ("PLA-REG", "Regeneration", UnitKind.SERVICE, "PLA", ""),
-    ("RES", "Resources", UnitKind.DIRECTORATE, "", "Finance, customer services, law and governance, transformation."),
-    ("RES-FIN", "Finance", UnitKind.SERVICE, "RES", "The S151 officer's team: budgets, MTFS and treasury."),
-    ("RES-CUS", "Customer Services", UnitKind.SERVICE, "RES", "Contact centre, digital channels and face-to-face help."),
+    (
+        "RES",
+        "Resources",
+        UnitKind.DIRECTORATE,
+        "",
+        "Finance, customer services, law and governance, transformation.",
+    ),
+    (
+        "RES-FIN",
+        "Finance",
+        UnitKind.SERVICE,
+        "RES",
+        "The S151 officer's team: budgets, MTFS and treasury.",
+    ),
+    (
+        "RES-CUS",
+        "Customer Services",
+        UnitKind.SERVICE,
+        "RES",
+        "Contact centre, digital channels and face-to-face help.",
+    ),
     ("RES-LEG", "Law and Governance", UnitKind.SERVICE, "RES", ""),
-    ("RES-TRF", "Transformation and Performance", UnitKind.SERVICE, "RES", "The programme office and performance team."),
-    ("SHS", "Brackenford and Eastmere Shared Services", UnitKind.SHARED_SERVICE, "", "HR, ICT, payroll and procurement shared with Eastmere."),
+    (
+        "RES-TRF",
+        "Transformation and Performance",
+        UnitKind.SERVICE,
+        "RES",
+        "The programme office and performance team.",
+    ),
+    (
+        "SHS",
+        "Brackenford and Eastmere Shared Services",
+        UnitKind.SHARED_SERVICE,
+        "",
+        "HR, ICT, payroll and procurement shared with Eastmere.",
+    ),
     ("SHS-HR", "HR and Organisational Development", UnitKind.TEAM, "SHS", ""),
     ("SHS-ICT", "ICT and Digital", UnitKind.TEAM, "SHS", ""),
     ("SHS-PAY", "Payroll and Pensions", UnitKind.TEAM, "SHS", ""),
@@ -70,7 +124,9 @@ class DemoResult:
     created: bool
 
 
-def _organisation(slug: str, name: str, kind: str, ons_code: str, description: str) -> tuple[Organisation, bool]:
+def _organisation(
+    slug: str, name: str, kind: str, ons_code: str, description: str
+) -> tuple[Organisation, bool]:
     existing = Organisation.objects.filter(slug=slug).first()
     if existing is not None:
         return existing, False
@@ -137,6 +193,9 @@ def demo_load(*, password: str | None = None) -> DemoResult:
     admin = User.objects.get(username="demo-admin")
     if not Membership.objects.filter(organisation=partner, user=admin).exists():
         account_services.membership_create(
-            organisation=partner, user=admin, role=Role.ADMIN, job_title="Joint Head of Transformation"
+            organisation=partner,
+            user=admin,
+            role=Role.ADMIN,
+            job_title="Joint Head of Transformation",
         )
     return DemoResult(organisation=organisation, password=password, created=created)

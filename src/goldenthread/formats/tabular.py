@@ -92,7 +92,9 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
@@ -122,7 +124,9 @@ def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
-        return [[_cell_text(cell) for cell in row] for row in sheet.to_python(skip_empty_area=False)]
+        return [
+            [_cell_text(cell) for cell in row] for row in sheet.to_python(skip_empty_area=False)
+        ]
     except Exception as error:  # calamine raises several types for a broken workbook
         message = NOT_READABLE.format(file=file, kind="an Excel workbook", reason=error)
         raise TableError(CellProblem(file, None, None, None, message)) from error

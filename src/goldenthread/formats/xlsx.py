@@ -55,7 +55,9 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
                     continue
                 if isinstance(value, Decimal):
                     worksheet.write_number(
-                        row_index, column, float(value),
+                        row_index,
+                        column,
+                        float(value),
                         money if column in sheet.money_columns else None,
                     )
                 elif isinstance(value, bool):

@@ -66,3 +66,6 @@ class JobInput(models.Model):
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="input")
     filename = models.CharField(max_length=255)
     data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename

@@ -15,7 +15,10 @@ from .navigation import ORGANISATION_NAV
 def shell(request: HttpRequest) -> dict[str, Any]:
     organisation = getattr(request, "organisation", None)
     membership = getattr(request, "membership", None)
-    context: dict[str, Any] = {"current_organisation": organisation, "current_membership": membership}
+    context: dict[str, Any] = {
+        "current_organisation": organisation,
+        "current_membership": membership,
+    }
     if organisation is None or membership is None:
         return context
     match = request.resolver_match
@@ -30,6 +33,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         if membership.allows(item.role)
     ]
     context["switch_memberships"] = [
-        m for m in membership_list_for_user(user=request.user) if m.organisation_id != organisation.pk
+        m
+        for m in membership_list_for_user(user=request.user)
+        if m.organisation_id != organisation.pk
     ]
     return context

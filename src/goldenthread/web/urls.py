@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
-
 handler400 = "goldenthread.web.views.bad_request"
 handler403 = "goldenthread.web.views.permission_denied"
 handler404 = "goldenthread.web.views.page_not_found"

@@ -202,4 +202,5 @@ def require(name: str, value: object) -> None:
             f"{name} is not set. Production needs it: see docs/configuration.md."
         )
 
+
 CSRF_FAILURE_VIEW = "goldenthread.web.views.csrf_failure"

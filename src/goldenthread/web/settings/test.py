@@ -7,7 +7,7 @@ SQLite in memory by default; PostgreSQL when GOLDENTHREAD_DB_NAME is set
 from .base import *  # noqa: F403
 from .base import DATABASES, env
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from goldenthread.accounts.models import Role
+from goldenthread.audit.selectors import audited_models
+from goldenthread.core.models import Unit
+from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_model_with_organisation_data_keeps_history() -> None:
+    from django.apps import apps
+
+    unaudited = [
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in {"accounts", "core", "jobs"}
+        and any(f.name == "organisation" for f in model._meta.fields)
+        and model not in audited_models()
+        and not model._meta.label.startswith(("accounts.Historical", "core.Historical"))
+    ]
+    # Jobs are a log in themselves (who, when, what happened), not data to audit.
+    assert unaudited == ["jobs.Job"]
+
+
+def test_a_change_made_in_the_browser_shows_who_and_what_field_by_field(client) -> None:
+    organisation = OrganisationFactory(slug="havering")
+    member(organisation, Role.EDITOR, username="ed", full_name="Edna Dale")
+    unit = UnitFactory(organisation=organisation, code="PEO", name="People")
+    client.login(username="ed", password=PASSWORD)
+    client.post(
+        reverse("core:unit_edit", kwargs={"org_slug": "havering", "unit_id": unit.pk}),
+        {"name": "People and Communities", "code": "PEO", "kind": "directorate"},
+    )
+    response = client.get(
+        reverse(
+            "audit:record_history",
+            kwargs={"org_slug": "havering", "model_label": "core.unit", "object_id": unit.pk},
+        )
+    )
+    html = response.content.decode()
+    assert "Changed on" in html and "by Edna Dale (ed)" in html
+    assert '<td class="govuk-table__cell gt-diff-removed">People</td>' in html
+    assert '<td class="govuk-table__cell gt-diff-added">People and Communities</td>' in html
+    assert '<td class="govuk-table__cell gt-diff-added">Directorate</td>' in html
+    assert "Created on" in html
+
+
+def test_a_deleted_record_keeps_its_history(client) -> None:
+    organisation = OrganisationFactory(slug="havering")
+    member(organisation, Role.EDITOR, username="ed")
+    unit = UnitFactory(organisation=organisation, code="PEO", name="People")
+    client.login(username="ed", password=PASSWORD)
+    client.post(reverse("core:unit_delete", kwargs={"org_slug": "havering", "unit_id": unit.pk}))
+    assert not Unit.objects.filter(pk=unit.pk).exists()
+    response = client.get(
+        reverse(
+            "audit:record_history",
+            kwargs={"org_slug": "havering", "model_label": "core.unit", "object_id": unit.pk},
+        )
+    )
+    assert "Deleted on" in response.content.decode()
+
+
+def test_history_of_another_organisations_record_is_not_found(client) -> None:
+    mine = OrganisationFactory(slug="mine")
+    theirs = OrganisationFactory(slug="theirs")
+    member(mine, Role.ADMIN, username="me")
+    foreign = UnitFactory(organisation=theirs, code="X", name="Secret unit")
+    client.login(username="me", password=PASSWORD)
+    response = client.get(
+        reverse(
+            "audit:record_history",
+            kwargs={"org_slug": "mine", "model_label": "core.unit", "object_id": foreign.pk},
+        )
+    )
+    assert response.status_code == 404
+    response = client.get(
+        reverse(
+            "audit:record_history",
+            kwargs={"org_slug": "mine", "model_label": "auth.user", "object_id": 1},
+        )
+    )
+    assert response.status_code == 404
+
+
+def test_the_organisation_change_list_shows_only_its_own(client) -> None:
+    mine = OrganisationFactory(slug="mine")
+    theirs = OrganisationFactory(slug="theirs")
+    member(mine, Role.VIEWER, username="me")
+    UnitFactory(organisation=mine, code="A", name="Our unit")
+    UnitFactory(organisation=theirs, code="B", name="Their unit")
+    client.login(username="me", password=PASSWORD)
+    html = client.get(reverse("audit:change_list", kwargs={"org_slug": "mine"})).content.decode()
+    assert "Our unit" in html
+    assert "Their unit" not in html

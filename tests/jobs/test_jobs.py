@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from goldenthread.accounts.models import Role
+from goldenthread.core.models import Unit
+from goldenthread.jobs import registry
+from goldenthread.jobs.models import Job, JobStatus
+from goldenthread.jobs.services import UNEXPECTED_FAILURE, job_create, job_run
+from tests.factories import PASSWORD, OrganisationFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@registry.register("tests.explode")
+def _explode(progress):
+    Unit.objects.create(organisation=progress.organisation, code="HALF", name="Half-saved")
+    raise RuntimeError("boom")
+
+
+@registry.register("tests.count")
+def _count(progress):
+    progress.stage("Counting", total=3)
+    for n in range(1, 4):
+        progress.advance(n)
+    progress.job.summary = "Counted to 3."
+
+
+def test_an_unexpected_error_fails_the_job_and_keeps_nothing(db) -> None:
+    from django.db import transaction
+
+    organisation = OrganisationFactory()
+
+    @registry.register("tests.atomic_explode")
+    def atomic_explode(progress):
+        with transaction.atomic():
+            _explode(progress)
+
+    job = job_create(
+        organisation=organisation, kind="tests.atomic_explode", title="t", created_by=None
+    )
+    job = job_run(job_id=job.pk)
+    assert job.status == JobStatus.FAILED
+    assert job.summary == UNEXPECTED_FAILURE.format(pk=job.pk)
+    assert not Unit.objects.filter(code="HALF").exists()
+
+
+def test_an_unknown_kind_is_refused_before_queueing(db) -> None:
+    with pytest.raises(KeyError):
+        job_create(organisation=OrganisationFactory(), kind="nope", title="t", created_by=None)
+    assert not Job.objects.exists()
+
+
+def test_the_progress_panel_polls_until_the_job_ends(client) -> None:
+    organisation = OrganisationFactory()
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    job = job_create(organisation=organisation, kind="tests.count", title="Count", created_by=None)
+    progress_url = reverse(
+        "jobs:job_progress", kwargs={"org_slug": organisation.slug, "job_id": job.pk}
+    )
+    html = client.get(progress_url).content.decode()
+    assert f'hx-get="{progress_url}"' in html
+    assert "Waiting to start" in html
+    job_run(job_id=job.pk)
+    response = client.get(progress_url, headers={"HX-Request": "true"})
+    assert response["HX-Refresh"] == "true"
+    assert "hx-get" not in response.content.decode()
+    page = client.get(
+        reverse("jobs:job_detail", kwargs={"org_slug": organisation.slug, "job_id": job.pk})
+    )
+    assert "Counted to 3." in page.content.decode()
+
+
+def test_the_database_worker_runs_a_queued_job(db) -> None:
+    """The real worker (django-tasks-db's db_worker) takes the job from the database."""
+    from goldenthread.jobs.tasks import run_job
+
+    organisation = OrganisationFactory()
+    job = job_create(organisation=organisation, kind="tests.count", title="Count", created_by=None)
+    result = run_job.using(backend="database").enqueue(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED  # queued in the database, not run yet
+    call_command("db_worker", "--batch", "--no-startup-delay", "--backend", "database", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.summary == "Counted to 3."
+    result.refresh()
+    assert result.return_value == JobStatus.SUCCEEDED

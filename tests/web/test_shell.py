@@ -1,0 +1,96 @@
+"""The GOV.UK shell: navigation, error pages, cookies, security headers."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from goldenthread.accounts.models import Role
+from tests.factories import PASSWORD, OrganisationFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_start_page_explains_the_product(client) -> None:
+    html = client.get("/").content.decode()
+    assert "Design your target operating model and prove the change" in html
+    assert 'class="govuk-skip-link"' in html
+    assert reverse("core:cookies") in html
+    assert reverse("accounts:login") in html
+
+
+def test_the_navigation_shows_what_the_role_may_use(client) -> None:
+    organisation = OrganisationFactory(name="Havant Borough Council", slug="havant")
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    html = client.get(reverse("core:unit_list", kwargs={"org_slug": "havant"})).content.decode()
+    assert "govuk-service-navigation__item--active" in html
+    assert (
+        'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Units'
+        in html
+    )
+    assert ">Members<" not in html
+    member(organisation, Role.ADMIN, username="ad")
+    client.login(username="ad", password=PASSWORD)
+    html = client.get(reverse("core:home", kwargs={"org_slug": "havant"})).content.decode()
+    assert ">Members<" in html and ">Settings<" in html
+
+
+def test_the_switcher_lists_the_users_other_organisations(client) -> None:
+    first = OrganisationFactory(name="Havant Borough Council", slug="havant")
+    second = OrganisationFactory(name="East Hampshire District Council", slug="east-hants")
+    user = member(first, Role.EDITOR, username="shared")
+    from goldenthread.accounts.services import membership_create
+
+    membership_create(organisation=second, user=user, role=Role.VIEWER)
+    client.login(username="shared", password=PASSWORD)
+    response = client.get(reverse("accounts:organisations"))
+    html = response.content.decode()
+    assert "Havant Borough Council" in html and "East Hampshire District Council" in html
+    assert "Switch organisation" in client.get("/o/havant/").content.decode()
+
+
+def test_not_found_and_forbidden_pages_are_in_the_service_style(client) -> None:
+    organisation = OrganisationFactory(slug="havant")
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    response = client.get("/o/havant/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    response = client.get(reverse("core:unit_create", kwargs={"org_slug": "havant"}))
+    assert response.status_code == 403
+    assert "You cannot do this" in response.content.decode()
+
+
+def test_a_server_error_page_renders_without_the_database(rf) -> None:
+    from goldenthread.web.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Sorry, there is a problem with the service" in response.content
+
+
+def test_a_missing_csrf_token_gets_the_styled_page(db) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "Your form has expired" in response.content.decode()
+
+
+def test_only_the_session_and_csrf_cookies_are_ever_set(client) -> None:
+    organisation = OrganisationFactory(slug="havant")
+    member(organisation, Role.ADMIN, username="ad")
+    names = set()
+    response = client.get(reverse("accounts:login"))
+    names |= set(response.cookies)
+    response = client.post(reverse("accounts:login"), {"username": "ad", "password": PASSWORD})
+    names |= set(response.cookies)
+    for url in ("/o/havant/", "/o/havant/units/", "/o/havant/members/"):
+        names |= set(client.get(url).cookies)
+    assert names <= {"goldenthread_session", "goldenthread_csrftoken"}
+    assert "goldenthread_session" in names
+
+
+def test_pages_may_not_be_framed(client) -> None:
+    assert client.get("/").headers["X-Frame-Options"] == "DENY"
