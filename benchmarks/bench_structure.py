@@ -368,6 +368,22 @@ def main() -> None:
         f"{len(d.removed):,} removed, {len(d.moved):,} moved, {len(d.retitled):,} "
         f"retitled): **{diff_seconds:.3f} s** (target: at most 1 s).",
         "",
+        "Against the targets: "
+        + "; ".join(
+            f"{name}: {'met' if ok else 'NOT met'}"
+            for name, ok in (
+                (
+                    "analysis of the organisation shapes within 0.25 s",
+                    all(r[2] <= 0.25 for r in rows if r[0].startswith("organisation")),
+                ),
+                ("every shape within 0.25 s", all(r[2] <= 0.25 for r in rows)),
+                ("peak under 500 MiB", all(r[3]["peak"] <= 500 * 2**20 for r in rows)),
+                ("command within 3 s", cli <= 3.0),
+                ("diff within 1 s", diff_seconds <= 1.0),
+            )
+        )
+        + ".",
+        "",
         "The peak traced memory is what the analysis allocates beyond its inputs; the "
         "maximum RSS includes the interpreter, numpy, polars and the generated input.",
         "",
