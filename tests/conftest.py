@@ -60,6 +60,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under GOLDENTHREAD_REQUIRE_ALL=1 any skip (missing data, database or browser) fails."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which GOLDENTHREAD_REQUIRE_ALL=1 forbids: {reason}"
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return "database: " + ("PostgreSQL" if POSTGRES_RUN else "SQLite")
 
