@@ -87,6 +87,25 @@ def _display(record: Any, field_name: str, value: Any) -> str:
     return str(value)
 
 
+def _foreign_keys(model: type[models.Model]) -> list[str]:
+    return [
+        f.name for f in model._meta.concrete_fields if f.many_to_one and f.name != "history_user"
+    ]
+
+
+def _instance(record: Any) -> models.Model:
+    """The record as an instance, carrying the related objects fetched with it.
+
+    ``record.instance`` builds a fresh object; without the related objects that
+    the history query selected, its ``__str__`` would cost a query per row.
+    """
+    instance = record.instance
+    for field in instance._meta.concrete_fields:
+        if field.many_to_one and field.name in record._state.fields_cache:
+            field.set_cached_value(instance, record._state.fields_cache[field.name])
+    return instance
+
+
 def _who(record: Any) -> str:
     user = record.history_user
     if user is None:
@@ -131,7 +150,7 @@ def _change(record: Any, with_fields: bool) -> Change:
         model_label=model._meta.label_lower,
         model_name=str(model._meta.verbose_name),
         object_id=record.id,
-        object_repr=str(record.instance) if record.history_type != "-" else str(record),
+        object_repr=str(_instance(record)),
         reason=record.history_change_reason or "",
         fields=tuple(fields),
     )
@@ -141,10 +160,11 @@ def change_list(*, organisation: Organisation, limit: int = 50) -> list[Change]:
     """The most recent changes to anything in the organisation, newest first."""
     records: list[Any] = []
     for model in audited_models():
+        history = _scoped_history(model, organisation)
         records.extend(
-            _scoped_history(model, organisation)
-            .select_related("history_user")
-            .order_by("-history_date")[:limit]
+            history.select_related("history_user", *_foreign_keys(history.model)).order_by(
+                "-history_date"
+            )[:limit]
         )
     records.sort(key=lambda record: record.history_date, reverse=True)
     return [_change(record, with_fields=False) for record in records[:limit]]
