@@ -14,6 +14,15 @@ from goldenthread.accounts.models import Membership, Organisation
 from goldenthread.core.models import Unit
 from goldenthread.jobs.models import Job
 from goldenthread.jobs.services import job_create
+from goldenthread.operating_model.models import (
+    Component,
+    Consideration,
+    Principle,
+    PrincipleSet,
+    Statement,
+    TomVersion,
+)
+from goldenthread.performance.models import ThreadItem
 
 
 def _unit(organisation: Organisation) -> Unit:
@@ -42,4 +51,18 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "model_label": lambda org: "core.unit",
     "object_id": lambda org: _unit(org).pk,
     "fmt": lambda org: "xlsx",
+    # A draft version, so editing pages answer as they would for real use.
+    "version_id": lambda org: (
+        TomVersion.objects.filter(organisation=org, status="draft").first().pk
+    ),  # type: ignore[union-attr]
+    "component_id": lambda org: (
+        Component.objects.filter(organisation=org, version__status="draft").first().pk
+    ),  # type: ignore[union-attr]
+    "statement_id": lambda org: (
+        Statement.objects.filter(organisation=org, component__version__status="draft").first().pk
+    ),  # type: ignore[union-attr]
+    "set_id": lambda org: PrincipleSet.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+    "principle_id": lambda org: Principle.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+    "consideration_id": lambda org: Consideration.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+    "item_id": lambda org: ThreadItem.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
 }

@@ -21,6 +21,7 @@ from goldenthread.accounts import services as account_services
 from goldenthread.accounts.models import Membership, Organisation, OrganisationKind, Role
 from goldenthread.core import services as core_services
 from goldenthread.core.models import Unit, UnitKind
+from goldenthread.operating_model.demo import demo_operating_model
 
 DEMO_SLUG = "brackenford"
 PARTNER_SLUG = "eastmere"
@@ -198,4 +199,5 @@ def demo_load(*, password: str | None = None) -> DemoResult:
             role=Role.ADMIN,
             job_title="Joint Head of Transformation",
         )
+    demo_operating_model(organisation)
     return DemoResult(organisation=organisation, password=password, created=created)

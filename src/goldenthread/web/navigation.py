@@ -24,6 +24,8 @@ class NavItem:
 ORGANISATION_NAV: tuple[NavItem, ...] = (
     NavItem("Dashboard", "core:home", "core:home"),
     NavItem("Units", "core:unit_list", "core:unit"),
+    NavItem("Operating model", "operating_model:tom_home", "operating_model:"),
+    NavItem("Golden thread", "performance:thread", "performance:"),
     NavItem("Audit history", "audit:change_list", "audit:"),
     NavItem("Background jobs", "jobs:job_list", "jobs:"),
     NavItem("Members", "accounts:member_list", "accounts:member", Role.ADMIN),

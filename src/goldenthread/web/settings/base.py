@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "goldenthread.core",
     "goldenthread.audit",
     "goldenthread.jobs",
+    "goldenthread.operating_model",
+    "goldenthread.performance",
     "goldenthread.demo",
 ]
 

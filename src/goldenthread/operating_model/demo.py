@@ -1,0 +1,403 @@
+"""The demo council's operating model and golden thread.
+
+Brackenford has an adopted TOM (version 1, approved by its Executive), a draft
+revision (version 2) with visible changes against it, a set of design
+principles with key considerations, and a golden thread from its vision down
+to individual objectives. Running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from goldenthread.accounts.models import Organisation
+from goldenthread.core.models import Unit
+from goldenthread.performance import services as thread_services
+from goldenthread.performance.models import Level, Perspective, ThreadItem
+
+from . import services
+from .models import Component, PrincipleSet, TomVersion
+
+#: Statements, change level and owner of each component of version 1, by template key.
+VERSION_ONE: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "strategy_vision": (
+        "medium",
+        "Chief Executive",
+        "A corporate plan with themes but few measurable targets.",
+        (
+            "Our vision is set by members and every plan traces back to it.",
+            "Our objectives describe the difference we make to people's lives.",
+            "Our resources follow our priorities, based on data and evidence.",
+        ),
+    ),
+    "design_principles": (
+        "low",
+        "Head of Transformation",
+        "",
+        ("Every proposal for change is tested against our six design principles.",),
+    ),
+    "business_architecture": (
+        "high",
+        "Director of Resources",
+        "Services organised around professional silos.",
+        (
+            "We work as a platform that draws together the networks of provision in the borough.",
+            "Our support services serve both partner councils.",
+        ),
+    ),
+    "customers": (
+        "high",
+        "Head of Customer Services",
+        "Customers contact several services separately and repeat their story.",
+        (
+            "There is one doorway to all our services, with a personal account.",
+            "Customers tell their story once.",
+            "Customers help design our services.",
+        ),
+    ),
+    "channels": (
+        "medium",
+        "Head of Customer Services",
+        "Most contact is by telephone.",
+        (
+            "Online is our preferred channel for those able to use it.",
+            "Telephone and face-to-face help stay for those who need them.",
+        ),
+    ),
+    "services": (
+        "medium",
+        "Director of People",
+        "",
+        ("Services meet community objectives and statutory duties, co-designed with users.",),
+    ),
+    "locations": (
+        "low",
+        "Head of Property",
+        "Three office buildings, one under-used.",
+        (
+            "We work from places that best support customer access and our ways of working.",
+            "We share buildings with public sector partners where we can.",
+        ),
+    ),
+    "critical_processes": (
+        "medium",
+        "Director of Resources",
+        "",
+        ("High-volume processes are mapped and optimised for consistency.",),
+    ),
+    "people_organisation": (
+        "high",
+        "Head of HR and Organisational Development",
+        "Spans and layers vary widely between directorates.",
+        (
+            "Our structure has consistent layers and spans of control.",
+            "One flexible workforce serves the priorities of both councils.",
+            "We grow our own talent before recruiting from outside.",
+        ),
+    ),
+    "technology_data": (
+        "high",
+        "Head of ICT and Digital",
+        "Many specialist systems that do not share data.",
+        (
+            "Common systems by default, specialist systems by exception.",
+            "We use data to understand, predict and change demand.",
+        ),
+    ),
+    "performance_metrics": (
+        "medium",
+        "Head of Transformation and Performance",
+        "Performance reported by directorate, with no link to individual objectives.",
+        (
+            "Performance is managed at organisation, directorate, team and individual level.",
+            "Balanced scorecards link each service plan to the corporate plan.",
+        ),
+    ),
+    "governance": (
+        "low",
+        "Monitoring Officer",
+        "",
+        (
+            "Decisions are evidence-based, open and taken at the right level.",
+            "We have clear schemes of delegation.",
+        ),
+    ),
+}
+
+
+def _principles(organisation: Organisation) -> PrincipleSet:
+    existing = PrincipleSet.objects.filter(
+        organisation=organisation, source="six-principles"
+    ).first()
+    if existing is not None:
+        return existing
+    return services.principle_set_create_from_template(
+        organisation=organisation, key="six-principles"
+    )
+
+
+def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
+    if TomVersion.objects.filter(organisation=organisation).exists():
+        return
+    first = services.version_create(
+        organisation=organisation,
+        title="Brackenford Target Operating Model 2025–2028",
+        summary="The first TOM, consulted on with staff, trade unions and members.",
+        principle_set=principle_set,
+    )
+    for component in first.components.all():
+        level, owner, as_is, statements = VERSION_ONE[component.key]
+        services.component_update(
+            component=component,
+            name=component.name,
+            purpose=component.purpose,
+            as_is=as_is,
+            change_level=level,
+            owner=owner,
+        )
+        for text in statements:
+            services.statement_create(component=component, text=text)
+    services.version_consult(version=first)
+    services.version_adopt(
+        version=first,
+        approved_by="Executive",
+        approved_on=date(2025, 3, 12),
+        decision_reference="Executive, 12 March 2025, minute 47",
+    )
+
+    second = services.version_create(
+        organisation=organisation,
+        title="Brackenford Target Operating Model: 2026 refresh",
+        summary="Minor amendments under the delegation to the Chief Executive: a clearer "
+        "customer promise, a new component for partnership working.",
+    )
+    by_key = {c.key: c for c in Component.objects.filter(version=second)}
+    customers = by_key["customers"]
+    tell_once = customers.statements.get(text="Customers tell their story once.")
+    services.statement_update(
+        statement=tell_once,
+        text="Customers tell their story only once, whichever channel they use.",
+    )
+    services.statement_create(component=customers, text="Customers can track every request online.")
+    channels = by_key["channels"]
+    services.component_update(
+        component=channels,
+        name="Channels and access",
+        purpose=channels.purpose,
+        as_is=channels.as_is,
+        change_level="high",
+        owner=channels.owner,
+    )
+    locations = by_key["locations"]
+    services.statement_delete(
+        statement=locations.statements.get(
+            text="We share buildings with public sector partners where we can."
+        )
+    )
+    partnership = services.component_create(
+        version=second,
+        name="Partnership working",
+        purpose="How Brackenford and Eastmere share a workforce and services.",
+        change_level="medium",
+        owner="Joint Chief Executive",
+    )
+    services.statement_create(
+        component=partnership, text="Every change delivers benefits for both councils."
+    )
+
+
+#: (key, level, parent key, title, unit code, perspective, post, owner, measures)
+THREAD: tuple[tuple[str, str, str, str, str, str, str, str, str], ...] = (
+    ("vision", Level.VISION, "", "A borough where everyone can thrive", "", "", "", "Leader", ""),
+    (
+        "p-customer",
+        Level.PRIORITY,
+        "vision",
+        "Better customer service and resident engagement",
+        "",
+        "",
+        "",
+        "Cabinet Member for Customers",
+        "",
+    ),
+    (
+        "p-digital",
+        Level.PRIORITY,
+        "vision",
+        "Digital capability",
+        "",
+        "",
+        "",
+        "Cabinet Member for Resources",
+        "",
+    ),
+    (
+        "p-finance",
+        Level.PRIORITY,
+        "vision",
+        "Financial stability",
+        "",
+        "",
+        "",
+        "Cabinet Member for Finance",
+        "",
+    ),
+    (
+        "o-one-door",
+        Level.OBJECTIVE,
+        "p-customer",
+        "One front door for every resident request",
+        "",
+        "",
+        "",
+        "Director of Resources",
+        "80% of requests resolved at first contact\nComplaints down by a quarter",
+    ),
+    (
+        "o-independence",
+        Level.OBJECTIVE,
+        "p-customer",
+        "More adults living independently at home",
+        "",
+        "",
+        "",
+        "Director of People",
+        "Reablement: 85% at home 91 days after discharge",
+    ),
+    (
+        "o-balanced",
+        Level.OBJECTIVE,
+        "p-finance",
+        "A balanced budget without drawing on reserves by 2027/28",
+        "",
+        "",
+        "",
+        "Director of Resources (S151)",
+        "Gap after transformation closed\nReserves above the minimum balance",
+    ),
+    (
+        "sp-res",
+        Level.SERVICE_PLAN,
+        "o-one-door",
+        "Resources: a digital contact centre",
+        "RES",
+        Perspective.CUSTOMER,
+        "",
+        "Director of Resources",
+        "Online share of contacts above 60%",
+    ),
+    (
+        "sp-res-fin",
+        Level.SERVICE_PLAN,
+        "o-balanced",
+        "Resources: savings delivered as planned",
+        "RES",
+        Perspective.FINANCIAL,
+        "",
+        "Director of Resources",
+        "90% of planned savings delivered",
+    ),
+    (
+        "sp-peo",
+        Level.SERVICE_PLAN,
+        "o-independence",
+        "People: reablement first",
+        "PEO",
+        Perspective.INTERNAL_PROCESS,
+        "",
+        "Director of People",
+        "Every new referral offered reablement",
+    ),
+    (
+        "sp-pla",
+        Level.SERVICE_PLAN,
+        "o-balanced",
+        "Place: skills for a digital workforce",
+        "PLA",
+        Perspective.LEARNING_GROWTH,
+        "",
+        "Director of Place",
+        "Every manager trained in data skills",
+    ),
+    (
+        "t-cus",
+        Level.TEAM_OBJECTIVE,
+        "sp-res",
+        "Customer Services: resolve at first contact",
+        "RES-CUS",
+        "",
+        "",
+        "Head of Customer Services",
+        "First-contact resolution reported monthly",
+    ),
+    (
+        "t-fd",
+        Level.TEAM_OBJECTIVE,
+        "sp-peo",
+        "Front Door: a reablement offer within two days",
+        "PEO-ASC-FD",
+        "",
+        "",
+        "Team Manager, Front Door",
+        "",
+    ),
+    (
+        "i-cus-lead",
+        Level.INDIVIDUAL_OBJECTIVE,
+        "t-cus",
+        "Launch the resident account",
+        "RES-CUS",
+        "",
+        "BBC-RES-0142",
+        "",
+        "Resident account live by September",
+    ),
+    (
+        "i-fd-ot",
+        Level.INDIVIDUAL_OBJECTIVE,
+        "t-fd",
+        "Assess every new referral within two working days",
+        "PEO-ASC-FD",
+        "",
+        "BBC-PEO-0318",
+        "",
+        "",
+    ),
+    (
+        "t-orphan",
+        Level.TEAM_OBJECTIVE,
+        "",
+        "Planning: clear the backlog of householder applications",
+        "PLA-PLN",
+        "",
+        "",
+        "Head of Planning",
+        "Backlog under 100 cases",
+    ),
+)
+
+
+def _thread(organisation: Organisation) -> None:
+    if ThreadItem.objects.filter(organisation=organisation).exists():
+        return
+    units = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
+    made: dict[str, ThreadItem] = {}
+    for key, level, parent, title, unit, perspective, post, owner, measures in THREAD:
+        made[key] = thread_services.thread_item_create(
+            organisation=organisation,
+            level=level,
+            title=title,
+            parent=made.get(parent),
+            unit=units.get(unit),
+            perspective=perspective,
+            post_reference=post,
+            owner=owner,
+            measures=measures,
+        )
+
+
+def demo_operating_model(organisation: Organisation) -> None:
+    """Give the demo council its TOM versions, principles and golden thread (idempotent)."""
+    principle_set = _principles(organisation)
+    _versions(organisation, principle_set)
+    _thread(organisation)

@@ -1,0 +1,457 @@
+"""Every write to TOM versions, components, statements and design principles.
+
+Each service is one transaction; refused writes raise ServiceError. Adopted and
+superseded versions are the record of what was agreed: nothing in them changes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Max
+
+from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import ServiceError
+
+from .models import (
+    ChangeLevel,
+    Component,
+    ComponentLink,
+    Consideration,
+    DeliveryKind,
+    Principle,
+    PrincipleSet,
+    Statement,
+    TomVersion,
+    VersionStatus,
+)
+from .starter import COMPONENTS, principle_template
+
+VERSION_LOCKED = (
+    "{version} is {status}, so it cannot be changed: start a new version to propose changes"
+)
+ENTER_TITLE = "Enter a title for the version"
+ENTER_NAME = "Enter a name"
+ENTER_STATEMENT = "Enter the statement"
+NOT_DRAFT = "Only a draft can be sent out for consultation; {version} is {status}"
+ALREADY_ADOPTED = "{version} is already {status}"
+ENTER_APPROVED_BY = "Enter who approved the version, for example the Executive"
+ENTER_APPROVED_ON = "Enter the date the version was approved"
+APPROVED_IN_FUTURE = "The date of approval must be today or in the past"
+ENTER_DECISION = (
+    "Enter the decision or delegation, for example “Executive, 14 March 2024, minute 52”"
+)
+DELETE_ONLY_DRAFTS = "Only a draft or consultation version can be deleted; {version} is {status}"
+OTHER_ORGANISATION = "That belongs to another organisation"
+SET_IN_USE = "{set} is used by {count} TOM version{plural}, so it cannot be deleted"
+NO_SUCH_TEMPLATE = "Choose one of the starter templates"
+LINK_EXISTS = "That is already linked to {component}"
+
+
+def _check_editable(version: TomVersion) -> None:
+    if not version.is_editable:
+        raise ServiceError(
+            VERSION_LOCKED.format(version=version, status=version.get_status_display().lower())
+        )
+
+
+def _same_org(organisation_id: int, other: models.Model | None, field: str | None = None) -> None:
+    if other is not None and other.organisation_id != organisation_id:  # type: ignore[attr-defined]
+        raise ServiceError(OTHER_ORGANISATION, field=field)
+
+
+def _required(value: str, message: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ServiceError(message, field=field)
+    return value
+
+
+def _next_position(queryset: models.QuerySet[models.Model]) -> int:
+    return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+# Versions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def version_create(
+    *,
+    organisation: Organisation,
+    title: str,
+    summary: str = "",
+    principle_set: PrincipleSet | None = None,
+) -> TomVersion:
+    """Start a new draft: a copy of the adopted version, or the default template if none.
+
+    Every copied component and statement points at the row it was copied from.
+    """
+    title = _required(title, ENTER_TITLE, "title")
+    _same_org(organisation.pk, principle_set, "principle_set")
+    # Lock the organisation's versions so two drafts cannot take the same number.
+    existing = list(
+        TomVersion.objects.select_for_update().filter(organisation=organisation).order_by("pk")
+    )
+    number = max((v.number for v in existing), default=0) + 1
+    adopted = next((v for v in existing if v.status == VersionStatus.ADOPTED), None)
+    version = TomVersion.objects.create(
+        organisation=organisation,
+        number=number,
+        title=title,
+        summary=summary,
+        based_on=adopted,
+        principle_set=principle_set or (adopted.principle_set if adopted else None),
+    )
+    if adopted is None:
+        Component.objects.bulk_create(
+            Component(
+                organisation=organisation,
+                version=version,
+                key=template.key,
+                name=template.name,
+                purpose=template.purpose,
+                change_level=ChangeLevel.MEDIUM,
+                position=position,
+            )
+            for position, template in enumerate(COMPONENTS, start=1)
+        )
+        return version
+    for component in adopted.components.prefetch_related("statements", "links"):
+        copy = Component.objects.create(
+            organisation=organisation,
+            version=version,
+            key=component.key,
+            name=component.name,
+            purpose=component.purpose,
+            as_is=component.as_is,
+            change_level=component.change_level,
+            owner=component.owner,
+            position=component.position,
+            baseline=component,
+        )
+        Statement.objects.bulk_create(
+            Statement(
+                organisation=organisation,
+                component=copy,
+                text=statement.text,
+                position=statement.position,
+                baseline=statement,
+            )
+            for statement in component.statements.all()
+        )
+        ComponentLink.objects.bulk_create(
+            ComponentLink(
+                organisation=organisation,
+                component=copy,
+                kind=link.kind,
+                content_type_id=link.content_type_id,
+                object_id=link.object_id,
+                note=link.note,
+            )
+            for link in component.links.all()
+        )
+    return version
+
+
+@transaction.atomic
+def version_update(
+    *, version: TomVersion, title: str, summary: str, principle_set: PrincipleSet | None
+) -> TomVersion:
+    _check_editable(version)
+    version.title = _required(title, ENTER_TITLE, "title")
+    version.summary = summary
+    _same_org(version.organisation_id, principle_set, "principle_set")
+    version.principle_set = principle_set
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_consult(*, version: TomVersion) -> TomVersion:
+    """Send a draft out for consultation. It can still be changed while consulted on."""
+    if version.status != VersionStatus.DRAFT:
+        raise ServiceError(
+            NOT_DRAFT.format(version=version, status=version.get_status_display().lower())
+        )
+    version.status = VersionStatus.CONSULTATION
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_adopt(
+    *,
+    version: TomVersion,
+    approved_by: str,
+    approved_on: date | None,
+    decision_reference: str,
+) -> TomVersion:
+    """Adopt a draft or consultation version, superseding the adopted one in one transaction."""
+    if not version.is_editable:
+        raise ServiceError(
+            ALREADY_ADOPTED.format(version=version, status=version.get_status_display().lower())
+        )
+    approved_by = _required(approved_by, ENTER_APPROVED_BY, "approved_by")
+    if approved_on is None:
+        raise ServiceError(ENTER_APPROVED_ON, field="approved_on")
+    if approved_on > date.today():
+        raise ServiceError(APPROVED_IN_FUTURE, field="approved_on")
+    decision_reference = _required(decision_reference, ENTER_DECISION, "decision_reference")
+    previous = (
+        TomVersion.objects.select_for_update()
+        .filter(organisation_id=version.organisation_id, status=VersionStatus.ADOPTED)
+        .exclude(pk=version.pk)
+    )
+    for old in previous:
+        old.status = VersionStatus.SUPERSEDED
+        old.save()
+    version.status = VersionStatus.ADOPTED
+    version.approved_by = approved_by
+    version.approved_on = approved_on
+    version.decision_reference = decision_reference
+    version.save()
+    return version
+
+
+@transaction.atomic
+def version_delete(*, version: TomVersion) -> None:
+    if not version.is_editable:
+        raise ServiceError(
+            DELETE_ONLY_DRAFTS.format(version=version, status=version.get_status_display().lower())
+        )
+    version.delete()
+
+
+# Components and statements ----------------------------------------------------
+
+
+@transaction.atomic
+def component_create(
+    *,
+    version: TomVersion,
+    name: str,
+    purpose: str = "",
+    as_is: str = "",
+    change_level: str = ChangeLevel.MEDIUM,
+    owner: str = "",
+) -> Component:
+    _check_editable(version)
+    return Component.objects.create(
+        organisation_id=version.organisation_id,
+        version=version,
+        name=_required(name, ENTER_NAME, "name"),
+        purpose=purpose,
+        as_is=as_is,
+        change_level=ChangeLevel(change_level),
+        owner=owner.strip(),
+        position=_next_position(version.components.all()),
+    )
+
+
+@transaction.atomic
+def component_update(
+    *,
+    component: Component,
+    name: str,
+    purpose: str,
+    as_is: str,
+    change_level: str,
+    owner: str,
+) -> Component:
+    _check_editable(component.version)
+    component.name = _required(name, ENTER_NAME, "name")
+    component.purpose = purpose
+    component.as_is = as_is
+    component.change_level = ChangeLevel(change_level)
+    component.owner = owner.strip()
+    component.save()
+    return component
+
+
+@transaction.atomic
+def component_delete(*, component: Component) -> None:
+    _check_editable(component.version)
+    component.delete()
+
+
+@transaction.atomic
+def statement_create(*, component: Component, text: str) -> Statement:
+    _check_editable(component.version)
+    return Statement.objects.create(
+        organisation_id=component.organisation_id,
+        component=component,
+        text=_required(text, ENTER_STATEMENT, "text"),
+        position=_next_position(component.statements.all()),
+    )
+
+
+@transaction.atomic
+def statement_update(*, statement: Statement, text: str) -> Statement:
+    _check_editable(statement.component.version)
+    statement.text = _required(text, ENTER_STATEMENT, "text")
+    statement.save()
+    return statement
+
+
+@transaction.atomic
+def statement_delete(*, statement: Statement) -> None:
+    _check_editable(statement.component.version)
+    statement.delete()
+
+
+@transaction.atomic
+def component_link_create(
+    *, component: Component, kind: str, target: models.Model, note: str = ""
+) -> ComponentLink:
+    """Record that ``target`` (an action, benefit, risk, KPI or proposal) delivers ``component``.
+
+    Links may be added to any version, adopted ones included: they record
+    delivery, not the agreed wording.
+    """
+    _same_org(component.organisation_id, target)
+    content_type = ContentType.objects.get_for_model(target)
+    clash = ComponentLink.objects.filter(
+        component=component, content_type=content_type, object_id=target.pk
+    )
+    if clash.exists():
+        raise ServiceError(LINK_EXISTS.format(component=component))
+    return ComponentLink.objects.create(
+        organisation_id=component.organisation_id,
+        component=component,
+        kind=DeliveryKind(kind),
+        content_type=content_type,
+        object_id=target.pk,
+        note=note,
+    )
+
+
+@transaction.atomic
+def component_link_delete(*, link: ComponentLink) -> None:
+    link.delete()
+
+
+# Design principles ------------------------------------------------------------
+
+
+@transaction.atomic
+def principle_set_create(
+    *, organisation: Organisation, name: str, description: str = "", source: str = ""
+) -> PrincipleSet:
+    return PrincipleSet.objects.create(
+        organisation=organisation,
+        name=_required(name, ENTER_NAME, "name"),
+        description=description,
+        source=source,
+    )
+
+
+@transaction.atomic
+def principle_set_create_from_template(*, organisation: Organisation, key: str) -> PrincipleSet:
+    """A new set holding a copy of a starter template, for the organisation to edit."""
+    template = principle_template(key)
+    if template is None:
+        raise ServiceError(NO_SUCH_TEMPLATE, field="template")
+    principle_set = principle_set_create(
+        organisation=organisation,
+        name=template.name,
+        description=template.description,
+        source=template.key,
+    )
+    for position, item in enumerate(template.principles, start=1):
+        principle = Principle.objects.create(
+            organisation=organisation,
+            principle_set=principle_set,
+            group=item.group,
+            name=item.name,
+            intent=item.intent,
+            position=position,
+        )
+        Consideration.objects.bulk_create(
+            Consideration(
+                organisation=organisation,
+                principle=principle,
+                name=consideration.name,
+                description=consideration.description,
+                position=index,
+            )
+            for index, consideration in enumerate(item.considerations, start=1)
+        )
+    return principle_set
+
+
+@transaction.atomic
+def principle_set_update(
+    *, principle_set: PrincipleSet, name: str, description: str
+) -> PrincipleSet:
+    principle_set.name = _required(name, ENTER_NAME, "name")
+    principle_set.description = description
+    principle_set.save()
+    return principle_set
+
+
+@transaction.atomic
+def principle_set_delete(*, principle_set: PrincipleSet) -> None:
+    count = principle_set.tom_versions.count()
+    if count:
+        raise ServiceError(
+            SET_IN_USE.format(set=principle_set, count=count, plural="" if count == 1 else "s")
+        )
+    principle_set.delete()
+
+
+@transaction.atomic
+def principle_create(
+    *, principle_set: PrincipleSet, name: str, intent: str = "", group: str = ""
+) -> Principle:
+    return Principle.objects.create(
+        organisation_id=principle_set.organisation_id,
+        principle_set=principle_set,
+        name=_required(name, ENTER_NAME, "name"),
+        intent=intent,
+        group=group.strip(),
+        position=_next_position(principle_set.principles.all()),
+    )
+
+
+@transaction.atomic
+def principle_update(*, principle: Principle, name: str, intent: str, group: str) -> Principle:
+    principle.name = _required(name, ENTER_NAME, "name")
+    principle.intent = intent
+    principle.group = group.strip()
+    principle.save()
+    return principle
+
+
+@transaction.atomic
+def principle_delete(*, principle: Principle) -> None:
+    principle.delete()
+
+
+@transaction.atomic
+def consideration_create(
+    *, principle: Principle, name: str, description: str = ""
+) -> Consideration:
+    return Consideration.objects.create(
+        organisation_id=principle.organisation_id,
+        principle=principle,
+        name=_required(name, ENTER_NAME, "name"),
+        description=description,
+        position=_next_position(principle.considerations.all()),
+    )
+
+
+@transaction.atomic
+def consideration_update(
+    *, consideration: Consideration, name: str, description: str
+) -> Consideration:
+    consideration.name = _required(name, ENTER_NAME, "name")
+    consideration.description = description
+    consideration.save()
+    return consideration
+
+
+@transaction.atomic
+def consideration_delete(*, consideration: Consideration) -> None:
+    consideration.delete()

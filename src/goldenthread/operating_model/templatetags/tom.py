@@ -1,0 +1,69 @@
+"""Tags for the operating model pages: tag colours and the accessible word diff."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from goldenthread.analysis.textdiff import Segment, SegmentKind
+
+register = template.Library()
+
+STATUS_COLOURS = {
+    "draft": "govuk-tag--grey",
+    "consultation": "govuk-tag--yellow",
+    "adopted": "govuk-tag--green",
+    "superseded": "govuk-tag--blue",
+}
+LEVEL_COLOURS = {
+    "none": "govuk-tag--grey",
+    "low": "govuk-tag--green",
+    "medium": "govuk-tag--yellow",
+    "high": "govuk-tag--red",
+}
+CHANGE_COLOURS = {
+    "unchanged": "govuk-tag--grey",
+    "changed": "govuk-tag--yellow",
+    "reworded": "govuk-tag--yellow",
+    "added": "govuk-tag--green",
+    "removed": "govuk-tag--red",
+}
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS.get(status, "")
+
+
+@register.filter
+def level_colour(level: str) -> str:
+    return LEVEL_COLOURS.get(level, "")
+
+
+@register.filter
+def change_colour(change: object) -> str:
+    return CHANGE_COLOURS.get(getattr(change, "value", change), "")  # type: ignore[arg-type]
+
+
+def _segment(segment: Segment) -> SafeString:
+    if segment.kind is SegmentKind.ADDED:
+        return format_html(
+            '<ins class="gt-diff-ins"><span class="govuk-visually-hidden">[added: </span>'
+            '{}<span class="govuk-visually-hidden">]</span></ins>',
+            segment.text,
+        )
+    if segment.kind is SegmentKind.REMOVED:
+        return format_html(
+            '<del class="gt-diff-del"><span class="govuk-visually-hidden">[removed: </span>'
+            '{}<span class="govuk-visually-hidden">]</span></del>',
+            segment.text,
+        )
+    return format_html("{}", segment.text)
+
+
+@register.simple_tag
+def word_diff(match: object) -> SafeString:
+    """The word-level difference of a matched statement, with <ins> and <del> announced."""
+    segments = match.diff()  # type: ignore[attr-defined]
+    return format_html_join("", "{}", ((_segment(s),) for s in segments))

@@ -1,0 +1,163 @@
+"""Every write to the golden thread. Each is one transaction; refused writes raise ServiceError.
+
+The levels an item may contribute to are set in goldenthread.analysis.thread:
+a priority to the vision, an objective to a priority, a service plan to an
+objective, a team objective to a service plan, and an individual objective to
+a team objective or a service plan.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import ServiceError
+from goldenthread.analysis.thread import ALLOWED_PARENTS, allowed_parent
+from goldenthread.core.models import Unit
+
+from .models import Level, Perspective, ThreadItem
+
+ENTER_TITLE = "Enter a title"
+CHOOSE_LEVEL = "Choose the level of the item"
+VISION_HAS_NO_PARENT = "The vision is the top of the thread: it contributes to nothing above it"
+WRONG_PARENT = "{level} cannot contribute to {parent_level}: choose {allowed}"
+PARENT_ELSEWHERE = "What it contributes to must belong to the same organisation"
+UNIT_ELSEWHERE = "The unit must belong to the same organisation"
+PARENT_IS_BELOW = "{parent} contributes to {item}, so {item} cannot contribute to it"
+PERSPECTIVE_ONLY_FOR_PLANS = "Only a service plan item has a scorecard perspective"
+HAS_CHILDREN = "{count} item{plural} contribute{verb} to {item}: move or delete those first"
+
+
+def _article(label: str) -> str:
+    return f"an {label.lower()}" if label[0].lower() in "aeiou" else f"a {label.lower()}"
+
+
+def _check(item: ThreadItem, parent: ThreadItem | None, unit: Unit | None) -> None:
+    if item.level not in Level.values:
+        raise ServiceError(CHOOSE_LEVEL, field="level")
+    if unit is not None and unit.organisation_id != item.organisation_id:
+        raise ServiceError(UNIT_ELSEWHERE, field="unit")
+    if item.perspective and item.level != Level.SERVICE_PLAN:
+        raise ServiceError(PERSPECTIVE_ONLY_FOR_PLANS, field="perspective")
+    if parent is None:
+        return
+    if parent.organisation_id != item.organisation_id:
+        raise ServiceError(PARENT_ELSEWHERE, field="parent")
+    if item.level == Level.VISION:
+        raise ServiceError(VISION_HAS_NO_PARENT, field="parent")
+    if not allowed_parent(item.level, parent.level):
+        allowed = " or ".join(
+            _article(Level(level).label) for level in sorted(ALLOWED_PARENTS[item.level])
+        )
+        raise ServiceError(
+            WRONG_PARENT.format(
+                level=_article(Level(item.level).label).capitalize(),
+                parent_level=_article(Level(parent.level).label),
+                allowed=allowed,
+            ),
+            field="parent",
+        )
+    if item.pk is not None:
+        cursor: ThreadItem | None = parent
+        seen: set[int] = set()
+        while cursor is not None and cursor.pk not in seen:
+            if cursor.pk == item.pk:
+                raise ServiceError(PARENT_IS_BELOW.format(parent=parent, item=item), field="parent")
+            seen.add(cursor.pk)
+            cursor = cursor.parent
+
+
+@transaction.atomic
+def thread_item_create(
+    *,
+    organisation: Organisation,
+    level: str,
+    title: str,
+    parent: ThreadItem | None = None,
+    description: str = "",
+    measures: str = "",
+    unit: Unit | None = None,
+    perspective: str = "",
+    post_reference: str = "",
+    owner: str = "",
+) -> ThreadItem:
+    title = title.strip()
+    if not title:
+        raise ServiceError(ENTER_TITLE, field="title")
+    item = ThreadItem(
+        organisation=organisation,
+        level=level,
+        parent=parent,
+        title=title,
+        description=description,
+        measures=measures,
+        unit=unit,
+        perspective=Perspective(perspective) if perspective else "",
+        post_reference=post_reference.strip(),
+        owner=owner.strip(),
+    )
+    _check(item, parent, unit)
+    top = ThreadItem.objects.filter(organisation=organisation).aggregate(top=Max("position"))
+    item.position = (top["top"] or 0) + 1
+    item.save()
+    return item
+
+
+@transaction.atomic
+def thread_item_update(
+    *,
+    item: ThreadItem,
+    level: str,
+    title: str,
+    parent: ThreadItem | None,
+    description: str,
+    measures: str,
+    unit: Unit | None,
+    perspective: str,
+    post_reference: str,
+    owner: str,
+) -> ThreadItem:
+    title = title.strip()
+    if not title:
+        raise ServiceError(ENTER_TITLE, field="title")
+    item.level = level
+    item.title = title
+    item.description = description
+    item.measures = measures
+    item.unit = unit
+    item.perspective = Perspective(perspective) if perspective else ""
+    item.post_reference = post_reference.strip()
+    item.owner = owner.strip()
+    _check(item, parent, unit)
+    for child in item.children.all():
+        if not allowed_parent(child.level, item.level):
+            raise ServiceError(
+                WRONG_PARENT.format(
+                    level=_article(Level(child.level).label).capitalize(),
+                    parent_level=_article(Level(item.level).label),
+                    allowed=" or ".join(
+                        _article(Level(level).label)
+                        for level in sorted(ALLOWED_PARENTS[child.level])
+                    ),
+                ),
+                field="level",
+            )
+    item.parent = parent
+    item.save()
+    return item
+
+
+@transaction.atomic
+def thread_item_delete(*, item: ThreadItem) -> None:
+    count = item.children.count()
+    if count:
+        raise ServiceError(
+            HAS_CHILDREN.format(
+                count=count,
+                plural="" if count == 1 else "s",
+                verb="s" if count == 1 else "",
+                item=item,
+            )
+        )
+    item.delete()

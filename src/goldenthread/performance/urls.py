@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "performance"
+
+P = "o/<slug:org_slug>/golden-thread/"
+
+urlpatterns = [
+    path(P, views.thread, name="thread"),
+    path(P + "orphans/", views.orphans, name="orphans"),
+    path(P + "add/", views.item_create, name="item_create"),
+    path(P + "<int:item_id>/", views.item_detail, name="item_detail"),
+    path(P + "<int:item_id>/edit/", views.item_edit, name="item_edit"),
+    path(P + "<int:item_id>/delete/", views.item_delete, name="item_delete"),
+]
