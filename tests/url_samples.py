@@ -43,6 +43,26 @@ def _job(organisation: Organisation) -> int:
     return job.pk
 
 
+def _snapshot(organisation: Organisation) -> Any:
+    from goldenthread.structure.models import Snapshot
+
+    return Snapshot.objects.filter(organisation=organisation).order_by("pk").first()
+
+
+def _upload(organisation: Organisation) -> int:
+    from goldenthread.structure import services as structure_services
+
+    return structure_services.upload_create(
+        organisation=organisation,
+        created_by=None,
+        filename="posts.csv",
+        data=b"post_id,reports_to\nCX1,XX\n",
+        fmt="table",
+        lenient=False,
+        snapshot_fields={"name": "Sample"},
+    ).pk
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -51,6 +71,9 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "model_label": lambda org: "core.unit",
     "object_id": lambda org: _unit(org).pk,
     "fmt": lambda org: "xlsx",
+    "snapshot_id": lambda org: _snapshot(org).pk,
+    "post_pk": lambda org: _snapshot(org).posts.order_by("position").first().pk,  # type: ignore[union-attr]
+    "upload_id": _upload,
     # A draft version, so editing pages answer as they would for real use.
     "version_id": lambda org: (
         TomVersion.objects.filter(organisation=org, status="draft").first().pk

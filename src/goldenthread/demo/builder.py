@@ -21,6 +21,7 @@ from goldenthread.accounts import services as account_services
 from goldenthread.accounts.models import Membership, Organisation, OrganisationKind, Role
 from goldenthread.core import services as core_services
 from goldenthread.core.models import Unit, UnitKind
+from goldenthread.structure.demo import demo_structures
 from goldenthread.operating_model.demo import demo_operating_model
 
 DEMO_SLUG = "brackenford"
@@ -200,4 +201,5 @@ def demo_load(*, password: str | None = None) -> DemoResult:
             job_title="Joint Head of Transformation",
         )
     demo_operating_model(organisation)
+    demo_structures(organisation)
     return DemoResult(organisation=organisation, password=password, created=created)

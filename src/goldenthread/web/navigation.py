@@ -24,6 +24,7 @@ class NavItem:
 ORGANISATION_NAV: tuple[NavItem, ...] = (
     NavItem("Dashboard", "core:home", "core:home"),
     NavItem("Units", "core:unit_list", "core:unit"),
+    NavItem("Structures", "structure:snapshot_list", "structure:"),
     NavItem("Operating model", "operating_model:tom_home", "operating_model:"),
     NavItem("Golden thread", "performance:thread", "performance:"),
     NavItem("Audit history", "audit:change_list", "audit:"),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "goldenthread.core",
     "goldenthread.audit",
     "goldenthread.jobs",
+    "goldenthread.structure",
     "goldenthread.operating_model",
     "goldenthread.performance",
     "goldenthread.demo",

@@ -22,6 +22,7 @@ TASKS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 STATIC_ROOT = None
+GOLDENTHREAD_DEMO_STRUCTURE_SCALE = 0.1
 
 if env("GOLDENTHREAD_TEST_POSTGRES") == "1":
     # The PostgreSQL run: tests/conftest.py checks the server answers first.

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class StructureConfig(AppConfig):
+    name = "goldenthread.structure"
+    label = "structure"
+    verbose_name = "Structures"
+
+    def ready(self) -> None:
+        from . import importing  # noqa: F401  (registers the structure import jobs)

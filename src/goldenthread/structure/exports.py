@@ -1,0 +1,263 @@
+"""A snapshot written out: XLSX workbook, UK organogram CSV pair, council transparency CSV.
+
+Each export reads back through the matching reader to the same structure:
+the XLSX ``Posts`` sheet is a table in the engine's default column names, the
+organogram gives each post a pay floor and ceiling equal to its cost, and the
+transparency file carries ``PostUniqueReference`` and ``ReportsTo`` beside the
+``Level`` so the reporting lines need not be inferred.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import ROUND_FLOOR, Decimal
+
+import numpy as np
+
+from goldenthread.formats.xlsx import Sheet, write_xlsx
+
+from .dashboard import single_report_chain_members
+from .selectors import Figures
+
+#: The Local Government Transparency Code asks for senior salaries of
+#: £50,000 and over in bands of £5,000.
+SENIOR_SALARY_FLOOR = Decimal(50000)
+SALARY_BAND = Decimal(5000)
+#: The transparency file covers the top tiers by default, as the Code expects
+#: (the top three levels of the organisation chart).
+TRANSPARENCY_TIERS = 3
+
+POST_HEADER = (
+    "post_id",
+    "reports_to",
+    "title",
+    "grade",
+    "unit",
+    "fte",
+    "cost",
+    "vacant",
+    "agency",
+    "layer",
+    "span",
+    "reports_below",
+)
+
+
+def _money(value: float) -> Decimal | None:
+    if np.isnan(value):
+        return None
+    return Decimal(f"{value:.2f}")
+
+
+def _rows(figures: Figures) -> list[tuple[object, ...]]:
+    s, m = figures.structure, figures.metrics
+    ids = s.post_id.to_list()
+    titles, grades, units = s.title.to_list(), s.grade.to_list(), s.unit.to_list()
+    rows = []
+    for i in range(len(s)):
+        p = int(s.parent[i])
+        rows.append(
+            (
+                ids[i],
+                ids[p] if p >= 0 else "XX",
+                titles[i] or "",
+                grades[i] or "",
+                units[i] or "",
+                float(s.fte[i]),
+                _money(float(s.cost[i])),
+                "Y" if s.vacant[i] else "N",
+                "Y" if s.agency[i] else "N",
+                int(m.layer[i]),
+                int(m.span[i]),
+                int(m.reports_below[i]),
+            )
+        )
+    return rows
+
+
+def snapshot_xlsx(figures: Figures, snapshot_name: str) -> bytes:
+    s, m, summary, r = figures.structure, figures.metrics, figures.summary, figures.rules
+    rows = _rows(figures)
+    units = [
+        (g.name or "", g.posts, g.managers, g.vacant, round(g.fte, 2), g.cost, g.unknown_cost_posts)
+        for g in summary.by_unit
+    ]
+    span = m.span
+    flagged: list[tuple[object, ...]] = []
+    for label, found in (
+        ("Narrow span", np.flatnonzero((span >= 1) & (span <= r.narrow_span_max))),
+        ("Over-wide span", np.flatnonzero(span > r.target_span_max)),
+        ("Single-report chain", single_report_chain_members(s.parent, span)),
+        (
+            "Deeper than the rule",
+            np.flatnonzero(m.layer > r.max_layers) if r.max_layers else np.array([], dtype=int),
+        ),
+    ):
+        flagged.extend((label, *rows[int(i)][:5], rows[int(i)][9], rows[int(i)][10]) for i in found)
+    figures_rows: list[tuple[object, ...]] = [
+        ("Snapshot", snapshot_name),
+        ("Posts", summary.posts),
+        ("FTE", round(summary.fte, 2)),
+        ("Known cost (£)", summary.total_cost),
+        ("Posts with unknown cost", summary.unknown_cost_posts),
+        ("Layers", summary.layers),
+        ("Top posts", summary.roots),
+        ("Managers", summary.managers),
+        ("Mean span", round(summary.spans.mean, 2)),
+        ("Median span", summary.spans.median),
+        ("Manager ratio (posts without reports per manager)", summary.manager_ratio),
+        ("Management cost (£)", summary.management_cost),
+        ("Narrow spans", summary.narrow_spans),
+        ("Over-wide spans", summary.wide_spans),
+        ("Single-report chains", summary.single_report_chains),
+        ("Posts beyond the layer limit", summary.posts_beyond_max_layers),
+        ("Target span band", f"{r.target_span_min} to {r.target_span_max}"),
+    ]
+    return write_xlsx(
+        [
+            Sheet("Posts", POST_HEADER, rows, money_columns=frozenset({6})),
+            Sheet(
+                "Units",
+                ("unit", "posts", "managers", "vacant", "fte", "cost", "unknown_cost_posts"),
+                units,
+                money_columns=frozenset({5}),
+            ),
+            Sheet(
+                "Exceptions",
+                ("exception", "post_id", "reports_to", "title", "grade", "unit", "layer", "span"),
+                flagged,
+            ),
+            Sheet("Summary", ("figure", "value"), figures_rows),
+        ]
+    )
+
+
+def _csv(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+ORGANOGRAM_SENIOR = (
+    "Post Unique Reference",
+    "Name",
+    "Grade (or equivalent)",
+    "Job Title",
+    "Unit",
+    "Reports to Senior Post",
+    "FTE",
+    "Actual Pay Floor (£)",
+    "Actual Pay Ceiling (£)",
+)
+ORGANOGRAM_JUNIOR = (
+    "Reporting Senior Post",
+    "Number of Posts in FTE",
+    "Payscale Minimum (£)",
+    "Payscale Maximum (£)",
+)
+
+
+def organogram_senior(figures: Figures) -> bytes:
+    s = figures.structure
+    rows = []
+    for row, vacant in zip(_rows(figures), s.vacant, strict=True):
+        cost = "" if row[6] is None else row[6]
+        rows.append(
+            (
+                row[0],
+                "Vacant" if vacant else "N/D",
+                row[3],
+                row[2],
+                row[4],
+                row[1],
+                row[5],
+                cost,
+                cost,
+            )
+        )
+    return _csv(ORGANOGRAM_SENIOR, rows)
+
+
+def organogram_junior(figures: Figures) -> bytes:
+    s = figures.structure
+    ids = s.post_id.to_list()
+    rows = []
+    for i in np.flatnonzero(s.junior_fte > 0):
+        fte = float(s.junior_fte[i])
+        scale = _money(float(s.junior_cost[i]) / fte) if s.junior_cost[i] else None
+        rows.append((ids[i], fte, scale or "", scale or ""))
+    return _csv(ORGANOGRAM_JUNIOR, rows)
+
+
+def salary_band(cost: Decimal | None) -> tuple[str, str]:
+    """(SalaryBand, MaximumSalary): a £5,000 band from £50,000, else the salary itself.
+
+    >>> salary_band(Decimal("97499.50"))
+    ('95000 - 99999', '')
+    >>> salary_band(Decimal("38223"))
+    ('', '38223')
+    """
+    if cost is None:
+        return "", ""
+    if cost >= SENIOR_SALARY_FLOOR:
+        low = (cost / SALARY_BAND).to_integral_value(rounding=ROUND_FLOOR) * SALARY_BAND
+        return f"{low:.0f} - {low + SALARY_BAND - 1:.0f}", ""
+    return "", f"{cost.quantize(Decimal(1)):.0f}"
+
+
+TRANSPARENCY_HEADER = (
+    "PostUniqueReference",
+    "ReportsTo",
+    "Level",
+    "JobTitle",
+    "Grade",
+    "Directorate",
+    "Service",
+    "SalaryBand",
+    "MaximumSalary",
+    "FTE",
+    "Vacancy",
+    "ContractType",
+)
+
+
+def transparency(figures: Figures, tiers: int | None = TRANSPARENCY_TIERS) -> bytes:
+    s, m = figures.structure, figures.metrics
+    rows = []
+    # Depth first, so each post follows its manager as the Code's layout shows it.
+    children: dict[int, list[int]] = {}
+    for i in range(len(s)):
+        children.setdefault(int(s.parent[i]), []).append(i)
+    order: list[int] = []
+    stack = list(reversed(children.get(-1, [])))
+    while stack:
+        i = stack.pop()
+        order.append(i)
+        stack.extend(reversed(children.get(i, [])))
+    base = _rows(figures)
+    for i in order:
+        if tiers is not None and m.layer[i] > tiers:
+            continue
+        row = base[i]
+        parts = [p.strip() for p in str(row[4]).split(" / ")]
+        band, maximum = salary_band(row[6])  # type: ignore[arg-type]
+        rows.append(
+            (
+                row[0],
+                row[1],
+                int(m.layer[i]),
+                row[2],
+                row[3],
+                parts[0] if parts else "",
+                " / ".join(parts[1:]),
+                band,
+                maximum,
+                row[5],
+                "Vacant" if s.vacant[i] else "",
+                "Agency" if s.agency[i] else "Permanent",
+            )
+        )
+    return _csv(TRANSPARENCY_HEADER, rows)

@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from goldenthread.accounts.models import Organisation
+
+from .models import ColumnMappingPreset, Snapshot, SnapshotKind, SnapshotStatus
+
+ENTER_NAME = "Enter a name for the snapshot, for example As-is structure, April 2025"
+CHOOSE_FILE = "Choose the file to upload"
+FILE_EMPTY = "The selected file is empty"
+WRONG_FILE_TYPE = "The selected file must be a CSV file or an Excel workbook (.xlsx)"
+FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
+JUNIOR_NEEDS_ORGANOGRAM = "A junior staff file goes with an organogram senior file only"
+CHOOSE_POST_ID = "Choose the column holding each post's ID"
+CHOOSE_REPORTS_TO = "Choose the column holding the ID of the post each post reports to"
+SAME_SNAPSHOT = "Choose two different snapshots"
+CHOOSE_SNAPSHOT = "Choose a snapshot"
+SPAN_NUMBER = "Enter a whole number of direct reports, from 1 to 100"
+
+FORMAT_CHOICES = (
+    ("auto", "Work it out from the file's header row"),
+    ("organogram", "UK government organogram (senior file, with an optional junior file)"),
+    ("lga", "Council transparency layout (Local Government Transparency Code)"),
+    ("table", "Any HR establishment export (CSV or Excel), with a column mapping"),
+)
+PROBLEM_CHOICES = (
+    ("strict", "Stop at any problem and save nothing"),
+    ("lenient", "Repair the problems the documented way, and show me each repair before saving"),
+)
+
+
+def _check_file(upload: Any) -> Any:
+    if upload is None:
+        return upload
+    if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+        raise forms.ValidationError(WRONG_FILE_TYPE)
+    limit = settings.GOLDENTHREAD_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
+    return upload
+
+
+class SnapshotFieldsForm(forms.Form):
+    name = forms.CharField(
+        max_length=200, label="Name of the snapshot", error_messages={"required": ENTER_NAME}
+    )
+    kind = forms.ChoiceField(choices=SnapshotKind.choices, widget=forms.RadioSelect, label="Kind")
+    effective_date = forms.DateField(
+        required=False,
+        label="Effective date (optional)",
+        help_text="The date the structure applies from, as YYYY-MM-DD, for example 2025-04-01.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={
+            "invalid": "Enter the effective date as YYYY-MM-DD, for example 2025-04-01"
+        },
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes (optional)"
+    )
+
+
+class UploadForm(SnapshotFieldsForm):
+    file = forms.FileField(
+        label="The file of posts",
+        help_text=(
+            "A CSV file or an Excel workbook (.xlsx) with a header row. "
+            "For an organogram, the senior file."
+        ),
+        error_messages={"required": CHOOSE_FILE, "empty": FILE_EMPTY},
+    )
+    junior_file = forms.FileField(
+        required=False,
+        label="Junior staff file (optional, organograms only)",
+        error_messages={"empty": FILE_EMPTY},
+    )
+    fmt = forms.ChoiceField(
+        choices=FORMAT_CHOICES, widget=forms.RadioSelect, label="Layout of the file", initial="auto"
+    )
+    mapping = forms.ModelChoiceField(
+        queryset=ColumnMappingPreset.objects.none(),
+        required=False,
+        label="Column mapping (for an HR export)",
+        empty_label="Choose the columns after uploading",
+        help_text="A mapping you saved before. Leave it to match the columns on the next page.",
+    )
+    problems = forms.ChoiceField(
+        choices=PROBLEM_CHOICES,
+        widget=forms.RadioSelect,
+        label="If the file has problems",
+        initial="strict",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mapping"].queryset = ColumnMappingPreset.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation
+        )
+
+    def clean_file(self) -> Any:
+        return _check_file(self.cleaned_data.get("file"))
+
+    def clean_junior_file(self) -> Any:
+        return _check_file(self.cleaned_data.get("junior_file"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("junior_file") and data.get("fmt") in {"lga", "table"}:
+            self.add_error("junior_file", JUNIOR_NEEDS_ORGANOGRAM)
+        return data
+
+
+class MappingForm(forms.Form):
+    """Which column of the file holds each field the engine reads."""
+
+    LABELS = {
+        "post_id": ("Post ID", True),
+        "reports_to": ("Reports to (the manager's post ID)", True),
+        "title": ("Job title", False),
+        "grade": ("Grade or tier", False),
+        "unit_1": ("Directorate", False),
+        "unit_2": ("Service", False),
+        "unit_3": ("Team", False),
+        "fte": ("FTE", False),
+        "cost": ("Annual cost in pounds", False),
+        "pay_band": ("Pay band, such as 35745 - 38223 (used when there is no cost)", False),
+        "vacant": ("Vacant (Y, Yes, True, 1 or Vacant mean yes)", False),
+        "agency": ("Agency", False),
+    }
+
+    save_as = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Remember this mapping as (optional)",
+        help_text="Give it a name, such as Payroll export, to choose it next time.",
+    )
+
+    def __init__(
+        self, *args: Any, columns: list[str], initial_mapping: dict[str, Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Not in this file")] + [(c, c) for c in columns]
+        norm = {c.lower().replace(" ", "").replace("_", ""): c for c in columns}
+        units = initial_mapping.get("unit") or []
+        for index, (name, (label, required)) in enumerate(self.LABELS.items()):
+            if name.startswith("unit_"):
+                position = int(name[-1]) - 1
+                initial = units[position] if position < len(units) else ""
+            else:
+                initial = initial_mapping.get(name) or norm.get(name.replace("_", ""), "")
+            self.fields[name] = forms.ChoiceField(
+                choices=choices,
+                required=required,
+                label=label,
+                initial=initial,
+                error_messages={
+                    "required": CHOOSE_POST_ID if name == "post_id" else CHOOSE_REPORTS_TO
+                },
+            )
+            # Keep the save_as box last.
+            del index
+        self.order_fields([*self.LABELS, "save_as"])
+
+    def mapping(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        columns: dict[str, Any] = {
+            name: data[name]
+            for name in self.LABELS
+            if not name.startswith("unit_") and data.get(name)
+        }
+        columns["unit"] = [data[f"unit_{i}"] for i in (1, 2, 3) if data.get(f"unit_{i}")]
+        return columns
+
+
+class SnapshotForm(SnapshotFieldsForm):
+    status = forms.ChoiceField(
+        choices=SnapshotStatus.choices, widget=forms.RadioSelect, label="Status"
+    )
+
+
+class DesignRulesForm(forms.Form):
+    target_span_min = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        label="Lowest target span",
+        error_messages={
+            "required": SPAN_NUMBER,
+            "invalid": SPAN_NUMBER,
+            "min_value": SPAN_NUMBER,
+            "max_value": SPAN_NUMBER,
+        },
+    )
+    target_span_max = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        label="Highest target span",
+        error_messages={
+            "required": SPAN_NUMBER,
+            "invalid": SPAN_NUMBER,
+            "min_value": SPAN_NUMBER,
+            "max_value": SPAN_NUMBER,
+        },
+    )
+    narrow_span_max = forms.IntegerField(
+        min_value=0,
+        max_value=99,
+        label="Narrow span: at most this many reports",
+        help_text="Managers with 1 to this many direct reports are listed as narrow spans.",
+        error_messages={"required": SPAN_NUMBER, "invalid": SPAN_NUMBER},
+    )
+    max_layers = forms.IntegerField(
+        min_value=1,
+        max_value=30,
+        required=False,
+        label="Most layers allowed (optional)",
+        help_text="Posts deeper than this are listed. Leave it empty for no limit.",
+        error_messages={"invalid": "Enter a whole number of layers, from 1 to 30"},
+    )
+
+
+class CompareForm(forms.Form):
+    old = forms.ModelChoiceField(
+        queryset=Snapshot.objects.none(),
+        label="Before",
+        error_messages={"required": CHOOSE_SNAPSHOT},
+    )
+    new = forms.ModelChoiceField(
+        queryset=Snapshot.objects.none(),
+        label="After",
+        error_messages={"required": CHOOSE_SNAPSHOT},
+    )
+    unit = forms.CharField(required=False, label="Only units whose name contains (optional)")
+    tier = forms.CharField(required=False, label="Only this grade or tier (optional)")
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        queryset = Snapshot.objects.filter(organisation=organisation)
+        self.fields["old"].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["new"].queryset = queryset  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("old") and data.get("new") and data["old"] == data["new"]:
+            self.add_error("new", SAME_SNAPSHOT)
+        return data

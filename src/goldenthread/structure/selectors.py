@@ -1,0 +1,198 @@
+"""Every read of snapshots and posts, always for one organisation.
+
+The engine's figures for a snapshot (per-post metrics and the summary) are
+computed once per snapshot version and design rules and kept in this
+process's memory (ADR 0008): a change to the posts raises the version, so a
+stale figure is never served.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.db.models import Q, QuerySet
+
+from goldenthread.accounts.models import Organisation
+from goldenthread.analysis.diff import StructureDiff, diff_structures
+from goldenthread.analysis.rules import DesignRules
+from goldenthread.analysis.structure import (
+    PostMetrics,
+    Structure,
+    StructureSummary,
+    post_metrics,
+    summarise,
+)
+from goldenthread.core.models import Unit
+
+from .engine import ENGINE_COLUMNS, rules_for, structure_from_rows
+from .models import ColumnMappingPreset, DesignRuleSet, Post, Snapshot, StructureUpload
+
+#: How many computed snapshots (and comparisons) one process keeps.
+CACHE_ENTRIES = 12
+
+
+def snapshot_list(*, organisation: Organisation) -> QuerySet[Snapshot]:
+    return Snapshot.objects.filter(organisation=organisation).select_related("base")
+
+
+def snapshot_get(*, organisation: Organisation, pk: int) -> Snapshot:
+    return snapshot_list(organisation=organisation).get(pk=pk)
+
+
+def post_list(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:
+    return Post.objects.filter(organisation=organisation, snapshot=snapshot).select_related("unit")
+
+
+def post_get(*, organisation: Organisation, snapshot: Snapshot, pk: int) -> Post:
+    return post_list(organisation=organisation, snapshot=snapshot).get(pk=pk)
+
+
+def post_search(*, organisation: Organisation, snapshot: Snapshot, query: str) -> QuerySet[Post]:
+    posts = post_list(organisation=organisation, snapshot=snapshot)
+    query = query.strip()
+    if not query:
+        return posts
+    return posts.filter(
+        Q(title__icontains=query) | Q(grade__iexact=query) | Q(post_id__iexact=query)
+    )
+
+
+def design_rules_get(*, organisation: Organisation) -> DesignRules:
+    return rules_for(organisation)
+
+
+def design_rule_set(*, organisation: Organisation) -> DesignRuleSet | None:
+    return DesignRuleSet.objects.filter(organisation=organisation).first()
+
+
+def column_mapping_list(*, organisation: Organisation) -> QuerySet[ColumnMappingPreset]:
+    return ColumnMappingPreset.objects.filter(organisation=organisation)
+
+
+def upload_get(*, organisation: Organisation, pk: int) -> StructureUpload:
+    return StructureUpload.objects.select_related("check_job", "import_job").get(
+        organisation=organisation, pk=pk
+    )
+
+
+@dataclass
+class Figures:
+    """A snapshot as the engine sees it, with its figures."""
+
+    structure: Structure
+    positions: np.ndarray
+    metrics: PostMetrics
+    summary: StructureSummary
+    rules: DesignRules
+    _index: dict[int, int] = field(default_factory=dict)
+
+    def index_of(self, position: int) -> int:
+        """The engine's index of the post at ``position``."""
+        found = int(np.searchsorted(self.positions, position))
+        if found >= len(self.positions) or self.positions[found] != position:
+            raise KeyError(position)
+        return found
+
+
+class _Cache:
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > CACHE_ENTRIES:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_figures = _Cache()
+
+
+def _rules_key(rules: DesignRules) -> tuple[Any, ...]:
+    return (
+        rules.target_span_min,
+        rules.target_span_max,
+        rules.narrow_span_max,
+        rules.max_layers,
+        str(rules.cost_per_redundancy),
+    )
+
+
+def snapshot_structure(
+    *, organisation: Organisation, snapshot: Snapshot
+) -> tuple[Structure, np.ndarray]:
+    rows = list(
+        Post.objects.filter(organisation=organisation, snapshot=snapshot)
+        .order_by("position")
+        .values_list(*ENGINE_COLUMNS)
+    )
+    return structure_from_rows(rows, source=snapshot.name, matched_by=snapshot.matched_by)
+
+
+def snapshot_figures(
+    *, organisation: Organisation, snapshot: Snapshot, rules: DesignRules | None = None
+) -> Figures:
+    rules = rules or rules_for(organisation)
+    key = ("figures", snapshot.pk, snapshot.version, _rules_key(rules))
+    found = _figures.get(key)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    structure, positions = snapshot_structure(organisation=organisation, snapshot=snapshot)
+    metrics = post_metrics(structure)
+    figures = Figures(
+        structure=structure,
+        positions=positions,
+        metrics=metrics,
+        summary=summarise(structure, rules, metrics=metrics),
+        rules=rules,
+    )
+    _figures.put(key, figures)
+    return figures
+
+
+def snapshot_diff(
+    *, organisation: Organisation, old: Snapshot, new: Snapshot
+) -> tuple[StructureDiff, Figures, Figures]:
+    rules = rules_for(organisation)
+    before = snapshot_figures(organisation=organisation, snapshot=old, rules=rules)
+    after = snapshot_figures(organisation=organisation, snapshot=new, rules=rules)
+    key = ("diff", old.pk, old.version, new.pk, new.version, _rules_key(rules))
+    found = _figures.get(key)
+    if found is None:
+        matched_by = old.matched_by if old.matched_by == new.matched_by else "post ID"
+        found = diff_structures(
+            before.structure, after.structure, rules=rules, matched_by=matched_by
+        )
+        _figures.put(key, found)
+    return found, before, after
+
+
+def unit_subtree_ids(*, organisation: Organisation, unit: Unit) -> list[int]:
+    """The unit and every unit below it."""
+    pairs = list(Unit.objects.filter(organisation=organisation).values_list("pk", "parent_id"))
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in pairs:
+        children.setdefault(parent, []).append(pk)
+    found = [unit.pk]
+    stack = list(children.get(unit.pk, []))
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, []))
+    return found

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "structure"
+
+_S = "o/<slug:org_slug>/structures/"
+
+urlpatterns = [
+    path(_S, views.snapshot_list, name="snapshot_list"),
+    path(_S + "upload/", views.snapshot_upload, name="snapshot_upload"),
+    path(_S + "uploads/<int:upload_id>/", views.upload_review, name="upload_review"),
+    path(_S + "uploads/<int:upload_id>/mapping/", views.upload_mapping, name="upload_mapping"),
+    path(_S + "rules/", views.design_rules, name="design_rules"),
+    path(_S + "compare/", views.compare, name="compare"),
+    path(_S + "<int:snapshot_id>/", views.snapshot_detail, name="snapshot_detail"),
+    path(_S + "<int:snapshot_id>/edit/", views.snapshot_edit, name="snapshot_edit"),
+    path(_S + "<int:snapshot_id>/delete/", views.snapshot_delete, name="snapshot_delete"),
+    path(_S + "<int:snapshot_id>/posts/", views.post_list, name="post_list"),
+    path(_S + "<int:snapshot_id>/posts/<int:post_pk>/", views.post_detail, name="post_detail"),
+    path(_S + "<int:snapshot_id>/units/<int:unit_id>/", views.snapshot_unit, name="snapshot_unit"),
+    path(_S + "<int:snapshot_id>/export.<str:fmt>", views.snapshot_export, name="snapshot_export"),
+]

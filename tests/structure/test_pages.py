@@ -1,0 +1,233 @@
+"""The dashboard, browse, search, comparison and export pages of the demo council."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from goldenthread.accounts.models import Role
+from goldenthread.structure import demo as structure_demo
+from goldenthread.structure import services
+from goldenthread.structure.models import Post, Snapshot
+from goldenthread.structure.selectors import snapshot_figures
+from tests.conftest import DEMO_PASSWORD
+from tests.factories import PASSWORD, member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def viewer(client, demo):
+    client.login(username="demo-viewer", password=DEMO_PASSWORD)
+    return client
+
+
+def _as_is(demo) -> Snapshot:
+    return Snapshot.objects.get(organisation=demo, name=structure_demo.AS_IS)
+
+
+def _url(name: str, demo, **kwargs) -> str:
+    return reverse(f"structure:{name}", kwargs={"org_slug": demo.slug, **kwargs})
+
+
+def test_the_snapshot_list_has_a_fixed_number_of_queries(
+    viewer, demo, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(12):
+        response = viewer.get(_url("snapshot_list", demo))
+    assert response.status_code == 200
+    assert structure_demo.PROPOSED in response.content.decode()
+
+
+def test_the_dashboard_shows_headline_figures_charts_tables_and_exceptions(viewer, demo) -> None:
+    snapshot = _as_is(demo)
+    response = viewer.get(_url("snapshot_detail", demo, snapshot_id=snapshot.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert summary.posts == snapshot.post_count
+    for heading in (
+        "Headline figures",
+        "Posts and FTE by layer",
+        "Spans of control",
+        "Narrow spans",
+        "Over-wide spans",
+        "Single-report chains",
+    ):
+        assert heading in html
+    # Each chart is an image with a label, and its figures are in a table too.
+    assert html.count('role="img"') == 4
+    assert 'id="structure-charts"' in html
+    assert "<script>" not in html.replace("<script src=", "")
+
+
+def test_the_design_rules_change_the_exceptions(client, demo) -> None:
+    client.login(username="demo-admin", password=DEMO_PASSWORD)
+    response = client.post(
+        _url("design_rules", demo),
+        {"target_span_min": "4", "target_span_max": "6", "narrow_span_max": "1", "max_layers": "5"},
+    )
+    assert response.status_code == 302
+    snapshot = _as_is(demo)
+    page = client.get(_url("snapshot_detail", demo, snapshot_id=snapshot.pk))
+    assert "Posts deeper than the rule" in page.content.decode()
+    assert page.context["rules"].max_layers == 5
+
+
+def test_design_rules_out_of_order_are_refused(client, demo) -> None:
+    client.login(username="demo-admin", password=DEMO_PASSWORD)
+    response = client.post(
+        _url("design_rules", demo),
+        {"target_span_min": "9", "target_span_max": "6", "narrow_span_max": "1"},
+    )
+    assert services.SPAN_BAND_ORDER in response.content.decode()
+
+
+def test_posts_page_searches_by_title_grade_and_id_with_fixed_queries(
+    viewer, demo, django_assert_max_num_queries
+) -> None:
+    snapshot = _as_is(demo)
+    url = _url("post_list", demo, snapshot_id=snapshot.pk)
+    viewer.get(url)  # the snapshot's figures are computed once
+    with django_assert_max_num_queries(10):
+        response = viewer.get(url)
+    assert len(response.context["rows"]) == 50
+    assert [r["post"].post_id for r in viewer.get(url, {"q": "PEO2"}).context["rows"]] == ["PEO2"]
+    found = viewer.get(url, {"q": "chief executive"}).context["rows"]
+    assert [r["post"].post_id for r in found] == ["CX1"]
+    directors = viewer.get(url, {"q": "Director"}).context["rows"]
+    assert all(
+        "director" in r["post"].title.lower() or r["post"].grade == "Director" for r in directors
+    )
+
+
+def test_a_post_page_shows_its_chain_to_the_top_and_its_reports(viewer, demo) -> None:
+    snapshot = _as_is(demo)
+    post = Post.objects.get(snapshot=snapshot, post_id="PEO3")
+    response = viewer.get(_url("post_detail", demo, snapshot_id=snapshot.pk, post_pk=post.pk))
+    chain = [p.post_id for p in response.context["chain"]]
+    assert chain == ["CX1", "PEO1", "PEO2"]
+    assert response.context["span"] == len(response.context["reports"])
+    assert response.context["span"] >= 1
+
+
+def test_a_unit_page_rolls_up_the_units_inside_with_fixed_queries(
+    viewer, demo, django_assert_max_num_queries
+) -> None:
+    snapshot = _as_is(demo)
+    people = Post.objects.get(snapshot=snapshot, post_id="PEO1").unit
+    url = _url("snapshot_unit", demo, snapshot_id=snapshot.pk, unit_id=people.pk)
+    viewer.get(url)
+    with django_assert_max_num_queries(14):
+        response = viewer.get(url)
+    rollup = response.context["rollup"]
+    in_people = Post.objects.filter(snapshot=snapshot, unit_path__startswith="People").count()
+    assert rollup.posts == in_people
+
+
+def test_the_comparison_gives_seed_000s_table_and_the_saving(viewer, demo) -> None:
+    as_is = _as_is(demo)
+    proposed = Snapshot.objects.get(organisation=demo, name=structure_demo.PROPOSED)
+    response = viewer.get(_url("compare", demo), {"old": as_is.pk, "new": proposed.pk})
+    html = response.content.decode()
+    assert "Roles per directorate" in html
+    rows = {r["name"]: r for r in response.context["directorates"]}
+    assert rows["People"]["difference"] == 2
+    diff = response.context["diff"]
+    assert diff.redundancy_cost == diff.redundancies * demo.redundancy_cost_per_post
+    # Filtering by unit narrows the lists.
+    place = viewer.get(
+        _url("compare", demo), {"old": as_is.pk, "new": proposed.pk, "unit": "Place"}
+    )
+    removed = {t: items for t, items, _, _ in place.context["lists"]}["Posts removed"]
+    assert [r.post_id for r in removed] == ["PLA8"]
+
+
+def test_comparing_a_snapshot_with_itself_is_refused(viewer, demo) -> None:
+    as_is = _as_is(demo)
+    response = viewer.get(_url("compare", demo), {"old": as_is.pk, "new": as_is.pk})
+    assert "Choose two different snapshots" in response.content.decode()
+
+
+def _reimport(client, demo, capture, name: str, data: bytes, extra=None, junior=None):
+    from tests.structure.conftest import latest_job, upload
+
+    upload(
+        client,
+        demo,
+        name,
+        data,
+        capture,
+        snapshot_name=f"Reimport of {name}",
+        extra=extra,
+        junior=junior,
+    )
+    job = latest_job()
+    assert job.status == "succeeded", job.problems
+    return Snapshot.objects.get(organisation=demo, name=f"Reimport of {name}")
+
+
+def _same(demo, a: Snapshot, b: Snapshot, *, cost: bool = True) -> None:
+    fa, fb = (
+        snapshot_figures(organisation=demo, snapshot=a),
+        snapshot_figures(organisation=demo, snapshot=b),
+    )
+    sa, sb = fa.structure, fb.structure
+    assert sa.post_id.to_list() == sb.post_id.to_list()
+    assert sa.parent.tolist() == sb.parent.tolist()
+    assert sa.title.to_list() == sb.title.to_list()
+    assert sa.unit.to_list() == sb.unit.to_list()
+    assert sa.vacant.tolist() == sb.vacant.tolist()
+    if cost:
+        assert fa.summary.total_cost == fb.summary.total_cost
+
+
+def test_exports_read_back_to_the_same_structure(
+    client, demo, django_capture_on_commit_callbacks
+) -> None:
+    member(demo, Role.EDITOR, username="exporter")
+    client.login(username="exporter", password=PASSWORD)
+    snapshot = _as_is(demo)
+
+    def export(fmt: str, **query: str):
+        url = _url("snapshot_export", demo, snapshot_id=snapshot.pk, fmt=fmt)
+        return client.get(url, query)
+
+    workbook = export("xlsx")
+    assert workbook["Content-Disposition"].endswith('.xlsx"')
+    sheets = CalamineWorkbook.from_filelike(io.BytesIO(workbook.content)).sheet_names
+    assert sheets == ["Posts", "Units", "Exceptions", "Summary"]
+    preset = services.column_mapping_save(
+        organisation=demo,
+        name="goldenthread export",
+        columns={
+            k: k
+            for k in ("post_id", "reports_to", "title", "grade", "fte", "cost", "vacant", "agency")
+        }
+        | {"unit": ["unit"]},
+    )
+    again = _reimport(
+        client,
+        demo,
+        django_capture_on_commit_callbacks,
+        "export.xlsx",
+        workbook.content,
+        extra={"mapping": preset.pk, "fmt": "table"},
+    )
+    _same(demo, snapshot, again)
+
+    senior = export("senior.csv").content
+    again = _reimport(client, demo, django_capture_on_commit_callbacks, "senior.csv", senior)
+    _same(demo, snapshot, again)
+
+    lga = export("transparency.csv", tiers="all").content
+    assert b"95000 - 99999" in lga or b"100000 - 104999" in lga
+    again = _reimport(client, demo, django_capture_on_commit_callbacks, "transparency.csv", lga)
+    # Senior salaries are published in bands, so only the structure comes back exactly.
+    _same(demo, snapshot, again, cost=False)
+
+    top = export("transparency.csv").content.decode().splitlines()
+    assert all(line.split(",")[2] in {"Level", "1", "2", "3"} for line in top)
