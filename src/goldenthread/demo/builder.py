@@ -21,8 +21,8 @@ from goldenthread.accounts import services as account_services
 from goldenthread.accounts.models import Membership, Organisation, OrganisationKind, Role
 from goldenthread.core import services as core_services
 from goldenthread.core.models import Unit, UnitKind
-from goldenthread.structure.demo import demo_structures
 from goldenthread.operating_model.demo import demo_operating_model
+from goldenthread.structure.demo import demo_structures
 
 DEMO_SLUG = "brackenford"
 PARTNER_SLUG = "eastmere"
