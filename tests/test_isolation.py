@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from goldenthread.accounts.models import Role
+from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.url_samples import SAMPLES
 
@@ -87,31 +88,67 @@ def outsider(demo: object) -> object:
     return member(other, Role.ADMIN, username="outsider")
 
 
-@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
-def test_an_outsider_gets_not_found(client, demo, outsider, route: Route) -> None:
-    url = _url(route, demo)
+# Each walk visits every organisation URL in one test (loading the demo once)
+# and reports every URL that fails, not just the first.
+
+
+def _walk_failures(client, demo, check) -> list[str]:
+    failures = []
+    for route in ORG_ROUTES:
+        url = _url(route, demo)
+        problem = check(url)
+        if problem:
+            failures.append(f"{route.name} {url}: {problem}")
+    return failures
+
+
+def test_an_outsider_gets_not_found(client, demo, outsider) -> None:
     client.login(username="outsider", password=PASSWORD)
-    for method in (client.get, client.post):
-        response = method(url)
-        assert response.status_code == 404, f"{method.__name__.upper()} {url}"
-        assert demo.name.encode() not in response.content
+
+    def check(url: str) -> str | None:
+        for method in (client.get, client.post):
+            response = method(url)
+            if response.status_code != 404:
+                return f"{method.__name__.upper()} gave {response.status_code}"
+            if demo.name.encode() in response.content:
+                return f"{method.__name__.upper()} showed the organisation's name"
+        return None
+
+    assert _walk_failures(client, demo, check) == []
 
 
-@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
-def test_an_anonymous_user_is_sent_to_sign_in(client, demo, route: Route) -> None:
-    url = _url(route, demo)
-    for method in (client.get, client.post):
-        response = method(url)
-        assert response.status_code == 302, f"{method.__name__.upper()} {url}"
-        assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+def test_an_anonymous_user_is_sent_to_sign_in(client, demo) -> None:
+    def check(url: str) -> str | None:
+        for method in (client.get, client.post):
+            response = method(url)
+            if response.status_code != 302 or not response["Location"].startswith(
+                reverse("accounts:login") + "?next="
+            ):
+                return f"{method.__name__.upper()} gave {response.status_code}"
+        return None
+
+    assert _walk_failures(client, demo, check) == []
 
 
-@pytest.mark.parametrize("route", ORG_ROUTES, ids=lambda r: r.name)
-def test_a_viewer_cannot_write(client, demo, route: Route) -> None:
-    url = _url(route, demo)
-    client.login(username="demo-viewer", password="demo-test-password-4821")
-    response = client.post(url)
-    assert response.status_code in {403, 405}, f"POST {url} as a viewer gave {response.status_code}"
+def test_a_viewer_cannot_write(client, demo) -> None:
+    client.login(username="demo-viewer", password=DEMO_PASSWORD)
+
+    def check(url: str) -> str | None:
+        status = client.post(url).status_code
+        return None if status in {403, 405} else f"POST as a viewer gave {status}"
+
+    assert _walk_failures(client, demo, check) == []
+
+
+def test_every_page_answers_an_admin_member(client, demo) -> None:
+    """Each view's GET runs for a member (on SQLite and on PostgreSQL) without an error."""
+    client.login(username="demo-admin", password=DEMO_PASSWORD)
+
+    def check(url: str) -> str | None:
+        status = client.get(url).status_code
+        return None if status in {200, 302, 405} else f"GET gave {status}"
+
+    assert _walk_failures(client, demo, check) == []
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.name in PERSONAL], ids=lambda r: r.name)

@@ -20,8 +20,8 @@ AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" /
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: The crawl visits at most this many addresses of one URL pattern (one unit
 #: page stands for all of them) and this many pages in all.
-PER_PATTERN = 3
-MAX_PAGES = 150
+PER_PATTERN = 2
+MAX_PAGES = 400
 #: Links that download a file or would end the session are not pages to check.
 SKIP_SUFFIXES = (".csv", ".xlsx", ".docx", ".json")
 
@@ -49,7 +49,8 @@ def crawl(page: Any, base_url: str, start: str) -> dict[str, list[dict[str, Any]
     seen: set[str] = {start}
     per_pattern: dict[str, int] = {}
     found: dict[str, list[dict[str, Any]]] = {}
-    while queue and len(found) < MAX_PAGES:
+    while queue:
+        assert len(found) < MAX_PAGES, "the crawl reached its cap: raise MAX_PAGES"
         url = queue.popleft()
         response = page.goto(url)
         assert response is not None and response.ok, (
