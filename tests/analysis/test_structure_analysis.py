@@ -213,3 +213,67 @@ def test_diff_reports_moves_retitles_and_units() -> None:
     assert d.redundancies == 1
     assert d.redundancy_cost == Decimal("30000")
     assert d.staffing_saving == Decimal("821000.00") - Decimal("860000.00")
+
+
+def _chainy_forest(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Mostly single-report chains with some branching and several top posts, shuffled."""
+    parent = np.arange(n) - 1
+    branch = rng.random(n) < 0.15
+    parent[branch] = (rng.random(int(branch.sum())) * np.flatnonzero(branch)).astype(np.int64)
+    parent[rng.random(n) < 0.01] = -1
+    parent[0] = -1
+    perm = rng.permutation(n)
+    where = np.empty(n, dtype=np.int64)
+    where[perm] = np.arange(n)
+    out = np.full(n, -1, dtype=np.int64)
+    has = parent >= 0
+    out[where[has]] = where[parent[has]]
+    return out
+
+
+@pytest.mark.parametrize("jumping", [False, True])
+def test_chains_and_branches_match_a_naive_walk(
+    jumping: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from goldenthread.analysis import hierarchy
+
+    if jumping:
+        # Decide after one layer that the structure is too deep to walk.
+        monkeypatch.setattr(hierarchy, "_CHECK_LAYERS", 1)
+        monkeypatch.setattr(hierarchy, "_LAYER_COST", 1.0)
+    rng = np.random.default_rng(7)
+    for _ in range(25):
+        n = int(rng.integers(1, 400))
+        parent = _chainy_forest(rng, n)
+        values = rng.uniform(0, 90_000, n).round(2)
+        flags = rng.random(n) < 0.2
+        h = compute_hierarchy(parent, [values], flags)
+        plist = parent.tolist()
+        assert h.layer.tolist() == naive_layers(plist)
+        assert h.span.tolist() == np.bincount(parent[parent >= 0], minlength=n).tolist()
+        count, total = naive_below(plist, values.tolist())
+        assert h.reports_below.tolist() == count
+        assert np.allclose(h.below[0], total, rtol=1e-9, atol=1e-6)
+        expect_flags = [0] * n
+        for i in np.flatnonzero(flags).tolist():
+            node = plist[i]
+            while node >= 0:
+                expect_flags[node] += 1
+                node = plist[node]
+        assert h.flagged_below.tolist() == expect_flags
+        assert find_cycles(parent) == []
+
+
+def test_cycles_below_a_forest_are_listed_once() -> None:
+    # 0 is a top post with 1 and 2 below; 3 -> 4 -> 5 -> 3 is a loop with 6
+    # and 7 hanging under it; 8 reports to itself.
+    parent = [-1, 0, 1, 4, 5, 3, 3, 6, 8]
+    assert find_cycles(parent) == [[3, 4, 5], [8]]
+    with pytest.raises(CycleError):
+        compute_hierarchy(parent)
+
+
+def test_an_empty_structure_has_no_layers() -> None:
+    h = compute_hierarchy(np.zeros(0, dtype=np.int64), np.zeros((2, 0)), np.zeros(0, dtype=bool))
+    assert h.layer.size == 0 and h.below.shape == (2, 0)
+    assert find_cycles([]) == []

@@ -362,3 +362,26 @@ def test_format_detection_and_rules_file(tmp_path: Path) -> None:
     rules = write(tmp_path, "rules.toml", "target_span_min = 6\nmax_layers = 5\n")
     loaded = load_rules(rules)
     assert (loaded.target_span_min, loaded.max_layers) == (6, 5)
+
+
+@pytest.mark.parametrize("sorted_hashes", [True, False])
+def test_index_of_matches_a_dictionary(
+    sorted_hashes: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+    import polars as pl
+
+    from goldenthread.formats import posts
+
+    if not sorted_hashes:
+        monkeypatch.setattr(posts, "_INDEX_BITS", 0)  # the hash join
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        ids = [f"{v:05d}" for v in rng.choice(2_000, int(rng.integers(0, 80)), replace=False)]
+        lookup = [
+            None if rng.random() < 0.1 else f"{int(rng.integers(0, 2_000)):05d}"
+            for _ in range(int(rng.integers(0, 120)))
+        ]
+        where = {v: i for i, v in enumerate(ids)}
+        got = posts.index_of(pl.Series(ids, dtype=pl.String), pl.Series(lookup, dtype=pl.String))
+        assert got.tolist() == [where.get(v, -1) if v is not None else -1 for v in lookup]

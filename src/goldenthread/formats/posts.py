@@ -72,6 +72,7 @@ __all__ = [
 ]
 
 NOT_IN_POST_ID = "0"
+_INDEX_BITS = 40
 
 POST_SCHEMA: dict[str, type[pl.DataType] | pl.DataType] = {
     "row": pl.Int64,
@@ -423,32 +424,48 @@ def _has_repeats(ids: pl.Series) -> bool:
 def index_of(ids: pl.Series, lookup: pl.Series) -> npt.NDArray[np.int64]:
     """Position in ``ids`` (unique, no nulls) of each value of ``lookup``; -1 if absent.
 
-    Matches 64-bit hashes with a sort and a binary search, then checks the
-    strings, falling back to a hash join if two different IDs share a hash.
+    Matches 64-bit hashes by sorting both sides and merging them with a
+    binary search, then checks the strings, falling back to a hash join if
+    two different IDs share a hash.
 
     Examples
     --------
     >>> index_of(pl.Series(["CX", "D1", "D2"]), pl.Series(["D2", None, "ZZ", "CX"])).tolist()
     [2, -1, -1, 0]
     """
-    h_ids = ids.hash(seed=7).to_numpy()
-    h_look = lookup.hash(seed=7).to_numpy()
-    if h_ids.size == 0:
-        return np.full(lookup.len(), -1, dtype=np.int64)
-    order = np.argsort(h_ids)
-    ordered = h_ids[order]
-    # Sorted needles make the binary searches cache-friendly.
-    needles = np.argsort(h_look)
-    pos = np.empty(h_look.size, dtype=np.int64)
-    pos[needles] = np.searchsorted(ordered, h_look[needles])
-    pos = np.minimum(pos, ordered.size - 1)
-    found = (ordered[pos] == h_look) & lookup.is_not_null().to_numpy()
-    candidate = order[pos].astype(np.int64)
-    hit = np.flatnonzero(found)
-    same = ids.gather(candidate[hit]) == lookup.gather(hit)
-    if bool(same.all()) and not (ordered[1:] == ordered[:-1]).any():
-        return np.where(found, candidate, -1)
-    index = pl.DataFrame({"_key": ids, "_i": np.arange(ids.len(), dtype=np.int64)})
+    # A column read in parallel comes in many chunks; gathers across chunks
+    # are several times slower.
+    ids = ids.rechunk()
+    lookup = lookup.rechunk()
+    n, m = ids.len(), lookup.len()
+    if n == 0:
+        return np.full(m, -1, dtype=np.int64)
+    bits = max(n, m).bit_length()
+    if bits <= _INDEX_BITS:
+        # Each side is sorted with one plain sort: the low bits of the hash
+        # make room for the position, so no argsort is needed. The hashes
+        # compared are the high 64 - bits bits.
+        low = np.uint64((1 << bits) - 1)
+        key = ids.hash(seed=7).to_numpy() & ~low
+        key |= np.arange(n, dtype=np.uint64)
+        key.sort()
+        order = (key & low).astype(np.int64)
+        key &= ~low
+        needle = lookup.hash(seed=7).to_numpy() & ~low
+        needle |= np.arange(m, dtype=np.uint64)
+        needle.sort()
+        where = (needle & low).astype(np.int64)
+        needle &= ~low
+        pos = np.minimum(np.searchsorted(key, needle), n - 1)
+        found = key[pos] == needle
+        out = np.empty(m, dtype=np.int64)
+        out[where] = np.where(found, order[pos], -1)
+        out[lookup.is_null().to_numpy()] = -1
+        hit = out >= 0
+        same = (ids.gather(np.maximum(out, 0)) == lookup).fill_null(False).to_numpy()
+        if not (hit & ~same).any() and not (key[1:] == key[:-1]).any():
+            return out
+    index = pl.DataFrame({"_key": ids, "_i": np.arange(n, dtype=np.int64)})
     joined = pl.DataFrame({"_key": lookup}).join(
         index, on="_key", how="left", maintain_order="left"
     )
