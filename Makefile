@@ -55,8 +55,10 @@ pytest: pytest-sqlite pytest-postgres
 
 test: lint pytest
 
+# Needs PostgreSQL at 127.0.0.1:5432 for the structure pages benchmark.
 bench: install
 	$(BIN)/python benchmarks/bench_structure.py
+	$(BIN)/python benchmarks/bench_structure_web.py
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,354 @@
+"""Benchmark of the structure pages on PostgreSQL; refreshes its section of docs/benchmarks.md.
+
+Run from the repository root, with PostgreSQL at 127.0.0.1:5432 (trust
+authentication); the benchmark creates and drops its own database,
+``goldenthread_bench``:
+
+    .venv/bin/python benchmarks/bench_structure_web.py
+
+It generates organogram files from a fixed seed, uploads a 100,000-post file
+as a background job run by the real database worker, then loads two
+50,000-post snapshots (an as-is and a proposal with moves, deletions and new
+posts) and requests the dashboard, a directorate's unit page and the
+comparison page repeatedly through Django's test client, which measures the
+server's whole handling of the request (middleware, guard, queries, engine,
+template). The first request of each page runs with an empty figures cache;
+the median is of the requests after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+DATABASE = "goldenthread_bench"
+DOC = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Structure pages"
+COMMAND = ".venv/bin/python benchmarks/bench_structure_web.py"
+SEED = 20_261_123
+UPLOAD_POSTS = 100_000
+PAGE_POSTS = 50_000
+REPEATS = 9
+TARGET_PAGE_SECONDS = 0.5
+TARGET_UPLOAD_SECONDS = 30.0
+#: An organisation-like tree: each manager has about this many reports.
+SPAN = 6
+DIRECTORATES = ("People", "Place", "Resources", "Children", "Corporate")
+SERVICES_PER_DIRECTORATE = 8
+GRADES = ("CEX", "DIR", "AD", "HoS", "Mgr", "SO2", "SO1", "Sc6", "Sc5", "Sc4")
+HEADER = (
+    "Post Unique Reference",
+    "Name",
+    "Grade (or equivalent)",
+    "Job Title",
+    "Unit",
+    "Reports to Senior Post",
+    "FTE",
+    "Actual Pay Floor (£)",
+    "Actual Pay Ceiling (£)",
+)
+
+
+def organogram(n: int, seed: int, *, changed: bool = False) -> bytes:
+    """An organogram senior file of ``n`` posts; ``changed`` makes a proposal from it."""
+    rng = np.random.default_rng(seed)
+    parent = np.empty(n, dtype=np.int64)
+    parent[0] = -1
+    parent[1:] = (np.arange(1, n) - 1) // SPAN
+    layer = np.zeros(n, dtype=np.int64)
+    for i in range(1, n):
+        layer[i] = layer[parent[i]] + 1
+    service = rng.integers(0, len(DIRECTORATES) * SERVICES_PER_DIRECTORATE, n)
+    pay = 18_000 + (2_000 * rng.random(n)).round() + 140_000 / (1 + layer) ** 1.5
+    ids = [f"P{i:07d}" for i in range(n)]
+    keep = np.ones(n, dtype=bool)
+    manager = parent.copy()
+    if changed:
+        # Delete 2% of the leaves, move 2% of posts to another manager of the
+        # same layer, and add 1% new posts.
+        leaves = np.setdiff1d(np.arange(n), parent[parent >= 0])
+        keep[rng.choice(leaves, n // 50, replace=False)] = False
+        movers = rng.choice(np.arange(SPAN + 1, n), n // 50, replace=False)
+        for i in movers:
+            candidates = np.flatnonzero(layer == layer[parent[i]])
+            manager[i] = int(rng.choice(candidates[:50]))
+        manager[~keep[np.maximum(manager, 0)] & (manager >= 0)] = 0
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for i in range(n):
+        if not keep[i]:
+            continue
+        directorate = DIRECTORATES[service[i] // SERVICES_PER_DIRECTORATE]
+        unit = f"{directorate} / Service {service[i] % SERVICES_PER_DIRECTORATE + 1}"
+        grade = GRADES[min(layer[i], len(GRADES) - 1)]
+        floor = int(pay[i] // 1000 * 1000)
+        writer.writerow(
+            [
+                ids[i],
+                "VACANT" if i % 37 == 0 else "N/D",
+                grade,
+                f"{grade} officer",
+                unit,
+                "XX" if manager[i] < 0 else ids[manager[i]],
+                "1",
+                floor,
+                floor + 4999,
+            ]
+        )
+    if changed:
+        for extra in range(n // 100):
+            writer.writerow(
+                [
+                    f"N{extra:07d}",
+                    "VACANT",
+                    "SO1",
+                    "New role",
+                    "People / Service 1",
+                    ids[int(rng.integers(1, n // SPAN))],
+                    "1",
+                    30000,
+                    34999,
+                ]
+            )
+    return out.getvalue().encode("utf-8")
+
+
+def fresh_database() -> None:
+    import psycopg
+
+    with psycopg.connect(
+        "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+
+
+def drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(
+        "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="goldenthread.web.settings.local",
+        GOLDENTHREAD_DB_NAME=DATABASE,
+        GOLDENTHREAD_DB_HOST="127.0.0.1",
+        GOLDENTHREAD_ALLOWED_HOSTS="testserver",
+        GOLDENTHREAD_VAR_DIR=var_dir,
+        GOLDENTHREAD_LOG_LEVEL="WARNING",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def upload(organisation, user, name: str, data: bytes) -> tuple[float, object]:
+    """Upload ``data`` as a snapshot through a job run by the real worker.
+
+    Returns the seconds from upload to finished job, and the job.
+    """
+    from django.core.management import call_command
+
+    from goldenthread.jobs.models import Job
+    from goldenthread.jobs.services import job_create
+    from goldenthread.structure import services
+    from goldenthread.structure.importing import IMPORT_KIND
+
+    start = time.perf_counter()
+    record = services.upload_create(
+        organisation=organisation,
+        created_by=user,
+        filename=f"{name}.csv",
+        data=data,
+        fmt="organogram",
+        lenient=False,
+        snapshot_fields={"name": name, "kind": "as_is"},
+    )
+    job = job_create(
+        organisation=organisation,
+        kind=IMPORT_KIND,
+        title=f"Import {name}",
+        created_by=user,
+        parameters={"upload_id": record.pk},
+    )
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    seconds = time.perf_counter() - start
+    job = Job.objects.get(pk=job.pk)
+    if job.status != "succeeded":
+        raise SystemExit(f"the upload of {name} failed: {job.summary} {job.problems[:5]}")
+    return seconds, job
+
+
+def time_page(client, url: str) -> dict[str, float]:
+    from django.db import connection
+
+    from goldenthread.structure.selectors import _figures
+
+    # Django resets its query log at each request, so count through a wrapper.
+    queries = []
+
+    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    _figures.clear()
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        response = client.get(url)
+        cold = time.perf_counter() - start
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    warm = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        client.get(url)
+        warm.append(time.perf_counter() - start)
+    return {"cold": cold, "median": statistics.median(warm), "queries": len(queries)}
+
+
+def update_doc(section: str) -> None:
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--no-doc", action="store_true", help="do not update the docs")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args()
+
+    from bench_structure import machine
+
+    fresh_database()
+    try:
+        with tempfile.TemporaryDirectory() as var_dir:
+            setup_django(var_dir)
+            results = run()
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database()
+    section = report(results, machine())
+    print(section)
+    if not args.no_doc:
+        update_doc(section)
+
+
+def run() -> dict[str, object]:
+    from django.test import Client
+    from django.urls import reverse
+
+    from goldenthread.accounts import services as accounts
+    from goldenthread.accounts.models import Role
+    from goldenthread.core.models import Unit
+
+    organisation = accounts.organisation_create(name="Benchmark Borough Council", slug="bench")
+    user = accounts.user_create(username="bench-admin", password="bench-password-7731")
+    accounts.membership_create(organisation=organisation, user=user, role=Role.ADMIN)
+
+    big = organogram(UPLOAD_POSTS, SEED)
+    upload_seconds, _ = upload(organisation, user, "upload-100k", big)
+    print(f"upload of {UPLOAD_POSTS:,} posts: {upload_seconds:.1f} s")
+
+    _, as_is_job = upload(organisation, user, "as-is-50k", organogram(PAGE_POSTS, SEED + 1))
+    _, proposed_job = upload(
+        organisation, user, "proposed-50k", organogram(PAGE_POSTS, SEED + 1, changed=True)
+    )
+    as_is = int(as_is_job.result_url.rstrip("/").split("/")[-1])
+    proposed = int(proposed_job.result_url.rstrip("/").split("/")[-1])
+    directorate = Unit.objects.get(organisation=organisation, name="People", parent=None)
+
+    client = Client()
+    client.force_login(user)
+    slug = organisation.slug
+    pages = {
+        "Dashboard (50,000 posts)": reverse(
+            "structure:snapshot_detail", kwargs={"org_slug": slug, "snapshot_id": as_is}
+        ),
+        "Unit page (People directorate)": reverse(
+            "structure:snapshot_unit",
+            kwargs={"org_slug": slug, "snapshot_id": as_is, "unit_id": directorate.pk},
+        ),
+        "Comparison (50,000 → proposal)": reverse("structure:compare", kwargs={"org_slug": slug})
+        + f"?old={as_is}&new={proposed}",
+    }
+    timings = {}
+    for label, url in pages.items():
+        timings[label] = time_page(client, url)
+        t = timings[label]
+        print(
+            f"{label}: first {t['cold']:.3f} s, median {t['median']:.3f} s, {t['queries']} queries"
+        )
+    return {"upload": upload_seconds, "pages": timings}
+
+
+def report(results: dict[str, object], machine: str) -> str:
+    upload_seconds = float(results["upload"])  # type: ignore[arg-type]
+    pages: dict[str, dict[str, float]] = results["pages"]  # type: ignore[assignment]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = [
+        SECTION,
+        "",
+        f"Machine: {machine}; PostgreSQL 15 on the same machine.",
+        "",
+        f"Command: `{COMMAND}`",
+        "",
+        "Server time is Django's whole handling of a request in-process (middleware, "
+        "tenancy guard, queries, engine, template), measured with its test client. "
+        f'"First" runs with an empty figures cache; the median is of the {REPEATS} '
+        "requests after it.",
+        "",
+        "| Page | First request | Median | Queries | Target (median) |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for label, t in pages.items():
+        lines.append(
+            f"| {label} | {t['cold'] * 1000:.0f} ms | {t['median'] * 1000:.0f} ms | "
+            f"{t['queries']:.0f} | under {TARGET_PAGE_SECONDS * 1000:.0f} ms: "
+            f"{verdict(t['median'] < TARGET_PAGE_SECONDS)} |"
+        )
+    lines += [
+        "",
+        f"Upload of a {UPLOAD_POSTS:,}-row organogram CSV as a background job run by "
+        f"the database worker (read, check, save every post): {upload_seconds:.1f} s, "
+        f"target under {TARGET_UPLOAD_SECONDS:.0f} s: "
+        f"{verdict(upload_seconds < TARGET_UPLOAD_SECONDS)}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
