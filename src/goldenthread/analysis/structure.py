@@ -66,7 +66,7 @@ def _bools(values: Sequence[bool] | npt.ArrayLike | None, n: int) -> BoolArray:
 
 def _text(name: str, values: Sequence[str | None] | pl.Series | None, n: int) -> pl.Series:
     if values is None:
-        return pl.Series(name, [""] * n, dtype=pl.String)
+        return pl.repeat("", n, dtype=pl.String, eager=True).alias(name)
     s = values if isinstance(values, pl.Series) else pl.Series(name, list(values))
     s = s.cast(pl.String).fill_null("").alias(name)
     if s.len() != n:

@@ -108,7 +108,7 @@ def read_lga(path: str | Path) -> PostTable:
     c_vacancy = find_column(raw, ["Vacancy", "Vacant"], source=source, required=False)
     c_contract = find_column(raw, ["ContractType"], source=source, required=False)
     c_fte = find_column(raw, ["FTE"], source=source, required=False)
-    empty = pl.Series([None] * n, dtype=pl.String)
+    empty = pl.repeat(None, n, dtype=pl.String, eager=True)
 
     def text(col: str | None) -> pl.Series:
         return empty if col is None else clean_text(raw[col])
@@ -168,7 +168,7 @@ def read_lga(path: str | Path) -> PostTable:
             ],
             dtype=pl.String,
         )
-    cost = pl.Series([None] * n, dtype=pl.Float64)
+    cost = pl.repeat(None, n, dtype=pl.Float64, eager=True)
     if c_band is not None:
         mid, bad_band, wide = parse_pay_bands(raw[c_band])
         for row, value in raw.filter(bad_band).select(ROW_COLUMN, c_band).iter_rows():
@@ -196,7 +196,7 @@ def read_lga(path: str | Path) -> PostTable:
             raw, c_max, bad_max, source=source, expected="an amount in pounds"
         )
         cost = pl.DataFrame({"a": cost, "b": spot}).select(pl.coalesce("a", "b")).to_series()
-    fte = pl.Series([1.0] * n)
+    fte = pl.repeat(1.0, n, dtype=pl.Float64, eager=True)
     if c_fte is not None:
         fte_num, bad_fte = parse_numbers(raw[c_fte])
         findings += number_problems(raw, c_fte, bad_fte, source=source, expected="a number of FTE")

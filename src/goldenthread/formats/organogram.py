@@ -61,7 +61,7 @@ def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, st
     assert c_id is not None and c_to is not None
     findings: list[Finding] = []
     n = raw.height
-    empty = pl.Series([None] * n, dtype=pl.String)
+    empty = pl.repeat(None, n, dtype=pl.String, eager=True)
 
     def text(col: str | None) -> pl.Series:
         return empty if col is None else clean_text(raw[col])
@@ -76,11 +76,11 @@ def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, st
             )
         fte = fte.fill_null(1.0)
     else:
-        fte = pl.Series([1.0] * n)
+        fte = pl.repeat(1.0, n, dtype=pl.Float64, eager=True)
     pay: list[pl.Series] = []
     for col in (c_floor, c_ceiling):
         if col is None:
-            pay.append(pl.Series([None] * n, dtype=pl.Float64))
+            pay.append(pl.repeat(None, n, dtype=pl.Float64, eager=True))
             continue
         values, bad = parse_numbers(raw[col], zero_is_unknown=True)
         findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")
@@ -88,7 +88,7 @@ def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, st
     vacant = (
         text(c_name).str.to_uppercase().is_in(list(_VACANT)).fill_null(False)
         if c_name is not None
-        else pl.Series([False] * n)
+        else pl.repeat(False, n, dtype=pl.Boolean, eager=True)
     )
     record_cols = [c for c in raw.columns if c not in PROVENANCE_COLUMNS]
     record = raw.select(
@@ -106,7 +106,7 @@ def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, st
             "fte": fte,
             "cost": _midpoint(pay[0], pay[1]),
             "vacant": vacant,
-            "agency": pl.Series([False] * n),
+            "agency": pl.repeat(False, n, dtype=pl.Boolean, eager=True),
             "match_key": post_id,
             "record": record,
         },
@@ -139,7 +139,7 @@ def _junior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], str]:
     pay: list[pl.Series] = []
     for col in (c_min, c_max):
         if col is None:
-            pay.append(pl.Series([None] * n, dtype=pl.Float64))
+            pay.append(pl.repeat(None, n, dtype=pl.Float64, eager=True))
             continue
         values, bad = parse_numbers(raw[col], zero_is_unknown=True)
         findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")

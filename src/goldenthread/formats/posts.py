@@ -133,6 +133,10 @@ class PostTable:
     matched_by : str
         How posts are paired in a diff: ``"post ID"``, or e.g.
         ``"title, directorate and service"`` for files without IDs.
+    reports_to_parsed : bool
+        Whether ``reports_to`` already went through
+        :func:`~goldenthread.formats.values.parse_reports_to` with the
+        standard top markers included, so building need not parse it again.
     """
 
     source: str
@@ -142,6 +146,7 @@ class PostTable:
     findings: tuple[Finding, ...] = ()
     columns: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
     matched_by: str = "post ID"
+    reports_to_parsed: bool = False
 
     @classmethod
     def from_lists(
@@ -595,9 +600,10 @@ def build_structure(table: PostTable, *, lenient: bool = False) -> BuildResult:
     f = _Findings(table, lenient)
     _read_findings(table, f)
     df = table.posts.select(list(POST_SCHEMA)).cast(POST_SCHEMA)  # type: ignore[arg-type]
+    reports_to = df["reports_to"] if table.reports_to_parsed else parse_reports_to(df["reports_to"])
     df = df.with_columns(pl.col("post_id").str.strip_chars()).with_columns(
         pl.when(pl.col("post_id") == "").then(None).otherwise(pl.col("post_id")).alias("post_id"),
-        parse_reports_to(df["reports_to"]).alias("reports_to"),
+        reports_to.alias("reports_to"),
         pl.col("fte").fill_null(1.0),
         pl.col("vacant").fill_null(False),
         pl.col("agency").fill_null(False),

@@ -151,14 +151,14 @@ def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTa
     c_fte, c_cost, c_band = col(m.fte), col(m.cost), col(m.pay_band)
     c_vacant, c_agency = col(m.vacant), col(m.agency)
     findings: list[Finding] = []
-    empty = pl.Series([None] * n, dtype=pl.String)
+    empty = pl.repeat(None, n, dtype=pl.String, eager=True)
 
     def text(c: str | None) -> pl.Series:
         return empty if c is None else clean_text(raw[c])
 
     def flag(c: str | None) -> pl.Series:
         if c is None:
-            return pl.Series([False] * n)
+            return pl.repeat(False, n, dtype=pl.Boolean, eager=True)
         return text(c).str.to_uppercase().is_in(list(TRUE_FLAGS)).fill_null(False)
 
     if c_fte is not None:
@@ -170,8 +170,8 @@ def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTa
             )
         fte = fte.fill_null(1.0)
     else:
-        fte = pl.Series([1.0] * n)
-    cost = pl.Series([None] * n, dtype=pl.Float64)
+        fte = pl.repeat(1.0, n, dtype=pl.Float64, eager=True)
+    cost = pl.repeat(None, n, dtype=pl.Float64, eager=True)
     if c_cost is not None:
         cost, bad = parse_numbers(raw[c_cost], zero_is_unknown=True)
         findings += number_problems(raw, c_cost, bad, source=source, expected="an amount in pounds")
@@ -207,7 +207,8 @@ def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTa
         {
             "row": raw[ROW_COLUMN],
             "post_id": post_id,
-            "reports_to": parse_reports_to(raw[c_to], m.top_markers),
+            # The standard marker too, as building a structure applies it.
+            "reports_to": parse_reports_to(raw[c_to], (*m.top_markers, *TOP_MARKERS)),
             "title": text(c_title),
             "grade": text(c_grade),
             "unit": unit,
@@ -224,4 +225,10 @@ def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTa
     if c_fte is not None:
         names["fte"] = c_fte
     ordered = sorted(findings, key=lambda f: (f.row or 0, 0 if isinstance(f, Problem) else 1))
-    return PostTable(source=source, posts=frame, findings=tuple(ordered), columns=names)
+    return PostTable(
+        source=source,
+        posts=frame,
+        findings=tuple(ordered),
+        columns=names,
+        reports_to_parsed=True,
+    )
