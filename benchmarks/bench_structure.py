@@ -355,9 +355,9 @@ def main() -> None:
         csv_path = Path(tmp) / "posts.csv"
         write_csv(csv_path, permute(organisation(N, rng), rng), rng)
         size_mb = csv_path.stat().st_size / 2**20
-        args = ["structure", "analyse", str(csv_path), "--format", "table", "--json"]
-        cli = run_command(args, Path(tmp) / "pycache")
-        cli_cold = run_command(args, None, runs=3)
+        command = ["structure", "analyse", str(csv_path), "--format", "table", "--json"]
+        cli = run_command(command, Path(tmp) / "pycache")
+        cli_cold = run_command(command, None, runs=3)
         print(
             f"goldenthread structure analyse on 1,000,000 rows: {cli:.2f} s "
             f"({cli_cold:.2f} s without a bytecode cache)"
