@@ -177,29 +177,35 @@ def compute_hierarchy(
     widths = np.diff(np.asarray(bounds, dtype=np.int64)).astype(np.int64)
     acc[rows] = np.repeat(np.arange(1, widths.size + 1, dtype=np.float64), widths)
     # Back to the caller's order.
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n, dtype=np.int64)
     total = np.empty_like(acc)
-    _gather_rows(acc, rank, total)
+    _gather_rows(acc, order, total, scatter=True)
     return _finish(total[rows].astype(np.int64), span, total[:rows], vals, flag, pack)
 
 
-def _gather_rows(rows: FloatArray, index: IntArray, out: FloatArray) -> None:
-    """``out[j] = rows[j][index]`` for every row, two rows per gather.
+def _gather_rows(rows: FloatArray, index: IntArray, out: FloatArray, scatter: bool = False) -> None:
+    """``out[j] = rows[j][index]`` (or ``out[j][index] = rows[j]``), two rows at a time.
 
-    A gather at random addresses costs a cache miss per element whatever its
-    size, so two rows travel together as the halves of one complex number.
+    A gather or scatter at random addresses costs a cache miss per element
+    whatever its size, so two rows travel together as the halves of one
+    complex number.
     """
     pair = np.empty(index.shape[0], dtype=np.complex128)
+    moved = np.empty_like(pair)
     count = rows.shape[0]
     for j in range(0, count - 1, 2):
         pair.real = rows[j]
         pair.imag = rows[j + 1]
-        moved = pair[index]
+        if scatter:
+            moved[index] = pair
+        else:
+            np.take(pair, index, out=moved)
         out[j] = moved.real
         out[j + 1] = moved.imag
     if count % 2:
-        np.take(rows[count - 1], index, out=out[count - 1])
+        if scatter:
+            out[count - 1][index] = rows[count - 1]
+        else:
+            np.take(rows[count - 1], index, out=out[count - 1])
 
 
 def _finish(
