@@ -321,6 +321,7 @@ def main() -> None:
         child_peak(args.child_peak)
         return
 
+    load_start = os.getloadavg()[0]
     rows = []
     main_time = 0.0
     main_input = None
@@ -372,6 +373,10 @@ def main() -> None:
         SECTION,
         "",
         f"Machine: {machine()}.",
+        "",
+        f"Load on the machine (one-minute load average, other work included): "
+        f"{load_start:.1f} at the start of the run, {os.getloadavg()[0]:.1f} at the end; "
+        f"with more than one runnable process per core every time here is inflated.",
         "",
         f"Command: `{COMMAND}` (seeded inputs; each time is the median of {RUNS} runs, "
         f"{COMMAND_RUNS} for the command; refreshes this section).",

@@ -56,6 +56,7 @@ _HUGE = (1 << 31) - 1
 _LAYER_COST = 20e-6
 _JUMP_COST = 60e-9
 _CHECK_LAYERS = 1024
+_CHAIN_STEPS = 32
 
 
 class CycleError(ValueError):
@@ -293,13 +294,31 @@ def _breadth_first(
         if chain:
             if only is None:
                 only = np.where(span == 1, kids[np.minimum(start, n - 1)], -1)
-            nxt = only[f]
-            if nxt.min() >= 0:
-                order[e : e + nxt.size] = nxt
-                reports.append(None)
-                a, e = e, e + nxt.size
-                bounds.append(e)
+            # Follow the single reports a few layers at a time and check for
+            # the end of a chain (-1) once per stretch, not once per layer.
+            m = e - a
+            top, steps = e, 0
+            while steps < _CHAIN_STEPS and e + m <= n:
+                order[e : e + m] = only[order[a:e]]
+                a, e = e, e + m
+                steps += 1
+            stretch = order[top:e]
+            good = steps
+            if steps and stretch.min() < 0:
+                good = int(np.flatnonzero(stretch < 0)[0]) // m
+            reports.extend([None] * good)
+            bounds.extend(range(top + m, top + good * m + 1, m))
+            if good == steps and steps:
+                if len(bounds) > check:
+                    check *= 2
+                    if _too_deep(len(bounds) * n / e, n):
+                        return None
                 continue
+            # Carry on from the last complete layer, which has a post
+            # without exactly one report.
+            e = top + good * m
+            a = e - m
+            f = order[a:e]
         got = info[f]
         c = got & _LOW
         tot = int(c.sum())
