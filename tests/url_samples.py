@@ -49,6 +49,12 @@ def _snapshot(organisation: Organisation) -> Any:
     return Snapshot.objects.filter(organisation=organisation).order_by("pk").first()
 
 
+def _change(organisation: Organisation) -> int:
+    from goldenthread.structure.models import ScenarioChange
+
+    return ScenarioChange.objects.filter(organisation=organisation).order_by("pk").first().pk  # type: ignore[union-attr]
+
+
 def _upload(organisation: Organisation) -> int:
     from goldenthread.structure import services as structure_services
 
@@ -74,6 +80,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "snapshot_id": lambda org: _snapshot(org).pk,
     "post_pk": lambda org: _snapshot(org).posts.order_by("position").first().pk,  # type: ignore[union-attr]
     "upload_id": _upload,
+    "change_id": _change,
     # A draft version, so editing pages answer as they would for real use.
     "version_id": lambda org: (
         TomVersion.objects.filter(organisation=org, status="draft").first().pk

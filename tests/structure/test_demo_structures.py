@@ -20,7 +20,7 @@ def test_the_demo_has_three_snapshots_and_loading_twice_adds_nothing(demo) -> No
     assert {s.kind for s in snapshots} == {
         SnapshotKind.IMPLEMENTED,
         SnapshotKind.AS_IS,
-        SnapshotKind.PROPOSED,
+        SnapshotKind.SCENARIO,
     }
     as_is = snapshots.get(name=structure_demo.AS_IS)
     assert 3000 <= as_is.post_count <= 6000

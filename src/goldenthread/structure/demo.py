@@ -2,9 +2,10 @@
 
 Brackenford's senior roles per directorate follow the pattern of seed 000's
 table (People 10, Place 9, Resources 13, the shared service 9). The proposal
-makes the same kind of changes: two roles added in People, one Place role
-removed and another added, and Resources absorbing shared-service roles that
-return to the council, with the payroll team moved across.
+is a scenario made from the as-is by recorded changes, in two waves: two
+roles added in People, one Place role removed and another added, two
+Resources roles not replaced, then HR and payroll returning from the shared
+service, each team moved as a block.
 
 Posts below the senior roles are generated with a seeded random generator, so
 every load gives the same structure.
@@ -15,10 +16,11 @@ from __future__ import annotations
 import datetime
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 
-from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.models import Membership, Organisation, Role
 from goldenthread.formats.posts import PostTable, build_structure
 
 from . import services
@@ -357,61 +359,160 @@ def _implemented(posts: _Posts) -> _Posts:
     return earlier
 
 
-def _proposed(posts: _Posts) -> tuple[_Posts, dict[str, str]]:
-    """Seed 000's kind of changes, with the reason for each directorate."""
-    rng = random.Random(SEED + 2)
-    new = _Posts(**{k: list(v) for k, v in posts.__dict__.items()})
-    index = {pid: i for i, pid in enumerate(new.ids)}
+#: The reason given for each directorate's changes, as in a council report.
+PROPOSAL_NOTES = {
+    PEOPLE: "Two assistant director roles added for quality assurance and commissioning",
+    PLACE: "Assistant Director Regeneration deleted; Head of Climate and Sustainability added",
+    RESOURCES: "HR and payroll roles absorbed from the shared service; two AD roles not replaced",
+    SHARED: "HR and payroll return to the council after the split",
+}
+WAVE_1 = datetime.date(2025, 4, 1)
+WAVE_2 = datetime.date(2025, 10, 1)
 
-    def remove(pid: str) -> None:
-        i = index[pid]
-        manager = new.reports_to[i]
-        # The removed post's reports move up to its manager.
-        for j, to in enumerate(new.reports_to):
-            if to == pid:
-                new.reports_to[j] = manager
-        for values in new.__dict__.values():
-            del values[i]
-        index.clear()
-        index.update({p: k for k, p in enumerate(new.ids)})
 
-    # People: two new assistant director roles.
-    new.add(rng, "PEO11", "PEO1", "Assistant Director All-Age Quality Assurance", "AD", PEOPLE)
-    new.add(rng, "PEO12", "PEO1", "Assistant Director Integrated Commissioning", "AD", PEOPLE)
-    # Place: an assistant director role removed, a head of climate added.
-    remove("PLA8")
-    new.add(
-        rng, "PLA10", "PLA1", "Head of Climate and Sustainability", "HoS", f"{PLACE} / Regeneration"
+def _middle(grade: str) -> Decimal:
+    low, high = PAY[grade]
+    return Decimal((low + high) // 2)
+
+
+def _propose(organisation: Organisation, as_is: Snapshot) -> Snapshot:
+    """Seed 000's kind of changes, each recorded in the scenario with its reason.
+
+    The first wave changes the senior roles of People, Place and Resources;
+    the second brings HR and payroll back from the shared service, each team
+    moved as a block with one change.
+    """
+    editor = (
+        Membership.objects.filter(organisation=organisation, role=Role.EDITOR)
+        .select_related("user")
+        .order_by("pk")
+        .first()
     )
-    # Resources: a vacated AD role not replaced, and innovation folded into transformation.
-    remove("RES3")
-    remove("RES11")
-    # Shared-service roles return to Resources, with their teams (in the
-    # council's existing units: organisational development joins transformation).
-    for pid, title, grade in (
-        ("SHS2", "Assistant Director HR and Organisational Development", "AD"),
-        ("SHS8", "Head of Payroll and Pensions", "HoS"),
-    ):
-        i = index[pid]
-        new.reports_to[i] = "RES1"
-        new.title[i] = title
-        new.grade[i] = grade
-        low, high = PAY[grade]
-        new.cost[i] = float((low + high) // 2)
-    for i, unit in enumerate(new.unit):
-        if unit.startswith(f"{SHARED} / HR and Organisational Development"):
-            new.unit[i] = f"{RESOURCES} / Transformation and Performance"
-        elif unit.startswith(f"{SHARED} / Payroll and Pensions"):
-            new.unit[i] = f"{RESOURCES} / Finance"
-    notes = {
-        PEOPLE: "Two assistant director roles added for quality assurance and commissioning",
-        PLACE: "Assistant Director Regeneration deleted; Head of Climate and Sustainability added",
-        RESOURCES: (
-            "HR and payroll roles absorbed from the shared service; two AD roles not replaced"
+    user = editor.user if editor else None
+    scenario = services.scenario_create(
+        snapshot=as_is,
+        name=PROPOSED,
+        notes=" ".join(f"{unit}: {text}." for unit, text in PROPOSAL_NOTES.items()),
+        created_by=user,
+    )
+    scenario.effective_date = WAVE_1
+    scenario.save(update_fields=["effective_date"])
+    units = services.units_for_paths(
+        organisation=organisation,
+        paths=[
+            PEOPLE,
+            f"{PLACE} / Regeneration",
+            f"{RESOURCES} / Transformation and Performance",
+            f"{RESOURCES} / Finance",
+            f"{SHARED} / HR and Organisational Development",
+            f"{SHARED} / Payroll and Pensions",
+        ],
+        user=user,
+    )
+    common = {"snapshot": scenario, "created_by": user}
+    for pid, title, why in (
+        (
+            "PEO11",
+            "Assistant Director All-Age Quality Assurance",
+            "One quality assurance lead across adults' and children's services",
         ),
-        SHARED: "HR and payroll return to the council after the split",
-    }
-    return new, notes
+        (
+            "PEO12",
+            "Assistant Director Integrated Commissioning",
+            "Commissioning joined up with the health partners",
+        ),
+    ):
+        services.scenario_post_add(
+            post_id=pid,
+            title=title,
+            grade="AD",
+            unit=units[PEOPLE],
+            manager="PEO1",
+            fte=1.0,
+            cost=_middle("AD"),
+            reason=why,
+            effective_date=WAVE_1,
+            **common,
+        )
+    services.scenario_post_change(
+        post_id="PLA8",
+        kind="delete",
+        reports_to="PLA1",
+        reason="Regeneration is led by the strategic director; the assistant director role goes",
+        effective_date=WAVE_1,
+        **common,
+    )
+    services.scenario_post_add(
+        post_id="PLA10",
+        title="Head of Climate and Sustainability",
+        grade="HoS",
+        unit=units[f"{PLACE} / Regeneration"],
+        manager="PLA1",
+        fte=1.0,
+        cost=_middle("HoS"),
+        reason="The climate emergency declaration needs a named lead",
+        effective_date=WAVE_1,
+        **common,
+    )
+    services.scenario_bulk_change(
+        post_ids=["RES3", "RES11"],
+        action="delete",
+        reports_to="RES2",
+        reason="Two assistant director roles not replaced: one vacant, one folded into "
+        "transformation",
+        effective_date=WAVE_1,
+        **common,
+    )
+    for team, destination, why in (
+        (
+            f"{SHARED} / HR and Organisational Development",
+            f"{RESOURCES} / Transformation and Performance",
+            "HR returns to the council; organisational development joins transformation",
+        ),
+        (
+            f"{SHARED} / Payroll and Pensions",
+            f"{RESOURCES} / Finance",
+            "Payroll returns to the council and joins finance",
+        ),
+    ):
+        unit = units[team]
+        selected = services.scenario_selection(snapshot=scenario, unit=unit)
+        services.scenario_bulk_change(
+            post_ids=selected,
+            action="move",
+            manager="RES1",
+            unit=units[destination],
+            label=f"the {len(selected)} posts of {unit.name}",
+            reason=why,
+            effective_date=WAVE_2,
+            **common,
+        )
+    services.scenario_post_change(
+        post_id="SHS2",
+        kind="retitle",
+        title="Assistant Director HR and Organisational Development",
+        reason="The role leads a service of the council, no longer a shared directorate",
+        effective_date=WAVE_2,
+        **common,
+    )
+    services.scenario_post_change(
+        post_id="SHS2",
+        kind="regrade",
+        grade="AD",
+        reason="Evaluated at assistant director level",
+        effective_date=WAVE_2,
+        **common,
+    )
+    for pid, grade in (("SHS2", "AD"), ("SHS8", "HoS")):
+        services.scenario_post_change(
+            post_id=pid,
+            kind="recost",
+            cost=_middle(grade),
+            reason="Costed at the middle of the council's pay band",
+            effective_date=WAVE_2,
+            **common,
+        )
+    return scenario
 
 
 def _create(
@@ -478,14 +579,4 @@ def demo_structures(organisation: Organisation, *, scale: float | None = None) -
         datetime.date(2024, 3, 31),
         "The structure as it stands, with the Resources review to come.",
     )
-    proposed, reasons = _proposed(current)
-    _create(
-        organisation,
-        proposed,
-        PROPOSED,
-        SnapshotKind.PROPOSED,
-        SnapshotStatus.DRAFT,
-        datetime.date(2025, 4, 1),
-        " ".join(f"{unit}: {text}." for unit, text in reasons.items()),
-        base=as_is,
-    )
+    _propose(organisation, as_is)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -245,4 +246,226 @@ class CompareForm(forms.Form):
         data = super().clean() or {}
         if data.get("old") and data.get("new") and data["old"] == data["new"]:
             self.add_error("new", SAME_SNAPSHOT)
+        return data
+
+
+ENTER_SCENARIO_NAME = "Enter a name for the scenario, for example Resources review, option A"
+ENTER_REASON = "Enter the reason for the change"
+ENTER_WAVE = "Enter the date the change takes effect, as YYYY-MM-DD, for example 2025-04-01"
+ENTER_MANAGER = "Enter the post ID of the new manager"
+ENTER_GRADE = "Enter the new grade"
+ENTER_TITLE = "Enter the new job title"
+ENTER_COST = "Enter the annual cost in pounds, for example 42500 or 42500.50"
+CHOOSE_UNIT = "Choose the unit"
+ENTER_POST_ID = "Enter the new post's ID"
+ENTER_FTE = "Enter the FTE as a number from 0 to 1.5, for example 1 or 0.6"
+CHOOSE_ONE_SELECTION = "Choose a unit or list the post IDs, not both"
+CHOOSE_A_SELECTION = "Choose a unit or list the post IDs"
+CHOOSE_ACTION = "Choose what to do with the posts"
+MOVE_NEEDS_TARGET = "Enter the new manager's post ID, choose a new unit, or both"
+
+#: The single-post changes, as (kind, link text, page heading).
+POST_CHANGES = (
+    ("move", "Move to a new manager", "Move {post} to a new manager"),
+    ("regrade", "Regrade", "Regrade {post}"),
+    ("retitle", "Retitle", "Retitle {post}"),
+    ("recost", "Re-cost", "Re-cost {post}"),
+    ("reunit", "Move to another unit", "Move {post} to another unit"),
+    ("delete", "Delete", "Delete {post}"),
+)
+BULK_ACTIONS = (
+    ("move", "Move them as a block: to a new manager, a new unit or both"),
+    ("regrade", "Regrade them all"),
+    ("delete", "Delete them"),
+)
+
+_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _unit_field(label: str, organisation: Organisation, *, required: bool) -> forms.ChoiceField:
+    from .selectors import unit_choices
+
+    return forms.ChoiceField(
+        choices=[("", "Choose a unit")]
+        + [(str(pk), path) for pk, path in unit_choices(organisation=organisation)],
+        required=required,
+        label=label,
+        error_messages={"required": CHOOSE_UNIT},
+    )
+
+
+def post_ids_from(text: str) -> list[str]:
+    """Post IDs separated by commas, spaces or new lines."""
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
+class ScenarioCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        label="Name of the scenario",
+        error_messages={"required": ENTER_SCENARIO_NAME},
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes (optional)"
+    )
+
+
+class ChangeFieldsForm(forms.Form):
+    """The reason and wave every change records."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason for the change",
+        error_messages={"required": ENTER_REASON},
+    )
+    effective_date = forms.DateField(
+        label="Takes effect on (the wave)",
+        help_text="As YYYY-MM-DD, for example 2025-04-01. Changes on the same date form a wave.",
+        input_formats=_DATE_FORMATS,
+        error_messages={"required": ENTER_WAVE, "invalid": ENTER_WAVE},
+    )
+
+
+def _cost_field(required: bool, label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=required,
+        label=label,
+        error_messages={
+            "required": ENTER_COST,
+            "invalid": ENTER_COST,
+            "min_value": ENTER_COST,
+            "max_digits": ENTER_COST,
+            "max_decimal_places": ENTER_COST,
+        },
+    )
+
+
+class PostChangeForm(ChangeFieldsForm):
+    """One change to one post; the fields shown depend on the kind of change."""
+
+    def __init__(self, *args: Any, kind: str, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == "move":
+            self.fields["manager"] = forms.CharField(
+                max_length=120,
+                label="Post ID of the new manager",
+                error_messages={"required": ENTER_MANAGER},
+            )
+        elif kind == "regrade":
+            self.fields["grade"] = forms.CharField(
+                max_length=120, label="New grade", error_messages={"required": ENTER_GRADE}
+            )
+        elif kind == "retitle":
+            self.fields["title"] = forms.CharField(
+                max_length=300, label="New job title", error_messages={"required": ENTER_TITLE}
+            )
+        elif kind == "recost":
+            self.fields["cost"] = _cost_field(True, "New annual cost in pounds")
+        elif kind == "reunit":
+            self.fields["unit"] = _unit_field("New unit", organisation, required=True)
+        elif kind == "delete":
+            self.fields["reports_to"] = forms.CharField(
+                max_length=120,
+                required=False,
+                label="Post ID of the manager its direct reports move to",
+                help_text="Needed when the post has direct reports: they move in the same change.",
+            )
+        self.order_fields(
+            [name for name in self.fields if name not in {"reason", "effective_date"}]
+        )
+
+
+class AddPostForm(ChangeFieldsForm):
+    post_id = forms.CharField(
+        max_length=120, label="Post ID", error_messages={"required": ENTER_POST_ID}
+    )
+    title = forms.CharField(
+        max_length=300, label="Job title", error_messages={"required": ENTER_TITLE}
+    )
+    grade = forms.CharField(max_length=120, required=False, label="Grade (optional)")
+    manager = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Post ID of its manager",
+        help_text="Leave it empty for a top post.",
+    )
+    fte = forms.FloatField(
+        min_value=0,
+        max_value=1.5,
+        initial=1,
+        label="FTE",
+        error_messages={
+            "required": ENTER_FTE,
+            "invalid": ENTER_FTE,
+            "min_value": ENTER_FTE,
+            "max_value": ENTER_FTE,
+        },
+    )
+    cost = _cost_field(False, "Annual cost in pounds (optional)")
+    vacant = forms.BooleanField(required=False, label="The post is vacant")
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = _unit_field("Unit", organisation, required=True)
+        self.order_fields(["post_id", "title", "grade", "unit", "manager", "fte", "cost", "vacant"])
+
+
+class BulkChangeForm(ChangeFieldsForm):
+    post_ids = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Or list the post IDs",
+        help_text="Separated by commas, spaces or new lines.",
+    )
+    action = forms.ChoiceField(
+        choices=BULK_ACTIONS,
+        widget=forms.RadioSelect,
+        label="What to do with the posts",
+        error_messages={"required": CHOOSE_ACTION},
+    )
+    manager = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Post ID of the new manager (to move them)",
+        help_text="The posts whose manager is outside the selection move under this post; "
+        "the others keep their managers.",
+    )
+    grade = forms.CharField(max_length=120, required=False, label="New grade (to regrade them)")
+    reports_to = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Post ID of the manager their remaining reports move to (to delete them)",
+        help_text="Needed when posts outside the selection report to a deleted post.",
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = _unit_field(
+            "Choose a unit: its posts and the posts of the units inside it",
+            organisation,
+            required=False,
+        )
+        self.fields["new_unit"] = _unit_field(
+            "New unit (to move them)", organisation, required=False
+        )
+        self.order_fields(
+            ["unit", "post_ids", "action", "manager", "new_unit", "grade", "reports_to"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_unit, has_ids = bool(data.get("unit")), bool(data.get("post_ids", "").strip())
+        if has_unit and has_ids:
+            self.add_error("post_ids", CHOOSE_ONE_SELECTION)
+        elif not has_unit and not has_ids:
+            self.add_error("unit", CHOOSE_A_SELECTION)
+        action = data.get("action")
+        if action == "move" and not data.get("manager", "").strip() and not data.get("new_unit"):
+            self.add_error("manager", MOVE_NEEDS_TARGET)
+        if action == "regrade" and not data.get("grade", "").strip():
+            self.add_error("grade", ENTER_GRADE)
         return data

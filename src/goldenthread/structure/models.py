@@ -62,6 +62,10 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
@@ -109,6 +113,60 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title or 'Untitled post'} ({self.post_id})"
+
+
+class ChangeKind(models.TextChoices):
+    ADD = "add", "Add"
+    DELETE = "delete", "Delete"
+    MOVE = "move", "Move"
+    REGRADE = "regrade", "Regrade"
+    RETITLE = "retitle", "Retitle"
+    RECOST = "recost", "Re-cost"
+    REUNIT = "reunit", "Change unit"
+
+
+class ScenarioChange(models.Model):
+    """One recorded change to a scenario's posts, with its reason and wave.
+
+    ``before`` and ``after`` hold, for each post ID the change touches, the
+    fields it changed (``null`` for a post that did not exist before, or no
+    longer exists after). Applying a change writes ``after``; undoing it
+    writes ``before`` back.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    description = models.CharField(max_length=500)
+    #: The IDs of the posts the change touches, one a line.
+    post_ids = models.TextField()
+    post_count = models.PositiveIntegerField(default=0)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    reason = models.TextField()
+    #: The wave: the date the change takes effect.
+    effective_date = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone = models.BooleanField(default=False)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["snapshot", "effective_date", "pk"]
+        indexes = [models.Index(fields=["snapshot", "undone"], name="change_snapshot_idx")]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def post_id_list(self) -> list[str]:
+        return [line for line in self.post_ids.splitlines() if line]
 
 
 class DesignRuleSet(models.Model):

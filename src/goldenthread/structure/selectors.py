@@ -29,7 +29,14 @@ from goldenthread.analysis.structure import (
 from goldenthread.core.models import Unit
 
 from .engine import ENGINE_COLUMNS, rules_for, structure_from_rows
-from .models import ColumnMappingPreset, DesignRuleSet, Post, Snapshot, StructureUpload
+from .models import (
+    ColumnMappingPreset,
+    DesignRuleSet,
+    Post,
+    ScenarioChange,
+    Snapshot,
+    StructureUpload,
+)
 
 #: How many computed snapshots (and comparisons) one process keeps.
 CACHE_ENTRIES = 12
@@ -196,3 +203,57 @@ def unit_subtree_ids(*, organisation: Organisation, unit: Unit) -> list[int]:
         found.append(pk)
         stack.extend(children.get(pk, []))
     return found
+
+
+def change_list(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[ScenarioChange]:
+    return ScenarioChange.objects.filter(
+        organisation=organisation, snapshot=snapshot
+    ).select_related("created_by", "undone_by")
+
+
+def change_get(*, organisation: Organisation, pk: int) -> ScenarioChange:
+    return ScenarioChange.objects.select_related("snapshot").get(organisation=organisation, pk=pk)
+
+
+@dataclass
+class Wave:
+    """The changes of a scenario that take effect on one date."""
+
+    effective_date: Any
+    changes: list[ScenarioChange]
+
+    @property
+    def standing(self) -> int:
+        return sum(1 for change in self.changes if not change.undone)
+
+
+def change_waves(*, organisation: Organisation, snapshot: Snapshot) -> list[Wave]:
+    """The scenario's changes grouped by effective date, earliest first."""
+    waves: dict[Any, Wave] = {}
+    for change in change_list(organisation=organisation, snapshot=snapshot).order_by(
+        "effective_date", "pk"
+    ):
+        waves.setdefault(change.effective_date, Wave(change.effective_date, [])).changes.append(
+            change
+        )
+    return list(waves.values())
+
+
+def unit_choices(*, organisation: Organisation) -> list[tuple[int, str]]:
+    """Every unit of the organisation with its full path, in path order."""
+    units = list(
+        Unit.objects.filter(organisation=organisation).values_list("pk", "name", "parent_id")
+    )
+    by_pk = {pk: (name, parent) for pk, name, parent in units}
+
+    def path(pk: int) -> str:
+        names = []
+        cursor: int | None = pk
+        seen = 0
+        while cursor is not None and seen < 50:
+            name, cursor = by_pk[cursor]
+            names.append(name)
+            seen += 1
+        return " / ".join(reversed(names))
+
+    return sorted(((pk, path(pk)) for pk in by_pk), key=lambda item: item[1].lower())

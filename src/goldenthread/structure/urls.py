@@ -20,4 +20,20 @@ urlpatterns = [
     path(_S + "<int:snapshot_id>/posts/<int:post_pk>/", views.post_detail, name="post_detail"),
     path(_S + "<int:snapshot_id>/units/<int:unit_id>/", views.snapshot_unit, name="snapshot_unit"),
     path(_S + "<int:snapshot_id>/export.<str:fmt>", views.snapshot_export, name="snapshot_export"),
+    path(_S + "<int:snapshot_id>/scenario/", views.scenario_detail, name="scenario_detail"),
+    path(_S + "<int:snapshot_id>/scenario/new/", views.scenario_create, name="scenario_create"),
+    path(_S + "<int:snapshot_id>/scenario/add/", views.scenario_add_post, name="scenario_add_post"),
+    path(_S + "<int:snapshot_id>/scenario/bulk/", views.scenario_bulk, name="scenario_bulk"),
+    path(
+        _S + "<int:snapshot_id>/scenario/approve/", views.scenario_approve, name="scenario_approve"
+    ),
+    path(
+        _S + "<int:snapshot_id>/scenario/promote/", views.scenario_promote, name="scenario_promote"
+    ),
+    path(
+        _S + "<int:snapshot_id>/posts/<int:post_pk>/change/",
+        views.post_change,
+        name="post_change",
+    ),
+    path(_S + "changes/<int:change_id>/undo/", views.change_undo, name="change_undo"),
 ]

@@ -22,9 +22,28 @@ from goldenthread.web.forms import apply_service_error
 
 from . import dashboard, exports, selectors, services
 from .engine import detect, header
-from .forms import CompareForm, DesignRulesForm, MappingForm, SnapshotForm, UploadForm
+from .forms import (
+    POST_CHANGES,
+    AddPostForm,
+    BulkChangeForm,
+    CompareForm,
+    DesignRulesForm,
+    MappingForm,
+    PostChangeForm,
+    ScenarioCreateForm,
+    SnapshotForm,
+    UploadForm,
+    post_ids_from,
+)
 from .importing import CHECK_KIND, IMPORT_KIND
-from .models import Post, Snapshot, StructureUpload
+from .models import (
+    Post,
+    ScenarioChange,
+    Snapshot,
+    SnapshotKind,
+    SnapshotStatus,
+    StructureUpload,
+)
 
 #: Posts per page on the posts and unit pages.
 PAGE_SIZE = 50
@@ -366,6 +385,9 @@ def post_detail(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
             "fte_below": float(m.fte_below[index]),
             "cost_below": Decimal(f"{float(m.cost_below[index]):.2f}"),
             "unknown_below": int(m.unknown_cost_below[index]),
+            "editable": snapshot.kind == SnapshotKind.SCENARIO
+            and snapshot.status == SnapshotStatus.DRAFT,
+            "post_changes": POST_CHANGES,
         },
     )
 
@@ -517,3 +539,289 @@ def snapshot_export(request: HttpRequest, snapshot_id: int, fmt: str) -> HttpRes
             tiers = None
         return _download(exports.transparency(figures, tiers), f"{stem}-transparency.csv", csv_type)
     raise Http404("Exports are available as xlsx, senior.csv, junior.csv or transparency.csv")
+
+
+# ---------------------------------------------------------------------------
+# Scenarios
+
+NOT_EDITABLE = "{name} cannot be changed: only a draft scenario can."
+CHANGE_SAVED = "The change has been recorded: {description}."
+CHANGE_UNDONE = "The change has been undone: {description}."
+SCENARIO_CREATED = "{name} has been created with a copy of the {count:,} posts of {base}."
+SCENARIO_APPROVED = "{name} has been approved."
+NOT_A_SCENARIO = "{name} is not a scenario: create a scenario from it to model changes."
+
+
+def _scenario_url(request: HttpRequest, snapshot: Snapshot) -> str:
+    return reverse(
+        "structure:scenario_detail",
+        kwargs={"org_slug": request.organisation.slug, "snapshot_id": snapshot.pk},  # type: ignore[attr-defined]
+    )
+
+
+def _refuse_if_not_editable(request: HttpRequest, snapshot: Snapshot) -> HttpResponse | None:
+    if snapshot.kind == SnapshotKind.SCENARIO and snapshot.status == SnapshotStatus.DRAFT:
+        return None
+    messages.error(request, NOT_EDITABLE.format(name=snapshot.name))
+    if snapshot.kind == SnapshotKind.SCENARIO or snapshot.changes.exists():
+        return redirect(_scenario_url(request, snapshot))
+    return redirect(
+        "structure:snapshot_detail",
+        org_slug=request.organisation.slug,  # type: ignore[attr-defined]
+        snapshot_id=snapshot.pk,
+    )
+
+
+def _difference(before: selectors.Figures, after: selectors.Figures) -> list[dict[str, Any]]:
+    from goldenthread.web.templatetags.govuk import pounds
+
+    b, a = before.summary, after.summary
+    rows = [
+        ("Posts", b.posts, a.posts, "{:,}"),
+        ("FTE", round(b.fte, 1), round(a.fte, 1), "{:,.1f}"),
+        ("Known annual cost", b.total_cost, a.total_cost, "money"),
+        ("Layers", b.layers, a.layers, "{}"),
+        ("Managers", b.managers, a.managers, "{:,}"),
+        ("Mean span", round(b.spans.mean, 1), round(a.spans.mean, 1), "{:.1f}"),
+        ("Management cost", b.management_cost, a.management_cost, "money"),
+        ("Vacant posts", b.vacant, a.vacant, "{:,}"),
+    ]
+    result = []
+    for label, old, new, fmt in rows:
+        change = new - old
+        if fmt == "money":
+            shown = (pounds(old), pounds(new), ("+" if change > 0 else "") + pounds(change))
+        else:
+            sign = "+" if change > 0 else ""
+            shown = (fmt.format(old), fmt.format(new), sign + fmt.format(change))
+        result.append({"label": label, "before": shown[0], "after": shown[1], "change": shown[2]})
+    return result
+
+
+@org_view()
+def scenario_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    waves = selectors.change_waves(organisation=organisation, snapshot=snapshot)
+    if snapshot.kind != SnapshotKind.SCENARIO and snapshot.base is None and not waves:
+        messages.info(request, NOT_A_SCENARIO.format(name=snapshot.name))
+        return redirect(
+            "structure:snapshot_detail", org_slug=organisation.slug, snapshot_id=snapshot.pk
+        )
+    figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
+    context: dict[str, Any] = {
+        "snapshot": snapshot,
+        "waves": waves,
+        "headline": _headline(figures),
+        "editable": snapshot.kind == SnapshotKind.SCENARIO
+        and snapshot.status == SnapshotStatus.DRAFT,
+        "post_changes": POST_CHANGES,
+    }
+    if snapshot.base is not None:
+        diff, before, after = selectors.snapshot_diff(
+            organisation=organisation, old=snapshot.base, new=snapshot
+        )
+        context.update(
+            {
+                "diff": diff,
+                "difference": _difference(before, after),
+                "directorates": directorate_table(diff),
+                "cost_per_redundancy": organisation.redundancy_cost_per_post,
+            }
+        )
+    return render(request, "structure/scenario_detail.html", context)
+
+
+@org_view(Role.EDITOR)
+def scenario_create(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    form = ScenarioCreateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"name": f"Scenario from {snapshot.name}"[:200]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            scenario = services.scenario_create(
+                snapshot=snapshot, created_by=request.user, **form.cleaned_data
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                SCENARIO_CREATED.format(
+                    name=scenario.name, count=scenario.post_count, base=snapshot.name
+                ),
+            )
+            return redirect(_scenario_url(request, scenario))
+    return render(request, "structure/scenario_form.html", {"form": form, "snapshot": snapshot})
+
+
+@org_view(Role.EDITOR)
+def post_change(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    refused = _refuse_if_not_editable(request, snapshot)
+    if refused:
+        return refused
+    try:
+        post = selectors.post_get(organisation=organisation, snapshot=snapshot, pk=post_pk)
+    except Post.DoesNotExist:
+        raise Http404("No such post in this snapshot") from None
+    kinds = {kind: heading for kind, _, heading in POST_CHANGES}
+    kind = request.GET.get("kind", "move")
+    if kind not in kinds:
+        raise Http404("No such kind of change")
+    form = PostChangeForm(
+        request.POST if request.method == "POST" else None,
+        kind=kind,
+        organisation=organisation,
+        initial={"effective_date": snapshot.effective_date},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if "unit" in data:
+            data["unit"] = Unit.objects.get(organisation=organisation, pk=data["unit"])
+        try:
+            change = services.scenario_post_change(
+                snapshot=snapshot,
+                post_id=post.post_id,
+                kind=kind,
+                created_by=request.user,
+                **data,
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, CHANGE_SAVED.format(description=change.description))
+            return redirect(_scenario_url(request, snapshot))
+    return render(
+        request,
+        "structure/post_change.html",
+        {
+            "form": form,
+            "snapshot": snapshot,
+            "post": post,
+            "kind": kind,
+            "heading": kinds[kind].format(post=f"{post.title or 'post'} ({post.post_id})"),
+            "reports": Post.objects.filter(
+                snapshot=snapshot, manager_position=post.position
+            ).count(),
+        },
+    )
+
+
+@org_view(Role.EDITOR)
+def scenario_add_post(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    refused = _refuse_if_not_editable(request, snapshot)
+    if refused:
+        return refused
+    form = AddPostForm(
+        request.POST if request.method == "POST" else None,
+        organisation=organisation,
+        initial={"effective_date": snapshot.effective_date, "fte": 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["unit"] = Unit.objects.get(organisation=organisation, pk=data["unit"])
+        try:
+            change = services.scenario_post_add(snapshot=snapshot, created_by=request.user, **data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, CHANGE_SAVED.format(description=change.description))
+            return redirect(_scenario_url(request, snapshot))
+    return render(request, "structure/scenario_add_post.html", {"form": form, "snapshot": snapshot})
+
+
+@org_view(Role.EDITOR)
+def scenario_bulk(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    organisation = request.organisation  # type: ignore[attr-defined]
+    refused = _refuse_if_not_editable(request, snapshot)
+    if refused:
+        return refused
+    form = BulkChangeForm(
+        request.POST if request.method == "POST" else None,
+        organisation=organisation,
+        initial={"effective_date": snapshot.effective_date, "action": "move"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = (
+            Unit.objects.get(organisation=organisation, pk=data["unit"]) if data["unit"] else None
+        )
+        new_unit = (
+            Unit.objects.get(organisation=organisation, pk=data["new_unit"])
+            if data["new_unit"]
+            else None
+        )
+        try:
+            post_ids = services.scenario_selection(
+                snapshot=snapshot, unit=unit, post_ids=post_ids_from(data["post_ids"])
+            )
+            change = services.scenario_bulk_change(
+                snapshot=snapshot,
+                post_ids=post_ids,
+                action=data["action"],
+                reason=data["reason"],
+                effective_date=data["effective_date"],
+                created_by=request.user,
+                manager=data["manager"],
+                unit=new_unit,
+                grade=data["grade"],
+                reports_to=data["reports_to"],
+                label=f"the {len(post_ids)} posts of {unit.name}" if unit else "",
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, CHANGE_SAVED.format(description=change.description))
+            return redirect(_scenario_url(request, snapshot))
+    return render(request, "structure/scenario_bulk.html", {"form": form, "snapshot": snapshot})
+
+
+@org_view(Role.EDITOR)
+def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
+    organisation = request.organisation  # type: ignore[attr-defined]
+    try:
+        change = selectors.change_get(organisation=organisation, pk=change_id)
+    except ScenarioChange.DoesNotExist:
+        raise Http404("No such change in this organisation") from None
+    if request.method == "POST":
+        try:
+            services.scenario_change_undo(change=change, undone_by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, CHANGE_UNDONE.format(description=change.description))
+    return redirect(_scenario_url(request, change.snapshot))
+
+
+@org_view(Role.ADMIN)
+def scenario_approve(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    if request.method == "POST":
+        try:
+            services.scenario_approve(snapshot=snapshot, approved_by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, SCENARIO_APPROVED.format(name=snapshot.name))
+    return redirect(_scenario_url(request, snapshot))
+
+
+@org_view(Role.ADMIN)
+def scenario_promote(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    if request.method == "POST":
+        try:
+            superseded = services.scenario_promote(snapshot=snapshot, promoted_by=request.user)
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            others = ", ".join(s.name for s in superseded) or "no earlier as-is was"
+            messages.success(request, services.PROMOTED.format(name=snapshot.name, others=others))
+    return redirect(_scenario_url(request, snapshot))
