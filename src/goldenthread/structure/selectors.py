@@ -141,6 +141,16 @@ def _rules_key(rules: DesignRules) -> tuple[Any, ...]:
     )
 
 
+def _identity(snapshot: Snapshot) -> tuple[Any, ...]:
+    """What the cache knows a snapshot's content by.
+
+    The primary key alone is not enough: SQLite may give a deleted snapshot's
+    key to the next one. The creation time tells them apart, and the version
+    goes up with every change to the posts.
+    """
+    return (snapshot.pk, snapshot.created_at.isoformat(), snapshot.version)
+
+
 def snapshot_structure(
     *, organisation: Organisation, snapshot: Snapshot
 ) -> tuple[Structure, np.ndarray]:
@@ -156,7 +166,7 @@ def snapshot_figures(
     *, organisation: Organisation, snapshot: Snapshot, rules: DesignRules | None = None
 ) -> Figures:
     rules = rules or rules_for(organisation)
-    key = ("figures", snapshot.pk, snapshot.version, _rules_key(rules))
+    key = ("figures", *_identity(snapshot), _rules_key(rules))
     found = _figures.get(key)
     if found is not None:
         return found  # type: ignore[no-any-return]
@@ -179,7 +189,7 @@ def snapshot_diff(
     rules = rules_for(organisation)
     before = snapshot_figures(organisation=organisation, snapshot=old, rules=rules)
     after = snapshot_figures(organisation=organisation, snapshot=new, rules=rules)
-    key = ("diff", old.pk, old.version, new.pk, new.version, _rules_key(rules))
+    key = ("diff", *_identity(old), *_identity(new), _rules_key(rules))
     found = _figures.get(key)
     if found is None:
         matched_by = old.matched_by if old.matched_by == new.matched_by else "post ID"
