@@ -9,6 +9,9 @@ ASSETS := src/goldenthread/web/static/build
 # uv uses this machine's Python and never downloads an interpreter.
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
+# Compile bytecode at install, as an installed package would have it: the
+# `goldenthread` command then starts without compiling its libraries.
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: install demo serve test lint pytest pytest-sqlite pytest-postgres bench screenshot clean
 
