@@ -394,24 +394,17 @@ APPROVE_DRAFTS_ONLY = "Only a draft scenario can be approved"
 PROMOTE_APPROVED_ONLY = "Only an approved scenario can become the new as-is"
 PROMOTED = "{name} is now the as-is structure; {others} marked superseded"
 
-#: The fields of a post a change records; ``manager`` is the manager's post ID.
+#: The fields of a post a change records: every stored column but the post's
+#: place in the snapshot, with ``manager`` (the manager's post ID) in place of
+#: its manager's position.
 ROW_FIELDS = (
     "manager",
-    "title",
-    "grade",
-    "unit_id",
-    "unit_path",
-    "fte",
-    "cost",
-    "junior_fte",
-    "junior_cost",
-    "junior_unknown_cost",
-    "vacant",
-    "agency",
-    "interim",
-    "shared_service",
-    "match_key",
-    "source_row",
+    *(
+        column
+        for column in POST_COLUMNS
+        if column
+        not in {"organisation_id", "snapshot_id", "position", "manager_position", "post_id"}
+    ),
 )
 _MONEY_FIELDS = ("cost", "junior_cost")
 
