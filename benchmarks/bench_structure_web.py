@@ -301,6 +301,35 @@ def run() -> dict[str, object]:
         "Comparison (50,000 → proposal)": reverse("structure:compare", kwargs={"org_slug": slug})
         + f"?old={as_is}&new={proposed}",
     }
+    # To-be modelling at this size: copy the as-is into a scenario, move one
+    # post (checked for loops and orphans against every post), then its page.
+    import datetime
+
+    from goldenthread.structure import services as structure_services
+    from goldenthread.structure.models import Snapshot
+
+    start = time.perf_counter()
+    scenario = structure_services.scenario_create(
+        snapshot=Snapshot.objects.get(pk=as_is), name="Scenario 50k", created_by=user
+    )
+    modelling = {"Create a scenario (copy 50,000 posts)": time.perf_counter() - start}
+    start = time.perf_counter()
+    structure_services.scenario_post_change(
+        snapshot=scenario,
+        post_id=f"P{PAGE_POSTS - 1:07d}",
+        kind="move",
+        manager="P0000002",
+        reason="Benchmark",
+        effective_date=datetime.date(2026, 4, 1),
+        created_by=user,
+    )
+    modelling["Move one post (loop and orphan checks)"] = time.perf_counter() - start
+    pages["Scenario page (changes and difference)"] = reverse(
+        "structure:scenario_detail", kwargs={"org_slug": slug, "snapshot_id": scenario.pk}
+    )
+    for label, seconds in modelling.items():
+        print(f"{label}: {seconds:.3f} s")
+
     timings = {}
     for label, url in pages.items():
         timings[label] = time_page(client, url)
@@ -308,7 +337,7 @@ def run() -> dict[str, object]:
         print(
             f"{label}: first {t['cold']:.3f} s, median {t['median']:.3f} s, {t['queries']} queries"
         )
-    return {"upload": upload_seconds, "pages": timings}
+    return {"upload": upload_seconds, "pages": timings, "modelling": modelling}
 
 
 def report(results: dict[str, object], machine: str) -> str:
@@ -339,6 +368,9 @@ def report(results: dict[str, object], machine: str) -> str:
             f"{t['queries']:.0f} | under {TARGET_PAGE_SECONDS * 1000:.0f} ms: "
             f"{verdict(t['median'] < TARGET_PAGE_SECONDS)} |"
         )
+    modelling: dict[str, float] = results["modelling"]  # type: ignore[assignment]
+    lines += ["", "To-be modelling on the 50,000-post as-is, through the services:", ""]
+    lines += [f"- {label}: {seconds * 1000:.0f} ms" for label, seconds in modelling.items()]
     lines += [
         "",
         f"Upload of a {UPLOAD_POSTS:,}-row organogram CSV as a background job run by "
