@@ -479,3 +479,32 @@ def test_the_demo_proposal_is_recorded_in_two_waves(client, demo) -> None:
     page = client.get(_url("scenario_detail", demo, snapshot_id=proposed.pk))
     assert page.status_code == 200
     assert "Wave of 1 October 2025" in page.content.decode()
+
+
+def test_the_comparison_gives_each_directorates_reasons_from_the_scenario(client) -> None:
+    """Seed 000's table says why each directorate's roles changed."""
+    from django.urls import reverse
+
+    from goldenthread.demo.builder import demo_load
+    from goldenthread.structure import demo as structure_demo
+    from goldenthread.structure.models import Snapshot
+    from tests.conftest import DEMO_PASSWORD
+
+    demo_load(password=DEMO_PASSWORD)
+    as_is = Snapshot.objects.get(name=structure_demo.AS_IS)
+    proposed = Snapshot.objects.get(base=as_is)
+    client.login(username="demo-viewer", password=DEMO_PASSWORD)
+    response = client.get(
+        reverse("structure:compare", kwargs={"org_slug": "brackenford"}),
+        {"old": as_is.pk, "new": proposed.pk},
+    )
+    rows = {row["name"]: row["notes"] for row in response.context["directorates"]}
+    reasons = list(proposed.changes.filter(undone=False).values_list("reason", flat=True))
+    assert any(reason in rows["People"] for reason in reasons)
+    assert any(reason in rows["Place"] for reason in reasons)
+    # Comparing in the other direction is not a scenario of its base: no reasons.
+    response = client.get(
+        reverse("structure:compare", kwargs={"org_slug": "brackenford"}),
+        {"old": proposed.pk, "new": as_is.pk},
+    )
+    assert all(row["notes"] == "" for row in response.context["directorates"])

@@ -249,6 +249,32 @@ def change_waves(*, organisation: Organisation, snapshot: Snapshot) -> list[Wave
     return list(waves.values())
 
 
+def change_notes_by_directorate(
+    *, organisation: Organisation, old: Snapshot, new: Snapshot
+) -> dict[str, str]:
+    """Why each directorate changed, from the reasons recorded in a scenario.
+
+    Seed 000's table gives, beside each directorate's roles before and after,
+    the reason for the difference. When ``new`` is a scenario of ``old``, each
+    standing change names the directorates of the posts it touched (before and
+    after), and its reason becomes that directorate's note, in wave order.
+    """
+    if new.base_id != old.pk:
+        return {}
+    notes: dict[str, list[str]] = {}
+    changes = change_list(organisation=organisation, snapshot=new).filter(undone=False)
+    for change in changes.order_by("effective_date", "pk"):
+        directorates = set()
+        for values in (*change.before.values(), *change.after.values()):
+            if values and values.get("unit_path"):
+                directorates.add(str(values["unit_path"]).split(" / ")[0].strip())
+        for name in directorates:
+            reasons = notes.setdefault(name, [])
+            if change.reason not in reasons:
+                reasons.append(change.reason)
+    return {name: "; ".join(reasons) for name, reasons in notes.items()}
+
+
 def unit_choices(*, organisation: Organisation) -> list[tuple[int, str]]:
     """Every unit of the organisation with its full path, in path order."""
     units = list(

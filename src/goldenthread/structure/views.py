@@ -503,7 +503,12 @@ def compare(request: HttpRequest) -> HttpResponse:
                 "old": old,
                 "new": new,
                 "diff": diff,
-                "directorates": directorate_table(diff),
+                "directorates": directorate_table(
+                    diff,
+                    selectors.change_notes_by_directorate(
+                        organisation=organisation, old=old, new=new
+                    ),
+                ),
                 "lists": [
                     (title, items[:COMPARE_ROWS], len(items), kind) for title, items, kind in lists
                 ],
