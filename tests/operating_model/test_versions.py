@@ -252,3 +252,77 @@ def test_editors_create_versions_components_and_statements_through_the_pages(
     assert "We charge for discretionary services at cost" in page.content.decode()
     empty = client.post(url("statement_create", organisation, component_id=component.pk), {})
     assert "Enter the statement" in empty.content.decode()
+
+
+def test_the_principles_of_an_adopted_version_are_frozen_and_can_be_copied(db) -> None:
+    """The adopted TOM is the baseline: its principles stay as they were adopted."""
+    from goldenthread.accounts.services import ServiceError
+    from goldenthread.demo.builder import demo_load
+    from goldenthread.operating_model import services as om_services
+    from goldenthread.operating_model.models import PrincipleSet, VersionStatus
+
+    organisation = demo_load(password="frozen-test-1").organisation
+    principle_set = PrincipleSet.objects.filter(
+        organisation=organisation, tom_versions__status=VersionStatus.ADOPTED
+    ).first()
+    assert principle_set is not None
+    principle = principle_set.principles.first()
+    consideration = principle.considerations.first()
+    refusals = [
+        lambda: om_services.principle_set_update(
+            principle_set=principle_set, name="Renamed", description=""
+        ),
+        lambda: om_services.principle_create(principle_set=principle_set, name="New"),
+        lambda: om_services.principle_update(
+            principle=principle, name="Renamed", intent="", group=""
+        ),
+        lambda: om_services.principle_delete(principle=principle),
+        lambda: om_services.consideration_create(principle=principle, name="New"),
+        lambda: om_services.consideration_update(
+            consideration=consideration, name="Renamed", description=""
+        ),
+        lambda: om_services.consideration_delete(consideration=consideration),
+    ]
+    for refused in refusals:
+        with pytest.raises(ServiceError, match="has been adopted, so it cannot be changed"):
+            refused()
+    copy = om_services.principle_set_copy(principle_set=principle_set)
+    assert copy.name == f"{principle_set.name} (copy)"
+    assert [p.name for p in copy.principles.all()] == [
+        p.name for p in principle_set.principles.all()
+    ]
+    assert copy.principles.first().considerations.count() == principle.considerations.count()
+    om_services.principle_update(
+        principle=copy.principles.first(), name="Changed in the copy", intent="", group=""
+    )
+    principle.refresh_from_db()
+    assert principle.name != "Changed in the copy"
+
+
+def test_an_editor_copies_a_frozen_set_in_the_browser_pages(client, db) -> None:
+    from django.urls import reverse
+
+    from goldenthread.demo.builder import demo_load
+    from goldenthread.operating_model.models import PrincipleSet, VersionStatus
+
+    organisation = demo_load(password="frozen-test-2").organisation
+    principle_set = PrincipleSet.objects.filter(
+        organisation=organisation, tom_versions__status=VersionStatus.ADOPTED
+    ).first()
+    client.login(username="demo-editor", password="frozen-test-2")
+    detail = reverse(
+        "operating_model:principle_set_detail",
+        kwargs={"org_slug": organisation.slug, "set_id": principle_set.pk},
+    )
+    html = client.get(detail).content.decode()
+    assert "which has been adopted, so it stays as it was adopted" in html
+    assert "Add a principle" not in html
+    response = client.post(
+        reverse(
+            "operating_model:principle_set_copy",
+            kwargs={"org_slug": organisation.slug, "set_id": principle_set.pk},
+        )
+    )
+    copy = PrincipleSet.objects.get(name=f"{principle_set.name} (copy)")
+    assert response["Location"].endswith(f"/principles/{copy.pk}/")
+    assert "Add a principle" in client.get(response["Location"]).content.decode()

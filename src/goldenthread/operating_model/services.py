@@ -46,6 +46,11 @@ ENTER_DECISION = (
 DELETE_ONLY_DRAFTS = "Only a draft or consultation version can be deleted; {version} is {status}"
 OTHER_ORGANISATION = "That belongs to another organisation"
 SET_IN_USE = "{set} is used by {count} TOM version{plural}, so it cannot be deleted"
+SET_FROZEN = (
+    "{set} is part of {version}, which has been adopted, so it cannot be changed: "
+    "make a copy of the set and change the copy"
+)
+COPY_NAME = "{name} (copy)"
 NO_SUCH_TEMPLATE = "Choose one of the starter templates"
 LINK_EXISTS = "That is already linked to {component}"
 
@@ -381,10 +386,63 @@ def principle_set_create_from_template(*, organisation: Organisation, key: str) 
     return principle_set
 
 
+def principle_set_frozen_by(principle_set: PrincipleSet) -> TomVersion | None:
+    """The adopted (or once adopted) version whose principles this set is, if any.
+
+    An adopted TOM is the baseline later versions are compared with, so the
+    principles it was adopted with stay as they were.
+    """
+    return (
+        principle_set.tom_versions.filter(
+            status__in=[VersionStatus.ADOPTED, VersionStatus.SUPERSEDED]
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def _check_set_editable(principle_set: PrincipleSet) -> None:
+    version = principle_set_frozen_by(principle_set)
+    if version is not None:
+        raise ServiceError(SET_FROZEN.format(set=principle_set, version=version))
+
+
+@transaction.atomic
+def principle_set_copy(*, principle_set: PrincipleSet) -> PrincipleSet:
+    """A new, editable set holding a copy of every principle and consideration."""
+    copy = principle_set_create(
+        organisation=principle_set.organisation,
+        name=COPY_NAME.format(name=principle_set.name)[:200],
+        description=principle_set.description,
+        source=principle_set.source,
+    )
+    for principle in principle_set.principles.prefetch_related("considerations"):
+        new = Principle.objects.create(
+            organisation_id=principle_set.organisation_id,
+            principle_set=copy,
+            group=principle.group,
+            name=principle.name,
+            intent=principle.intent,
+            position=principle.position,
+        )
+        Consideration.objects.bulk_create(
+            Consideration(
+                organisation_id=principle_set.organisation_id,
+                principle=new,
+                name=consideration.name,
+                description=consideration.description,
+                position=consideration.position,
+            )
+            for consideration in principle.considerations.all()
+        )
+    return copy
+
+
 @transaction.atomic
 def principle_set_update(
     *, principle_set: PrincipleSet, name: str, description: str
 ) -> PrincipleSet:
+    _check_set_editable(principle_set)
     principle_set.name = _required(name, ENTER_NAME, "name")
     principle_set.description = description
     principle_set.save()
@@ -405,6 +463,7 @@ def principle_set_delete(*, principle_set: PrincipleSet) -> None:
 def principle_create(
     *, principle_set: PrincipleSet, name: str, intent: str = "", group: str = ""
 ) -> Principle:
+    _check_set_editable(principle_set)
     return Principle.objects.create(
         organisation_id=principle_set.organisation_id,
         principle_set=principle_set,
@@ -417,6 +476,7 @@ def principle_create(
 
 @transaction.atomic
 def principle_update(*, principle: Principle, name: str, intent: str, group: str) -> Principle:
+    _check_set_editable(principle.principle_set)
     principle.name = _required(name, ENTER_NAME, "name")
     principle.intent = intent
     principle.group = group.strip()
@@ -426,6 +486,7 @@ def principle_update(*, principle: Principle, name: str, intent: str, group: str
 
 @transaction.atomic
 def principle_delete(*, principle: Principle) -> None:
+    _check_set_editable(principle.principle_set)
     principle.delete()
 
 
@@ -433,6 +494,7 @@ def principle_delete(*, principle: Principle) -> None:
 def consideration_create(
     *, principle: Principle, name: str, description: str = ""
 ) -> Consideration:
+    _check_set_editable(principle.principle_set)
     return Consideration.objects.create(
         organisation_id=principle.organisation_id,
         principle=principle,
@@ -446,6 +508,7 @@ def consideration_create(
 def consideration_update(
     *, consideration: Consideration, name: str, description: str
 ) -> Consideration:
+    _check_set_editable(consideration.principle.principle_set)
     consideration.name = _required(name, ENTER_NAME, "name")
     consideration.description = description
     consideration.save()
@@ -454,4 +517,5 @@ def consideration_update(
 
 @transaction.atomic
 def consideration_delete(*, consideration: Consideration) -> None:
+    _check_set_editable(consideration.principle.principle_set)
     consideration.delete()

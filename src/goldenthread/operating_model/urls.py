@@ -44,6 +44,7 @@ urlpatterns = [
     path(P + "principles/add/", views.principle_set_create, name="principle_set_create"),
     path(P + "principles/<int:set_id>/", views.principle_set_detail, name="principle_set_detail"),
     path(P + "principles/<int:set_id>/edit/", views.principle_set_edit, name="principle_set_edit"),
+    path(P + "principles/<int:set_id>/copy/", views.principle_set_copy, name="principle_set_copy"),
     path(
         P + "principles/<int:set_id>/delete/",
         views.principle_set_delete,

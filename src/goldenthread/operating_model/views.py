@@ -636,9 +636,34 @@ def principle_set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
         "principle_set": principle_set,
         "groups": selectors.principle_groups(principle_set=principle_set),
         "versions": principle_set.tom_versions.order_by("-number"),
+        "frozen_by": services.principle_set_frozen_by(principle_set),
         "crumbs": [*_set_crumbs(request, principle_set)[:-1], (principle_set.name, "")],
     }
     return render(request, "operating_model/principle_set_detail.html", context)
+
+
+@org_view(Role.EDITOR)
+def principle_set_copy(request: HttpRequest, set_id: int) -> HttpResponse:
+    """Copy a set (for example one an adopted version froze) so the copy can be changed."""
+    principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
+    if request.method == "POST":
+        copy = services.principle_set_copy(principle_set=principle_set)
+        messages.success(request, f"{copy.name} has been made. Change it as you need.")
+        return redirect(_url(request, "principle_set_detail", set_id=copy.pk))
+    detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
+    return render(
+        request,
+        "operating_model/confirm.html",
+        {
+            "title": f"Make a copy of {principle_set.name}?",
+            "intro": "The copy holds every principle and consideration of this set. You can "
+            "change the copy and choose it for a draft version of the TOM.",
+            "button": "Yes, make a copy",
+            "cancel_label": "No, go back",
+            "cancel_url": detail,
+            "crumbs": [*_set_crumbs(request, principle_set)[:-1], (principle_set.name, detail)],
+        },
+    )
 
 
 @org_view(Role.EDITOR)
