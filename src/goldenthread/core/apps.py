@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Dashboard and units"
 
     def ready(self) -> None:
-        from . import importing  # noqa: F401  (registers the units import job)
+        from . import cards, importing  # noqa: F401  (registers the import job and cards)

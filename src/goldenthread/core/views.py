@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.selectors import membership_list
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.audit.selectors import change_list
 from goldenthread.formats.xlsx import Sheet, write_xlsx
 from goldenthread.jobs.selectors import job_list
 from goldenthread.jobs.services import job_create
+from goldenthread.web import dashboard
 from goldenthread.web.forms import apply_service_error
 
 from . import selectors, services
@@ -43,14 +43,8 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @org_view()
 def home(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation
-    counts = selectors.unit_counts_by_kind(organisation=organisation)
-    members = list(membership_list(organisation=organisation))
     context = {
-        "unit_counts": [(label, counts.get(value, 0)) for value, label in UnitKind.choices],
-        "unit_total": sum(counts.values()),
-        "member_counts": [
-            (label, sum(1 for m in members if m.role == value)) for value, label in Role.choices
-        ],
+        "cards": dashboard.cards(organisation, request.membership),
         "recent_changes": change_list(organisation=organisation, limit=10),
         "recent_jobs": job_list(organisation=organisation)[:5],
     }

@@ -7,4 +7,4 @@ class StructureConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self) -> None:
-        from . import importing  # noqa: F401  (registers the structure import jobs)
+        from . import cards, importing  # noqa: F401  (registers the import jobs and card)

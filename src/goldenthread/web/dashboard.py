@@ -1,0 +1,48 @@
+"""The cards of an organisation's dashboard, one or more per module.
+
+Each module registers a function that builds its card from the organisation's
+data (in its AppConfig.ready). The dashboard shows the cards in order, so a
+new module's summary appears there the day it lands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from goldenthread.accounts.models import Membership, Organisation
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    href: str
+    #: The card's headline figure and what it counts, e.g. ("4,435", "posts in the as-is").
+    figure: str = ""
+    figure_label: str = ""
+    rows: tuple[tuple[str, str], ...] = ()
+    links: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: Shown when the module has nothing yet, with what to do first.
+    empty: str = ""
+
+
+CardBuilder = Callable[[Organisation, Membership], Card | None]
+
+_BUILDERS: list[tuple[int, CardBuilder]] = []
+
+
+def register(order: int) -> Callable[[CardBuilder], CardBuilder]:
+    """Register ``builder`` to make a dashboard card; lower ``order`` comes first."""
+
+    def decorator(builder: CardBuilder) -> CardBuilder:
+        if all(existing is not builder for _, existing in _BUILDERS):
+            _BUILDERS.append((order, builder))
+            _BUILDERS.sort(key=lambda pair: pair[0])
+        return builder
+
+    return decorator
+
+
+def cards(organisation: Organisation, membership: Membership) -> list[Card]:
+    built = (builder(organisation, membership) for _, builder in _BUILDERS)
+    return [card for card in built if card is not None]
