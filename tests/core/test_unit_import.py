@@ -95,6 +95,7 @@ E,Eee,service,D
     )
     html = page.content.decode()
     assert "The job failed: nothing was saved" in html
+    assert f"{len(job.problems)} problems found" in html
     assert "NOPE" in html
 
 
@@ -115,7 +116,7 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form(editor, organis
     response = editor.post(
         reverse("core:unit_import", kwargs={"org_slug": organisation.slug}), {"file": file}
     )
-    assert "must be a CSV or an Excel workbook" in response.content.decode()
+    assert "must be a CSV file or an Excel workbook" in response.content.decode()
     assert not Job.objects.exists()
 
 

@@ -159,6 +159,10 @@ def test_the_lenient_choice_shows_each_repair_before_saving(
     assert Snapshot.objects.count() == 0
     review = editor.get(check.result_url)
     assert b"DWP135~2" in review.content
+    count = len(check.problems)
+    assert f"{count} repair{'s' if count != 1 else ''} and note{'s' if count != 1 else ''}" in (
+        review.content.decode()
+    )
     with django_capture_on_commit_callbacks(execute=True):
         editor.post(check.result_url)
     job = latest_job()

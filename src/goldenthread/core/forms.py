@@ -3,18 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.web.forms import FILE_EMPTY, check_spreadsheet_upload
 
 from .models import Unit, UnitKind
 
 ENTER_CODE = "Enter a code for the unit, for example PEO"
 ENTER_NAME = "Enter the unit's name"
 CHOOSE_FILE = "Choose a CSV or Excel file to import"
-WRONG_FILE_TYPE = "The selected file must be a CSV or an Excel workbook (.xlsx)"
-FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
-FILE_EMPTY = "The selected file is empty"
 
 
 class UnitForm(forms.Form):
@@ -54,10 +51,4 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            raise forms.ValidationError(WRONG_FILE_TYPE)
-        limit = settings.GOLDENTHREAD_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
-        return upload
+        return check_spreadsheet_upload(self.cleaned_data["file"])

@@ -23,15 +23,19 @@ from goldenthread.formats.errors import (
     BAD_LEVEL,
     INFERRED_PARENTS,
     LEVEL_GAP,
-    NOT_A_PAY_BAND,
-    WIDE_PAY_BAND,
     Finding,
     FormatWarning,
     Problem,
 )
 from goldenthread.formats.posts import POST_SCHEMA, PostTable
-from goldenthread.formats.reading import ROW_COLUMN, find_column, number_problems, read_frame
-from goldenthread.formats.values import clean_text, parse_numbers, parse_pay_bands
+from goldenthread.formats.reading import (
+    ROW_COLUMN,
+    find_column,
+    number_problems,
+    pay_band_findings,
+    read_frame,
+)
+from goldenthread.formats.values import clean_text, parse_numbers
 
 __all__ = ["MATCHED_BY_TITLE", "infer_parents", "match_key", "read_lga"]
 
@@ -170,25 +174,8 @@ def read_lga(path: str | Path) -> PostTable:
         )
     cost = pl.repeat(None, n, dtype=pl.Float64, eager=True)
     if c_band is not None:
-        mid, bad_band, wide = parse_pay_bands(raw[c_band])
-        for row, value in raw.filter(bad_band).select(ROW_COLUMN, c_band).iter_rows():
-            findings.append(
-                Problem(
-                    "not-a-number",
-                    NOT_A_PAY_BAND.format(column=c_band),
-                    source,
-                    row,
-                    c_band,
-                    value,
-                    "a pay band such as '95000 - 99999'",
-                )
-            )
-        for row, value in raw.filter(wide).select(ROW_COLUMN, c_band).iter_rows():
-            findings.append(
-                FormatWarning(
-                    "wide-pay-band", WIDE_PAY_BAND.format(value=value), source, row, c_band, value
-                )
-            )
+        mid, band_findings = pay_band_findings(raw, c_band, source=source)
+        findings += band_findings
         cost = mid
     if c_max is not None:
         spot, bad_max = parse_numbers(raw[c_max], zero_is_unknown=True)

@@ -12,15 +12,21 @@ from goldenthread.formats.errors import (
     EMPTY_FILE,
     MISSING_COLUMN,
     NOT_A_NUMBER,
+    NOT_A_PAY_BAND,
     UNREADABLE,
+    WIDE_PAY_BAND,
+    Finding,
+    FormatWarning,
     Problem,
 )
+from goldenthread.formats.values import parse_pay_bands
 
 __all__ = [
     "ROW_COLUMN",
     "FormatError",
     "find_column",
     "number_problems",
+    "pay_band_findings",
     "read_frame",
 ]
 
@@ -193,3 +199,30 @@ def number_problems(
         )
         for row, value in rows.iter_rows()
     ]
+
+
+def pay_band_findings(
+    frame: pl.DataFrame, column: str, *, source: str
+) -> tuple[pl.Series, list[Finding]]:
+    """The midpoint of each pay band in ``column``, with a problem for each row
+    that is not a band and a warning for each band unusually wide."""
+    mid, bad, wide = parse_pay_bands(frame[column])
+    findings: list[Finding] = [
+        Problem(
+            "not-a-number",
+            NOT_A_PAY_BAND.format(column=column),
+            source,
+            row,
+            column,
+            value,
+            "a pay band such as '95000 - 99999'",
+        )
+        for row, value in frame.filter(bad).select(ROW_COLUMN, column).iter_rows()
+    ]
+    findings += [
+        FormatWarning(
+            "wide-pay-band", WIDE_PAY_BAND.format(value=value), source, row, column, value
+        )
+        for row, value in frame.filter(wide).select(ROW_COLUMN, column).iter_rows()
+    ]
+    return mid, findings

@@ -35,23 +35,40 @@ import polars as pl
 
 from goldenthread.formats.errors import (
     BLANK_FTE,
-    NOT_A_PAY_BAND,
-    WIDE_PAY_BAND,
     Finding,
     FormatWarning,
     Problem,
 )
 from goldenthread.formats.posts import POST_SCHEMA, PostTable
-from goldenthread.formats.reading import ROW_COLUMN, find_column, number_problems, read_frame
+from goldenthread.formats.reading import (
+    ROW_COLUMN,
+    find_column,
+    number_problems,
+    pay_band_findings,
+    read_frame,
+)
 from goldenthread.formats.values import (
     TOP_MARKERS,
     clean_text,
     parse_numbers,
-    parse_pay_bands,
     parse_reports_to,
 )
 
-__all__ = ["TRUE_FLAGS", "ColumnMapping", "load_mapping", "read_table"]
+#: The fields a column mapping may name, in the order a person would fill them in.
+MAPPING_FIELDS = (
+    "post_id",
+    "reports_to",
+    "title",
+    "grade",
+    "unit",
+    "fte",
+    "cost",
+    "pay_band",
+    "vacant",
+    "agency",
+)
+
+__all__ = ["MAPPING_FIELDS", "TRUE_FLAGS", "ColumnMapping", "load_mapping", "read_table"]
 
 TRUE_FLAGS = frozenset({"Y", "YES", "TRUE", "1", "X", "VACANT", "AGENCY"})
 """Values of a flag column that mean "yes" (case-insensitive)."""
@@ -91,18 +108,7 @@ class ColumnMapping:
         options = data.get("options", {})
         if not isinstance(columns, Mapping) or not isinstance(options, Mapping):
             raise ValueError("the mapping needs [columns] and optional [options] tables")
-        known = {
-            "post_id",
-            "reports_to",
-            "title",
-            "grade",
-            "unit",
-            "fte",
-            "cost",
-            "pay_band",
-            "vacant",
-            "agency",
-        }
+        known = set(MAPPING_FIELDS)
         unknown = set(columns) - known
         if unknown:
             raise ValueError(f"unknown columns in the mapping: {', '.join(sorted(unknown))}")
@@ -176,25 +182,8 @@ def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTa
         cost, bad = parse_numbers(raw[c_cost], zero_is_unknown=True)
         findings += number_problems(raw, c_cost, bad, source=source, expected="an amount in pounds")
     if c_band is not None:
-        mid, bad_band, wide = parse_pay_bands(raw[c_band])
-        for row, value in raw.filter(bad_band).select(ROW_COLUMN, c_band).iter_rows():
-            findings.append(
-                Problem(
-                    "not-a-number",
-                    NOT_A_PAY_BAND.format(column=c_band),
-                    source,
-                    row,
-                    c_band,
-                    value,
-                    "a pay band such as '95000 - 99999'",
-                )
-            )
-        for row, value in raw.filter(wide).select(ROW_COLUMN, c_band).iter_rows():
-            findings.append(
-                FormatWarning(
-                    "wide-pay-band", WIDE_PAY_BAND.format(value=value), source, row, c_band, value
-                )
-            )
+        mid, band_findings = pay_band_findings(raw, c_band, source=source)
+        findings += band_findings
         cost = pl.DataFrame({"a": cost, "b": mid}).select(pl.coalesce("a", "b")).to_series()
     if c_units:
         unit = raw.select(

@@ -24,23 +24,9 @@ from goldenthread.analysis.rules import DesignRules
 from goldenthread.analysis.structure import Structure
 from goldenthread.formats.detect import Format, detect_format, read_posts
 from goldenthread.formats.posts import PostTable
-from goldenthread.formats.table import ColumnMapping
+from goldenthread.formats.table import MAPPING_FIELDS, ColumnMapping
 
 from .models import DesignRuleSet
-
-#: The fields of a table mapping, in the order the mapping page asks for them.
-MAPPING_FIELDS = (
-    "post_id",
-    "reports_to",
-    "title",
-    "grade",
-    "unit",
-    "fte",
-    "cost",
-    "pay_band",
-    "vacant",
-    "agency",
-)
 
 
 def safe_name(filename: str, fallback: str = "upload.csv") -> str:

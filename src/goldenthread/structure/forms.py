@@ -4,17 +4,14 @@ import re
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.web.forms import FILE_EMPTY, check_spreadsheet_upload
 
 from .models import ColumnMappingPreset, Snapshot, SnapshotKind, SnapshotStatus
 
 ENTER_NAME = "Enter a name for the snapshot, for example As-is structure, April 2025"
 CHOOSE_FILE = "Choose the file to upload"
-FILE_EMPTY = "The selected file is empty"
-WRONG_FILE_TYPE = "The selected file must be a CSV file or an Excel workbook (.xlsx)"
-FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
 JUNIOR_NEEDS_ORGANOGRAM = "A junior staff file goes with an organogram senior file only"
 CHOOSE_POST_ID = "Choose the column holding each post's ID"
 CHOOSE_REPORTS_TO = "Choose the column holding the ID of the post each post reports to"
@@ -32,17 +29,6 @@ PROBLEM_CHOICES = (
     ("strict", "Stop at any problem and save nothing"),
     ("lenient", "Repair the problems the documented way, and show me each repair before saving"),
 )
-
-
-def _check_file(upload: Any) -> Any:
-    if upload is None:
-        return upload
-    if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-        raise forms.ValidationError(WRONG_FILE_TYPE)
-    limit = settings.GOLDENTHREAD_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise forms.ValidationError(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
-    return upload
 
 
 class SnapshotFieldsForm(forms.Form):
@@ -102,10 +88,10 @@ class UploadForm(SnapshotFieldsForm):
         )
 
     def clean_file(self) -> Any:
-        return _check_file(self.cleaned_data.get("file"))
+        return check_spreadsheet_upload(self.cleaned_data.get("file"))
 
     def clean_junior_file(self) -> Any:
-        return _check_file(self.cleaned_data.get("junior_file"))
+        return check_spreadsheet_upload(self.cleaned_data.get("junior_file"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
