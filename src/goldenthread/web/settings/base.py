@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "goldenthread.web",
     "goldenthread.accounts",
+    "goldenthread.kit",
     "goldenthread.core",
     "goldenthread.audit",
     "goldenthread.jobs",

@@ -33,5 +33,5 @@ if env("GOLDENTHREAD_TEST_POSTGRES") == "1":
         "PASSWORD": env("GOLDENTHREAD_TEST_PG_PASSWORD", ""),
         "HOST": env("GOLDENTHREAD_TEST_PG_HOST", "127.0.0.1"),
         "PORT": env("GOLDENTHREAD_TEST_PG_PORT", "5432"),
-        "TEST": {"NAME": "test_goldenthread"},
+        "TEST": {"NAME": env("GOLDENTHREAD_TEST_PG_TEST_NAME", "test_goldenthread")},
     }

@@ -1,0 +1,9 @@
+"""The module kit: one way for every app to build a register's pages.
+
+Each piece lives in its own module and imports no domain app:
+
+* :mod:`.pages` — form and confirm pages, organisation-scoped get-or-404,
+  downloads with a safe file name, breadcrumbs and the success banner.
+
+See docs/adding-a-module.md for a worked example.
+"""

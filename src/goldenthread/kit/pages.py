@@ -1,0 +1,219 @@
+"""Pages every register needs, built once.
+
+A view stays thin: it validates with a form, calls one service or selector,
+and hands the result to one of these.
+
+* :func:`get_or_404` fetches a record through an organisation-scoped selector
+  and answers 404 when the organisation has no such record.
+* :func:`form_page` shows a form and, on a valid POST, calls the service,
+  shows the success banner and redirects.
+* :func:`confirm_page` asks before an action, listing its consequences.
+* :func:`download` answers a file with a name that says what and when.
+* :func:`org_url` reverses a URL inside the current organisation.
+
+Breadcrumbs are a list of ``(label, href)`` pairs given to the template as
+``crumbs``; the last one, the page itself, has an empty ``href``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+
+from goldenthread.accounts.services import ServiceError
+
+__all__ = [
+    "NOT_FOUND",
+    "Crumbs",
+    "bound",
+    "bound_files",
+    "confirm_page",
+    "download",
+    "download_name",
+    "form_page",
+    "get_or_404",
+    "org_url",
+    "success",
+]
+
+NOT_FOUND = "No such {thing} in this organisation"
+
+#: Breadcrumbs after the organisation's own: ``(label, href)``, the page itself last with "".
+Crumbs = Sequence[tuple[str, str]]
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "zip": "application/zip",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json",
+}
+
+
+def org_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+    """``reverse(name)`` inside the organisation of this request."""
+    return reverse(name, kwargs={"org_slug": request.organisation.slug, **kwargs})  # type: ignore[attr-defined]
+
+
+def get_or_404(
+    selector: Callable[..., Any], request: HttpRequest, thing: str, **lookup: Any
+) -> Any:
+    """The record ``selector(organisation=..., **lookup)`` returns, or 404 naming ``thing``.
+
+    The selector is always given the request's organisation, so another
+    organisation's id answers 404 just like a missing one.
+    """
+    try:
+        return selector(organisation=request.organisation, **lookup)  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        raise Http404(NOT_FOUND.format(thing=thing)) from None
+
+
+def bound(request: HttpRequest) -> Any:
+    """The POST data to bind a form to, or ``None`` to show it unbound."""
+    return request.POST if request.method == "POST" else None
+
+
+def bound_files(request: HttpRequest) -> tuple[Any, ...]:
+    """``(data, files)`` to bind an upload form to, or nothing to show it unbound."""
+    return (request.POST, request.FILES) if request.method == "POST" else ()
+
+
+def success(request: HttpRequest, message: str) -> None:
+    """Show ``message`` in the success banner of the next page."""
+    messages.success(request, message)
+
+
+def _apply_service_error(form: forms.Form, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    done: Callable[[Any], str],
+    message: Callable[[Any], str],
+    title: str,
+    crumbs: Crumbs = (),
+    cancel_url: str = "",
+    button: str = "Save",
+    intro: str = "",
+    caption: str = "",
+    locked: str = "",
+    template: str = "kit/form.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Show ``form``; on a valid POST call ``save(cleaned_data)`` and redirect to ``done(result)``.
+
+    A :class:`ServiceError` from ``save`` is shown on the field it names (or
+    on the form) and nothing is saved. ``locked`` explains why the record
+    cannot be changed and replaces the form with it.
+    """
+    if request.method == "POST" and not locked and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ServiceError as error:
+            _apply_service_error(form, error)
+        else:
+            success(request, message(result))
+            return redirect(done(result))
+    page = {
+        "form": form,
+        "title": title,
+        "crumbs": list(crumbs),
+        "cancel_url": cancel_url,
+        "button": button,
+        "intro": intro,
+        "caption": caption,
+        "locked": locked,
+        **(context or {}),
+    }
+    return render(request, template, page)
+
+
+def confirm_page(
+    request: HttpRequest,
+    act: Callable[[], Any],
+    *,
+    done: str,
+    message: str,
+    title: str,
+    crumbs: Crumbs = (),
+    cancel_url: str = "",
+    button: str = "Confirm",
+    intro: str = "",
+    consequences: Sequence[str] = (),
+    warning: bool = False,
+    template: str = "kit/confirm.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Ask before ``act()``, listing its ``consequences``; on POST act and redirect to ``done``."""
+    error = None
+    if request.method == "POST":
+        try:
+            act()
+        except ServiceError as refused:
+            error = refused.message
+        else:
+            success(request, message)
+            return redirect(done)
+    page = {
+        "error": error,
+        "title": title,
+        "crumbs": list(crumbs),
+        "cancel_url": cancel_url,
+        "button": button,
+        "intro": intro,
+        "consequences": list(consequences),
+        "warning": warning,
+        **(context or {}),
+    }
+    return render(request, template, page)
+
+
+def download_name(organisation: Any, what: str, as_of: dt.date | None, fmt: str) -> str:
+    """A safe file name that says whose, what and when: ``brackenford-posts-2026-03-31.xlsx``.
+
+    >>> class Org: name = "Brackenford Borough Council"; slug = "brackenford"
+    >>> download_name(Org(), "Posts in As-is 2026", dt.date(2026, 3, 31), "xlsx")
+    'brackenford-posts-in-as-is-2026-2026-03-31.xlsx'
+    >>> download_name(Org(), "../../etc/passwd", None, "csv")
+    'brackenford-etcpasswd.csv'
+    """
+    parts = [slugify(organisation.slug), slugify(what)]
+    if as_of is not None:
+        parts.append(as_of.isoformat())
+    stem = "-".join(part for part in parts if part)[:150]
+    return f"{stem}.{slugify(fmt)}"
+
+
+def download(
+    data: bytes | str,
+    *,
+    organisation: Any,
+    what: str,
+    fmt: str,
+    as_of: dt.date | None = None,
+    content_type: str | None = None,
+) -> HttpResponse:
+    """Answer ``data`` as an attachment named by :func:`download_name`."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    response = HttpResponse(data, content_type=content_type or CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="{download_name(organisation, what, as_of, fmt)}"'
+    )
+    return response
