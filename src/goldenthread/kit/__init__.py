@@ -2,6 +2,7 @@
 
 Each piece lives in its own module and imports no domain app:
 
+* :mod:`.columns` — a register's columns, declared once for import, export and docs.
 * :mod:`.pages` — form and confirm pages, organisation-scoped get-or-404,
   downloads with a safe file name, breadcrumbs and the success banner.
 
