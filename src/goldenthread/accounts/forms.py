@@ -26,6 +26,12 @@ NO_SUCH_USER = "There is no user called {username}: give a password to create th
 NEW_USER_NEEDS_NAME = "Enter the person's full name"
 
 
+def apply_service_error(form: forms.Form, error: services.ServiceError) -> None:
+    """Show a refused write on the form: on its field when it names one, else on the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The address sign-in throttling counts against (REMOTE_ADDR: proxies are not trusted)."""
     return request.META.get("REMOTE_ADDR") or None

@@ -14,8 +14,6 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from goldenthread.web.forms import apply_service_error
-
 from . import selectors, services
 from .forms import (
     MemberAddForm,
@@ -23,6 +21,7 @@ from .forms import (
     OrganisationSettingsForm,
     PasswordChangeForm,
     SignInForm,
+    apply_service_error,
 )
 from .models import Role
 from .tenancy import org_view

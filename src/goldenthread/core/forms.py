@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.web.forms import FILE_EMPTY, check_spreadsheet_upload
+from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload
 
 from .models import Unit, UnitKind
 

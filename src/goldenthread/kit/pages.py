@@ -29,6 +29,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 
+from goldenthread.accounts.forms import apply_service_error
 from goldenthread.accounts.services import ServiceError
 
 __all__ = [
@@ -94,11 +95,6 @@ def success(request: HttpRequest, message: str) -> None:
     messages.success(request, message)
 
 
-def _apply_service_error(form: forms.Form, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
 def form_page(
     request: HttpRequest,
     form: forms.Form,
@@ -126,7 +122,7 @@ def form_page(
         try:
             result = save(form.cleaned_data)
         except ServiceError as error:
-            _apply_service_error(form, error)
+            apply_service_error(form, error)
         else:
             success(request, message(result))
             return redirect(done(result))

@@ -21,8 +21,8 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.kit.forms import apply_service_error
 from goldenthread.performance import selectors as thread_selectors
-from goldenthread.web.forms import apply_service_error
 
 from . import selectors, services
 from .forms import (

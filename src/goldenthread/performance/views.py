@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
-from goldenthread.web.forms import apply_service_error
+from goldenthread.kit.forms import apply_service_error
 
 from . import selectors, services
 from .forms import ThreadItemForm

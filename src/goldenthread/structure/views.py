@@ -18,7 +18,7 @@ from goldenthread.accounts.tenancy import org_view
 from goldenthread.core.models import Unit
 from goldenthread.formats.reading import FormatError
 from goldenthread.jobs.services import job_create
-from goldenthread.web.forms import apply_service_error
+from goldenthread.kit.forms import apply_service_error
 
 from . import dashboard, exports, selectors, services
 from .engine import detect, header
@@ -208,7 +208,7 @@ def upload_review(request: HttpRequest, upload_id: int) -> HttpResponse:
 def _headline(figures: selectors.Figures) -> list[tuple[str, str]]:
     s = figures.summary
     ratio = f"1 : {s.manager_ratio:.1f}" if s.manager_ratio is not None else "–"
-    from goldenthread.web.templatetags.govuk import pounds
+    from goldenthread.formats.money import pounds
 
     cost = pounds(s.total_cost)
     if s.unknown_cost_posts:
@@ -578,7 +578,7 @@ def _refuse_if_not_editable(request: HttpRequest, snapshot: Snapshot) -> HttpRes
 
 
 def _difference(before: selectors.Figures, after: selectors.Figures) -> list[dict[str, Any]]:
-    from goldenthread.web.templatetags.govuk import pounds
+    from goldenthread.formats.money import pounds
 
     b, a = before.summary, after.summary
     rows = [

@@ -9,6 +9,8 @@ from django import forms, template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from goldenthread.formats.money import pounds as format_pounds
+
 register = template.Library()
 
 
@@ -91,19 +93,5 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
 
 @register.filter
 def pounds(value: Decimal | int | float | None) -> str:
-    """Format money as pounds with a thousands separator and pence when there are any.
-
-    >>> pounds(Decimal("30000"))
-    '£30,000'
-    >>> pounds(Decimal("-1234.5"))
-    '−£1,234.50'
-    """
-    if value is None or value == "":
-        return "–"
-    amount = Decimal(value)
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount).quantize(Decimal("0.01"))
-    text = f"{amount:,.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    return f"{sign}£{text}"
+    """Format money as pounds: see :func:`goldenthread.formats.money.pounds`."""
+    return format_pounds(value)

@@ -1,28 +1,28 @@
-"""Helpers every app's forms and views share."""
+"""Form helpers every register shares: the spreadsheet upload check and refused writes."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from django import forms
 from django.conf import settings
+
+from goldenthread.accounts.forms import apply_service_error
+
+__all__ = [
+    "FILE_EMPTY",
+    "FILE_TOO_BIG",
+    "SPREADSHEET_SUFFIXES",
+    "WRONG_FILE_TYPE",
+    "apply_service_error",
+    "check_spreadsheet_upload",
+]
 
 FILE_EMPTY = "The selected file is empty"
 WRONG_FILE_TYPE = "The selected file must be a CSV file or an Excel workbook (.xlsx)"
 FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
 #: The spreadsheet files every import accepts.
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
-
-
-class _RefusedWrite(Protocol):
-    message: str
-    field: str | None
-
-
-def apply_service_error(form: forms.Form, error: _RefusedWrite) -> None:
-    """Show a refused write on the form: on its field when it names one, else on the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def check_spreadsheet_upload(upload: Any) -> Any:
