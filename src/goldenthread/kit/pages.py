@@ -144,11 +144,12 @@ def confirm_page(
     request: HttpRequest,
     act: Callable[[], Any],
     *,
-    done: str,
-    message: str,
+    done: str | Callable[[Any], str],
+    message: str | Callable[[Any], str],
     title: str,
     crumbs: Crumbs = (),
     cancel_url: str = "",
+    cancel_label: str = "Cancel",
     button: str = "Confirm",
     intro: str = "",
     consequences: Sequence[str] = (),
@@ -156,21 +157,26 @@ def confirm_page(
     template: str = "kit/confirm.html",
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Ask before ``act()``, listing its ``consequences``; on POST act and redirect to ``done``."""
+    """Ask before ``act()``, listing its ``consequences``; on POST act and redirect to ``done``.
+
+    ``done`` and ``message`` may be functions of what ``act()`` returned, for
+    an action that makes a record (a copy) the next page shows.
+    """
     error = None
     if request.method == "POST":
         try:
-            act()
+            result = act()
         except ServiceError as refused:
             error = refused.message
         else:
-            success(request, message)
-            return redirect(done)
+            success(request, message(result) if callable(message) else message)
+            return redirect(done(result) if callable(done) else done)
     page = {
         "error": error,
         "title": title,
         "crumbs": list(crumbs),
         "cancel_url": cancel_url,
+        "cancel_label": cancel_label,
         "button": button,
         "intro": intro,
         "consequences": list(consequences),

@@ -7,21 +7,16 @@ one adopted before it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.text import slugify
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.formats.xlsx import Sheet, write_xlsx
-from goldenthread.kit.forms import apply_service_error
+from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.performance import selectors as thread_selectors
 
 from . import selectors, services
@@ -37,42 +32,20 @@ from .forms import (
     VersionForm,
 )
 from .models import (
-    Component,
-    Consideration,
-    Principle,
     PrincipleSet,
-    Statement,
     TomVersion,
     VersionStatus,
 )
 from .starter import PRINCIPLE_TEMPLATES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NOT_FOUND = "No such {thing} in this organisation"
 
 
 # Helpers ----------------------------------------------------------------------
 
 
 def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
-    return reverse(
-        f"operating_model:{name}",
-        kwargs={"org_slug": request.organisation.slug, **kwargs},  # type: ignore[attr-defined]
-    )
-
-
-def _get(getter: Callable[..., Any], request: HttpRequest, pk: int, thing: str) -> Any:
-    try:
-        return getter(organisation=request.organisation, pk=pk)  # type: ignore[attr-defined]
-    except (
-        TomVersion.DoesNotExist,
-        Component.DoesNotExist,
-        Statement.DoesNotExist,
-        PrincipleSet.DoesNotExist,
-        Principle.DoesNotExist,
-        Consideration.DoesNotExist,
-    ):
-        raise Http404(NOT_FOUND.format(thing=thing)) from None
+    return org_url(request, f"operating_model:{name}", **kwargs)
 
 
 def _locked(version: TomVersion) -> str:
@@ -98,51 +71,6 @@ def _set_crumbs(request: HttpRequest, principle_set: PrincipleSet) -> list[tuple
     ]
 
 
-def _form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    done: Callable[[Any], str],
-    message: Callable[[Any], str],
-    context: dict[str, Any],
-) -> HttpResponse:
-    """Show ``form``; on a valid POST call ``save`` and redirect to ``done(result)``."""
-    if request.method == "POST" and not context.get("locked") and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, message(result))
-            return redirect(done(result))
-    return render(request, "operating_model/form.html", {"form": form, **context})
-
-
-def _confirm_page(
-    request: HttpRequest,
-    act: Callable[[], Any],
-    *,
-    done: str,
-    message: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    error = None
-    if request.method == "POST":
-        try:
-            act()
-        except ServiceError as refused:
-            error = refused.message
-        else:
-            messages.success(request, message)
-            return redirect(done)
-    return render(request, "operating_model/confirm.html", {"error": error, **context})
-
-
-def _bound(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
 # Overview and versions ----------------------------------------------------------
 
 
@@ -165,7 +93,7 @@ def version_create(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     adopted = selectors.adopted_version(organisation=organisation)
     form = VersionForm(
-        _bound(request),
+        bound(request),
         organisation=organisation,
         initial={"principle_set": adopted.principle_set_id if adopted else None},
     )
@@ -176,25 +104,23 @@ def version_create(request: HttpRequest) -> HttpResponse:
         else "No version has been adopted yet, so the new version starts from the twelve "
         "standard components."
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.version_create(organisation=organisation, **data),
         done=lambda version: _url(request, "version_detail", version_id=version.pk),
         message=lambda version: f"{version} has been started.",
-        context={
-            "title": "Start a new version",
-            "intro": intro,
-            "button": "Start the version",
-            "cancel_url": _url(request, "tom_home"),
-            "crumbs": [("Operating model", _url(request, "tom_home")), ("New version", "")],
-        },
+        title="Start a new version",
+        intro=intro,
+        button="Start the version",
+        cancel_url=_url(request, "tom_home"),
+        crumbs=[("Operating model", _url(request, "tom_home")), ("New version", "")],
     )
 
 
 @org_view()
 def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     components = selectors.version_components(version=version)
     context = {
         "version": version,
@@ -207,9 +133,9 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @org_view(Role.EDITOR)
 def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     form = VersionForm(
-        _bound(request),
+        bound(request),
         organisation=request.organisation,  # type: ignore[attr-defined]
         initial={
             "title": version.title,
@@ -217,44 +143,40 @@ def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
             "principle_set": version.principle_set_id,
         },
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.version_update(version=version, **data),
         done=lambda v: _url(request, "version_detail", version_id=v.pk),
         message=lambda v: f"{v} has been saved.",
-        context={
-            "title": f"Change the details of version {version.number}",
-            "locked": _locked(version),
-            "cancel_url": _url(request, "version_detail", version_id=version.pk),
-            "crumbs": _version_crumbs(request, version),
-        },
+        title=f"Change the details of version {version.number}",
+        locked=_locked(version),
+        cancel_url=_url(request, "version_detail", version_id=version.pk),
+        crumbs=_version_crumbs(request, version),
     )
 
 
 @org_view(Role.EDITOR)
 def version_consult(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     detail = _url(request, "version_detail", version_id=version.pk)
-    return _confirm_page(
+    return confirm_page(
         request,
         lambda: services.version_consult(version=version),
         done=detail,
         message=f"{version} is now a consultation draft.",
-        context={
-            "title": f"Send version {version.number} out for consultation",
-            "intro": "A consultation draft can still be changed while comments come in. "
-            "It becomes read-only once it is adopted.",
-            "button": "Mark as a consultation draft",
-            "cancel_url": detail,
-            "crumbs": _version_crumbs(request, version),
-        },
+        title=f"Send version {version.number} out for consultation",
+        intro="A consultation draft can still be changed while comments come in. "
+        "It becomes read-only once it is adopted.",
+        button="Mark as a consultation draft",
+        cancel_url=detail,
+        crumbs=_version_crumbs(request, version),
     )
 
 
 @org_view(Role.ADMIN)
 def version_adopt(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     adopted = selectors.adopted_version(organisation=request.organisation)  # type: ignore[attr-defined]
     intro = "Record the decision that adopts this version. "
     if adopted is not None and adopted.pk != version.pk:
@@ -265,48 +187,44 @@ def version_adopt(request: HttpRequest, version_id: int) -> HttpResponse:
         locked = services.ALREADY_ADOPTED.format(
             version=version, status=version.get_status_display().lower()
         )
-    return _form_page(
+    return form_page(
         request,
-        AdoptForm(_bound(request)),
+        AdoptForm(bound(request)),
         lambda data: services.version_adopt(version=version, **data),
         done=lambda v: _url(request, "version_detail", version_id=v.pk),
         message=lambda v: f"{v} has been adopted.",
-        context={
-            "title": f"Adopt version {version.number}",
-            "caption": version.title,
-            "intro": intro,
-            "locked": locked,
-            "button": "Adopt this version",
-            "cancel_url": _url(request, "version_detail", version_id=version.pk),
-            "crumbs": _version_crumbs(request, version),
-        },
+        title=f"Adopt version {version.number}",
+        caption=version.title,
+        intro=intro,
+        locked=locked,
+        button="Adopt this version",
+        cancel_url=_url(request, "version_detail", version_id=version.pk),
+        crumbs=_version_crumbs(request, version),
     )
 
 
 @org_view(Role.EDITOR)
 def version_delete(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
-    return _confirm_page(
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
+    return confirm_page(
         request,
         lambda: services.version_delete(version=version),
         done=_url(request, "tom_home"),
         message=f"{version} has been deleted.",
-        context={
-            "title": f"Are you sure you want to delete version {version.number}?",
-            "intro": "Its components and statements are deleted with it. Their history stays "
-            "in the audit trail.",
-            "button": f"Yes, delete version {version.number}",
-            "warning": True,
-            "cancel_label": "No, keep it",
-            "cancel_url": _url(request, "version_detail", version_id=version.pk),
-            "crumbs": _version_crumbs(request, version),
-        },
+        title=f"Are you sure you want to delete version {version.number}?",
+        intro="Its components and statements are deleted with it. Their history stays "
+        "in the audit trail.",
+        button=f"Yes, delete version {version.number}",
+        warning=True,
+        cancel_label="No, keep it",
+        cancel_url=_url(request, "version_detail", version_id=version.pk),
+        crumbs=_version_crumbs(request, version),
     )
 
 
 @org_view()
 def version_compare(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     baseline = selectors.comparison_baseline(version=version)
     comparison = (
         selectors.version_comparison(baseline=baseline, revised=version) if baseline else None
@@ -337,13 +255,13 @@ def _tom_context(request: HttpRequest, version: TomVersion) -> dict[str, Any]:
 
 @org_view()
 def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     return render(request, "operating_model/version_page.html", _tom_context(request, version))
 
 
 @org_view()
 def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     context = _tom_context(request, version)
     about = [
         ("Organisation", request.organisation.name),  # type: ignore[attr-defined]
@@ -433,26 +351,24 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @org_view(Role.EDITOR)
 def component_create(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = _get(selectors.version_get, request, version_id, "version")
-    return _form_page(
+    version = get_or_404(selectors.version_get, request, "version", pk=version_id)
+    return form_page(
         request,
-        ComponentForm(_bound(request), initial={"change_level": "medium"}),
+        ComponentForm(bound(request), initial={"change_level": "medium"}),
         lambda data: services.component_create(version=version, **data),
         done=lambda c: _url(request, "component_detail", component_id=c.pk),
         message=lambda c: f"{c.name} has been added.",
-        context={
-            "title": "Add a component",
-            "caption": str(version),
-            "locked": _locked(version),
-            "cancel_url": _url(request, "version_detail", version_id=version.pk),
-            "crumbs": _version_crumbs(request, version),
-        },
+        title="Add a component",
+        caption=str(version),
+        locked=_locked(version),
+        cancel_url=_url(request, "version_detail", version_id=version.pk),
+        crumbs=_version_crumbs(request, version),
     )
 
 
 @org_view()
 def component_detail(request: HttpRequest, component_id: int) -> HttpResponse:
-    component = _get(selectors.component_get, request, component_id, "component")
+    component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     statements = component.statements.order_by("position", "pk")
     links = component.links.select_related("content_type")
     context = {
@@ -467,9 +383,9 @@ def component_detail(request: HttpRequest, component_id: int) -> HttpResponse:
 
 @org_view(Role.EDITOR)
 def component_edit(request: HttpRequest, component_id: int) -> HttpResponse:
-    component = _get(selectors.component_get, request, component_id, "component")
+    component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     form = ComponentForm(
-        _bound(request),
+        bound(request),
         initial={
             "name": component.name,
             "purpose": component.purpose,
@@ -479,104 +395,94 @@ def component_edit(request: HttpRequest, component_id: int) -> HttpResponse:
         },
     )
     detail = _url(request, "component_detail", component_id=component.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         lambda data: services.component_update(component=component, **data),
         done=lambda c: detail,
         message=lambda c: f"{c.name} has been saved.",
-        context={
-            "title": f"Change {component.name}",
-            "caption": str(component.version),
-            "locked": _locked(component.version),
-            "cancel_url": detail,
-            "crumbs": [*_version_crumbs(request, component.version), (component.name, detail)],
-        },
+        title=f"Change {component.name}",
+        caption=str(component.version),
+        locked=_locked(component.version),
+        cancel_url=detail,
+        crumbs=[*_version_crumbs(request, component.version), (component.name, detail)],
     )
 
 
 @org_view(Role.EDITOR)
 def component_delete(request: HttpRequest, component_id: int) -> HttpResponse:
-    component = _get(selectors.component_get, request, component_id, "component")
+    component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     detail = _url(request, "component_detail", component_id=component.pk)
-    return _confirm_page(
+    return confirm_page(
         request,
         lambda: services.component_delete(component=component),
         done=_url(request, "version_detail", version_id=component.version_id),
         message=f"{component.name} has been removed from {component.version}.",
-        context={
-            "title": f"Are you sure you want to remove {component.name}?",
-            "intro": "Its statements are removed with it. The comparison with the adopted "
-            "version will show it as removed.",
-            "button": f"Yes, remove {component.name}",
-            "warning": True,
-            "cancel_label": "No, keep it",
-            "cancel_url": detail,
-            "crumbs": [*_version_crumbs(request, component.version), (component.name, detail)],
-        },
+        title=f"Are you sure you want to remove {component.name}?",
+        intro="Its statements are removed with it. The comparison with the adopted "
+        "version will show it as removed.",
+        button=f"Yes, remove {component.name}",
+        warning=True,
+        cancel_label="No, keep it",
+        cancel_url=detail,
+        crumbs=[*_version_crumbs(request, component.version), (component.name, detail)],
     )
 
 
 @org_view(Role.EDITOR)
 def statement_create(request: HttpRequest, component_id: int) -> HttpResponse:
-    component = _get(selectors.component_get, request, component_id, "component")
+    component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     detail = _url(request, "component_detail", component_id=component.pk)
-    return _form_page(
+    return form_page(
         request,
-        StatementForm(_bound(request)),
+        StatementForm(bound(request)),
         lambda data: services.statement_create(component=component, **data),
         done=lambda s: detail,
         message=lambda s: "The statement has been added.",
-        context={
-            "title": "Add a target-state statement",
-            "caption": component.name,
-            "locked": _locked(component.version),
-            "cancel_url": detail,
-            "crumbs": [*_version_crumbs(request, component.version), (component.name, detail)],
-        },
+        title="Add a target-state statement",
+        caption=component.name,
+        locked=_locked(component.version),
+        cancel_url=detail,
+        crumbs=[*_version_crumbs(request, component.version), (component.name, detail)],
     )
 
 
 @org_view(Role.EDITOR)
 def statement_edit(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = _get(selectors.statement_get, request, statement_id, "statement")
+    statement = get_or_404(selectors.statement_get, request, "statement", pk=statement_id)
     component = statement.component
     detail = _url(request, "component_detail", component_id=component.pk)
-    return _form_page(
+    return form_page(
         request,
-        StatementForm(_bound(request), initial={"text": statement.text}),
+        StatementForm(bound(request), initial={"text": statement.text}),
         lambda data: services.statement_update(statement=statement, **data),
         done=lambda s: detail,
         message=lambda s: "The statement has been saved.",
-        context={
-            "title": "Change a target-state statement",
-            "caption": component.name,
-            "locked": _locked(component.version),
-            "cancel_url": detail,
-            "crumbs": [*_version_crumbs(request, component.version), (component.name, detail)],
-        },
+        title="Change a target-state statement",
+        caption=component.name,
+        locked=_locked(component.version),
+        cancel_url=detail,
+        crumbs=[*_version_crumbs(request, component.version), (component.name, detail)],
     )
 
 
 @org_view(Role.EDITOR)
 def statement_delete(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = _get(selectors.statement_get, request, statement_id, "statement")
+    statement = get_or_404(selectors.statement_get, request, "statement", pk=statement_id)
     component = statement.component
     detail = _url(request, "component_detail", component_id=component.pk)
-    return _confirm_page(
+    return confirm_page(
         request,
         lambda: services.statement_delete(statement=statement),
         done=detail,
         message="The statement has been removed.",
-        context={
-            "title": "Are you sure you want to remove this statement?",
-            "intro": f"“{statement.text}”",
-            "button": "Yes, remove it",
-            "warning": True,
-            "cancel_label": "No, keep it",
-            "cancel_url": detail,
-            "crumbs": [*_version_crumbs(request, component.version), (component.name, detail)],
-        },
+        title="Are you sure you want to remove this statement?",
+        intro=f"“{statement.text}”",
+        button="Yes, remove it",
+        warning=True,
+        cancel_label="No, keep it",
+        cancel_url=detail,
+        crumbs=[*_version_crumbs(request, component.version), (component.name, detail)],
     )
 
 
@@ -610,28 +516,26 @@ def principle_set_create(request: HttpRequest) -> HttpResponse:
             )
         return created
 
-    return _form_page(
+    return form_page(
         request,
-        PrincipleSetStartForm(_bound(request), initial=initial),
+        PrincipleSetStartForm(bound(request), initial=initial),
         save,
         done=lambda s: _url(request, "principle_set_detail", set_id=s.pk),
         message=lambda s: f"{s.name} has been created.",
-        context={
-            "title": "Add a set of design principles",
-            "intro": "Start from a template and edit it, or write your own.",
-            "button": "Create the set",
-            "cancel_url": _url(request, "principle_set_list"),
-            "crumbs": [
-                ("Operating model", _url(request, "tom_home")),
-                ("Design principles", _url(request, "principle_set_list")),
-            ],
-        },
+        title="Add a set of design principles",
+        intro="Start from a template and edit it, or write your own.",
+        button="Create the set",
+        cancel_url=_url(request, "principle_set_list"),
+        crumbs=[
+            ("Operating model", _url(request, "tom_home")),
+            ("Design principles", _url(request, "principle_set_list")),
+        ],
     )
 
 
 @org_view()
 def principle_set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
-    principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
+    principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     context = {
         "principle_set": principle_set,
         "groups": selectors.principle_groups(principle_set=principle_set),
@@ -645,188 +549,172 @@ def principle_set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
 @org_view(Role.EDITOR)
 def principle_set_copy(request: HttpRequest, set_id: int) -> HttpResponse:
     """Copy a set (for example one an adopted version froze) so the copy can be changed."""
-    principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
-    if request.method == "POST":
-        copy = services.principle_set_copy(principle_set=principle_set)
-        messages.success(request, f"{copy.name} has been made. Change it as you need.")
-        return redirect(_url(request, "principle_set_detail", set_id=copy.pk))
+    principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
-    return render(
+    return confirm_page(
         request,
-        "operating_model/confirm.html",
-        {
-            "title": f"Make a copy of {principle_set.name}?",
-            "intro": "The copy holds every principle and consideration of this set. You can "
-            "change the copy and choose it for a draft version of the TOM.",
-            "button": "Yes, make a copy",
-            "cancel_label": "No, go back",
-            "cancel_url": detail,
-            "crumbs": [*_set_crumbs(request, principle_set)[:-1], (principle_set.name, detail)],
-        },
+        lambda: services.principle_set_copy(principle_set=principle_set),
+        done=lambda copy: _url(request, "principle_set_detail", set_id=copy.pk),
+        message=lambda copy: f"{copy.name} has been made. Change it as you need.",
+        title=f"Make a copy of {principle_set.name}?",
+        intro="The copy holds every principle and consideration of this set. You can "
+        "change the copy and choose it for a draft version of the TOM.",
+        button="Yes, make a copy",
+        cancel_label="No, go back",
+        cancel_url=detail,
+        crumbs=[*_set_crumbs(request, principle_set)[:-1], (principle_set.name, detail)],
     )
 
 
 @org_view(Role.EDITOR)
 def principle_set_edit(request: HttpRequest, set_id: int) -> HttpResponse:
-    principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
+    principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
-    return _form_page(
+    return form_page(
         request,
         PrincipleSetForm(
-            _bound(request),
+            bound(request),
             initial={"name": principle_set.name, "description": principle_set.description},
         ),
         lambda data: services.principle_set_update(principle_set=principle_set, **data),
         done=lambda s: detail,
         message=lambda s: f"{s.name} has been saved.",
-        context={
-            "title": f"Change {principle_set.name}",
-            "cancel_url": detail,
-            "crumbs": _set_crumbs(request, principle_set),
-        },
+        title=f"Change {principle_set.name}",
+        cancel_url=detail,
+        crumbs=_set_crumbs(request, principle_set),
     )
 
 
 @org_view(Role.EDITOR)
 def principle_set_delete(request: HttpRequest, set_id: int) -> HttpResponse:
-    principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
-    return _confirm_page(
+    principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
+    return confirm_page(
         request,
         lambda: services.principle_set_delete(principle_set=principle_set),
         done=_url(request, "principle_set_list"),
         message=f"{principle_set.name} has been deleted.",
-        context={
-            "title": f"Are you sure you want to delete {principle_set.name}?",
-            "intro": "Its principles and considerations are deleted with it.",
-            "button": "Yes, delete it",
-            "warning": True,
-            "cancel_label": "No, keep it",
-            "cancel_url": _url(request, "principle_set_detail", set_id=principle_set.pk),
-            "crumbs": _set_crumbs(request, principle_set),
-        },
+        title=f"Are you sure you want to delete {principle_set.name}?",
+        intro="Its principles and considerations are deleted with it.",
+        button="Yes, delete it",
+        warning=True,
+        cancel_label="No, keep it",
+        cancel_url=_url(request, "principle_set_detail", set_id=principle_set.pk),
+        crumbs=_set_crumbs(request, principle_set),
     )
 
 
 @org_view(Role.EDITOR)
 def principle_create(request: HttpRequest, set_id: int) -> HttpResponse:
-    principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
+    principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
-    return _form_page(
+    return form_page(
         request,
-        PrincipleForm(_bound(request)),
+        PrincipleForm(bound(request)),
         lambda data: services.principle_create(principle_set=principle_set, **data),
         done=lambda p: detail,
         message=lambda p: f"{p.name} has been added.",
-        context={
-            "title": "Add a principle",
-            "caption": principle_set.name,
-            "cancel_url": detail,
-            "crumbs": _set_crumbs(request, principle_set),
-        },
+        title="Add a principle",
+        caption=principle_set.name,
+        cancel_url=detail,
+        crumbs=_set_crumbs(request, principle_set),
     )
 
 
 @org_view(Role.EDITOR)
 def principle_edit(request: HttpRequest, principle_id: int) -> HttpResponse:
-    principle = _get(selectors.principle_get, request, principle_id, "principle")
+    principle = get_or_404(selectors.principle_get, request, "principle", pk=principle_id)
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
-    return _form_page(
+    return form_page(
         request,
         PrincipleForm(
-            _bound(request),
+            bound(request),
             initial={"name": principle.name, "group": principle.group, "intent": principle.intent},
         ),
         lambda data: services.principle_update(principle=principle, **data),
         done=lambda p: detail,
         message=lambda p: f"{p.name} has been saved.",
-        context={
-            "title": f"Change {principle.name}",
-            "caption": principle.principle_set.name,
-            "cancel_url": detail,
-            "crumbs": _set_crumbs(request, principle.principle_set),
-        },
+        title=f"Change {principle.name}",
+        caption=principle.principle_set.name,
+        cancel_url=detail,
+        crumbs=_set_crumbs(request, principle.principle_set),
     )
 
 
 @org_view(Role.EDITOR)
 def principle_delete(request: HttpRequest, principle_id: int) -> HttpResponse:
-    principle = _get(selectors.principle_get, request, principle_id, "principle")
+    principle = get_or_404(selectors.principle_get, request, "principle", pk=principle_id)
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
-    return _confirm_page(
+    return confirm_page(
         request,
         lambda: services.principle_delete(principle=principle),
         done=detail,
         message=f"{principle.name} has been deleted.",
-        context={
-            "title": f"Are you sure you want to delete {principle.name}?",
-            "intro": "Its key considerations are deleted with it.",
-            "button": "Yes, delete it",
-            "warning": True,
-            "cancel_label": "No, keep it",
-            "cancel_url": detail,
-            "crumbs": _set_crumbs(request, principle.principle_set),
-        },
+        title=f"Are you sure you want to delete {principle.name}?",
+        intro="Its key considerations are deleted with it.",
+        button="Yes, delete it",
+        warning=True,
+        cancel_label="No, keep it",
+        cancel_url=detail,
+        crumbs=_set_crumbs(request, principle.principle_set),
     )
 
 
 @org_view(Role.EDITOR)
 def consideration_create(request: HttpRequest, principle_id: int) -> HttpResponse:
-    principle = _get(selectors.principle_get, request, principle_id, "principle")
+    principle = get_or_404(selectors.principle_get, request, "principle", pk=principle_id)
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
-    return _form_page(
+    return form_page(
         request,
-        ConsiderationForm(_bound(request)),
+        ConsiderationForm(bound(request)),
         lambda data: services.consideration_create(principle=principle, **data),
         done=lambda k: detail,
         message=lambda k: f"{k.name} has been added to {principle.name}.",
-        context={
-            "title": "Add a key consideration",
-            "caption": principle.name,
-            "cancel_url": detail,
-            "crumbs": _set_crumbs(request, principle.principle_set),
-        },
+        title="Add a key consideration",
+        caption=principle.name,
+        cancel_url=detail,
+        crumbs=_set_crumbs(request, principle.principle_set),
     )
 
 
 @org_view(Role.EDITOR)
 def consideration_edit(request: HttpRequest, consideration_id: int) -> HttpResponse:
-    consideration = _get(selectors.consideration_get, request, consideration_id, "consideration")
+    consideration = get_or_404(
+        selectors.consideration_get, request, "consideration", pk=consideration_id
+    )
     principle_set = consideration.principle.principle_set
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
-    return _form_page(
+    return form_page(
         request,
         ConsiderationForm(
-            _bound(request),
+            bound(request),
             initial={"name": consideration.name, "description": consideration.description},
         ),
         lambda data: services.consideration_update(consideration=consideration, **data),
         done=lambda k: detail,
         message=lambda k: f"{k.name} has been saved.",
-        context={
-            "title": f"Change {consideration.name}",
-            "caption": consideration.principle.name,
-            "cancel_url": detail,
-            "crumbs": _set_crumbs(request, principle_set),
-        },
+        title=f"Change {consideration.name}",
+        caption=consideration.principle.name,
+        cancel_url=detail,
+        crumbs=_set_crumbs(request, principle_set),
     )
 
 
 @org_view(Role.EDITOR)
 def consideration_delete(request: HttpRequest, consideration_id: int) -> HttpResponse:
-    consideration = _get(selectors.consideration_get, request, consideration_id, "consideration")
+    consideration = get_or_404(
+        selectors.consideration_get, request, "consideration", pk=consideration_id
+    )
     principle_set = consideration.principle.principle_set
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
-    return _confirm_page(
+    return confirm_page(
         request,
         lambda: services.consideration_delete(consideration=consideration),
         done=detail,
         message=f"{consideration.name} has been deleted.",
-        context={
-            "title": f"Are you sure you want to delete {consideration.name}?",
-            "button": "Yes, delete it",
-            "warning": True,
-            "cancel_label": "No, keep it",
-            "cancel_url": detail,
-            "crumbs": _set_crumbs(request, principle_set),
-        },
+        title=f"Are you sure you want to delete {consideration.name}?",
+        button="Yes, delete it",
+        warning=True,
+        cancel_label="No, keep it",
+        cancel_url=detail,
+        crumbs=_set_crumbs(request, principle_set),
     )
