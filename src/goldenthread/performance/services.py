@@ -9,7 +9,7 @@ a team objective or a service plan.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
@@ -27,6 +27,7 @@ UNIT_ELSEWHERE = "The unit must belong to the same organisation"
 PARENT_IS_BELOW = "{parent} contributes to {item}, so {item} cannot contribute to it"
 PERSPECTIVE_ONLY_FOR_PLANS = "Only a service plan item has a scorecard perspective"
 HAS_CHILDREN = "{count} item{plural} contribute{verb} to {item}: move or delete those first"
+STILL_USED = "{item} is still used elsewhere, so it cannot be deleted."
 
 
 def _article(label: str) -> str:
@@ -160,4 +161,7 @@ def thread_item_delete(*, item: ThreadItem) -> None:
                 item=item,
             )
         )
-    item.delete()
+    try:
+        item.delete()
+    except ProtectedError:
+        raise ServiceError(STILL_USED.format(item=item.title)) from None

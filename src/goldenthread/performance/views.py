@@ -2,29 +2,46 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
-from goldenthread.kit.forms import apply_service_error
+from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 
 from . import selectors, services
 from .forms import ThreadItemForm
 from .models import Level, ThreadItem
 
-NOT_FOUND = "No such item in this organisation's golden thread"
-STILL_USED = "{item} is still used elsewhere, so it cannot be deleted."
+NOT_FOUND_THING = "item in the golden thread"
+#: The level a new item takes below its parent's.
+LEVEL_BELOW = {
+    Level.VISION: Level.PRIORITY,
+    Level.PRIORITY: Level.OBJECTIVE,
+    Level.OBJECTIVE: Level.SERVICE_PLAN,
+    Level.SERVICE_PLAN: Level.TEAM_OBJECTIVE,
+    Level.TEAM_OBJECTIVE: Level.INDIVIDUAL_OBJECTIVE,
+}
 
 
 def _item_or_404(request: HttpRequest, item_id: int) -> ThreadItem:
-    try:
-        return selectors.thread_item_get(organisation=request.organisation, pk=item_id)  # type: ignore[attr-defined]
-    except ThreadItem.DoesNotExist:
-        raise Http404(NOT_FOUND) from None
+    return get_or_404(selectors.thread_item_get, request, NOT_FOUND_THING, pk=item_id)  # type: ignore[no-any-return]
+
+
+def _crumbs(request: HttpRequest, item: ThreadItem | None = None) -> list[tuple[str, str]]:
+    crumbs = [("Golden thread", org_url(request, "performance:thread"))]
+    if item is not None:
+        crumbs.append((item.title, org_url(request, "performance:item_detail", item_id=item.pk)))
+    return crumbs
+
+
+def _parent_id(raw: str) -> int | None:
+    """The ``?parent=`` id, or None unless it is plain ASCII digits.
+
+    >>> _parent_id("12"), _parent_id("²"), _parent_id("-1"), _parent_id("")
+    (12, None, None, None)
+    """
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 @org_view()
@@ -73,45 +90,36 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 def item_create(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     initial: dict[str, object] = {}
-    parent_id = request.GET.get("parent", "")
-    if parent_id.isdigit():
+    parent_id = _parent_id(request.GET.get("parent", ""))
+    if parent_id is not None:
         parent = selectors.thread_item_list(organisation=organisation).filter(pk=parent_id).first()
         if parent is not None:
             initial["parent"] = parent.pk
-            below = {
-                Level.VISION: Level.PRIORITY,
-                Level.PRIORITY: Level.OBJECTIVE,
-                Level.OBJECTIVE: Level.SERVICE_PLAN,
-                Level.SERVICE_PLAN: Level.TEAM_OBJECTIVE,
-                Level.TEAM_OBJECTIVE: Level.INDIVIDUAL_OBJECTIVE,
-            }.get(Level(parent.level))
+            below = LEVEL_BELOW.get(Level(parent.level))
             if below:
                 initial["level"] = below.value
             if parent.unit_id:
                 initial["unit"] = parent.unit_id
-    form = ThreadItemForm(
-        request.POST if request.method == "POST" else None,
-        organisation=organisation,
-        initial=initial,
+    return form_page(
+        request,
+        ThreadItemForm(bound(request), organisation=organisation, initial=initial),
+        lambda data: services.thread_item_create(organisation=organisation, **data),
+        done=lambda item: org_url(request, "performance:item_detail", item_id=item.pk),
+        message=lambda item: f"{item.title} has been added.",
+        title="Add an item to the golden thread",
+        crumbs=_crumbs(request),
+        cancel_url=org_url(request, "performance:thread"),
+        template="performance/item_form.html",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.thread_item_create(organisation=organisation, **form.cleaned_data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, f"{item.title} has been added.")
-            return redirect("performance:item_detail", org_slug=organisation.slug, item_id=item.pk)
-    return render(request, "performance/item_form.html", {"form": form})
 
 
 @org_view(Role.EDITOR)
 def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(request, item_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    detail = org_url(request, "performance:item_detail", item_id=item.pk)
     form = ThreadItemForm(
-        request.POST if request.method == "POST" else None,
-        organisation=organisation,
+        bound(request),
+        organisation=request.organisation,  # type: ignore[attr-defined]
         item=item,
         initial={
             "level": item.level,
@@ -125,29 +133,32 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
             "owner": item.owner,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.thread_item_update(item=item, **form.cleaned_data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, f"{item.title} has been saved.")
-            return redirect("performance:item_detail", org_slug=organisation.slug, item_id=item.pk)
-    return render(request, "performance/item_form.html", {"form": form, "item": item})
+    return form_page(
+        request,
+        form,
+        lambda data: services.thread_item_update(item=item, **data),
+        done=lambda _saved: detail,
+        message=lambda _saved: f"{item.title} has been saved.",
+        title=f"Change {item.title}",
+        crumbs=_crumbs(request, item),
+        cancel_url=detail,
+        template="performance/item_form.html",
+    )
 
 
 @org_view(Role.EDITOR)
 def item_delete(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(request, item_id)
-    error = None
-    if request.method == "POST":
-        try:
-            services.thread_item_delete(item=item)
-        except ServiceError as refused:
-            error = refused.message
-        except ProtectedError:
-            error = STILL_USED.format(item=item.title)
-        else:
-            messages.success(request, f"{item.title} has been deleted.")
-            return redirect("performance:thread", org_slug=request.organisation.slug)  # type: ignore[attr-defined]
-    return render(request, "performance/item_delete.html", {"item": item, "error": error})
+    return confirm_page(
+        request,
+        lambda: services.thread_item_delete(item=item),
+        done=org_url(request, "performance:thread"),
+        message=f"{item.title} has been deleted.",
+        title=f"Are you sure you want to delete {item.title}?",
+        intro="Its history stays in the audit trail.",
+        button="Yes, delete it",
+        warning=True,
+        cancel_label="No, keep it",
+        cancel_url=org_url(request, "performance:item_detail", item_id=item.pk),
+        crumbs=_crumbs(request, item),
+    )
