@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .services import Progress
+    from .progress import Progress
 
 Handler = Callable[["Progress"], None]
 

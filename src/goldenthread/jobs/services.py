@@ -1,94 +1,31 @@
-"""Creating, running and reporting background jobs.
+"""Creating background jobs: each is recorded, with its input file, and queued.
 
-A handler receives a :class:`Progress`. It reports progress as it goes (each
-report is committed at once, so the page polling the job sees it), records
-problems, and does its writes inside one transaction of its own: if it raises
-:class:`JobFailed` or anything else, nothing it wrote is kept.
+Handlers are written against :mod:`.progress`; :mod:`.runner` runs them.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
 
 from . import registry
-from .models import Job, JobInput, JobStatus
+from .models import Job, JobInput
+from .progress import PROGRESS_INTERVAL_SECONDS, JobFailed, Progress
+from .runner import UNEXPECTED_FAILURE, job_run
+from .tasks import run_job
 
-logger = logging.getLogger(__name__)
-
-UNEXPECTED_FAILURE = (
-    "The job stopped because of an unexpected error. Nothing was saved. "
-    "Try again, and if it happens again tell your administrator (job {pk})."
-)
-
-#: Progress is written at most this often, so a fast loop does not spend its
-#: time updating the job row.
-PROGRESS_INTERVAL_SECONDS = 0.25
-
-
-class JobFailed(Exception):
-    """Raised by a handler that has found problems: the job fails and nothing is saved."""
-
-    def __init__(self, summary: str) -> None:
-        super().__init__(summary)
-        self.summary = summary
-
-
-@dataclass
-class Progress:
-    job: Job
-    problems: list[dict[str, Any]] = field(default_factory=list)
-    _last_write: float = 0.0
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.job.organisation
-
-    def input_bytes(self) -> tuple[str, bytes]:
-        job_input = JobInput.objects.get(job=self.job)
-        return job_input.filename, bytes(job_input.data)
-
-    def stage(self, stage: str, total: int = 0) -> None:
-        self.job.stage = stage
-        self.job.total = total
-        self.job.done = 0
-        self._save(force=True)
-
-    def advance(self, done: int) -> None:
-        self.job.done = done
-        self._save()
-
-    def problem(
-        self,
-        *,
-        message: str,
-        file: str = "",
-        row: int | None = None,
-        column: str | None = None,
-        value: str | None = None,
-    ) -> None:
-        self.problems.append(
-            {"file": file, "row": row, "column": column, "value": value, "message": message}
-        )
-
-    def _save(self, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last_write < PROGRESS_INTERVAL_SECONDS:
-            return
-        self._last_write = now
-        # A separate, immediate write: the handler's own transaction has not begun
-        # yet (progress is reported while checking, before saving).
-        Job.objects.filter(pk=self.job.pk).update(
-            stage=self.job.stage, done=self.job.done, total=self.job.total
-        )
+__all__ = [
+    "PROGRESS_INTERVAL_SECONDS",
+    "UNEXPECTED_FAILURE",
+    "JobFailed",
+    "Progress",
+    "job_create",
+    "job_run",
+]
 
 
 @transaction.atomic
@@ -113,33 +50,5 @@ def job_create(
     )
     if data is not None:
         JobInput.objects.create(job=job, filename=filename, data=data)
-    from .tasks import run_job
-
     transaction.on_commit(lambda: run_job.enqueue(job.pk))
-    return job
-
-
-def job_run(*, job_id: int) -> Job:
-    """Run one job to the end. Called by the task worker (or at once in tests)."""
-    job = Job.objects.select_related("organisation").get(pk=job_id)
-    if job.is_finished:
-        return job
-    job.status = JobStatus.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
-    progress = Progress(job)
-    try:
-        registry.get(job.kind).handler(progress)
-    except JobFailed as failed:
-        job.status = JobStatus.FAILED
-        job.summary = failed.summary
-    except Exception:
-        logger.exception("job %s (%s) failed", job.pk, job.kind)
-        job.status = JobStatus.FAILED
-        job.summary = UNEXPECTED_FAILURE.format(pk=job.pk)
-    else:
-        job.status = JobStatus.SUCCEEDED
-    job.problems = progress.problems
-    job.finished_at = timezone.now()
-    job.save()
     return job

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .services import job_run
+from .runner import job_run
 
 
 @task()
