@@ -17,20 +17,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
-from .models import Membership, Role
+from .models import Membership, Organisation, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 NOT_MEMBER = "No organisation with this address, or you are not one of its members."
 ROLE_TOO_LOW = "You need the {role} role in {organisation} to do this."
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-ViewFunc = Callable[..., HttpResponse]
+P = ParamSpec("P")
+
+
+class OrgRequest(HttpRequest):
+    """The request an organisation view is given: the guard has set these."""
+
+    organisation: Organisation
+    membership: Membership
+    #: A signed-in user: the guard sends anonymous users to sign in first.
+    user: User  # type: ignore[assignment]
+
+
+OrgViewFunc = Callable[Concatenate[OrgRequest, P], HttpResponse]
+GuardedView = Callable[Concatenate[HttpRequest, str, P], HttpResponse]
 
 
 def membership_for(request: HttpRequest, org_slug: str) -> Membership:
@@ -45,12 +61,18 @@ def membership_for(request: HttpRequest, org_slug: str) -> Membership:
 
 def org_view(
     role: str = Role.VIEWER, write_role: str | None = None
-) -> Callable[[ViewFunc], ViewFunc]:
-    """Guard a view under ``/o/<org_slug>/`` with the role it needs."""
+) -> Callable[[OrgViewFunc[P]], GuardedView[P]]:
+    """Guard a view under ``/o/<org_slug>/`` with the role it needs.
 
-    def decorator(view: ViewFunc) -> ViewFunc:
+    The view is given an :class:`OrgRequest`, whose ``organisation`` and
+    ``membership`` are set, and not the ``org_slug`` the URL carried.
+    """
+
+    def decorator(view: OrgViewFunc[P]) -> GuardedView[P]:
         @wraps(view)
-        def wrapped(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, org_slug: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = membership_for(request, org_slug)
@@ -65,9 +87,10 @@ def org_view(
                         role=Role(needed).label.lower(), organisation=membership.organisation
                     )
                 )
-            request.organisation = membership.organisation  # type: ignore[attr-defined]
-            request.membership = membership  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            org_request = cast(OrgRequest, request)
+            org_request.organisation = membership.organisation
+            org_request.membership = membership
+            return view(org_request, *args, **kwargs)
 
         wrapped.org_guarded = True  # type: ignore[attr-defined]
         return wrapped

@@ -24,7 +24,7 @@ from .forms import (
     apply_service_error,
 )
 from .models import Role
-from .tenancy import org_view
+from .tenancy import OrgRequest, org_view
 
 
 @sensitive_post_parameters("password")
@@ -71,14 +71,14 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: OrgRequest) -> HttpResponse:
     members = selectors.membership_list(organisation=request.organisation)
     return render(request, "accounts/member_list.html", {"members": members})
 
 
 @org_view(Role.ADMIN)
 @sensitive_post_parameters("password")
-def member_add(request: HttpRequest) -> HttpResponse:
+def member_add(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     form = MemberAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +103,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(organisation=request.organisation, pk=membership_id)
     form = MemberEditForm(
         request.POST if request.method == "POST" else None,
@@ -125,7 +125,7 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     membership = selectors.membership_get(organisation=request.organisation, pk=membership_id)
     error = None
     if request.method == "POST":
@@ -146,7 +146,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def organisation_settings(request: HttpRequest) -> HttpResponse:
+def organisation_settings(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     form = OrganisationSettingsForm(
         request.POST if request.method == "POST" else None, organisation=organisation

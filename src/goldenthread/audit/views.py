@@ -1,21 +1,21 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 
 from . import selectors
 
 
 @org_view()
-def change_list(request: HttpRequest) -> HttpResponse:
+def change_list(request: OrgRequest) -> HttpResponse:
     changes = selectors.change_list(organisation=request.organisation, limit=200)
     return render(request, "audit/change_list.html", {"changes": changes})
 
 
 @org_view()
-def record_history(request: HttpRequest, model_label: str, object_id: int) -> HttpResponse:
+def record_history(request: OrgRequest, model_label: str, object_id: int) -> HttpResponse:
     model = selectors.audited_model(model_label)
     if model is None:
         raise Http404("No such kind of record")

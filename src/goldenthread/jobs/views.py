@@ -1,27 +1,27 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 
 from . import selectors
 
 
 @org_view()
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: OrgRequest) -> HttpResponse:
     jobs = selectors.job_list(organisation=request.organisation)[:100]
     return render(request, "jobs/job_list.html", {"jobs": jobs})
 
 
 @org_view()
-def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_detail(request: OrgRequest, job_id: int) -> HttpResponse:
     job = selectors.job_get(organisation=request.organisation, pk=job_id)
     return render(request, "jobs/job_detail.html", {"job": job})
 
 
 @org_view()
-def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_progress(request: OrgRequest, job_id: int) -> HttpResponse:
     """The progress panel alone, polled by the job page while the job runs."""
     job = selectors.job_get(organisation=request.organisation, pk=job_id)
     response = render(request, "jobs/_progress.html", {"job": job})

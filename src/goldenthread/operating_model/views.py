@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.formats.xlsx import Sheet, write_xlsx
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.performance import selectors as thread_selectors
@@ -75,8 +75,8 @@ def _set_crumbs(request: HttpRequest, principle_set: PrincipleSet) -> list[tuple
 
 
 @org_view()
-def tom_home(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def tom_home(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     versions = list(selectors.version_list(organisation=organisation))
     adopted = next((v for v in versions if v.status == VersionStatus.ADOPTED), None)
     context = {
@@ -89,8 +89,8 @@ def tom_home(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def version_create(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def version_create(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     adopted = selectors.adopted_version(organisation=organisation)
     form = VersionForm(
         bound(request),
@@ -119,7 +119,7 @@ def version_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_detail(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     components = selectors.version_components(version=version)
     context = {
@@ -132,11 +132,11 @@ def version_detail(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_edit(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     form = VersionForm(
         bound(request),
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         initial={
             "title": version.title,
             "summary": version.summary,
@@ -157,7 +157,7 @@ def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def version_consult(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_consult(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     detail = _url(request, "version_detail", version_id=version.pk)
     return confirm_page(
@@ -175,9 +175,9 @@ def version_consult(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def version_adopt(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_adopt(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
-    adopted = selectors.adopted_version(organisation=request.organisation)  # type: ignore[attr-defined]
+    adopted = selectors.adopted_version(organisation=request.organisation)
     intro = "Record the decision that adopts this version. "
     if adopted is not None and adopted.pk != version.pk:
         intro += f"{adopted} will be marked as superseded. "
@@ -204,7 +204,7 @@ def version_adopt(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def version_delete(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_delete(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     return confirm_page(
         request,
@@ -223,7 +223,7 @@ def version_delete(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @org_view()
-def version_compare(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_compare(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     baseline = selectors.comparison_baseline(version=version)
     comparison = (
@@ -237,7 +237,7 @@ def version_compare(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 def _tom_context(request: HttpRequest, version: TomVersion) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     return {
         "version": version,
         "components": selectors.version_components(version=version),
@@ -254,17 +254,17 @@ def _tom_context(request: HttpRequest, version: TomVersion) -> dict[str, Any]:
 
 
 @org_view()
-def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_page(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     return render(request, "operating_model/version_page.html", _tom_context(request, version))
 
 
 @org_view()
-def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
+def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     context = _tom_context(request, version)
     about = [
-        ("Organisation", request.organisation.name),  # type: ignore[attr-defined]
+        ("Organisation", request.organisation.name),
         ("Version", version.number),
         ("Title", version.title),
         ("Status", version.get_status_display()),
@@ -310,7 +310,7 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
             row.item.owner,
             "; ".join(row.item.measure_list()),
         )
-        for row in thread_selectors.thread_tree(organisation=request.organisation)  # type: ignore[attr-defined]
+        for row in thread_selectors.thread_tree(organisation=request.organisation)
     ]
     data = write_xlsx(
         [
@@ -341,7 +341,7 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
         ]
     )
     response = HttpResponse(data, content_type=XLSX)
-    stem = f"{slugify(request.organisation.name)}-tom-version-{version.number}"  # type: ignore[attr-defined]
+    stem = f"{slugify(request.organisation.name)}-tom-version-{version.number}"
     response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
     return response
 
@@ -350,7 +350,7 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def component_create(request: HttpRequest, version_id: int) -> HttpResponse:
+def component_create(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     return form_page(
         request,
@@ -367,7 +367,7 @@ def component_create(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @org_view()
-def component_detail(request: HttpRequest, component_id: int) -> HttpResponse:
+def component_detail(request: OrgRequest, component_id: int) -> HttpResponse:
     component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     statements = component.statements.order_by("position", "pk")
     links = component.links.select_related("content_type")
@@ -382,7 +382,7 @@ def component_detail(request: HttpRequest, component_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def component_edit(request: HttpRequest, component_id: int) -> HttpResponse:
+def component_edit(request: OrgRequest, component_id: int) -> HttpResponse:
     component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     form = ComponentForm(
         bound(request),
@@ -410,7 +410,7 @@ def component_edit(request: HttpRequest, component_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def component_delete(request: HttpRequest, component_id: int) -> HttpResponse:
+def component_delete(request: OrgRequest, component_id: int) -> HttpResponse:
     component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     detail = _url(request, "component_detail", component_id=component.pk)
     return confirm_page(
@@ -430,7 +430,7 @@ def component_delete(request: HttpRequest, component_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def statement_create(request: HttpRequest, component_id: int) -> HttpResponse:
+def statement_create(request: OrgRequest, component_id: int) -> HttpResponse:
     component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     detail = _url(request, "component_detail", component_id=component.pk)
     return form_page(
@@ -448,7 +448,7 @@ def statement_create(request: HttpRequest, component_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def statement_edit(request: HttpRequest, statement_id: int) -> HttpResponse:
+def statement_edit(request: OrgRequest, statement_id: int) -> HttpResponse:
     statement = get_or_404(selectors.statement_get, request, "statement", pk=statement_id)
     component = statement.component
     detail = _url(request, "component_detail", component_id=component.pk)
@@ -467,7 +467,7 @@ def statement_edit(request: HttpRequest, statement_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def statement_delete(request: HttpRequest, statement_id: int) -> HttpResponse:
+def statement_delete(request: OrgRequest, statement_id: int) -> HttpResponse:
     statement = get_or_404(selectors.statement_get, request, "statement", pk=statement_id)
     component = statement.component
     detail = _url(request, "component_detail", component_id=component.pk)
@@ -490,8 +490,8 @@ def statement_delete(request: HttpRequest, statement_id: int) -> HttpResponse:
 
 
 @org_view()
-def principle_set_list(request: HttpRequest) -> HttpResponse:
-    sets = selectors.principle_set_list(organisation=request.organisation)  # type: ignore[attr-defined]
+def principle_set_list(request: OrgRequest) -> HttpResponse:
+    sets = selectors.principle_set_list(organisation=request.organisation)
     return render(
         request,
         "operating_model/principle_set_list.html",
@@ -500,8 +500,8 @@ def principle_set_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def principle_set_create(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def principle_set_create(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     initial = {"start": request.GET["start"]} if request.GET.get("start") else {}
 
     def save(data: dict[str, Any]) -> PrincipleSet:
@@ -534,7 +534,7 @@ def principle_set_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def principle_set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
+def principle_set_detail(request: OrgRequest, set_id: int) -> HttpResponse:
     principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     context = {
         "principle_set": principle_set,
@@ -547,7 +547,7 @@ def principle_set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def principle_set_copy(request: HttpRequest, set_id: int) -> HttpResponse:
+def principle_set_copy(request: OrgRequest, set_id: int) -> HttpResponse:
     """Copy a set (for example one an adopted version froze) so the copy can be changed."""
     principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
@@ -567,7 +567,7 @@ def principle_set_copy(request: HttpRequest, set_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def principle_set_edit(request: HttpRequest, set_id: int) -> HttpResponse:
+def principle_set_edit(request: OrgRequest, set_id: int) -> HttpResponse:
     principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
     return form_page(
@@ -586,7 +586,7 @@ def principle_set_edit(request: HttpRequest, set_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def principle_set_delete(request: HttpRequest, set_id: int) -> HttpResponse:
+def principle_set_delete(request: OrgRequest, set_id: int) -> HttpResponse:
     principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     return confirm_page(
         request,
@@ -604,7 +604,7 @@ def principle_set_delete(request: HttpRequest, set_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def principle_create(request: HttpRequest, set_id: int) -> HttpResponse:
+def principle_create(request: OrgRequest, set_id: int) -> HttpResponse:
     principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
     return form_page(
@@ -621,7 +621,7 @@ def principle_create(request: HttpRequest, set_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def principle_edit(request: HttpRequest, principle_id: int) -> HttpResponse:
+def principle_edit(request: OrgRequest, principle_id: int) -> HttpResponse:
     principle = get_or_404(selectors.principle_get, request, "principle", pk=principle_id)
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
     return form_page(
@@ -641,7 +641,7 @@ def principle_edit(request: HttpRequest, principle_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def principle_delete(request: HttpRequest, principle_id: int) -> HttpResponse:
+def principle_delete(request: OrgRequest, principle_id: int) -> HttpResponse:
     principle = get_or_404(selectors.principle_get, request, "principle", pk=principle_id)
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
     return confirm_page(
@@ -660,7 +660,7 @@ def principle_delete(request: HttpRequest, principle_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def consideration_create(request: HttpRequest, principle_id: int) -> HttpResponse:
+def consideration_create(request: OrgRequest, principle_id: int) -> HttpResponse:
     principle = get_or_404(selectors.principle_get, request, "principle", pk=principle_id)
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
     return form_page(
@@ -677,7 +677,7 @@ def consideration_create(request: HttpRequest, principle_id: int) -> HttpRespons
 
 
 @org_view(Role.EDITOR)
-def consideration_edit(request: HttpRequest, consideration_id: int) -> HttpResponse:
+def consideration_edit(request: OrgRequest, consideration_id: int) -> HttpResponse:
     consideration = get_or_404(
         selectors.consideration_get, request, "consideration", pk=consideration_id
     )
@@ -700,7 +700,7 @@ def consideration_edit(request: HttpRequest, consideration_id: int) -> HttpRespo
 
 
 @org_view(Role.EDITOR)
-def consideration_delete(request: HttpRequest, consideration_id: int) -> HttpResponse:
+def consideration_delete(request: OrgRequest, consideration_id: int) -> HttpResponse:
     consideration = get_or_404(
         selectors.consideration_get, request, "consideration", pk=consideration_id
     )

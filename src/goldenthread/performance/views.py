@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 
 from . import selectors, services
@@ -45,8 +45,8 @@ def _parent_id(raw: str) -> int | None:
 
 
 @org_view()
-def thread(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def thread(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     rows = selectors.thread_tree(organisation=organisation)
     orphan_ids = {item.pk for item in selectors.thread_orphans(organisation=organisation)}
     counts = {
@@ -60,8 +60,8 @@ def thread(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def orphans(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def orphans(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     return render(
         request,
         "performance/orphans.html",
@@ -73,7 +73,7 @@ def orphans(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(request, item_id)
     return render(
         request,
@@ -87,8 +87,8 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def item_create(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def item_create(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     initial: dict[str, object] = {}
     parent_id = _parent_id(request.GET.get("parent", ""))
     if parent_id is not None:
@@ -114,12 +114,12 @@ def item_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_edit(request: OrgRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(request, item_id)
     detail = org_url(request, "performance:item_detail", item_id=item.pk)
     form = ThreadItemForm(
         bound(request),
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         item=item,
         initial={
             "level": item.level,
@@ -147,7 +147,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def item_delete(request: HttpRequest, item_id: int) -> HttpResponse:
+def item_delete(request: OrgRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(request, item_id)
     return confirm_page(
         request,
