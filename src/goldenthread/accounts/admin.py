@@ -17,5 +17,5 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(admin.ModelAdmin[LoginAttempt]):
     list_display = ["username", "ip_address", "attempted_at"]

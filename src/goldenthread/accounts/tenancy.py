@@ -42,7 +42,7 @@ class OrgRequest(HttpRequest):
     organisation: Organisation
     membership: Membership
     #: A signed-in user: the guard sends anonymous users to sign in first.
-    user: User  # type: ignore[assignment]
+    user: User
 
 
 OrgViewFunc = Callable[Concatenate[OrgRequest, P], HttpResponse]
@@ -53,7 +53,7 @@ def membership_for(request: HttpRequest, org_slug: str) -> Membership:
     """The signed-in user's membership of the organisation, or 404."""
     try:
         return Membership.objects.select_related("organisation").get(
-            organisation__slug=org_slug, user_id=request.user.pk
+            organisation__slug=org_slug, user_id=cast(int, request.user.pk)
         )
     except Membership.DoesNotExist:
         raise Http404(NOT_MEMBER) from None
@@ -93,6 +93,6 @@ def org_view(
             return view(org_request, *args, **kwargs)
 
         wrapped.org_guarded = True  # type: ignore[attr-defined]
-        return wrapped
+        return cast(GuardedView[P], wrapped)
 
     return decorator

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,7 +64,9 @@ def organisations(request: HttpRequest) -> HttpResponse:
 @login_required
 @sensitive_post_parameters()
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, data=request.POST if request.method == "POST" else None)
+    form = PasswordChangeForm(
+        cast(User, request.user), data=request.POST if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

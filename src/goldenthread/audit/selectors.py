@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -103,7 +103,7 @@ def _instance(record: Any) -> models.Model:
     for field in instance._meta.concrete_fields:
         if field.many_to_one and field.name in record._state.fields_cache:
             field.set_cached_value(instance, record._state.fields_cache[field.name])
-    return instance
+    return cast(models.Model, instance)
 
 
 def _who(record: Any) -> str:

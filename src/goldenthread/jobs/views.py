@@ -25,7 +25,7 @@ def job_progress(request: OrgRequest, job_id: int) -> HttpResponse:
     """The progress panel alone, polled by the job page while the job runs."""
     job = selectors.job_get(organisation=request.organisation, pk=job_id)
     response = render(request, "jobs/_progress.html", {"job": job})
-    if job.is_finished and request.htmx:
+    if job.is_finished and request.headers.get("HX-Request") == "true":
         # Reload the whole page once, so the result and any problems show.
         response["HX-Refresh"] = "true"
     return response

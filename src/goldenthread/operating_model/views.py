@@ -236,7 +236,7 @@ def version_compare(request: OrgRequest, version_id: int) -> HttpResponse:
     )
 
 
-def _tom_context(request: HttpRequest, version: TomVersion) -> dict[str, Any]:
+def _tom_context(request: OrgRequest, version: TomVersion) -> dict[str, Any]:
     organisation = request.organisation
     return {
         "version": version,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import QuerySet
 
@@ -43,7 +44,7 @@ def thread_tree(*, organisation: Organisation) -> list[ThreadRow]:
     # Visions first among the roots, so orphans follow the traced tree.
     nodes.sort(key=lambda node: node.parent is not None or node.level != Level.VISION)
     return [
-        ThreadRow(by_pk[node.key], depth, counts.get(node.key, 0))  # type: ignore[index]
+        ThreadRow(by_pk[cast(int, node.key)], depth, counts.get(cast(int, node.key), 0))
         for node, depth in tree_order(nodes)
     ]
 

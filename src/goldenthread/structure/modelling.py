@@ -50,8 +50,12 @@ def loops(managers: dict[str, str | None], starting: Iterable[str] = ()) -> list
     """
     ids = list(managers)
     index = {pid: i for i, pid in enumerate(ids)}
+
+    def _index_of(index: dict[str, int], manager: str | None) -> int:
+        return -1 if manager is None else index.get(manager, -1)
+
     parent = np.asarray(
-        [index.get(managers[pid], -1) if managers[pid] is not None else -1 for pid in ids],
+        [_index_of(index, managers[pid]) for pid in ids],
         dtype=np.int64,
     )
     first = list(starting)

@@ -43,7 +43,7 @@ def level_colour(level: str) -> str:
 
 @register.filter
 def change_colour(change: object) -> str:
-    return CHANGE_COLOURS.get(getattr(change, "value", change), "")  # type: ignore[arg-type]
+    return CHANGE_COLOURS.get(str(getattr(change, "value", change)), "")
 
 
 def _segment(segment: Segment) -> SafeString:
