@@ -15,12 +15,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
-from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.formats.writing import Sheet
+from goldenthread.kit.exports import workbook_response
 from goldenthread.performance import selectors as thread_selectors
 from goldenthread.web.forms import apply_service_error
 
@@ -47,7 +47,6 @@ from .models import (
 )
 from .starter import PRINCIPLE_TEMPLATES
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_FOUND = "No such {thing} in this organisation"
 
 
@@ -346,12 +345,9 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _get(selectors.version_get, request, version_id, "version")
     context = _tom_context(request, version)
     about = [
-        ("Organisation", request.organisation.name),  # type: ignore[attr-defined]
-        ("Version", version.number),
         ("Title", version.title),
         ("Status", version.get_status_display()),
         ("Approved by", version.approved_by),
-        ("Approved on", version.approved_on),
         ("Decision or delegation", version.decision_reference),
         ("Design principles", version.principle_set.name if version.principle_set else ""),
         ("Summary", version.summary),
@@ -394,38 +390,38 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
         )
         for row in thread_selectors.thread_tree(organisation=request.organisation)  # type: ignore[attr-defined]
     ]
-    data = write_xlsx(
-        [
-            Sheet("Version", ("Field", "Value"), about),
-            Sheet(
-                "Components",
-                ("Order", "Component", "Covers", "As-is", "Level of change", "Owner"),
-                components,
+    sheets = [
+        Sheet(
+            "Components",
+            ("Order", "Component", "Covers", "As-is", "Level of change", "Owner"),
+            components,
+        ),
+        Sheet("Statements", ("Component", "Number", "Target-state statement"), statements),
+        Sheet("Delivered by", ("Component", "Kind", "Record type", "Record id", "Note"), links),
+        Sheet("Principles", ("Group", "Principle", "What it means", "", ""), principles),
+        Sheet("Considerations", ("Principle", "Consideration", "Question"), considerations),
+        Sheet(
+            "Golden thread",
+            (
+                "Level",
+                "Item",
+                "Contributes to",
+                "Unit",
+                "Perspective",
+                "Post",
+                "Owner",
+                "Measures of success",
             ),
-            Sheet("Statements", ("Component", "Number", "Target-state statement"), statements),
-            Sheet("Delivered by", ("Component", "Kind", "Record type", "Record id", "Note"), links),
-            Sheet("Principles", ("Group", "Principle", "What it means", "", ""), principles),
-            Sheet("Considerations", ("Principle", "Consideration", "Question"), considerations),
-            Sheet(
-                "Golden thread",
-                (
-                    "Level",
-                    "Item",
-                    "Contributes to",
-                    "Unit",
-                    "Perspective",
-                    "Post",
-                    "Owner",
-                    "Measures of success",
-                ),
-                thread,
-            ),
-        ]
+            thread,
+        ),
+    ]
+    return workbook_response(
+        request,
+        sheets=sheets,
+        what=f"TOM version {version.number}",
+        as_of=version.approved_on,
+        notes=about,
     )
-    response = HttpResponse(data, content_type=XLSX)
-    stem = f"{slugify(request.organisation.name)}-tom-version-{version.number}"  # type: ignore[attr-defined]
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    return response
 
 
 # Components and statements --------------------------------------------------------
