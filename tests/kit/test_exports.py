@@ -210,14 +210,13 @@ def test_a_queryset_is_read_in_one_query_in_chunks(
     top = UnitFactory(organisation=organisation, code="PEO", name="People")
     for n in range(25):
         UnitFactory(organisation=organisation, code=f"T{n:02d}", name=f"Team {n}", parent=top)
+    queryset = unit_list(organisation=organisation).order_by("code")
     with django_assert_num_queries(1):
         response = export_response(
-            request_for(),
-            columns=UNIT_COLUMNS,
-            records=unit_list(organisation=organisation).order_by("code"),
-            what="Units",
-            fmt="csv",
+            request_for(), columns=UNIT_COLUMNS, records=queryset, what="Units", fmt="csv"
         )
+    # Read through ``iterator()``: the queryset never caches every row.
+    assert queryset._result_cache is None
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 27
     assert rows[1] == ["PEO", "People", "service", "", ""]

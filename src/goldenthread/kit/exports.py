@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -123,10 +124,9 @@ def column_cell(column: Column, value: Any) -> Cell:
 
 
 def _each(records: Iterable[Any]) -> Iterable[Any]:
-    iterator = getattr(records, "iterator", None)
-    if callable(iterator):
-        # A queryset: fetch in chunks rather than caching every row at once.
-        return iterator(chunk_size=CHUNK_SIZE)  # type: ignore[no-any-return]
+    if isinstance(records, QuerySet):
+        # Fetch in chunks rather than filling the queryset's cache with every row.
+        return records.iterator(chunk_size=CHUNK_SIZE)
     return records
 
 
