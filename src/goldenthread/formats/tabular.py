@@ -13,7 +13,7 @@ it went out.
 ('code', 'name')
 >>> [(row.number, row.values) for row in table.rows]
 [(2, ('PEO', 'People'))]
->>> read_table(b"code,name\nX,'=1+1\n", "units.csv").rows[0].values
+>>> read_table(b"code,name\\nX,'=1+1\\n", "units.csv").rows[0].values
 ('X', '=1+1')
 """
 
