@@ -53,7 +53,7 @@ def test_analyse_json_has_the_documented_keys(tmp_path: Path) -> None:
         assert key in data
     assert (data["posts"], data["roots"], data["layers"]) == (98, 3, 4)
     assert data["posts_by_layer"] == [3, 4, 24, 67]
-    with out.open(encoding="utf-8") as fh:
+    with out.open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 98
     assert list(rows[0])[:7] == [
@@ -172,3 +172,27 @@ def test_the_command_does_not_import_django() -> None:
         "assert 'django' not in sys.modules, 'django imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_per_post_file_writes_formula_looking_titles_inert(tmp_path: Path) -> None:
+    from goldenthread.formats.tabular import read_table
+    from goldenthread.structure.exports import ORGANOGRAM_SENIOR
+
+    posts = tmp_path / "senior.csv"
+    with posts.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(ORGANOGRAM_SENIOR)
+        writer.writerow(["P1", "N/D", "SCS1", "=1+1", "People", "XX", "1", "90000", "90000"])
+        writer.writerow(["P2", "N/D", "G7", "@SUM(A1)", "People", "P1", "1", "41000", "41000"])
+    out = tmp_path / "per-post.csv"
+    result = runner.invoke(app, ["analyse", str(posts), "--per-post", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [row["title"] for row in rows] == ["'=1+1", "'@SUM(A1)"]
+    assert [row["cost"] for row in rows] == ["90000", "41000"]
+    table = read_table(data, "per-post.csv")
+    title = table.header.index("title")
+    assert [row.values[title] for row in table.rows] == ["=1+1", "@SUM(A1)"]

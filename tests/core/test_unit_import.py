@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 from goldenthread.accounts.models import Role
 from goldenthread.core import importing
 from goldenthread.core.models import Unit
-from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.models import Job, JobStatus
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
 
@@ -166,7 +166,7 @@ def test_export_then_import_gives_the_same_units(
             reverse("core:unit_export", kwargs={"org_slug": organisation.slug, "fmt": fmt})
         )
         assert response.status_code == 200
-        assert f"somerset-council-units.{fmt}" in response["Content-Disposition"]
+        assert f'filename="somerset-units.{fmt}"' in response["Content-Disposition"]
         job = upload(
             editor,
             organisation,
@@ -191,7 +191,7 @@ def test_the_excel_export_has_a_header_and_every_unit(editor, organisation) -> N
     )
     rows = (
         CalamineWorkbook.from_filelike(io.BytesIO(response.content))
-        .get_sheet_by_index(0)
+        .get_sheet_by_name("Units")
         .to_python()
     )
     assert rows[0] == ["code", "name", "kind", "parent_code", "description"]

@@ -100,7 +100,7 @@ def test_the_export_holds_the_whole_tom(viewer, demo) -> None:
     assert response["Content-Disposition"].endswith('.xlsx"')
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     assert book.sheet_names == [
-        "Version",
+        "About this file",
         "Components",
         "Statements",
         "Delivered by",
@@ -112,6 +112,16 @@ def test_the_export_holds_the_whole_tom(viewer, demo) -> None:
     assert len(book.get_sheet_by_name("Considerations").to_python()) == 19
     thread = book.get_sheet_by_name("Golden thread").to_python()
     assert thread[1][0] == "Vision"
+    about = dict(book.get_sheet_by_name("About this file").to_python())
+    assert about["File"] == f"TOM version {adopted.number}"
+    assert about["Organisation"] == demo.name
+    assert about["Title"] == adopted.title
+    assert about["Status"] == adopted.get_status_display()
+    assert about["Exported by"].endswith("(demo-viewer)")
+    filename = f"{demo.slug}-tom-version-{adopted.number}"
+    if adopted.approved_on:
+        filename += f"-{adopted.approved_on.isoformat()}"
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}.xlsx"'
 
 
 def test_viewers_see_no_editing_buttons(viewer, demo) -> None:

@@ -199,7 +199,7 @@ def test_exports_read_back_to_the_same_structure(
     workbook = export("xlsx")
     assert workbook["Content-Disposition"].endswith('.xlsx"')
     sheets = CalamineWorkbook.from_filelike(io.BytesIO(workbook.content)).sheet_names
-    assert sheets == ["Posts", "Units", "Exceptions", "Summary"]
+    assert sheets == ["About this file", "Posts", "Units", "Exceptions", "Summary"]
     preset = services.column_mapping_save(
         organisation=demo,
         name="goldenthread export",

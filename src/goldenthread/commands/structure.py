@@ -286,6 +286,8 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
     import numpy as np
     import polars as pl
 
+    from goldenthread.formats.writing import write_csv
+
     s = result.structure
     par = s.parent
     has = par >= 0
@@ -310,7 +312,8 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
             "unit": s.unit,
         }
     )
-    frame.write_csv(path)
+    # Through the one writer, so a formula-looking title is written inert.
+    path.write_bytes(write_csv(frame.columns, frame.iter_rows()))
 
 
 def diff_json(d: StructureDiff) -> dict[str, Any]:

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.audit.selectors import change_list
-from goldenthread.formats.xlsx import Sheet, write_xlsx
 from goldenthread.jobs.selectors import job_list
 from goldenthread.jobs.services import job_create
+from goldenthread.kit.exports import export_response
 from goldenthread.kit.forms import apply_service_error
 from goldenthread.web import dashboard
 
 from . import selectors, services
+from .columns import UNIT_COLUMNS
 from .forms import UnitForm, UploadForm
 from .importing import COLUMNS, JOB_KIND
 from .models import Unit, UnitKind
@@ -165,34 +162,6 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    rows = selectors.unit_tree(organisation=request.organisation)
-    header = ("code", "name", "kind", "parent_code", "description")
-    body = [
-        (
-            row.unit.code,
-            row.unit.name,
-            row.unit.get_kind_display().lower(),
-            row.unit.parent.code if row.unit.parent else "",
-            row.unit.description,
-        )
-        for row in rows
-    ]
-    stem = f"{slugify(request.organisation.name)}-units"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(body)
-        response = HttpResponse(
-            buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        return response
-    if fmt == "xlsx":
-        data = write_xlsx([Sheet("Units", header, body)])
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return response
-    raise Http404("Exports are available as csv or xlsx")
+    # Tree order puts each parent before its children, so the file imports in one pass.
+    units = [row.unit for row in selectors.unit_tree(organisation=request.organisation)]
+    return export_response(request, columns=UNIT_COLUMNS, records=units, what="Units", fmt=fmt)

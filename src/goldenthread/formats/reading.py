@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from goldenthread.formats.cells import QUOTED_PATTERN, unneutralise
 from goldenthread.formats.errors import (
     EMPTY_FILE,
     MISSING_COLUMN,
@@ -20,6 +21,7 @@ from goldenthread.formats.errors import (
     Problem,
 )
 from goldenthread.formats.values import parse_pay_bands
+from goldenthread.formats.writing import first_data_sheet
 
 __all__ = [
     "ROW_COLUMN",
@@ -58,14 +60,14 @@ def _cell(value: object) -> str | None:
         # Spreadsheets store whole numbers as floats; IDs and counts must not
         # grow a ".0".
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
+    return unneutralise(str(value))
 
 
 def _read_excel(path: Path, sheet: str | None) -> pl.DataFrame:
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
-    name = sheet if sheet is not None else book.sheet_names[0]
+    name = sheet if sheet is not None else first_data_sheet(book.sheet_names)
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     if not rows:
         return pl.DataFrame()
@@ -104,7 +106,10 @@ def read_frame(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
 
     CSV is read as UTF-8 (a byte-order mark is ignored; undecodable bytes are
     replaced). For XLSX and other spreadsheets the first sheet is read unless
-    ``sheet`` is given; whole numbers lose the ``.0`` that spreadsheets add.
+    ``sheet`` is given (an export's "About this file" sheet is passed over);
+    whole numbers lose the ``.0`` that spreadsheets add. The quote an export
+    puts before formula-looking text is taken off
+    (:func:`goldenthread.formats.cells.unneutralise`).
 
     Raises
     ------
@@ -122,6 +127,7 @@ def read_frame(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
                 frame = pl.read_csv(
                     p, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True
                 )
+            frame = frame.with_columns(pl.all().str.replace(QUOTED_PATTERN, "$1"))
     except (OSError, pl.exceptions.PolarsError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FormatError(
@@ -129,7 +135,7 @@ def read_frame(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
         ) from exc
     if frame.height == 0:
         raise FormatError([Problem("empty", EMPTY_FILE, str(path))])
-    frame = frame.rename({c: c.lstrip("\ufeff") for c in frame.columns})
+    frame = frame.rename({c: unneutralise(c.lstrip("\ufeff")) for c in frame.columns})
     return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW_COLUMN))
 
 

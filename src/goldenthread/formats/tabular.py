@@ -3,13 +3,18 @@
 Every value comes back as a stripped string (numbers from Excel are turned
 into their shortest text, so ``7.0`` reads as ``7`` and leading zeros typed as
 text survive). Row numbers are those a person sees in a spreadsheet: the
-header is row 1.
+header is row 1. A workbook's "About this file" sheet is skipped, and the
+quote an export puts before formula-looking text is taken off again
+(:func:`goldenthread.formats.cells.unneutralise`), so an export reads back as
+it went out.
 
 >>> table = read_table(b"code,name\\nPEO,People\\n", "units.csv")
 >>> table.header
 ('code', 'name')
 >>> [(row.number, row.values) for row in table.rows]
 [(2, ('PEO', 'People'))]
+>>> read_table(b"code,name\\nX,'=1+1\\n", "units.csv").rows[0].values
+('X', '=1+1')
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from goldenthread.formats.cells import unneutralise
+from goldenthread.formats.writing import first_data_sheet
 
 __all__ = [
     "CellProblem",
@@ -97,7 +105,7 @@ def _cell_text(value: object) -> str:
         )
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return unneutralise(str(value).strip())
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -112,7 +120,9 @@ def _decode(data: bytes, file: str) -> str:
 def _read_csv(data: bytes, file: str) -> list[list[str]]:
     text = _decode(data, file)
     try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        return [
+            [unneutralise(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text))
+        ]
     except csv.Error as error:
         message = NOT_READABLE.format(file=file, kind="CSV", reason=error)
         raise TableError(CellProblem(file, None, None, None, message)) from error
@@ -123,7 +133,7 @@ def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_name(first_data_sheet(workbook.sheet_names))
         return [
             [_cell_text(cell) for cell in row] for row in sheet.to_python(skip_empty_area=False)
         ]

@@ -11,11 +11,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.text import slugify
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
-from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.formats.writing import Sheet
+from goldenthread.kit.exports import workbook_response
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.performance import selectors as thread_selectors
 
@@ -37,9 +37,6 @@ from .models import (
     VersionStatus,
 )
 from .starter import PRINCIPLE_TEMPLATES
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # Helpers ----------------------------------------------------------------------
 
@@ -264,12 +261,9 @@ def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     context = _tom_context(request, version)
     about = [
-        ("Organisation", request.organisation.name),
-        ("Version", version.number),
         ("Title", version.title),
         ("Status", version.get_status_display()),
         ("Approved by", version.approved_by),
-        ("Approved on", version.approved_on),
         ("Decision or delegation", version.decision_reference),
         ("Design principles", version.principle_set.name if version.principle_set else ""),
         ("Summary", version.summary),
@@ -312,38 +306,38 @@ def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
         )
         for row in thread_selectors.thread_tree(organisation=request.organisation)
     ]
-    data = write_xlsx(
-        [
-            Sheet("Version", ("Field", "Value"), about),
-            Sheet(
-                "Components",
-                ("Order", "Component", "Covers", "As-is", "Level of change", "Owner"),
-                components,
+    sheets = [
+        Sheet(
+            "Components",
+            ("Order", "Component", "Covers", "As-is", "Level of change", "Owner"),
+            components,
+        ),
+        Sheet("Statements", ("Component", "Number", "Target-state statement"), statements),
+        Sheet("Delivered by", ("Component", "Kind", "Record type", "Record id", "Note"), links),
+        Sheet("Principles", ("Group", "Principle", "What it means", "", ""), principles),
+        Sheet("Considerations", ("Principle", "Consideration", "Question"), considerations),
+        Sheet(
+            "Golden thread",
+            (
+                "Level",
+                "Item",
+                "Contributes to",
+                "Unit",
+                "Perspective",
+                "Post",
+                "Owner",
+                "Measures of success",
             ),
-            Sheet("Statements", ("Component", "Number", "Target-state statement"), statements),
-            Sheet("Delivered by", ("Component", "Kind", "Record type", "Record id", "Note"), links),
-            Sheet("Principles", ("Group", "Principle", "What it means", "", ""), principles),
-            Sheet("Considerations", ("Principle", "Consideration", "Question"), considerations),
-            Sheet(
-                "Golden thread",
-                (
-                    "Level",
-                    "Item",
-                    "Contributes to",
-                    "Unit",
-                    "Perspective",
-                    "Post",
-                    "Owner",
-                    "Measures of success",
-                ),
-                thread,
-            ),
-        ]
+            thread,
+        ),
+    ]
+    return workbook_response(
+        request,
+        sheets=sheets,
+        what=f"TOM version {version.number}",
+        as_of=version.approved_on,
+        notes=about,
     )
-    response = HttpResponse(data, content_type=XLSX)
-    stem = f"{slugify(request.organisation.name)}-tom-version-{version.number}"
-    response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    return response
 
 
 # Components and statements --------------------------------------------------------

@@ -5,17 +5,20 @@ the XLSX ``Posts`` sheet is a table in the engine's default column names, the
 organogram gives each post a pay floor and ceiling equal to its cost, and the
 transparency file carries ``PostUniqueReference`` and ``ReportsTo`` beside the
 ``Level`` so the reporting lines need not be inferred.
+
+The organogram and transparency files keep the column layouts those formats
+set; all of them are written by the one writer
+(:mod:`goldenthread.formats.writing`), so money and dates are typed in the
+workbook and formula-looking titles are written inert in every file.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 
-from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.formats.writing import About, Cell, Sheet, write_csv, write_xlsx
 
 from .dashboard import single_report_chain_members
 from .selectors import Figures
@@ -50,7 +53,7 @@ def _money(value: float) -> Decimal | None:
     return Decimal(f"{value:.2f}")
 
 
-def _rows(figures: Figures) -> list[tuple[object, ...]]:
+def _rows(figures: Figures) -> list[tuple[Cell, ...]]:
     s, m = figures.structure, figures.metrics
     ids = s.post_id.to_list()
     titles, grades, units = s.title.to_list(), s.grade.to_list(), s.unit.to_list()
@@ -76,7 +79,8 @@ def _rows(figures: Figures) -> list[tuple[object, ...]]:
     return rows
 
 
-def snapshot_xlsx(figures: Figures, snapshot_name: str) -> bytes:
+def snapshot_xlsx(figures: Figures, snapshot_name: str, about: About | None = None) -> bytes:
+    """The workbook: posts, units, exceptions and the headline figures, after ``about``."""
     s, m, summary, r = figures.structure, figures.metrics, figures.summary, figures.rules
     rows = _rows(figures)
     units = [
@@ -84,7 +88,7 @@ def snapshot_xlsx(figures: Figures, snapshot_name: str) -> bytes:
         for g in summary.by_unit
     ]
     span = m.span
-    flagged: list[tuple[object, ...]] = []
+    flagged: list[tuple[Cell, ...]] = []
     for label, found in (
         ("Narrow span", np.flatnonzero((span >= 1) & (span <= r.narrow_span_max))),
         ("Over-wide span", np.flatnonzero(span > r.target_span_max)),
@@ -95,7 +99,7 @@ def snapshot_xlsx(figures: Figures, snapshot_name: str) -> bytes:
         ),
     ):
         flagged.extend((label, *rows[int(i)][:5], rows[int(i)][9], rows[int(i)][10]) for i in found)
-    figures_rows: list[tuple[object, ...]] = [
+    figures_rows: list[tuple[Cell, ...]] = [
         ("Snapshot", snapshot_name),
         ("Posts", summary.posts),
         ("FTE", round(summary.fte, 2)),
@@ -129,16 +133,9 @@ def snapshot_xlsx(figures: Figures, snapshot_name: str) -> bytes:
                 flagged,
             ),
             Sheet("Summary", ("figure", "value"), figures_rows),
-        ]
+        ],
+        about=about,
     )
-
-
-def _csv(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
 
 
 ORGANOGRAM_SENIOR = (
@@ -178,7 +175,7 @@ def organogram_senior(figures: Figures) -> bytes:
                 cost,
             )
         )
-    return _csv(ORGANOGRAM_SENIOR, rows)
+    return write_csv(ORGANOGRAM_SENIOR, rows)
 
 
 def organogram_junior(figures: Figures) -> bytes:
@@ -189,7 +186,7 @@ def organogram_junior(figures: Figures) -> bytes:
         fte = float(s.junior_fte[i])
         scale = _money(float(s.junior_cost[i]) / fte) if s.junior_cost[i] else None
         rows.append((ids[i], fte, scale or "", scale or ""))
-    return _csv(ORGANOGRAM_JUNIOR, rows)
+    return write_csv(ORGANOGRAM_JUNIOR, rows)
 
 
 def salary_band(cost: Decimal | None) -> tuple[str, str]:
@@ -260,4 +257,4 @@ def transparency(figures: Figures, tiers: int | None = TRANSPARENCY_TIERS) -> by
                 "Agency" if s.agency[i] else "Permanent",
             )
         )
-    return _csv(TRANSPARENCY_HEADER, rows)
+    return write_csv(TRANSPARENCY_HEADER, rows)

@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
@@ -18,7 +17,9 @@ from goldenthread.accounts.tenancy import org_view
 from goldenthread.core.models import Unit
 from goldenthread.formats.reading import FormatError
 from goldenthread.jobs.services import job_create
+from goldenthread.kit.exports import about_file
 from goldenthread.kit.forms import apply_service_error
+from goldenthread.kit.pages import download
 
 from . import dashboard, exports, selectors, services
 from .engine import detect, header
@@ -51,7 +52,6 @@ PAGE_SIZE = 50
 COMPARE_ROWS = 100
 
 UNREADABLE = "The file cannot be read: {reason}"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _snapshot_or_404(request: HttpRequest, snapshot_id: int) -> Snapshot:
@@ -520,29 +520,43 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(request, "structure/compare.html", context)
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @org_view()
 def snapshot_export(request: HttpRequest, snapshot_id: int, fmt: str) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    figures = selectors.snapshot_figures(organisation=request.organisation, snapshot=snapshot)  # type: ignore[attr-defined]
-    stem = slugify(snapshot.name) or f"snapshot-{snapshot.pk}"
+    organisation = request.organisation  # type: ignore[attr-defined]
+    figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
+    as_of = snapshot.effective_date
     if fmt == "xlsx":
-        return _download(exports.snapshot_xlsx(figures, snapshot.name), f"{stem}.xlsx", XLSX)
-    csv_type = "text/csv; charset=utf-8"
-    if fmt == "senior.csv":
-        return _download(exports.organogram_senior(figures), f"{stem}-senior.csv", csv_type)
-    if fmt == "junior.csv":
-        return _download(exports.organogram_junior(figures), f"{stem}-junior.csv", csv_type)
+        what = f"Posts in {snapshot.name}"
+        about = about_file(
+            request,
+            what=what,
+            as_of=as_of,
+            notes=[
+                ("Snapshot", snapshot.name),
+                ("Kind", snapshot.get_kind_display()),
+                ("Status", snapshot.get_status_display()),
+            ],
+        )
+        data = exports.snapshot_xlsx(figures, snapshot.name, about=about)
+        return download(data, organisation=organisation, what=what, fmt="xlsx", as_of=as_of)
+    files = {
+        "senior.csv": ("organogram senior", exports.organogram_senior),
+        "junior.csv": ("organogram junior", exports.organogram_junior),
+    }
+    if fmt in files:
+        suffix, write = files[fmt]
+        what = f"{snapshot.name} {suffix}"
+        return download(
+            write(figures), organisation=organisation, what=what, fmt="csv", as_of=as_of
+        )
     if fmt == "transparency.csv":
         tiers: int | None = exports.TRANSPARENCY_TIERS
         if request.GET.get("tiers") == "all":
             tiers = None
-        return _download(exports.transparency(figures, tiers), f"{stem}-transparency.csv", csv_type)
+        data = exports.transparency(figures, tiers)
+        what = f"{snapshot.name} transparency"
+        return download(data, organisation=organisation, what=what, fmt="csv", as_of=as_of)
     raise Http404("Exports are available as xlsx, senior.csv, junior.csv or transparency.csv")
 
 
