@@ -64,7 +64,9 @@ def organisations(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.user_set_password(
+            user=form.user, password=form.cleaned_data["new_password1"], by=request.user
+        )
         update_session_auth_hash(request, user)
         messages.success(request, "Your password has been changed.")
         return redirect("accounts:organisations")

@@ -113,11 +113,19 @@ def unit_uses(*, unit: Unit) -> list[UnitUse]:
     added later is counted without this function knowing it.
     """
     uses = []
-    for relation in Unit._meta.related_objects:
+    relations = [
+        field
+        for field in Unit._meta.get_fields(include_hidden=True)
+        if isinstance(field, models.ForeignObjectRel)
+    ]
+    for relation in relations:
         if relation.on_delete is not models.PROTECT:
             continue
         model = relation.related_model
         count = model._base_manager.filter(**{relation.field.name: unit}).count()
         if count:
-            uses.append(UnitUse(count, str(model._meta.verbose_name_plural)))
+            meta = model._meta
+            uses.append(
+                UnitUse(count, str(meta.verbose_name if count == 1 else meta.verbose_name_plural))
+            )
     return uses
