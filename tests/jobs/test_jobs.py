@@ -38,9 +38,7 @@ def test_an_unexpected_error_fails_the_job_and_keeps_nothing(db) -> None:
         with transaction.atomic():
             _explode(progress)
 
-    job = job_create(
-        organisation=organisation, kind="tests.atomic_explode", title="t", by=None
-    )
+    job = job_create(organisation=organisation, kind="tests.atomic_explode", title="t", by=None)
     job = job_run(job_id=job.pk)
     assert job.status == JobStatus.FAILED
     assert job.summary == UNEXPECTED_FAILURE.format(pk=job.pk)

@@ -208,9 +208,7 @@ def comparison(
         "diff": diff,
         "directorates": directorate_table(diff, notes),
         "lists": [(title, items[:rows], len(items), kind) for title, items, kind in lists],
-        "by_unit": [
-            c for c in diff.by_unit if not unit or unit.lower() in (c.unit or "").lower()
-        ],
+        "by_unit": [c for c in diff.by_unit if not unit or unit.lower() in (c.unit or "").lower()],
         "compare_rows": rows,
     }
 
@@ -219,9 +217,7 @@ def delete_consequences(dependants: SnapshotDependants) -> list[str]:
     """What else deleting a snapshot does, one sentence each."""
     found = []
     if dependants.posts:
-        found.append(
-            POSTS_DELETED.format(count=dependants.posts, plural=_plural(dependants.posts))
-        )
+        found.append(POSTS_DELETED.format(count=dependants.posts, plural=_plural(dependants.posts)))
     if dependants.changes:
         found.append(
             CHANGES_DELETED.format(count=dependants.changes, plural=_plural(dependants.changes))

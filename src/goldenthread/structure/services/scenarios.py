@@ -543,9 +543,7 @@ def scenario_change_undo(
 
 
 @transaction.atomic
-def scenario_approve(
-    *, snapshot: Snapshot, by: AbstractBaseUser | None = None
-) -> Snapshot:
+def scenario_approve(*, snapshot: Snapshot, by: AbstractBaseUser | None = None) -> Snapshot:
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.DRAFT:
         raise ServiceError(APPROVE_DRAFTS_ONLY)
     snapshot.status = SnapshotStatus.APPROVED
@@ -557,9 +555,7 @@ def scenario_approve(
 
 
 @transaction.atomic
-def scenario_promote(
-    *, snapshot: Snapshot, by: AbstractBaseUser | None = None
-) -> list[Snapshot]:
+def scenario_promote(*, snapshot: Snapshot, by: AbstractBaseUser | None = None) -> list[Snapshot]:
     """Make an approved scenario the as-is; the previous as-is is marked superseded.
 
     Returns the snapshots superseded.
