@@ -88,10 +88,17 @@ def member_add(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = data["user"] or services.user_create(
-                username=data["username"], password=data["password"], full_name=data["full_name"]
+                by=request.user,
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
             )
             membership = services.membership_create(
-                organisation=organisation, user=user, role=data["role"], job_title=data["job_title"]
+                by=request.user,
+                organisation=organisation,
+                user=user,
+                role=data["role"],
+                job_title=data["job_title"],
             )
         except services.ServiceError as error:
             apply_service_error(form, error)
@@ -115,6 +122,7 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
+                by=request.user,
                 membership=membership,
                 role=form.cleaned_data["role"],
                 job_title=form.cleaned_data["job_title"],
@@ -133,7 +141,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.membership_delete(membership=membership)
+            services.membership_delete(by=request.user, membership=membership)
         except services.ServiceError as refused:
             error = refused.message
         else:
@@ -155,7 +163,9 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, organisation=organisation
     )
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=organisation, **form.cleaned_data)
+        services.organisation_update(
+            by=request.user, organisation=organisation, **form.cleaned_data
+        )
         messages.success(request, "The organisation's settings have been saved.")
         return redirect("accounts:settings", org_slug=organisation.slug)
     return render(request, "accounts/settings.html", {"form": form})

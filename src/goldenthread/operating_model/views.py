@@ -179,7 +179,7 @@ def version_create(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda data: services.version_create(organisation=organisation, **data),
+        lambda data: services.version_create(by=request.user, organisation=organisation, **data),
         done=lambda version: _url(request, "version_detail", version_id=version.pk),
         message=lambda version: f"{version} has been started.",
         context={
@@ -220,7 +220,7 @@ def version_edit(request: HttpRequest, version_id: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda data: services.version_update(version=version, **data),
+        lambda data: services.version_update(by=request.user, version=version, **data),
         done=lambda v: _url(request, "version_detail", version_id=v.pk),
         message=lambda v: f"{v} has been saved.",
         context={
@@ -238,7 +238,7 @@ def version_consult(request: HttpRequest, version_id: int) -> HttpResponse:
     detail = _url(request, "version_detail", version_id=version.pk)
     return _confirm_page(
         request,
-        lambda: services.version_consult(version=version),
+        lambda: services.version_consult(by=request.user, version=version),
         done=detail,
         message=f"{version} is now a consultation draft.",
         context={
@@ -268,7 +268,7 @@ def version_adopt(request: HttpRequest, version_id: int) -> HttpResponse:
     return _form_page(
         request,
         AdoptForm(_bound(request)),
-        lambda data: services.version_adopt(version=version, **data),
+        lambda data: services.version_adopt(by=request.user, version=version, **data),
         done=lambda v: _url(request, "version_detail", version_id=v.pk),
         message=lambda v: f"{v} has been adopted.",
         context={
@@ -288,7 +288,7 @@ def version_delete(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _get(selectors.version_get, request, version_id, "version")
     return _confirm_page(
         request,
-        lambda: services.version_delete(version=version),
+        lambda: services.version_delete(by=request.user, version=version),
         done=_url(request, "tom_home"),
         message=f"{version} has been deleted.",
         context={
@@ -437,7 +437,7 @@ def component_create(request: HttpRequest, version_id: int) -> HttpResponse:
     return _form_page(
         request,
         ComponentForm(_bound(request), initial={"change_level": "medium"}),
-        lambda data: services.component_create(version=version, **data),
+        lambda data: services.component_create(by=request.user, version=version, **data),
         done=lambda c: _url(request, "component_detail", component_id=c.pk),
         message=lambda c: f"{c.name} has been added.",
         context={
@@ -482,7 +482,7 @@ def component_edit(request: HttpRequest, component_id: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        lambda data: services.component_update(component=component, **data),
+        lambda data: services.component_update(by=request.user, component=component, **data),
         done=lambda c: detail,
         message=lambda c: f"{c.name} has been saved.",
         context={
@@ -501,7 +501,7 @@ def component_delete(request: HttpRequest, component_id: int) -> HttpResponse:
     detail = _url(request, "component_detail", component_id=component.pk)
     return _confirm_page(
         request,
-        lambda: services.component_delete(component=component),
+        lambda: services.component_delete(by=request.user, component=component),
         done=_url(request, "version_detail", version_id=component.version_id),
         message=f"{component.name} has been removed from {component.version}.",
         context={
@@ -524,7 +524,7 @@ def statement_create(request: HttpRequest, component_id: int) -> HttpResponse:
     return _form_page(
         request,
         StatementForm(_bound(request)),
-        lambda data: services.statement_create(component=component, **data),
+        lambda data: services.statement_create(by=request.user, component=component, **data),
         done=lambda s: detail,
         message=lambda s: "The statement has been added.",
         context={
@@ -545,7 +545,7 @@ def statement_edit(request: HttpRequest, statement_id: int) -> HttpResponse:
     return _form_page(
         request,
         StatementForm(_bound(request), initial={"text": statement.text}),
-        lambda data: services.statement_update(statement=statement, **data),
+        lambda data: services.statement_update(by=request.user, statement=statement, **data),
         done=lambda s: detail,
         message=lambda s: "The statement has been saved.",
         context={
@@ -565,7 +565,7 @@ def statement_delete(request: HttpRequest, statement_id: int) -> HttpResponse:
     detail = _url(request, "component_detail", component_id=component.pk)
     return _confirm_page(
         request,
-        lambda: services.statement_delete(statement=statement),
+        lambda: services.statement_delete(by=request.user, statement=statement),
         done=detail,
         message="The statement has been removed.",
         context={
@@ -600,13 +600,18 @@ def principle_set_create(request: HttpRequest) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> PrincipleSet:
         if data["start"] == OWN:
-            return services.principle_set_create(organisation=organisation, name=data["name"])
+            return services.principle_set_create(
+                by=request.user, organisation=organisation, name=data["name"]
+            )
         created = services.principle_set_create_from_template(
-            organisation=organisation, key=data["start"]
+            by=request.user, organisation=organisation, key=data["start"]
         )
         if data["name"].strip():
             services.principle_set_update(
-                principle_set=created, name=data["name"], description=created.description
+                by=request.user,
+                principle_set=created,
+                name=data["name"],
+                description=created.description,
             )
         return created
 
@@ -647,7 +652,7 @@ def principle_set_copy(request: HttpRequest, set_id: int) -> HttpResponse:
     """Copy a set (for example one an adopted version froze) so the copy can be changed."""
     principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
     if request.method == "POST":
-        copy = services.principle_set_copy(principle_set=principle_set)
+        copy = services.principle_set_copy(by=request.user, principle_set=principle_set)
         messages.success(request, f"{copy.name} has been made. Change it as you need.")
         return redirect(_url(request, "principle_set_detail", set_id=copy.pk))
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
@@ -676,7 +681,9 @@ def principle_set_edit(request: HttpRequest, set_id: int) -> HttpResponse:
             _bound(request),
             initial={"name": principle_set.name, "description": principle_set.description},
         ),
-        lambda data: services.principle_set_update(principle_set=principle_set, **data),
+        lambda data: services.principle_set_update(
+            by=request.user, principle_set=principle_set, **data
+        ),
         done=lambda s: detail,
         message=lambda s: f"{s.name} has been saved.",
         context={
@@ -692,7 +699,7 @@ def principle_set_delete(request: HttpRequest, set_id: int) -> HttpResponse:
     principle_set = _get(selectors.principle_set_get, request, set_id, "set of principles")
     return _confirm_page(
         request,
-        lambda: services.principle_set_delete(principle_set=principle_set),
+        lambda: services.principle_set_delete(by=request.user, principle_set=principle_set),
         done=_url(request, "principle_set_list"),
         message=f"{principle_set.name} has been deleted.",
         context={
@@ -714,7 +721,9 @@ def principle_create(request: HttpRequest, set_id: int) -> HttpResponse:
     return _form_page(
         request,
         PrincipleForm(_bound(request)),
-        lambda data: services.principle_create(principle_set=principle_set, **data),
+        lambda data: services.principle_create(
+            by=request.user, principle_set=principle_set, **data
+        ),
         done=lambda p: detail,
         message=lambda p: f"{p.name} has been added.",
         context={
@@ -736,7 +745,7 @@ def principle_edit(request: HttpRequest, principle_id: int) -> HttpResponse:
             _bound(request),
             initial={"name": principle.name, "group": principle.group, "intent": principle.intent},
         ),
-        lambda data: services.principle_update(principle=principle, **data),
+        lambda data: services.principle_update(by=request.user, principle=principle, **data),
         done=lambda p: detail,
         message=lambda p: f"{p.name} has been saved.",
         context={
@@ -754,7 +763,7 @@ def principle_delete(request: HttpRequest, principle_id: int) -> HttpResponse:
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
     return _confirm_page(
         request,
-        lambda: services.principle_delete(principle=principle),
+        lambda: services.principle_delete(by=request.user, principle=principle),
         done=detail,
         message=f"{principle.name} has been deleted.",
         context={
@@ -776,7 +785,7 @@ def consideration_create(request: HttpRequest, principle_id: int) -> HttpRespons
     return _form_page(
         request,
         ConsiderationForm(_bound(request)),
-        lambda data: services.consideration_create(principle=principle, **data),
+        lambda data: services.consideration_create(by=request.user, principle=principle, **data),
         done=lambda k: detail,
         message=lambda k: f"{k.name} has been added to {principle.name}.",
         context={
@@ -799,7 +808,9 @@ def consideration_edit(request: HttpRequest, consideration_id: int) -> HttpRespo
             _bound(request),
             initial={"name": consideration.name, "description": consideration.description},
         ),
-        lambda data: services.consideration_update(consideration=consideration, **data),
+        lambda data: services.consideration_update(
+            by=request.user, consideration=consideration, **data
+        ),
         done=lambda k: detail,
         message=lambda k: f"{k.name} has been saved.",
         context={
@@ -818,7 +829,7 @@ def consideration_delete(request: HttpRequest, consideration_id: int) -> HttpRes
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
     return _confirm_page(
         request,
-        lambda: services.consideration_delete(consideration=consideration),
+        lambda: services.consideration_delete(by=request.user, consideration=consideration),
         done=detail,
         message=f"{consideration.name} has been deleted.",
         context={

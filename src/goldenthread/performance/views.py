@@ -96,7 +96,9 @@ def item_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.thread_item_create(organisation=organisation, **form.cleaned_data)
+            item = services.thread_item_create(
+                by=request.user, organisation=organisation, **form.cleaned_data
+            )
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -127,7 +129,7 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.thread_item_update(item=item, **form.cleaned_data)
+            services.thread_item_update(by=request.user, item=item, **form.cleaned_data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -142,7 +144,7 @@ def item_delete(request: HttpRequest, item_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.thread_item_delete(item=item)
+            services.thread_item_delete(by=request.user, item=item)
         except ServiceError as refused:
             error = refused.message
         except ProtectedError:
