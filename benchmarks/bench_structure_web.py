@@ -172,27 +172,19 @@ def upload(organisation, user, name: str, data: bytes) -> tuple[float, object]:
     from django.core.management import call_command
 
     from goldenthread.jobs.models import Job
-    from goldenthread.jobs.services import job_create
     from goldenthread.structure import services
-    from goldenthread.structure.importing import IMPORT_KIND
 
     start = time.perf_counter()
     record = services.upload_create(
         organisation=organisation,
-        created_by=user,
+        by=user,
         filename=f"{name}.csv",
         data=data,
         fmt="organogram",
         lenient=False,
         snapshot_fields={"name": name, "kind": "as_is"},
     )
-    job = job_create(
-        organisation=organisation,
-        kind=IMPORT_KIND,
-        title=f"Import {name}",
-        created_by=user,
-        parameters={"upload_id": record.pk},
-    )
+    job = services.upload_import_start(upload=record, title=f"Import {name}", by=user)
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     seconds = time.perf_counter() - start
     job = Job.objects.get(pk=job.pk)
@@ -310,7 +302,7 @@ def run() -> dict[str, object]:
 
     start = time.perf_counter()
     scenario = structure_services.scenario_create(
-        snapshot=Snapshot.objects.get(pk=as_is), name="Scenario 50k", created_by=user
+        snapshot=Snapshot.objects.get(pk=as_is), name="Scenario 50k", by=user
     )
     modelling = {"Create a scenario (copy 50,000 posts)": time.perf_counter() - start}
     start = time.perf_counter()
@@ -321,7 +313,7 @@ def run() -> dict[str, object]:
         manager="P0000002",
         reason="Benchmark",
         effective_date=datetime.date(2026, 4, 1),
-        created_by=user,
+        by=user,
     )
     modelling["Move one post (loop and orphan checks)"] = time.perf_counter() - start
     pages["Scenario page (changes and difference)"] = reverse(

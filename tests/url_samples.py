@@ -36,7 +36,7 @@ def _job(organisation: Organisation) -> int:
             organisation=organisation,
             kind="core.units_import",
             title="Sample import",
-            created_by=None,
+            by=None,
             filename="units.csv",
             data=b"code,name\n",
         )
@@ -60,7 +60,7 @@ def _upload(organisation: Organisation) -> int:
 
     return structure_services.upload_create(
         organisation=organisation,
-        created_by=None,
+        by=None,
         filename="posts.csv",
         data=b"post_id,reports_to\nCX1,XX\n",
         fmt="table",

@@ -21,7 +21,7 @@ def add_activity(organisation, count: int, start: int) -> None:
             organisation=organisation,
             kind="core.units_import",
             title=f"Import {n}",
-            created_by=None,
+            by=None,
         )
 
 

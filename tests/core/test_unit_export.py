@@ -76,7 +76,7 @@ def _import(client, organisation, name: str, data: bytes, capture):
             organisation=organisation,
             kind=importing.JOB_KIND,
             title=f"Import units from {name}",
-            created_by=client.user,
+            by=client.user,
             filename=name,
             data=data,
         )

@@ -44,3 +44,26 @@ def test_the_management_command_prints_the_password(capsys, monkeypatch) -> None
     call_command("load_demo")
     out = capsys.readouterr().out
     assert "demo-admin" in out and "printed-pass-77" in out
+
+
+def test_the_audit_trail_names_a_person_for_everything_the_demo_made() -> None:
+    """The demo is built outside a request; its admin (and editor, for the scenario) made it."""
+    from goldenthread.audit.selectors import audited_models
+
+    organisation = demo_load(password="p-4a8b2c").organisation
+    authors: dict[str, set[str | None]] = {}
+    for model in audited_models():
+        history = model.history.all()
+        history = (
+            history.filter(id=organisation.pk)
+            if model is Organisation
+            else history.filter(organisation_id=organisation.pk)
+        )
+        for username in history.values_list("history_user__username", flat=True).distinct():
+            authors.setdefault(model._meta.label_lower, set()).add(username)
+    assert authors["core.unit"] == {"demo-admin"}
+    assert authors["accounts.organisation"] == {"demo-admin"}
+    assert authors["operating_model.component"] == {"demo-admin"}
+    assert authors["structure.snapshot"] == {"demo-admin", "demo-editor"}
+    assert authors["structure.scenariochange"] == {"demo-editor"}
+    assert None not in set().union(*authors.values())

@@ -38,9 +38,7 @@ def test_an_unexpected_error_fails_the_job_and_keeps_nothing(db) -> None:
         with transaction.atomic():
             _explode(progress)
 
-    job = job_create(
-        organisation=organisation, kind="tests.atomic_explode", title="t", created_by=None
-    )
+    job = job_create(organisation=organisation, kind="tests.atomic_explode", title="t", by=None)
     job = job_run(job_id=job.pk)
     assert job.status == JobStatus.FAILED
     assert job.summary == UNEXPECTED_FAILURE.format(pk=job.pk)
@@ -49,7 +47,7 @@ def test_an_unexpected_error_fails_the_job_and_keeps_nothing(db) -> None:
 
 def test_an_unknown_kind_is_refused_before_queueing(db) -> None:
     with pytest.raises(KeyError):
-        job_create(organisation=OrganisationFactory(), kind="nope", title="t", created_by=None)
+        job_create(organisation=OrganisationFactory(), kind="nope", title="t", by=None)
     assert not Job.objects.exists()
 
 
@@ -57,7 +55,7 @@ def test_the_progress_panel_polls_until_the_job_ends(client) -> None:
     organisation = OrganisationFactory()
     member(organisation, Role.VIEWER, username="vi")
     client.login(username="vi", password=PASSWORD)
-    job = job_create(organisation=organisation, kind="tests.count", title="Count", created_by=None)
+    job = job_create(organisation=organisation, kind="tests.count", title="Count", by=None)
     progress_url = reverse(
         "jobs:job_progress", kwargs={"org_slug": organisation.slug, "job_id": job.pk}
     )
@@ -85,7 +83,7 @@ def test_the_database_worker_runs_a_queued_job(settings) -> None:
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
     organisation = OrganisationFactory()
-    job = job_create(organisation=organisation, kind="tests.count", title="Count", created_by=None)
+    job = job_create(organisation=organisation, kind="tests.count", title="Count", by=None)
     job.refresh_from_db()
     assert job.status == JobStatus.QUEUED  # queued in the database, not run yet
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -7,8 +7,8 @@ import pytest
 from goldenthread.demo.builder import demo_load
 from goldenthread.structure import demo as structure_demo
 from goldenthread.structure.models import Post, Snapshot, SnapshotKind
+from goldenthread.structure.presenters import directorate_table
 from goldenthread.structure.selectors import snapshot_diff
-from goldenthread.structure.views import directorate_table
 
 pytestmark = pytest.mark.django_db
 

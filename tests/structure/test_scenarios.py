@@ -269,7 +269,7 @@ def test_retitle_recost_and_reunit_record_their_before_values(organisation, scen
 def test_a_bulk_move_takes_a_team_as_a_block(organisation, as_is, scenario) -> None:
     care = Unit.objects.get(organisation=organisation, name="Care")
     housing = Unit.objects.get(organisation=organisation, name="Housing")
-    chosen = services.scenario_selection(snapshot=scenario, unit=care)
+    chosen = selectors.scenario_selection(snapshot=scenario, unit=care)
     assert chosen == ["H1", "T1", "S1", "S2"]
     change = services.scenario_bulk_change(
         snapshot=scenario,
@@ -311,7 +311,7 @@ def test_a_bulk_move_into_its_own_team_is_refused(scenario) -> None:
 
 def test_bulk_delete_and_regrade(scenario) -> None:
     with pytest.raises(ServiceError, match="There are no posts X1 and X2"):
-        services.scenario_selection(snapshot=scenario, post_ids=["S1", "X1", "X2"])
+        selectors.scenario_selection(snapshot=scenario, post_ids=["S1", "X1", "X2"])
     with pytest.raises(ServiceError, match="H1 without a manager"):
         services.scenario_bulk_change(
             snapshot=scenario,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
-from django.db import transaction
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,6 +21,8 @@ from .models import LoginAttempt, Membership, Organisation, OrganisationKind, Ro
 
 LAST_ADMIN = "{organisation} must keep at least one admin: make someone else an admin first."
 ALREADY_MEMBER = "{username} is already a member of {organisation}."
+M = TypeVar("M", bound=models.Model)
+
 USERNAME_TAKEN = "The username {username} is taken: choose another, or add that person instead."
 
 
@@ -32,6 +35,35 @@ class ServiceError(Exception):
         self.field = field
 
 
+def acting_user(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    """The user a write is done by, or ``None`` when the system does it.
+
+    Every service names its acting user with one keyword, ``by``. An anonymous
+    user counts as the system.
+    """
+    return by if by is not None and by.is_authenticated else None
+
+
+def attribute(instance: models.Model, by: AbstractBaseUser | None) -> None:
+    """Record ``by`` as the user in the history of the next save or delete of ``instance``.
+
+    Without ``by``, django-simple-history's middleware records the signed-in
+    user of the request, if there is one; outside a request (a job, the demo,
+    a command) only ``by`` can name who made the change.
+    """
+    user = acting_user(by)
+    if user is not None:
+        instance._history_user = user  # type: ignore[attr-defined]
+
+
+def create_attributed(model: type[M], *, by: AbstractBaseUser | None, **fields: Any) -> M:
+    """``model.objects.create(**fields)``, its history naming ``by``."""
+    instance = model(**fields)
+    attribute(instance, by)
+    instance.save()
+    return instance
+
+
 @transaction.atomic
 def organisation_create(
     *,
@@ -41,15 +73,19 @@ def organisation_create(
     ons_code: str = "",
     description: str = "",
     admin: AbstractUser | None = None,
+    by: AbstractBaseUser | None = None,
 ) -> Organisation:
     """Create an organisation, making ``admin`` (if given) its first admin."""
     organisation = Organisation(
         name=name, slug=slug, kind=kind, ons_code=ons_code, description=description
     )
     organisation.full_clean()
+    attribute(organisation, by)
     organisation.save()
     if admin is not None:
-        Membership.objects.create(organisation=organisation, user=admin, role=Role.ADMIN)
+        membership = Membership(organisation=organisation, user=admin, role=Role.ADMIN)
+        attribute(membership, by)
+        membership.save()
     return organisation
 
 
@@ -62,6 +98,7 @@ def organisation_update(
     ons_code: str,
     description: str,
     redundancy_cost_per_post: Decimal,
+    by: AbstractBaseUser | None = None,
 ) -> Organisation:
     organisation.name = name
     organisation.kind = kind
@@ -69,36 +106,66 @@ def organisation_update(
     organisation.description = description
     organisation.redundancy_cost_per_post = redundancy_cost_per_post
     organisation.full_clean()
+    attribute(organisation, by)
     organisation.save()
     return organisation
 
 
 @transaction.atomic
 def user_create(
-    *, username: str, password: str, full_name: str = "", email: str = ""
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> AbstractUser:
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise ServiceError(USERNAME_TAKEN.format(username=username), field="username")
     first, _, last = full_name.strip().partition(" ")
-    user: AbstractUser = User.objects.create_user(
-        username=username, password=password, email=email, first_name=first, last_name=last
+    user: AbstractUser = User(
+        username=User.normalize_username(username),
+        email=User.objects.normalize_email(email),
+        first_name=first,
+        last_name=last,
     )
+    user.set_password(password)
+    attribute(user, by)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(
+    *, user: AbstractUser, password: str, by: AbstractBaseUser | None = None
+) -> AbstractUser:
+    user.set_password(password)
+    attribute(user, by)
+    user.save()
     return user
 
 
 @transaction.atomic
 def membership_create(
-    *, organisation: Organisation, user: AbstractUser, role: str, job_title: str = ""
+    *,
+    organisation: Organisation,
+    user: AbstractUser,
+    role: str,
+    job_title: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> Membership:
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ServiceError(
             ALREADY_MEMBER.format(username=user.get_username(), organisation=organisation),
             field="username",
         )
-    return Membership.objects.create(
+    membership = Membership(
         organisation=organisation, user=user, role=Role(role), job_title=job_title
     )
+    attribute(membership, by)
+    membership.save()
+    return membership
 
 
 def _ensure_admin_remains(membership: Membership) -> None:
@@ -112,19 +179,23 @@ def _ensure_admin_remains(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_update(*, membership: Membership, role: str, job_title: str) -> Membership:
+def membership_update(
+    *, membership: Membership, role: str, job_title: str, by: AbstractBaseUser | None = None
+) -> Membership:
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_admin_remains(membership)
     membership.role = Role(role)
     membership.job_title = job_title
+    attribute(membership, by)
     membership.save()
     return membership
 
 
 @transaction.atomic
-def membership_delete(*, membership: Membership) -> None:
+def membership_delete(*, membership: Membership, by: AbstractBaseUser | None = None) -> None:
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
+    attribute(membership, by)
     membership.delete()
 
 

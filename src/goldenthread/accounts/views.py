@@ -68,7 +68,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
         cast(User, request.user), data=request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = services.user_set_password(
+            user=form.user, password=form.cleaned_data["new_password1"], by=request.user
+        )
         update_session_auth_hash(request, user)
         messages.success(request, "Your password has been changed.")
         return redirect("accounts:organisations")
@@ -90,10 +92,17 @@ def member_add(request: OrgRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = data["user"] or services.user_create(
-                username=data["username"], password=data["password"], full_name=data["full_name"]
+                by=request.user,
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
             )
             membership = services.membership_create(
-                organisation=organisation, user=user, role=data["role"], job_title=data["job_title"]
+                by=request.user,
+                organisation=organisation,
+                user=user,
+                role=data["role"],
+                job_title=data["job_title"],
             )
         except services.ServiceError as error:
             apply_service_error(form, error)
@@ -117,6 +126,7 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
+                by=request.user,
                 membership=membership,
                 role=form.cleaned_data["role"],
                 job_title=form.cleaned_data["job_title"],
@@ -135,7 +145,7 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.membership_delete(membership=membership)
+            services.membership_delete(by=request.user, membership=membership)
         except services.ServiceError as refused:
             error = refused.message
         else:
@@ -157,7 +167,9 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, organisation=organisation
     )
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=organisation, **form.cleaned_data)
+        services.organisation_update(
+            by=request.user, organisation=organisation, **form.cleaned_data
+        )
         messages.success(request, "The organisation's settings have been saved.")
         return redirect("accounts:settings", org_slug=organisation.slug)
     return render(request, "accounts/settings.html", {"form": form})

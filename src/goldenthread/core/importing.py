@@ -20,13 +20,12 @@ row and column, and if there is any problem nothing is saved.
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from goldenthread.formats.tabular import TableError, read_table
 from goldenthread.jobs.registry import register
 from goldenthread.jobs.services import JobFailed, Progress
 
 from .models import Unit, UnitKind
+from .services import unit_bulk_upsert
 
 COLUMNS = ("code", "name", "kind", "parent_code", "description")
 REQUIRED = ("code", "name")
@@ -165,31 +164,8 @@ def units_import(progress: Progress) -> None:
         )
 
     progress.stage("Saving units", total=len(parsed))
-    added = updated = 0
-    with transaction.atomic():
-        by_code: dict[str, Unit] = dict(existing)
-        for row in parsed:
-            code = str(row["code"])
-            unit = by_code.get(code.lower())
-            if unit is None:
-                unit = Unit(organisation=organisation, code=code)
-                added += 1
-            else:
-                updated += 1
-            unit.name = str(row["name"])
-            unit.kind = str(row["kind"])
-            unit.description = str(row["description"])
-            unit._history_user = progress.job.created_by  # type: ignore[attr-defined]
-            unit.save()
-            by_code[code.lower()] = unit
-        for row in parsed:
-            unit = by_code[str(row["code"]).lower()]
-            parent_code = str(row["parent_code"]).lower()
-            parent = by_code[parent_code] if parent_code else None
-            if unit.parent_id != (parent.pk if parent else None):
-                unit.parent = parent
-                unit._history_user = progress.job.created_by  # type: ignore[attr-defined]
-                unit.save(update_fields=["parent"])
+    written = unit_bulk_upsert(organisation=organisation, rows=parsed, by=progress.job.created_by)
+    added, updated = written.added, written.updated
     progress.job.summary = DONE_SUMMARY.format(
         added=added, added_plural="" if added == 1 else "s", updated=updated, file=filename
     )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Count, QuerySet
 
 from goldenthread.accounts.models import Organisation
 
 from .models import Unit
+
+#: Units nest a few levels deep; a walk up stops here even if the data were to loop.
+MAX_DEPTH = 50
 
 
 def unit_list(*, organisation: Organisation) -> QuerySet[Unit]:
@@ -69,3 +73,59 @@ def unit_descendant_ids(*, unit: Unit) -> set[int]:
 def unit_counts_by_kind(*, organisation: Organisation) -> dict[str, int]:
     rows = unit_list(organisation=organisation).values("kind").annotate(n=Count("pk"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def unit_codes(*, organisation: Organisation) -> set[str]:
+    """Every unit code of the organisation, in lower case."""
+    return {
+        code.lower()
+        for code in Unit.objects.filter(organisation=organisation).values_list("code", flat=True)
+    }
+
+
+def unit_children(*, organisation: Organisation, unit: Unit) -> QuerySet[Unit]:
+    """The units directly inside ``unit``."""
+    return unit_list(organisation=organisation).filter(parent=unit)
+
+
+def unit_ancestors(*, unit: Unit) -> list[Unit]:
+    """The units ``unit`` sits in, the top one first."""
+    ancestors: list[Unit] = []
+    cursor = unit.parent
+    while cursor is not None and len(ancestors) < MAX_DEPTH:
+        ancestors.insert(0, cursor)
+        cursor = cursor.parent
+    return ancestors
+
+
+@dataclass(frozen=True)
+class UnitUse:
+    """Records of one kind that name a unit, so that it cannot be deleted."""
+
+    count: int
+    things: str
+
+
+def unit_uses(*, unit: Unit) -> list[UnitUse]:
+    """What still names ``unit`` and keeps it from being deleted: units inside it, posts ...
+
+    Found from the models that protect their link to a unit, so a module
+    added later is counted without this function knowing it.
+    """
+    uses = []
+    relations = [
+        field
+        for field in Unit._meta.get_fields(include_hidden=True)
+        if isinstance(field, models.ForeignObjectRel)
+    ]
+    for relation in relations:
+        if relation.on_delete is not models.PROTECT:
+            continue
+        model = relation.related_model
+        count = model._base_manager.filter(**{relation.field.name: unit}).count()
+        if count:
+            meta = model._meta
+            uses.append(
+                UnitUse(count, str(meta.verbose_name if count == 1 else meta.verbose_name_plural))
+            )
+    return uses

@@ -1,11 +1,23 @@
-"""Every write to units. Each is one transaction; refused writes raise ServiceError."""
+"""Every write to units. Each is one transaction; refused writes raise ServiceError.
+
+Units are written only here: the units page, the units import and the units a
+structure upload adds all come through these services, so every change is
+checked the same way and its history names who made it (``by``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import ProtectedError
+from simple_history.utils import bulk_create_with_history
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError
+from goldenthread.accounts.services import ServiceError, acting_user, attribute
 
 from .models import Unit, UnitKind
 from .selectors import unit_descendant_ids
@@ -15,6 +27,14 @@ PARENT_IS_SELF = "A unit cannot sit inside itself"
 PARENT_IS_BELOW = "{parent} sits inside {unit}, so {unit} cannot sit inside it"
 PARENT_ELSEWHERE = "The parent unit must belong to the same organisation"
 HAS_CHILDREN = "{unit} has {count} unit{plural} inside it: move or delete those first"
+IN_USE = "{unit} is still used elsewhere, so it cannot be deleted."
+CODE_NEEDED = "Every unit needs a code"
+CODE_TWICE = "The code {code} is given to more than one unit"
+NO_SUCH_PARENT = "No unit has the code {code}"
+CYCLE = "These units would sit inside each other: {codes}"
+
+#: The fields of a unit a bulk write may set, as the units import names them.
+UNIT_FIELDS = ("code", "name", "kind", "parent_code", "description")
 
 
 def _check_parent(unit: Unit, parent: Unit | None) -> None:
@@ -49,6 +69,7 @@ def unit_create(
     kind: str = UnitKind.SERVICE,
     parent: Unit | None = None,
     description: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> Unit:
     unit = Unit(
         organisation=organisation,
@@ -60,6 +81,7 @@ def unit_create(
     )
     _check_code(unit)
     _check_parent(unit, parent)
+    attribute(unit, by)
     unit.save()
     return unit
 
@@ -73,6 +95,7 @@ def unit_update(
     kind: str,
     parent: Unit | None,
     description: str,
+    by: AbstractBaseUser | None = None,
 ) -> Unit:
     unit.code = code.strip()
     unit.name = name.strip()
@@ -81,15 +104,134 @@ def unit_update(
     _check_code(unit)
     _check_parent(unit, parent)
     unit.parent = parent
+    attribute(unit, by)
     unit.save()
     return unit
 
 
 @transaction.atomic
-def unit_delete(*, unit: Unit) -> None:
+def unit_delete(*, unit: Unit, by: AbstractBaseUser | None = None) -> None:
     count = unit.children.count()
     if count:
         raise ServiceError(
             HAS_CHILDREN.format(unit=unit, count=count, plural="" if count == 1 else "s")
         )
-    unit.delete()
+    attribute(unit, by)
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError:
+        raise ServiceError(IN_USE.format(unit=unit)) from None
+
+
+@dataclass(frozen=True)
+class UnitsWritten:
+    """What :func:`unit_bulk_upsert` did: every unit it was given, by code (lower case)."""
+
+    units: dict[str, Unit]
+    added: int
+    updated: int
+
+
+def _in_tree_order(
+    rows: list[dict[str, str]], existing: Mapping[str, Unit]
+) -> list[list[dict[str, str]]]:
+    """The rows in levels: each row after the row (or saved unit) it sits in.
+
+    Refuses a parent code that is nowhere, and units that would sit inside
+    each other.
+    """
+    given = {row["code"].lower(): row for row in rows}
+    parent_of: dict[str, str] = {
+        code: unit.parent.code.lower()
+        for code, unit in existing.items()
+        if unit.parent_id is not None and unit.parent is not None
+    }
+    for code, row in given.items():
+        parent = row.get("parent_code", "").strip().lower()
+        if parent and parent not in given and parent not in existing:
+            raise ServiceError(NO_SUCH_PARENT.format(code=row["parent_code"]), field="parent_code")
+        if parent:
+            parent_of[code] = parent
+        else:
+            parent_of.pop(code, None)
+    depth: dict[str, int] = {}
+    for code in given:
+        chain = [code]
+        while chain[-1] not in depth and chain[-1] in parent_of:
+            chain.append(parent_of[chain[-1]])
+            if chain[-1] in chain[:-1]:
+                raise ServiceError(CYCLE.format(codes=" → ".join(chain)), field="parent_code")
+        # The last of the chain is a top unit or one whose depth is known.
+        level = depth.get(chain[-1], 0)
+        for link in reversed(chain[:-1]):
+            level += 1
+            depth[link] = level
+        depth.setdefault(chain[-1], 0)
+    levels: dict[int, list[dict[str, str]]] = {}
+    for code, row in given.items():
+        levels.setdefault(depth[code], []).append(row)
+    return [levels[level] for level in sorted(levels)]
+
+
+@transaction.atomic
+def unit_bulk_upsert(
+    *,
+    organisation: Organisation,
+    rows: Iterable[Mapping[str, Any]],
+    by: AbstractBaseUser | None = None,
+) -> UnitsWritten:
+    """Add or update many units at once, matched by code (ignoring case), all or nothing.
+
+    Each row gives a ``code`` and may give ``name``, ``kind``, ``parent_code``
+    (a unit in the rows or already saved; empty for a top unit) and
+    ``description``. A code already saved updates that unit; a new code adds
+    one. New units are written in bulk, level by level, parents first, each
+    with its history naming ``by``; a unit whose values do not change is not
+    written.
+    """
+    wanted = [{field: str(row.get(field) or "").strip() for field in UNIT_FIELDS} for row in rows]
+    seen: set[str] = set()
+    for row in wanted:
+        code = row["code"].lower()
+        if not code:
+            raise ServiceError(CODE_NEEDED, field="code")
+        if code in seen:
+            raise ServiceError(CODE_TWICE.format(code=row["code"]), field="code")
+        seen.add(code)
+    existing = {
+        unit.code.lower(): unit
+        for unit in Unit.objects.filter(organisation=organisation).select_related("parent")
+    }
+    user = acting_user(by)
+    by_code = dict(existing)
+    added = updated = 0
+    for level in _in_tree_order(wanted, existing):
+        new: list[Unit] = []
+        for row in level:
+            code = row["code"].lower()
+            parent = by_code[row["parent_code"].lower()] if row["parent_code"] else None
+            values = {
+                "name": row["name"][:200],
+                "kind": UnitKind(row["kind"] or UnitKind.SERVICE),
+                "description": row["description"],
+                "parent_id": parent.pk if parent else None,
+            }
+            unit = existing.get(code)
+            if unit is None:
+                new.append(
+                    Unit(organisation=organisation, code=row["code"][:40], parent=parent, **values)
+                )
+                continue
+            updated += 1
+            if any(getattr(unit, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(unit, name, value)
+                unit.parent = parent
+                attribute(unit, user)
+                unit.save()
+        if new:
+            for unit in bulk_create_with_history(new, Unit, default_user=user):
+                by_code[unit.code.lower()] = unit
+            added += len(new)
+    return UnitsWritten(units={code: by_code[code] for code in seen}, added=added, updated=updated)

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.db.models import ProtectedError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
 from goldenthread.jobs.services import job_create
 from goldenthread.kit.exports import export_response
-from goldenthread.kit.forms import apply_service_error
+from goldenthread.kit.pages import Crumbs, bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.web import dashboard
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .columns import UNIT_COLUMNS
 from .forms import UnitForm, UploadForm
 from .importing import COLUMNS, JOB_KIND
 from .models import Unit, UnitKind
+
+UNIT_ADDED = "{name} has been added."
+UNIT_SAVED = "{name} has been saved."
+UNIT_DELETED = "{name} has been deleted."
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -54,27 +55,32 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "core/unit_list.html", {"rows": rows})
 
 
+def _unit_or_404(request: HttpRequest, unit_id: int) -> Unit:
+    return get_or_404(selectors.unit_get, request, "unit", pk=unit_id)  # type: ignore[no-any-return]
+
+
+def _crumbs(request: HttpRequest, unit: Unit | None, *more: tuple[str, str]) -> Crumbs:
+    """Units, then the unit and the units it sits in, then the pages below it."""
+    crumbs = [("Units", org_url(request, "core:unit_list"))]
+    if unit is not None:
+        crumbs += [
+            (ancestor.name, org_url(request, "core:unit_detail", unit_id=ancestor.pk))
+            for ancestor in [*selectors.unit_ancestors(unit=unit), unit]
+        ]
+    return [*crumbs, *more]
+
+
 @org_view()
 def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
-    ancestors = []
-    cursor = unit.parent
-    while cursor is not None:
-        ancestors.insert(0, cursor)
-        cursor = cursor.parent
-    children = selectors.unit_list(organisation=request.organisation).filter(parent=unit)
+    crumbs = list(_crumbs(request, unit))
+    crumbs[-1] = (unit.name, "")
+    children = selectors.unit_children(organisation=request.organisation, unit=unit)
     return render(
         request,
         "core/unit_detail.html",
-        {"unit": unit, "ancestors": ancestors, "children": children},
+        {"unit": unit, "children": children, "crumbs": crumbs},
     )
-
-
-def _unit_or_404(request: HttpRequest, unit_id: int) -> Unit:
-    try:
-        return selectors.unit_get(organisation=request.organisation, pk=unit_id)
-    except Unit.DoesNotExist:
-        raise Http404("No such unit in this organisation") from None
 
 
 @org_view(Role.EDITOR)
@@ -83,27 +89,24 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     initial = {"kind": UnitKind.SERVICE}
     if request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
-    form = UnitForm(
-        request.POST if request.method == "POST" else None,
-        organisation=organisation,
-        initial=initial,
+    form = UnitForm(bound(request), organisation=organisation, initial=initial)
+    return form_page(
+        request,
+        form,
+        lambda data: services.unit_create(organisation=organisation, by=request.user, **data),
+        done=lambda unit: org_url(request, "core:unit_detail", unit_id=unit.pk),
+        message=lambda unit: UNIT_ADDED.format(name=unit.name),
+        title="Add a unit",
+        crumbs=_crumbs(request, None, ("Add a unit", "")),
+        cancel_url=org_url(request, "core:unit_list"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(organisation=organisation, **form.cleaned_data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, f"{unit.name} has been added.")
-            return redirect("core:unit_detail", org_slug=organisation.slug, unit_id=unit.pk)
-    return render(request, "core/unit_form.html", {"form": form})
 
 
 @org_view(Role.EDITOR)
 def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
     form = UnitForm(
-        request.POST if request.method == "POST" else None,
+        bound(request),
         organisation=request.organisation,
         initial={
             "name": unit.name,
@@ -113,32 +116,36 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "description": unit.description,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(unit=unit, **form.cleaned_data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, f"{unit.name} has been saved.")
-            return redirect("core:unit_detail", org_slug=request.organisation.slug, unit_id=unit.pk)
-    return render(request, "core/unit_form.html", {"form": form, "unit": unit})
+    detail = org_url(request, "core:unit_detail", unit_id=unit.pk)
+    return form_page(
+        request,
+        form,
+        lambda data: services.unit_update(unit=unit, by=request.user, **data),
+        done=lambda _: detail,
+        message=lambda saved: UNIT_SAVED.format(name=saved.name),
+        title=f"Change {unit.name}",
+        crumbs=_crumbs(request, unit, ("Change", "")),
+        cancel_url=detail,
+    )
 
 
 @org_view(Role.EDITOR)
 def unit_delete(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
-    error = None
-    if request.method == "POST":
-        try:
-            services.unit_delete(unit=unit)
-        except ServiceError as refused:
-            error = refused.message
-        except ProtectedError:
-            error = f"{unit.name} is still used elsewhere, so it cannot be deleted."
-        else:
-            messages.success(request, f"{unit.name} has been deleted.")
-            return redirect("core:unit_list", org_slug=request.organisation.slug)
-    return render(request, "core/unit_delete.html", {"unit": unit, "error": error})
+    return confirm_page(
+        request,
+        lambda: services.unit_delete(unit=unit, by=request.user),
+        done=org_url(request, "core:unit_list"),
+        message=UNIT_DELETED.format(name=unit.name),
+        title=f"Are you sure you want to delete {unit.name}?",
+        intro="The unit's history stays in the audit trail.",
+        consequences=presenters.unit_delete_consequences(selectors.unit_uses(unit=unit)),
+        crumbs=_crumbs(request, unit, ("Delete", "")),
+        cancel_url=org_url(request, "core:unit_detail", unit_id=unit.pk),
+        button=f"Yes, delete {unit.name}",
+        warning=True,
+        context={"cancel_label": "No, keep it"},
+    )
 
 
 @org_view(Role.EDITOR)
@@ -150,12 +157,11 @@ def unit_import(request: HttpRequest) -> HttpResponse:
             organisation=request.organisation,
             kind=JOB_KIND,
             title=f"Import units from {upload.name}",
-            created_by=request.user,
             filename=upload.name,
             data=upload.read(),
+            result_url=reverse("core:unit_list", kwargs={"org_slug": request.organisation.slug}),
+            by=request.user,
         )
-        job.result_url = reverse("core:unit_list", kwargs={"org_slug": request.organisation.slug})
-        job.save(update_fields=["result_url"])
         return redirect("jobs:job_detail", org_slug=request.organisation.slug, job_id=job.pk)
     return render(request, "core/unit_import.html", {"form": form, "columns": COLUMNS})
 

@@ -15,12 +15,14 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts import services as account_services
 from goldenthread.accounts.models import Membership, Organisation, OrganisationKind, Role
+from goldenthread.core import selectors as core_selectors
 from goldenthread.core import services as core_services
-from goldenthread.core.models import Unit, UnitKind
+from goldenthread.core.models import UnitKind
 from goldenthread.operating_model.demo import demo_operating_model
 from goldenthread.structure.demo import demo_structures
 
@@ -127,38 +129,60 @@ class DemoResult:
 
 
 def _organisation(
-    slug: str, name: str, kind: str, ons_code: str, description: str
+    slug: str, name: str, kind: str, ons_code: str, description: str, by: AbstractBaseUser
 ) -> tuple[Organisation, bool]:
     existing = Organisation.objects.filter(slug=slug).first()
     if existing is not None:
         return existing, False
     return (
         account_services.organisation_create(
-            name=name, slug=slug, kind=kind, ons_code=ons_code, description=description
+            name=name, slug=slug, kind=kind, ons_code=ons_code, description=description, by=by
         ),
         True,
     )
 
 
-def _units(organisation: Organisation, rows: tuple[tuple[str, str, str, str, str], ...]) -> None:
-    by_code = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
-    for code, name, kind, parent_code, description in rows:
-        if code in by_code:
-            continue
-        by_code[code] = core_services.unit_create(
-            organisation=organisation,
-            code=code,
-            name=name,
-            kind=kind,
-            parent=by_code.get(parent_code) if parent_code else None,
-            description=description,
-        )
+def _units(
+    organisation: Organisation,
+    rows: tuple[tuple[str, str, str, str, str], ...],
+    by: AbstractBaseUser,
+) -> None:
+    """Add the units the demo names that are missing; units already there are left as they are."""
+    taken = core_selectors.unit_codes(organisation=organisation)
+    core_services.unit_bulk_upsert(
+        organisation=organisation,
+        rows=[
+            {
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "parent_code": parent_code,
+                "description": description,
+            }
+            for code, name, kind, parent_code, description in rows
+            if code.lower() not in taken
+        ],
+        by=by,
+    )
 
 
 @transaction.atomic
 def demo_load(*, password: str | None = None) -> DemoResult:
     """Create (or bring back) the demo organisations, units and users."""
     password = password or secrets.token_urlsafe(12)
+    # The demo's admin builds it, so the audit trail names a person for every change.
+    User = get_user_model()
+    users = {}
+    for username, full_name, _, _ in DEMO_USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = account_services.user_create(
+                username=username, password=password, full_name=full_name
+            )
+        else:
+            account_services.user_set_password(user=user, password=password, by=user)
+        users[username] = user
+    admin = users["demo-admin"]
     organisation, created = _organisation(
         DEMO_SLUG,
         "Brackenford Borough Council",
@@ -166,6 +190,7 @@ def demo_load(*, password: str | None = None) -> DemoResult:
         "",
         "A fictional English borough council in a partnership with Eastmere District Council, "
         "sharing one workforce and a back-office shared service.",
+        admin,
     )
     partner, _ = _organisation(
         PARTNER_SLUG,
@@ -173,33 +198,25 @@ def demo_load(*, password: str | None = None) -> DemoResult:
         OrganisationKind.COUNCIL,
         "",
         "Brackenford's fictional partner council.",
+        admin,
     )
-    _units(organisation, BRACKENFORD_UNITS)
-    _units(partner, EASTMERE_UNITS)
-
-    User = get_user_model()
-    for username, full_name, job_title, role in DEMO_USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = account_services.user_create(
-                username=username, password=password, full_name=full_name
-            )
-        else:
-            user.set_password(password)
-            user.save()
+    _units(organisation, BRACKENFORD_UNITS, admin)
+    _units(partner, EASTMERE_UNITS, admin)
+    for username, _, job_title, role in DEMO_USERS:
+        user = users[username]
         if not Membership.objects.filter(organisation=organisation, user=user).exists():
             account_services.membership_create(
-                organisation=organisation, user=user, role=role, job_title=job_title
+                organisation=organisation, user=user, role=role, job_title=job_title, by=admin
             )
     # The admin works for both partners, so the organisation switcher has a use.
-    admin = User.objects.get(username="demo-admin")
     if not Membership.objects.filter(organisation=partner, user=admin).exists():
         account_services.membership_create(
             organisation=partner,
             user=admin,
             role=Role.ADMIN,
             job_title="Joint Head of Transformation",
+            by=admin,
         )
-    demo_operating_model(organisation)
-    demo_structures(organisation)
+    demo_operating_model(organisation, by=admin)
+    demo_structures(organisation, by=admin)
     return DemoResult(organisation=organisation, password=password, created=created)

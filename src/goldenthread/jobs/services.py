@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import acting_user
 
 from . import registry
 from .models import Job, JobInput
@@ -34,19 +35,25 @@ def job_create(
     organisation: Organisation,
     kind: str,
     title: str,
-    created_by: AbstractBaseUser | None,
     parameters: dict[str, Any] | None = None,
     filename: str = "",
     data: bytes | None = None,
+    result_url: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> Job:
-    """Record a job (and its input file) and queue it once the transaction commits."""
+    """Record a job (and its input file) and queue it once the transaction commits.
+
+    ``by`` started it; the job's writes are made in their name. ``result_url``
+    is where its outcome is shown, if the job does not set it itself.
+    """
     registry.get(kind)  # fail now, not in the worker, for an unknown kind
     job = Job.objects.create(
         organisation=organisation,
         kind=kind,
         title=title,
-        created_by=created_by if created_by is not None and created_by.is_authenticated else None,
+        created_by=acting_user(by),
         parameters=parameters or {},
+        result_url=result_url,
     )
     if data is not None:
         JobInput.objects.create(job=job, filename=filename, data=data)

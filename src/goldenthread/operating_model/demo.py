@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import AbstractBaseUser
+
 from goldenthread.accounts.models import Organisation
 from goldenthread.core.models import Unit
 from goldenthread.performance import services as thread_services
@@ -125,21 +127,24 @@ VERSION_ONE: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
 }
 
 
-def _principles(organisation: Organisation) -> PrincipleSet:
+def _principles(organisation: Organisation, by: AbstractBaseUser | None) -> PrincipleSet:
     existing = PrincipleSet.objects.filter(
         organisation=organisation, source="six-principles"
     ).first()
     if existing is not None:
         return existing
     return services.principle_set_create_from_template(
-        organisation=organisation, key="six-principles"
+        by=by, organisation=organisation, key="six-principles"
     )
 
 
-def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
+def _versions(
+    organisation: Organisation, principle_set: PrincipleSet, by: AbstractBaseUser | None
+) -> None:
     if TomVersion.objects.filter(organisation=organisation).exists():
         return
     first = services.version_create(
+        by=by,
         organisation=organisation,
         title="Brackenford Target Operating Model 2025–2028",
         summary="The first TOM, consulted on with staff, trade unions and members.",
@@ -148,6 +153,7 @@ def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
     for component in first.components.all():
         level, owner, as_is, statements = VERSION_ONE[component.key]
         services.component_update(
+            by=by,
             component=component,
             name=component.name,
             purpose=component.purpose,
@@ -156,9 +162,10 @@ def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
             owner=owner,
         )
         for text in statements:
-            services.statement_create(component=component, text=text)
-    services.version_consult(version=first)
+            services.statement_create(by=by, component=component, text=text)
+    services.version_consult(by=by, version=first)
     services.version_adopt(
+        by=by,
         version=first,
         approved_by="Executive",
         approved_on=date(2025, 3, 12),
@@ -166,6 +173,7 @@ def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
     )
 
     second = services.version_create(
+        by=by,
         organisation=organisation,
         title="Brackenford Target Operating Model: 2026 refresh",
         summary="Minor amendments under the delegation to the Chief Executive: a clearer "
@@ -175,12 +183,16 @@ def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
     customers = by_key["customers"]
     tell_once = customers.statements.get(text="Customers tell their story once.")
     services.statement_update(
+        by=by,
         statement=tell_once,
         text="Customers tell their story only once, whichever channel they use.",
     )
-    services.statement_create(component=customers, text="Customers can track every request online.")
+    services.statement_create(
+        by=by, component=customers, text="Customers can track every request online."
+    )
     channels = by_key["channels"]
     services.component_update(
+        by=by,
         component=channels,
         name="Channels and access",
         purpose=channels.purpose,
@@ -190,11 +202,13 @@ def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
     )
     locations = by_key["locations"]
     services.statement_delete(
+        by=by,
         statement=locations.statements.get(
             text="We share buildings with public sector partners where we can."
-        )
+        ),
     )
     partnership = services.component_create(
+        by=by,
         version=second,
         name="Partnership working",
         purpose="How Brackenford and Eastmere share a workforce and services.",
@@ -202,7 +216,7 @@ def _versions(organisation: Organisation, principle_set: PrincipleSet) -> None:
         owner="Joint Chief Executive",
     )
     services.statement_create(
-        component=partnership, text="Every change delivers benefits for both councils."
+        by=by, component=partnership, text="Every change delivers benefits for both councils."
     )
 
 
@@ -377,13 +391,14 @@ THREAD: tuple[tuple[str, str, str, str, str, str, str, str, str], ...] = (
 )
 
 
-def _thread(organisation: Organisation) -> None:
+def _thread(organisation: Organisation, by: AbstractBaseUser | None) -> None:
     if ThreadItem.objects.filter(organisation=organisation).exists():
         return
     units = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
     made: dict[str, ThreadItem] = {}
     for key, level, parent, title, unit, perspective, post, owner, measures in THREAD:
         made[key] = thread_services.thread_item_create(
+            by=by,
             organisation=organisation,
             level=level,
             title=title,
@@ -396,8 +411,8 @@ def _thread(organisation: Organisation) -> None:
         )
 
 
-def demo_operating_model(organisation: Organisation) -> None:
+def demo_operating_model(organisation: Organisation, *, by: AbstractBaseUser | None = None) -> None:
     """Give the demo council its TOM versions, principles and golden thread (idempotent)."""
-    principle_set = _principles(organisation)
-    _versions(organisation, principle_set)
-    _thread(organisation)
+    principle_set = _principles(organisation, by)
+    _versions(organisation, principle_set, by)
+    _thread(organisation, by)

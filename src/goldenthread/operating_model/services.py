@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError
+from goldenthread.accounts.services import (
+    ServiceError,
+    acting_user,
+    attribute,
+    create_attributed,
+)
 
 from .models import (
     ChangeLevel,
@@ -88,6 +95,7 @@ def version_create(
     title: str,
     summary: str = "",
     principle_set: PrincipleSet | None = None,
+    by: AbstractBaseUser | None = None,
 ) -> TomVersion:
     """Start a new draft: a copy of the adopted version, or the default template if none.
 
@@ -101,7 +109,9 @@ def version_create(
     )
     number = max((v.number for v in existing), default=0) + 1
     adopted = next((v for v in existing if v.status == VersionStatus.ADOPTED), None)
-    version = TomVersion.objects.create(
+    version = create_attributed(
+        TomVersion,
+        by=by,
         organisation=organisation,
         number=number,
         title=title,
@@ -110,21 +120,27 @@ def version_create(
         principle_set=principle_set or (adopted.principle_set if adopted else None),
     )
     if adopted is None:
-        Component.objects.bulk_create(
-            Component(
-                organisation=organisation,
-                version=version,
-                key=template.key,
-                name=template.name,
-                purpose=template.purpose,
-                change_level=ChangeLevel.MEDIUM,
-                position=position,
-            )
-            for position, template in enumerate(COMPONENTS, start=1)
+        bulk_create_with_history(
+            [
+                Component(
+                    organisation=organisation,
+                    version=version,
+                    key=template.key,
+                    name=template.name,
+                    purpose=template.purpose,
+                    change_level=ChangeLevel.MEDIUM,
+                    position=position,
+                )
+                for position, template in enumerate(COMPONENTS, start=1)
+            ],
+            Component,
+            default_user=acting_user(by),
         )
         return version
     for component in adopted.components.prefetch_related("statements", "links"):
-        copy = Component.objects.create(
+        copy = create_attributed(
+            Component,
+            by=by,
             organisation=organisation,
             version=version,
             key=component.key,
@@ -136,51 +152,66 @@ def version_create(
             position=component.position,
             baseline=component,
         )
-        Statement.objects.bulk_create(
-            Statement(
-                organisation=organisation,
-                component=copy,
-                text=statement.text,
-                position=statement.position,
-                baseline=statement,
-            )
-            for statement in component.statements.all()
+        bulk_create_with_history(
+            [
+                Statement(
+                    organisation=organisation,
+                    component=copy,
+                    text=statement.text,
+                    position=statement.position,
+                    baseline=statement,
+                )
+                for statement in component.statements.all()
+            ],
+            Statement,
+            default_user=acting_user(by),
         )
-        ComponentLink.objects.bulk_create(
-            ComponentLink(
-                organisation=organisation,
-                component=copy,
-                kind=link.kind,
-                content_type_id=link.content_type_id,
-                object_id=link.object_id,
-                note=link.note,
-            )
-            for link in component.links.all()
+        bulk_create_with_history(
+            [
+                ComponentLink(
+                    organisation=organisation,
+                    component=copy,
+                    kind=link.kind,
+                    content_type_id=link.content_type_id,
+                    object_id=link.object_id,
+                    note=link.note,
+                )
+                for link in component.links.all()
+            ],
+            ComponentLink,
+            default_user=acting_user(by),
         )
     return version
 
 
 @transaction.atomic
 def version_update(
-    *, version: TomVersion, title: str, summary: str, principle_set: PrincipleSet | None
+    *,
+    version: TomVersion,
+    title: str,
+    summary: str,
+    principle_set: PrincipleSet | None,
+    by: AbstractBaseUser | None = None,
 ) -> TomVersion:
     _check_editable(version)
     version.title = _required(title, ENTER_TITLE, "title")
     version.summary = summary
     _same_org(version.organisation_id, principle_set, "principle_set")
     version.principle_set = principle_set
+    attribute(version, by)
     version.save()
     return version
 
 
 @transaction.atomic
-def version_consult(*, version: TomVersion) -> TomVersion:
+def version_consult(*, version: TomVersion, by: AbstractBaseUser | None = None) -> TomVersion:
     """Send a draft out for consultation. It can still be changed while consulted on."""
     if version.status != VersionStatus.DRAFT:
         raise ServiceError(
             NOT_DRAFT.format(version=version, status=version.get_status_display().lower())
         )
     version.status = VersionStatus.CONSULTATION
+    attribute(version, by)
     version.save()
     return version
 
@@ -192,6 +223,7 @@ def version_adopt(
     approved_by: str,
     approved_on: date | None,
     decision_reference: str,
+    by: AbstractBaseUser | None = None,
 ) -> TomVersion:
     """Adopt a draft or consultation version, superseding the adopted one in one transaction."""
     if not version.is_editable:
@@ -211,21 +243,24 @@ def version_adopt(
     )
     for old in previous:
         old.status = VersionStatus.SUPERSEDED
+        attribute(old, by)
         old.save()
     version.status = VersionStatus.ADOPTED
     version.approved_by = approved_by
     version.approved_on = approved_on
     version.decision_reference = decision_reference
+    attribute(version, by)
     version.save()
     return version
 
 
 @transaction.atomic
-def version_delete(*, version: TomVersion) -> None:
+def version_delete(*, version: TomVersion, by: AbstractBaseUser | None = None) -> None:
     if not version.is_editable:
         raise ServiceError(
             DELETE_ONLY_DRAFTS.format(version=version, status=version.get_status_display().lower())
         )
+    attribute(version, by)
     version.delete()
 
 
@@ -241,9 +276,12 @@ def component_create(
     as_is: str = "",
     change_level: str = ChangeLevel.MEDIUM,
     owner: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> Component:
     _check_editable(version)
-    return Component.objects.create(
+    return create_attributed(
+        Component,
+        by=by,
         organisation_id=version.organisation_id,
         version=version,
         name=_required(name, ENTER_NAME, "name"),
@@ -264,6 +302,7 @@ def component_update(
     as_is: str,
     change_level: str,
     owner: str,
+    by: AbstractBaseUser | None = None,
 ) -> Component:
     _check_editable(component.version)
     component.name = _required(name, ENTER_NAME, "name")
@@ -271,20 +310,26 @@ def component_update(
     component.as_is = as_is
     component.change_level = ChangeLevel(change_level)
     component.owner = owner.strip()
+    attribute(component, by)
     component.save()
     return component
 
 
 @transaction.atomic
-def component_delete(*, component: Component) -> None:
+def component_delete(*, component: Component, by: AbstractBaseUser | None = None) -> None:
     _check_editable(component.version)
+    attribute(component, by)
     component.delete()
 
 
 @transaction.atomic
-def statement_create(*, component: Component, text: str) -> Statement:
+def statement_create(
+    *, component: Component, text: str, by: AbstractBaseUser | None = None
+) -> Statement:
     _check_editable(component.version)
-    return Statement.objects.create(
+    return create_attributed(
+        Statement,
+        by=by,
         organisation_id=component.organisation_id,
         component=component,
         text=_required(text, ENTER_STATEMENT, "text"),
@@ -293,22 +338,31 @@ def statement_create(*, component: Component, text: str) -> Statement:
 
 
 @transaction.atomic
-def statement_update(*, statement: Statement, text: str) -> Statement:
+def statement_update(
+    *, statement: Statement, text: str, by: AbstractBaseUser | None = None
+) -> Statement:
     _check_editable(statement.component.version)
     statement.text = _required(text, ENTER_STATEMENT, "text")
+    attribute(statement, by)
     statement.save()
     return statement
 
 
 @transaction.atomic
-def statement_delete(*, statement: Statement) -> None:
+def statement_delete(*, statement: Statement, by: AbstractBaseUser | None = None) -> None:
     _check_editable(statement.component.version)
+    attribute(statement, by)
     statement.delete()
 
 
 @transaction.atomic
 def component_link_create(
-    *, component: Component, kind: str, target: models.Model, note: str = ""
+    *,
+    component: Component,
+    kind: str,
+    target: models.Model,
+    note: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> ComponentLink:
     """Record that ``target`` (an action, benefit, risk, KPI or proposal) delivers ``component``.
 
@@ -322,7 +376,9 @@ def component_link_create(
     )
     if clash.exists():
         raise ServiceError(LINK_EXISTS.format(component=component))
-    return ComponentLink.objects.create(
+    return create_attributed(
+        ComponentLink,
+        by=by,
         organisation_id=component.organisation_id,
         component=component,
         kind=DeliveryKind(kind),
@@ -333,7 +389,8 @@ def component_link_create(
 
 
 @transaction.atomic
-def component_link_delete(*, link: ComponentLink) -> None:
+def component_link_delete(*, link: ComponentLink, by: AbstractBaseUser | None = None) -> None:
+    attribute(link, by)
     link.delete()
 
 
@@ -342,9 +399,16 @@ def component_link_delete(*, link: ComponentLink) -> None:
 
 @transaction.atomic
 def principle_set_create(
-    *, organisation: Organisation, name: str, description: str = "", source: str = ""
+    *,
+    organisation: Organisation,
+    name: str,
+    description: str = "",
+    source: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> PrincipleSet:
-    return PrincipleSet.objects.create(
+    return create_attributed(
+        PrincipleSet,
+        by=by,
         organisation=organisation,
         name=_required(name, ENTER_NAME, "name"),
         description=description,
@@ -353,19 +417,24 @@ def principle_set_create(
 
 
 @transaction.atomic
-def principle_set_create_from_template(*, organisation: Organisation, key: str) -> PrincipleSet:
+def principle_set_create_from_template(
+    *, organisation: Organisation, key: str, by: AbstractBaseUser | None = None
+) -> PrincipleSet:
     """A new set holding a copy of a starter template, for the organisation to edit."""
     template = principle_template(key)
     if template is None:
         raise ServiceError(NO_SUCH_TEMPLATE, field="template")
     principle_set = principle_set_create(
+        by=by,
         organisation=organisation,
         name=template.name,
         description=template.description,
         source=template.key,
     )
     for position, item in enumerate(template.principles, start=1):
-        principle = Principle.objects.create(
+        principle = create_attributed(
+            Principle,
+            by=by,
             organisation=organisation,
             principle_set=principle_set,
             group=item.group,
@@ -373,15 +442,19 @@ def principle_set_create_from_template(*, organisation: Organisation, key: str) 
             intent=item.intent,
             position=position,
         )
-        Consideration.objects.bulk_create(
-            Consideration(
-                organisation=organisation,
-                principle=principle,
-                name=consideration.name,
-                description=consideration.description,
-                position=index,
-            )
-            for index, consideration in enumerate(item.considerations, start=1)
+        bulk_create_with_history(
+            [
+                Consideration(
+                    organisation=organisation,
+                    principle=principle,
+                    name=consideration.name,
+                    description=consideration.description,
+                    position=index,
+                )
+                for index, consideration in enumerate(item.considerations, start=1)
+            ],
+            Consideration,
+            default_user=acting_user(by),
         )
     return principle_set
 
@@ -408,16 +481,21 @@ def _check_set_editable(principle_set: PrincipleSet) -> None:
 
 
 @transaction.atomic
-def principle_set_copy(*, principle_set: PrincipleSet) -> PrincipleSet:
+def principle_set_copy(
+    *, principle_set: PrincipleSet, by: AbstractBaseUser | None = None
+) -> PrincipleSet:
     """A new, editable set holding a copy of every principle and consideration."""
     copy = principle_set_create(
+        by=by,
         organisation=principle_set.organisation,
         name=COPY_NAME.format(name=principle_set.name)[:200],
         description=principle_set.description,
         source=principle_set.source,
     )
     for principle in principle_set.principles.prefetch_related("considerations"):
-        new = Principle.objects.create(
+        new = create_attributed(
+            Principle,
+            by=by,
             organisation_id=principle_set.organisation_id,
             principle_set=copy,
             group=principle.group,
@@ -425,46 +503,61 @@ def principle_set_copy(*, principle_set: PrincipleSet) -> PrincipleSet:
             intent=principle.intent,
             position=principle.position,
         )
-        Consideration.objects.bulk_create(
-            Consideration(
-                organisation_id=principle_set.organisation_id,
-                principle=new,
-                name=consideration.name,
-                description=consideration.description,
-                position=consideration.position,
-            )
-            for consideration in principle.considerations.all()
+        bulk_create_with_history(
+            [
+                Consideration(
+                    organisation_id=principle_set.organisation_id,
+                    principle=new,
+                    name=consideration.name,
+                    description=consideration.description,
+                    position=consideration.position,
+                )
+                for consideration in principle.considerations.all()
+            ],
+            Consideration,
+            default_user=acting_user(by),
         )
     return copy
 
 
 @transaction.atomic
 def principle_set_update(
-    *, principle_set: PrincipleSet, name: str, description: str
+    *, principle_set: PrincipleSet, name: str, description: str, by: AbstractBaseUser | None = None
 ) -> PrincipleSet:
     _check_set_editable(principle_set)
     principle_set.name = _required(name, ENTER_NAME, "name")
     principle_set.description = description
+    attribute(principle_set, by)
     principle_set.save()
     return principle_set
 
 
 @transaction.atomic
-def principle_set_delete(*, principle_set: PrincipleSet) -> None:
+def principle_set_delete(
+    *, principle_set: PrincipleSet, by: AbstractBaseUser | None = None
+) -> None:
     count = principle_set.tom_versions.count()
     if count:
         raise ServiceError(
             SET_IN_USE.format(set=principle_set, count=count, plural="" if count == 1 else "s")
         )
+    attribute(principle_set, by)
     principle_set.delete()
 
 
 @transaction.atomic
 def principle_create(
-    *, principle_set: PrincipleSet, name: str, intent: str = "", group: str = ""
+    *,
+    principle_set: PrincipleSet,
+    name: str,
+    intent: str = "",
+    group: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> Principle:
     _check_set_editable(principle_set)
-    return Principle.objects.create(
+    return create_attributed(
+        Principle,
+        by=by,
         organisation_id=principle_set.organisation_id,
         principle_set=principle_set,
         name=_required(name, ENTER_NAME, "name"),
@@ -475,27 +568,33 @@ def principle_create(
 
 
 @transaction.atomic
-def principle_update(*, principle: Principle, name: str, intent: str, group: str) -> Principle:
+def principle_update(
+    *, principle: Principle, name: str, intent: str, group: str, by: AbstractBaseUser | None = None
+) -> Principle:
     _check_set_editable(principle.principle_set)
     principle.name = _required(name, ENTER_NAME, "name")
     principle.intent = intent
     principle.group = group.strip()
+    attribute(principle, by)
     principle.save()
     return principle
 
 
 @transaction.atomic
-def principle_delete(*, principle: Principle) -> None:
+def principle_delete(*, principle: Principle, by: AbstractBaseUser | None = None) -> None:
     _check_set_editable(principle.principle_set)
+    attribute(principle, by)
     principle.delete()
 
 
 @transaction.atomic
 def consideration_create(
-    *, principle: Principle, name: str, description: str = ""
+    *, principle: Principle, name: str, description: str = "", by: AbstractBaseUser | None = None
 ) -> Consideration:
     _check_set_editable(principle.principle_set)
-    return Consideration.objects.create(
+    return create_attributed(
+        Consideration,
+        by=by,
         organisation_id=principle.organisation_id,
         principle=principle,
         name=_required(name, ENTER_NAME, "name"),
@@ -506,16 +605,20 @@ def consideration_create(
 
 @transaction.atomic
 def consideration_update(
-    *, consideration: Consideration, name: str, description: str
+    *, consideration: Consideration, name: str, description: str, by: AbstractBaseUser | None = None
 ) -> Consideration:
     _check_set_editable(consideration.principle.principle_set)
     consideration.name = _required(name, ENTER_NAME, "name")
     consideration.description = description
+    attribute(consideration, by)
     consideration.save()
     return consideration
 
 
 @transaction.atomic
-def consideration_delete(*, consideration: Consideration) -> None:
+def consideration_delete(
+    *, consideration: Consideration, by: AbstractBaseUser | None = None
+) -> None:
     _check_set_editable(consideration.principle.principle_set)
+    attribute(consideration, by)
     consideration.delete()

@@ -104,7 +104,7 @@ def version_create(request: OrgRequest) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.version_create(organisation=organisation, **data),
+        lambda data: services.version_create(by=request.user, organisation=organisation, **data),
         done=lambda version: _url(request, "version_detail", version_id=version.pk),
         message=lambda version: f"{version} has been started.",
         title="Start a new version",
@@ -143,7 +143,7 @@ def version_edit(request: OrgRequest, version_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.version_update(version=version, **data),
+        lambda data: services.version_update(by=request.user, version=version, **data),
         done=lambda v: _url(request, "version_detail", version_id=v.pk),
         message=lambda v: f"{v} has been saved.",
         title=f"Change the details of version {version.number}",
@@ -159,7 +159,7 @@ def version_consult(request: OrgRequest, version_id: int) -> HttpResponse:
     detail = _url(request, "version_detail", version_id=version.pk)
     return confirm_page(
         request,
-        lambda: services.version_consult(version=version),
+        lambda: services.version_consult(by=request.user, version=version),
         done=detail,
         message=f"{version} is now a consultation draft.",
         title=f"Send version {version.number} out for consultation",
@@ -187,7 +187,7 @@ def version_adopt(request: OrgRequest, version_id: int) -> HttpResponse:
     return form_page(
         request,
         AdoptForm(bound(request)),
-        lambda data: services.version_adopt(version=version, **data),
+        lambda data: services.version_adopt(by=request.user, version=version, **data),
         done=lambda v: _url(request, "version_detail", version_id=v.pk),
         message=lambda v: f"{v} has been adopted.",
         title=f"Adopt version {version.number}",
@@ -205,7 +205,7 @@ def version_delete(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     return confirm_page(
         request,
-        lambda: services.version_delete(version=version),
+        lambda: services.version_delete(by=request.user, version=version),
         done=_url(request, "tom_home"),
         message=f"{version} has been deleted.",
         title=f"Are you sure you want to delete version {version.number}?",
@@ -349,7 +349,7 @@ def component_create(request: OrgRequest, version_id: int) -> HttpResponse:
     return form_page(
         request,
         ComponentForm(bound(request), initial={"change_level": "medium"}),
-        lambda data: services.component_create(version=version, **data),
+        lambda data: services.component_create(by=request.user, version=version, **data),
         done=lambda c: _url(request, "component_detail", component_id=c.pk),
         message=lambda c: f"{c.name} has been added.",
         title="Add a component",
@@ -392,7 +392,7 @@ def component_edit(request: OrgRequest, component_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.component_update(component=component, **data),
+        lambda data: services.component_update(by=request.user, component=component, **data),
         done=lambda c: detail,
         message=lambda c: f"{c.name} has been saved.",
         title=f"Change {component.name}",
@@ -409,7 +409,7 @@ def component_delete(request: OrgRequest, component_id: int) -> HttpResponse:
     detail = _url(request, "component_detail", component_id=component.pk)
     return confirm_page(
         request,
-        lambda: services.component_delete(component=component),
+        lambda: services.component_delete(by=request.user, component=component),
         done=_url(request, "version_detail", version_id=component.version_id),
         message=f"{component.name} has been removed from {component.version}.",
         title=f"Are you sure you want to remove {component.name}?",
@@ -430,7 +430,7 @@ def statement_create(request: OrgRequest, component_id: int) -> HttpResponse:
     return form_page(
         request,
         StatementForm(bound(request)),
-        lambda data: services.statement_create(component=component, **data),
+        lambda data: services.statement_create(by=request.user, component=component, **data),
         done=lambda s: detail,
         message=lambda s: "The statement has been added.",
         title="Add a target-state statement",
@@ -449,7 +449,7 @@ def statement_edit(request: OrgRequest, statement_id: int) -> HttpResponse:
     return form_page(
         request,
         StatementForm(bound(request), initial={"text": statement.text}),
-        lambda data: services.statement_update(statement=statement, **data),
+        lambda data: services.statement_update(by=request.user, statement=statement, **data),
         done=lambda s: detail,
         message=lambda s: "The statement has been saved.",
         title="Change a target-state statement",
@@ -467,7 +467,7 @@ def statement_delete(request: OrgRequest, statement_id: int) -> HttpResponse:
     detail = _url(request, "component_detail", component_id=component.pk)
     return confirm_page(
         request,
-        lambda: services.statement_delete(statement=statement),
+        lambda: services.statement_delete(by=request.user, statement=statement),
         done=detail,
         message="The statement has been removed.",
         title="Are you sure you want to remove this statement?",
@@ -500,13 +500,18 @@ def principle_set_create(request: OrgRequest) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> PrincipleSet:
         if data["start"] == OWN:
-            return services.principle_set_create(organisation=organisation, name=data["name"])
+            return services.principle_set_create(
+                by=request.user, organisation=organisation, name=data["name"]
+            )
         created = services.principle_set_create_from_template(
-            organisation=organisation, key=data["start"]
+            by=request.user, organisation=organisation, key=data["start"]
         )
         if data["name"].strip():
             services.principle_set_update(
-                principle_set=created, name=data["name"], description=created.description
+                by=request.user,
+                principle_set=created,
+                name=data["name"],
+                description=created.description,
             )
         return created
 
@@ -547,7 +552,7 @@ def principle_set_copy(request: OrgRequest, set_id: int) -> HttpResponse:
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
     return confirm_page(
         request,
-        lambda: services.principle_set_copy(principle_set=principle_set),
+        lambda: services.principle_set_copy(by=request.user, principle_set=principle_set),
         done=lambda copy: _url(request, "principle_set_detail", set_id=copy.pk),
         message=lambda copy: f"{copy.name} has been made. Change it as you need.",
         title=f"Make a copy of {principle_set.name}?",
@@ -570,7 +575,9 @@ def principle_set_edit(request: OrgRequest, set_id: int) -> HttpResponse:
             bound(request),
             initial={"name": principle_set.name, "description": principle_set.description},
         ),
-        lambda data: services.principle_set_update(principle_set=principle_set, **data),
+        lambda data: services.principle_set_update(
+            by=request.user, principle_set=principle_set, **data
+        ),
         done=lambda s: detail,
         message=lambda s: f"{s.name} has been saved.",
         title=f"Change {principle_set.name}",
@@ -584,7 +591,7 @@ def principle_set_delete(request: OrgRequest, set_id: int) -> HttpResponse:
     principle_set = get_or_404(selectors.principle_set_get, request, "set of principles", pk=set_id)
     return confirm_page(
         request,
-        lambda: services.principle_set_delete(principle_set=principle_set),
+        lambda: services.principle_set_delete(by=request.user, principle_set=principle_set),
         done=_url(request, "principle_set_list"),
         message=f"{principle_set.name} has been deleted.",
         title=f"Are you sure you want to delete {principle_set.name}?",
@@ -604,7 +611,9 @@ def principle_create(request: OrgRequest, set_id: int) -> HttpResponse:
     return form_page(
         request,
         PrincipleForm(bound(request)),
-        lambda data: services.principle_create(principle_set=principle_set, **data),
+        lambda data: services.principle_create(
+            by=request.user, principle_set=principle_set, **data
+        ),
         done=lambda p: detail,
         message=lambda p: f"{p.name} has been added.",
         title="Add a principle",
@@ -624,7 +633,7 @@ def principle_edit(request: OrgRequest, principle_id: int) -> HttpResponse:
             bound(request),
             initial={"name": principle.name, "group": principle.group, "intent": principle.intent},
         ),
-        lambda data: services.principle_update(principle=principle, **data),
+        lambda data: services.principle_update(by=request.user, principle=principle, **data),
         done=lambda p: detail,
         message=lambda p: f"{p.name} has been saved.",
         title=f"Change {principle.name}",
@@ -640,7 +649,7 @@ def principle_delete(request: OrgRequest, principle_id: int) -> HttpResponse:
     detail = _url(request, "principle_set_detail", set_id=principle.principle_set_id)
     return confirm_page(
         request,
-        lambda: services.principle_delete(principle=principle),
+        lambda: services.principle_delete(by=request.user, principle=principle),
         done=detail,
         message=f"{principle.name} has been deleted.",
         title=f"Are you sure you want to delete {principle.name}?",
@@ -660,7 +669,7 @@ def consideration_create(request: OrgRequest, principle_id: int) -> HttpResponse
     return form_page(
         request,
         ConsiderationForm(bound(request)),
-        lambda data: services.consideration_create(principle=principle, **data),
+        lambda data: services.consideration_create(by=request.user, principle=principle, **data),
         done=lambda k: detail,
         message=lambda k: f"{k.name} has been added to {principle.name}.",
         title="Add a key consideration",
@@ -683,7 +692,9 @@ def consideration_edit(request: OrgRequest, consideration_id: int) -> HttpRespon
             bound(request),
             initial={"name": consideration.name, "description": consideration.description},
         ),
-        lambda data: services.consideration_update(consideration=consideration, **data),
+        lambda data: services.consideration_update(
+            by=request.user, consideration=consideration, **data
+        ),
         done=lambda k: detail,
         message=lambda k: f"{k.name} has been saved.",
         title=f"Change {consideration.name}",
@@ -702,7 +713,7 @@ def consideration_delete(request: OrgRequest, consideration_id: int) -> HttpResp
     detail = _url(request, "principle_set_detail", set_id=principle_set.pk)
     return confirm_page(
         request,
-        lambda: services.consideration_delete(consideration=consideration),
+        lambda: services.consideration_delete(by=request.user, consideration=consideration),
         done=detail,
         message=f"{consideration.name} has been deleted.",
         title=f"Are you sure you want to delete {consideration.name}?",

@@ -8,11 +8,12 @@ a team objective or a service plan.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError
+from goldenthread.accounts.services import ServiceError, attribute
 from goldenthread.analysis.thread import ALLOWED_PARENTS, allowed_parent
 from goldenthread.core.models import Unit
 
@@ -82,6 +83,7 @@ def thread_item_create(
     perspective: str = "",
     post_reference: str = "",
     owner: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> ThreadItem:
     title = title.strip()
     if not title:
@@ -101,6 +103,7 @@ def thread_item_create(
     _check(item, parent, unit)
     top = ThreadItem.objects.filter(organisation=organisation).aggregate(top=Max("position"))
     item.position = (top["top"] or 0) + 1
+    attribute(item, by)
     item.save()
     return item
 
@@ -118,6 +121,7 @@ def thread_item_update(
     perspective: str,
     post_reference: str,
     owner: str,
+    by: AbstractBaseUser | None = None,
 ) -> ThreadItem:
     title = title.strip()
     if not title:
@@ -145,12 +149,13 @@ def thread_item_update(
                 field="level",
             )
     item.parent = parent
+    attribute(item, by)
     item.save()
     return item
 
 
 @transaction.atomic
-def thread_item_delete(*, item: ThreadItem) -> None:
+def thread_item_delete(*, item: ThreadItem, by: AbstractBaseUser | None = None) -> None:
     count = item.children.count()
     if count:
         raise ServiceError(
@@ -161,6 +166,7 @@ def thread_item_delete(*, item: ThreadItem) -> None:
                 item=item,
             )
         )
+    attribute(item, by)
     try:
         item.delete()
     except ProtectedError:

@@ -103,7 +103,9 @@ def item_create(request: OrgRequest) -> HttpResponse:
     return form_page(
         request,
         ThreadItemForm(bound(request), organisation=organisation, initial=initial),
-        lambda data: services.thread_item_create(organisation=organisation, **data),
+        lambda data: services.thread_item_create(
+            by=request.user, organisation=organisation, **data
+        ),
         done=lambda item: org_url(request, "performance:item_detail", item_id=item.pk),
         message=lambda item: f"{item.title} has been added.",
         title="Add an item to the golden thread",
@@ -136,7 +138,7 @@ def item_edit(request: OrgRequest, item_id: int) -> HttpResponse:
     return form_page(
         request,
         form,
-        lambda data: services.thread_item_update(item=item, **data),
+        lambda data: services.thread_item_update(by=request.user, item=item, **data),
         done=lambda _saved: detail,
         message=lambda _saved: f"{item.title} has been saved.",
         title=f"Change {item.title}",
@@ -151,7 +153,7 @@ def item_delete(request: OrgRequest, item_id: int) -> HttpResponse:
     item = _item_or_404(request, item_id)
     return confirm_page(
         request,
-        lambda: services.thread_item_delete(item=item),
+        lambda: services.thread_item_delete(by=request.user, item=item),
         done=org_url(request, "performance:thread"),
         message=f"{item.title} has been deleted.",
         title=f"Are you sure you want to delete {item.title}?",

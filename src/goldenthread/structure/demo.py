@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 
 from goldenthread.accounts.models import Membership, Organisation, Role
 from goldenthread.formats.posts import PostTable, build_structure
 
-from . import services
+from . import selectors, services
 from .models import Snapshot, SnapshotKind, SnapshotStatus
 
 SEED = 2023
@@ -375,7 +376,7 @@ def _middle(grade: str) -> Decimal:
     return Decimal((low + high) // 2)
 
 
-def _propose(organisation: Organisation, as_is: Snapshot) -> Snapshot:
+def _propose(organisation: Organisation, as_is: Snapshot, by: AbstractBaseUser | None) -> Snapshot:
     """Seed 000's kind of changes, each recorded in the scenario with its reason.
 
     The first wave changes the senior roles of People, Place and Resources;
@@ -388,15 +389,15 @@ def _propose(organisation: Organisation, as_is: Snapshot) -> Snapshot:
         .order_by("pk")
         .first()
     )
-    user = editor.user if editor else None
+    # The editor proposes the changes; without one, whoever builds the demo does.
+    user = editor.user if editor else by
     scenario = services.scenario_create(
         snapshot=as_is,
         name=PROPOSED,
         notes=" ".join(f"{unit}: {text}." for unit, text in PROPOSAL_NOTES.items()),
-        created_by=user,
+        by=user,
     )
-    scenario.effective_date = WAVE_1
-    scenario.save(update_fields=["effective_date"])
+    services.snapshot_set_effective_date(snapshot=scenario, effective_date=WAVE_1, by=user)
     units = services.units_for_paths(
         organisation=organisation,
         paths=[
@@ -407,9 +408,9 @@ def _propose(organisation: Organisation, as_is: Snapshot) -> Snapshot:
             f"{SHARED} / HR and Organisational Development",
             f"{SHARED} / Payroll and Pensions",
         ],
-        user=user,
+        by=user,
     )
-    common = {"snapshot": scenario, "created_by": user}
+    common = {"snapshot": scenario, "by": user}
     for pid, title, why in (
         (
             "PEO11",
@@ -476,7 +477,7 @@ def _propose(organisation: Organisation, as_is: Snapshot) -> Snapshot:
         ),
     ):
         unit = units[team]
-        selected = services.scenario_selection(snapshot=scenario, unit=unit)
+        selected = selectors.scenario_selection(snapshot=scenario, unit=unit)
         services.scenario_bulk_change(
             post_ids=selected,
             action="move",
@@ -524,6 +525,7 @@ def _create(
     date: datetime.date,
     notes: str,
     base: Snapshot | None = None,
+    by: AbstractBaseUser | None = None,
 ) -> Snapshot:
     table = PostTable.from_lists(
         posts.ids,
@@ -547,10 +549,16 @@ def _create(
         notes=notes,
         source="Generated for the demo",
         base=base,
+        by=by,
     )
 
 
-def demo_structures(organisation: Organisation, *, scale: float | None = None) -> None:
+def demo_structures(
+    organisation: Organisation,
+    *,
+    scale: float | None = None,
+    by: AbstractBaseUser | None = None,
+) -> None:
     """Add the demo snapshots once; a second call changes nothing.
 
     ``scale`` shrinks the teams below the senior roles; by default it is the
@@ -569,6 +577,7 @@ def demo_structures(organisation: Organisation, *, scale: float | None = None) -
         SnapshotStatus.SUPERSEDED,
         datetime.date(2023, 4, 1),
         "The senior structure launched in November 2022 and implemented in April 2023.",
+        by=by,
     )
     as_is = _create(
         organisation,
@@ -578,5 +587,6 @@ def demo_structures(organisation: Organisation, *, scale: float | None = None) -
         SnapshotStatus.APPROVED,
         datetime.date(2024, 3, 31),
         "The structure as it stands, with the Resources review to come.",
+        by=by,
     )
-    _propose(organisation, as_is)
+    _propose(organisation, as_is, by)

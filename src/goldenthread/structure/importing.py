@@ -25,9 +25,7 @@ from goldenthread.jobs.services import JobFailed, Progress
 from . import services
 from .engine import read_upload
 from .models import StructureUpload
-
-CHECK_KIND = "structure.check"
-IMPORT_KIND = "structure.import"
+from .services import CHECK_KIND, IMPORT_KIND
 
 FAILED_SUMMARY = (
     "{count} problem{plural} found in {file}. Nothing was saved. Correct the file and "
@@ -129,11 +127,11 @@ def structure_import(progress: Progress) -> None:
             notes=fields.get("notes", ""),
             source=_source(upload),
             matched_by=result.matched_by,
-            created_by=progress.job.created_by,
+            by=progress.job.created_by,
             progress=progress.advance,
         )
         # The file has become a snapshot: its bytes are no longer needed.
-        StructureUpload.objects.filter(pk=upload.pk).update(data=b"", junior_data=None)
+        services.upload_data_discard(upload=upload)
     progress.job.result_url = reverse(
         "structure:snapshot_detail",
         kwargs={"org_slug": progress.organisation.slug, "snapshot_id": snapshot.pk},

@@ -11,12 +11,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from django.db.models import Q, QuerySet
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import ServiceError
 from goldenthread.analysis.diff import StructureDiff, diff_structures
 from goldenthread.analysis.rules import DesignRules
 from goldenthread.analysis.structure import (
@@ -29,17 +31,51 @@ from goldenthread.analysis.structure import (
 from goldenthread.core.models import Unit
 
 from .engine import ENGINE_COLUMNS, rules_for, structure_from_rows
+from .modelling import name_posts
 from .models import (
     ColumnMappingPreset,
     DesignRuleSet,
     Post,
     ScenarioChange,
     Snapshot,
+    SnapshotKind,
+    SnapshotStatus,
     StructureUpload,
 )
 
 #: How many computed snapshots (and comparisons) one process keeps.
 CACHE_ENTRIES = 12
+#: Between the names of a unit path: "Directorate / Service / Team".
+UNIT_SEPARATOR = " / "
+
+NO_SUCH_POST = "There is no post {post_id} in this scenario"
+NO_SUCH_POSTS = "There are no posts {post_ids} in this scenario"
+NO_POSTS_CHOSEN = "Choose the posts to change: a unit, or a list of post IDs"
+UNIT_HAS_NO_POSTS = "{unit} has no posts in this scenario"
+
+#: The fields of a post a scenario change records: every stored column but the
+#: post's place in the snapshot, with ``manager`` (the manager's post ID) in
+#: place of its manager's position.
+ROW_FIELDS = (
+    "manager",
+    "title",
+    "grade",
+    "unit_id",
+    "unit_path",
+    "fte",
+    "cost",
+    "junior_fte",
+    "junior_cost",
+    "junior_unknown_cost",
+    "vacant",
+    "agency",
+    "interim",
+    "shared_service",
+    "match_key",
+    "source_row",
+)
+#: Money fields, recorded in a change as text with two decimals.
+MONEY_FIELDS = ("cost", "junior_cost")
 
 
 def snapshot_list(*, organisation: Organisation) -> QuerySet[Snapshot]:
@@ -293,3 +329,184 @@ def unit_choices(*, organisation: Organisation) -> list[tuple[int, str]]:
         return " / ".join(reversed(names))
 
     return sorted(((pk, path(pk)) for pk in by_pk), key=lambda item: item[1].lower())
+
+
+@dataclass(frozen=True)
+class SnapshotDependants:
+    """What else goes, or changes, when a snapshot is deleted."""
+
+    posts: int
+    changes: int
+    scenarios: list[str]
+
+
+def snapshot_dependants(*, organisation: Organisation, snapshot: Snapshot) -> SnapshotDependants:
+    """The posts and recorded changes deleted with ``snapshot``, and the scenarios based on it."""
+    return SnapshotDependants(
+        posts=Post.objects.filter(organisation=organisation, snapshot=snapshot).count(),
+        changes=ScenarioChange.objects.filter(organisation=organisation, snapshot=snapshot).count(),
+        scenarios=list(
+            Snapshot.objects.filter(organisation=organisation, base=snapshot)
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
+    )
+
+
+def snapshot_others(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Snapshot]:
+    """Every other snapshot of the organisation, to compare ``snapshot`` with."""
+    return snapshot_list(organisation=organisation).exclude(pk=snapshot.pk)
+
+
+def as_is_current(*, organisation: Organisation, but: Snapshot) -> list[Snapshot]:
+    """The as-is snapshots a promoted scenario supersedes: all not yet superseded but ``but``."""
+    return list(
+        Snapshot.objects.filter(organisation=organisation, kind=SnapshotKind.AS_IS)
+        .exclude(status=SnapshotStatus.SUPERSEDED)
+        .exclude(pk=but.pk)
+    )
+
+
+def unit_top_list(*, organisation: Organisation) -> QuerySet[Unit]:
+    """The organisation's directorates and other top units, by name."""
+    return Unit.objects.filter(organisation=organisation, parent__isnull=True).order_by("name")
+
+
+def unit_path_of(unit: Unit) -> str:
+    """The unit as the engine reads it: "Directorate / Service / Team"."""
+    names = []
+    cursor: Unit | None = unit
+    seen = 0
+    while cursor is not None and seen < 50:
+        names.append(cursor.name)
+        cursor = cursor.parent
+        seen += 1
+    return UNIT_SEPARATOR.join(reversed(names))
+
+
+def units_by_path(*, organisation: Organisation) -> dict[str, Unit]:
+    """Every unit by its path in lower case: "people / adult social care"."""
+    units = list(Unit.objects.filter(organisation=organisation))
+    by_pk = {u.pk: u for u in units}
+
+    def key_of(unit: Unit) -> str:
+        names = []
+        cursor: Unit | None = unit
+        seen = 0
+        while cursor is not None and seen < 50:
+            names.append(cursor.name.strip().lower())
+            cursor = by_pk.get(cursor.parent_id) if cursor.parent_id else None
+            seen += 1
+        return UNIT_SEPARATOR.join(reversed(names))
+
+    return {key_of(u): u for u in units}
+
+
+def post_managers(*, snapshot: Snapshot) -> dict[str, str | None]:
+    """Each post ID of the snapshot and its manager's post ID."""
+    rows = list(
+        Post.objects.filter(snapshot=snapshot).values_list(
+            "position", "manager_position", "post_id"
+        )
+    )
+    by_position = {position: pid for position, _, pid in rows}
+    return {
+        pid: by_position.get(manager) if manager is not None else None for _, manager, pid in rows
+    }
+
+
+def money_text(value: Decimal | None) -> str | None:
+    """Money as a change records it: text with two decimals, or ``None`` when not known."""
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def post_values(*, snapshot: Snapshot, post_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The fields a change records (:data:`ROW_FIELDS`) of each post, by post ID."""
+    columns = [f for f in ROW_FIELDS if f != "manager"]
+    found = list(
+        Post.objects.filter(snapshot=snapshot, post_id__in=post_ids).values(
+            "post_id", "position", "manager_position", *columns
+        )
+    )
+    managers = {m for m in (row["manager_position"] for row in found) if m is not None}
+    names = dict(
+        Post.objects.filter(snapshot=snapshot, position__in=managers).values_list(
+            "position", "post_id"
+        )
+    )
+    rows = {}
+    for row in found:
+        values = {f: row[f] for f in columns}
+        for f in MONEY_FIELDS:
+            values[f] = money_text(values[f])
+        values["manager"] = names.get(row["manager_position"])
+        values["position"] = row["position"]
+        rows[row["post_id"]] = values
+    return rows
+
+
+def post_exists(*, snapshot: Snapshot, post_id: str) -> bool:
+    return Post.objects.filter(snapshot=snapshot, post_id=post_id).exists()
+
+
+def post_reports(*, snapshot: Snapshot, post_ids: list[str]) -> list[str]:
+    """The post IDs of the direct reports of ``post_ids`` that are not among them."""
+    chosen = set(post_ids)
+    positions = Post.objects.filter(snapshot=snapshot, post_id__in=post_ids).values("position")
+    return [
+        pid
+        for pid in Post.objects.filter(
+            snapshot=snapshot, manager_position__in=positions
+        ).values_list("post_id", flat=True)
+        if pid not in chosen
+    ]
+
+
+def post_report_count(*, snapshot: Snapshot, post: Post) -> int:
+    return Post.objects.filter(snapshot=snapshot, manager_position=post.position).count()
+
+
+def scenario_selection(
+    *, snapshot: Snapshot, unit: Unit | None = None, post_ids: list[str] | None = None
+) -> list[str]:
+    """The post IDs of a bulk change: a unit and the units inside it, or a list.
+
+    A selection that names no post, or posts the scenario does not have, is
+    refused with a :class:`ServiceError` naming them.
+    """
+    if unit is not None:
+        units = unit_subtree_ids(organisation=snapshot.organisation, unit=unit)
+        found = list(
+            Post.objects.filter(snapshot=snapshot, unit_id__in=units)
+            .order_by("position")
+            .values_list("post_id", flat=True)
+        )
+        if not found:
+            raise ServiceError(UNIT_HAS_NO_POSTS.format(unit=unit.name), field="unit")
+        return found
+    wanted = [pid for pid in dict.fromkeys(post_ids or []) if pid]
+    if not wanted:
+        raise ServiceError(NO_POSTS_CHOSEN, field="post_ids")
+    found_set = set(
+        Post.objects.filter(snapshot=snapshot, post_id__in=wanted).values_list("post_id", flat=True)
+    )
+    missing = [pid for pid in wanted if pid not in found_set]
+    if missing:
+        raise ServiceError(
+            NO_SUCH_POSTS.format(post_ids=name_posts(missing))
+            if len(missing) > 1
+            else NO_SUCH_POST.format(post_id=missing[0]),
+            field="post_ids",
+        )
+    return wanted
+
+
+def change_later_overlapping(*, change: ScenarioChange) -> ScenarioChange | None:
+    """The newest standing change after ``change`` that touches any of the same posts."""
+    mine = set(change.post_id_list)
+    for later in ScenarioChange.objects.filter(
+        snapshot_id=change.snapshot_id, undone=False, pk__gt=change.pk
+    ).order_by("-pk"):
+        if mine & set(later.post_id_list):
+            return later
+    return None

@@ -1,8 +1,12 @@
-"""Structure snapshots: upload, dashboard, browse, compare and export."""
+"""Structure snapshots: upload, dashboard, browse, compare and export.
+
+Views stay thin: a form validates, one service writes or a selector reads,
+:mod:`.presenters` shapes what the page shows, and the kit draws the page.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -14,14 +18,23 @@ from django.urls import reverse
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
+from goldenthread.core import selectors as core_selectors
 from goldenthread.core.models import Unit
 from goldenthread.formats.reading import FormatError
-from goldenthread.jobs.services import job_create
 from goldenthread.kit.exports import about_file
 from goldenthread.kit.forms import apply_service_error
-from goldenthread.kit.pages import download
+from goldenthread.kit.pages import (
+    Crumbs,
+    bound,
+    confirm_page,
+    download,
+    form_page,
+    get_or_404,
+    org_url,
+    success,
+)
 
-from . import dashboard, exports, selectors, services
+from . import dashboard, exports, presenters, selectors, services
 from .engine import detect, header
 from .forms import (
     POST_CHANGES,
@@ -36,36 +49,42 @@ from .forms import (
     UploadForm,
     post_ids_from,
 )
-from .importing import CHECK_KIND, IMPORT_KIND
-from .models import (
-    Post,
-    ScenarioChange,
-    Snapshot,
-    SnapshotKind,
-    SnapshotStatus,
-    StructureUpload,
-)
+from .models import Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
 
 #: Posts per page on the posts and unit pages.
 PAGE_SIZE = 50
-#: Rows of each list of changed posts on the comparison page.
-COMPARE_ROWS = 100
 
 UNREADABLE = "The file cannot be read: {reason}"
+SNAPSHOT_SAVED = "{name} has been saved."
+SNAPSHOT_DELETED = "{name} has been deleted."
+RULES_SAVED = "The design rules have been saved."
 
 
 def _snapshot_or_404(request: HttpRequest, snapshot_id: int) -> Snapshot:
-    try:
-        return selectors.snapshot_get(organisation=request.organisation, pk=snapshot_id)  # type: ignore[attr-defined]
-    except Snapshot.DoesNotExist:
-        raise Http404("No such snapshot in this organisation") from None
+    return get_or_404(selectors.snapshot_get, request, "snapshot", pk=snapshot_id)  # type: ignore[no-any-return]
 
 
 def _upload_or_404(request: HttpRequest, upload_id: int) -> StructureUpload:
-    try:
-        return selectors.upload_get(organisation=request.organisation, pk=upload_id)  # type: ignore[attr-defined]
-    except StructureUpload.DoesNotExist:
-        raise Http404("No such upload in this organisation") from None
+    return get_or_404(selectors.upload_get, request, "upload", pk=upload_id)  # type: ignore[no-any-return]
+
+
+def _unit_or_none(request: HttpRequest, unit_id: Any) -> Unit | None:
+    """The unit a form chose (by id, from this organisation's units), or ``None``."""
+    if not unit_id:
+        return None
+    return get_or_404(core_selectors.unit_get, request, "unit", pk=int(unit_id))  # type: ignore[no-any-return]
+
+
+def _crumbs(
+    request: HttpRequest, snapshot: Snapshot | None = None, *more: tuple[str, str]
+) -> Crumbs:
+    """Structures, then the snapshot (if any), then the pages below it."""
+    crumbs = [("Structures", org_url(request, "structure:snapshot_list"))]
+    if snapshot is not None:
+        crumbs.append(
+            (snapshot.name, org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk))
+        )
+    return [*crumbs, *more]
 
 
 @org_view()
@@ -81,27 +100,18 @@ def _start(request: HttpRequest, upload: StructureUpload) -> HttpResponse:
         "structure:upload_review", kwargs={"org_slug": organisation.slug, "upload_id": upload.pk}
     )
     if upload.lenient:
-        job = job_create(
-            organisation=organisation,
-            kind=CHECK_KIND,
+        job = services.upload_check_start(
+            upload=upload,
             title=f"Check {upload.filename} and list its repairs",
-            created_by=request.user,
-            parameters={"upload_id": upload.pk},
+            result_url=review,
+            by=request.user,
         )
-        job.result_url = review
-        job.save(update_fields=["result_url"])
-        upload.check_job = job
-        upload.save(update_fields=["check_job"])
     else:
-        job = job_create(
-            organisation=organisation,
-            kind=IMPORT_KIND,
+        job = services.upload_import_start(
+            upload=upload,
             title=f"Import the structure in {upload.filename}",
-            created_by=request.user,
-            parameters={"upload_id": upload.pk},
+            by=request.user,
         )
-        upload.import_job = job
-        upload.save(update_fields=["import_job"])
     return redirect("jobs:job_detail", org_slug=organisation.slug, job_id=job.pk)
 
 
@@ -124,7 +134,7 @@ def snapshot_upload(request: HttpRequest) -> HttpResponse:
         preset = data.get("mapping")
         saved = services.upload_create(
             organisation=organisation,
-            created_by=request.user,
+            by=request.user,
             filename=upload.name,
             data=content,
             junior_filename=junior.name if junior else "",
@@ -168,12 +178,13 @@ def upload_mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
         try:
-            services.upload_set_mapping(upload=upload, mapping=mapping)
+            services.upload_set_mapping(upload=upload, mapping=mapping, by=request.user)
             if form.cleaned_data["save_as"].strip():
                 services.column_mapping_save(
                     organisation=organisation,
                     name=form.cleaned_data["save_as"],
                     columns=mapping,
+                    by=request.user,
                 )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -192,41 +203,13 @@ def upload_review(request: HttpRequest, upload_id: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     checked = upload.check_job is not None and upload.check_job.status == "succeeded"
     if request.method == "POST" and upload.import_job_id is None and checked:
-        job = job_create(
-            organisation=organisation,
-            kind=IMPORT_KIND,
+        job = services.upload_import_start(
+            upload=upload,
             title=f"Import the structure in {upload.filename}, with repairs",
-            created_by=request.user,
-            parameters={"upload_id": upload.pk},
+            by=request.user,
         )
-        upload.import_job = job
-        upload.save(update_fields=["import_job"])
         return redirect("jobs:job_detail", org_slug=organisation.slug, job_id=job.pk)
     return render(request, "structure/upload_review.html", {"upload": upload})
-
-
-def _headline(figures: selectors.Figures) -> list[tuple[str, str]]:
-    s = figures.summary
-    ratio = f"1 : {s.manager_ratio:.1f}" if s.manager_ratio is not None else "–"
-    from goldenthread.formats.money import pounds
-
-    cost = pounds(s.total_cost)
-    if s.unknown_cost_posts:
-        cost += f" (at least: {s.unknown_cost_posts:,} posts have no known cost)"
-    return [
-        ("Posts", f"{s.posts:,}"),
-        ("FTE", f"{s.fte:,.1f}"),
-        ("Known annual cost", cost),
-        ("Layers", str(s.layers)),
-        ("Top posts", str(s.roots)),
-        ("Managers", f"{s.managers:,}"),
-        ("Mean span", f"{s.spans.mean:.1f}"),
-        ("Median span", f"{s.spans.median:g}"),
-        ("Management ratio (posts without reports per manager)", ratio),
-        ("Management cost", pounds(s.management_cost)),
-        ("Vacant posts", f"{s.vacant:,}"),
-        ("Agency posts", f"{s.agency:,}"),
-    ]
 
 
 @org_view()
@@ -234,9 +217,6 @@ def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation  # type: ignore[attr-defined]
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
-    directorates = Unit.objects.filter(organisation=organisation, parent__isnull=True).order_by(
-        "name"
-    )
     return render(
         request,
         "structure/snapshot_detail.html",
@@ -245,11 +225,12 @@ def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
             "figures": figures,
             "summary": figures.summary,
             "rules": figures.rules,
-            "headline": _headline(figures),
+            "headline": presenters.headline(figures),
             "charts": dashboard.charts(figures),
             "exceptions": dashboard.exceptions(organisation, snapshot, figures),
-            "directorates": directorates,
-            "others": selectors.snapshot_list(organisation=organisation).exclude(pk=snapshot.pk),
+            "directorates": selectors.unit_top_list(organisation=organisation),
+            "others": selectors.snapshot_others(organisation=organisation, snapshot=snapshot),
+            "crumbs": _crumbs(request, None, (snapshot.name, "")),
         },
     )
 
@@ -258,7 +239,7 @@ def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 def snapshot_edit(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     form = SnapshotForm(
-        request.POST if request.method == "POST" else None,
+        bound(request),
         initial={
             "name": snapshot.name,
             "kind": snapshot.kind,
@@ -267,31 +248,40 @@ def snapshot_edit(request: HttpRequest, snapshot_id: int) -> HttpResponse:
             "notes": snapshot.notes,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.snapshot_update(
-                snapshot=snapshot, updated_by=request.user, **form.cleaned_data
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, f"{snapshot.name} has been saved.")
-            return redirect(
-                "structure:snapshot_detail",
-                org_slug=request.organisation.slug,  # type: ignore[attr-defined]
-                snapshot_id=snapshot.pk,
-            )
-    return render(request, "structure/snapshot_form.html", {"form": form, "snapshot": snapshot})
+    detail = org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk)
+    return form_page(
+        request,
+        form,
+        lambda data: services.snapshot_update(snapshot=snapshot, by=request.user, **data),
+        done=lambda _: detail,
+        message=lambda saved: SNAPSHOT_SAVED.format(name=saved.name),
+        title="Change the snapshot's details",
+        caption=snapshot.name,
+        crumbs=_crumbs(request, snapshot, ("Change", "")),
+        cancel_url=detail,
+    )
 
 
 @org_view(Role.EDITOR)
 def snapshot_delete(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    if request.method == "POST":
-        services.snapshot_delete(snapshot=snapshot, deleted_by=request.user)
-        messages.success(request, f"{snapshot.name} has been deleted.")
-        return redirect("structure:snapshot_list", org_slug=request.organisation.slug)  # type: ignore[attr-defined]
-    return render(request, "structure/snapshot_delete.html", {"snapshot": snapshot})
+    dependants = selectors.snapshot_dependants(
+        organisation=request.organisation,  # type: ignore[attr-defined]
+        snapshot=snapshot,
+    )
+    return confirm_page(
+        request,
+        lambda: services.snapshot_delete(snapshot=snapshot, by=request.user),
+        done=org_url(request, "structure:snapshot_list"),
+        message=SNAPSHOT_DELETED.format(name=snapshot.name),
+        title=f"Delete {snapshot.name}?",
+        intro="Its history stays in the audit trail.",
+        consequences=presenters.delete_consequences(dependants),
+        crumbs=_crumbs(request, snapshot, ("Delete", "")),
+        cancel_url=org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
+        button="Delete the snapshot",
+        warning=True,
+    )
 
 
 @org_view(Role.ADMIN)
@@ -299,7 +289,7 @@ def design_rules(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     current = selectors.design_rules_get(organisation=organisation)
     form = DesignRulesForm(
-        request.POST if request.method == "POST" else None,
+        bound(request),
         initial={
             "target_span_min": current.target_span_min,
             "target_span_max": current.target_span_max,
@@ -307,33 +297,24 @@ def design_rules(request: HttpRequest) -> HttpResponse:
             "max_layers": current.max_layers,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.design_rules_update(
-                organisation=organisation, updated_by=request.user, **form.cleaned_data
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, "The design rules have been saved.")
-            return redirect("structure:snapshot_list", org_slug=organisation.slug)
-    return render(request, "structure/design_rules.html", {"form": form})
-
-
-def _with_metrics(figures: selectors.Figures, posts: list[Post]) -> list[dict[str, Any]]:
-    m = figures.metrics
-    rows = []
-    for post in posts:
-        i = figures.index_of(post.position)
-        rows.append(
-            {
-                "post": post,
-                "layer": int(m.layer[i]),
-                "span": int(m.span[i]),
-                "below": int(m.reports_below[i]),
-            }
-        )
-    return rows
+    structures = org_url(request, "structure:snapshot_list")
+    return form_page(
+        request,
+        form,
+        lambda data: services.design_rules_update(
+            organisation=organisation, by=request.user, **data
+        ),
+        done=lambda _: structures,
+        message=lambda _: RULES_SAVED,
+        title="Design rules for spans and layers",
+        intro=(
+            "Every snapshot's dashboard measures its structure against these rules. The cost "
+            "of one redundancy, used in comparisons, is in the organisation's settings."
+        ),
+        crumbs=_crumbs(request, None, ("Design rules", "")),
+        cancel_url=structures,
+        button="Save the rules",
+    )
 
 
 @org_view()
@@ -350,7 +331,7 @@ def post_list(request: HttpRequest, snapshot_id: int) -> HttpResponse:
         {
             "snapshot": snapshot,
             "page": page,
-            "rows": _with_metrics(figures, list(page.object_list)),
+            "rows": presenters.with_metrics(figures, list(page.object_list)),
             "query": query,
         },
     )
@@ -360,17 +341,12 @@ def post_list(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 def post_detail(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation  # type: ignore[attr-defined]
-    try:
-        post = selectors.post_get(organisation=organisation, snapshot=snapshot, pk=post_pk)
-    except Post.DoesNotExist:
-        raise Http404("No such post in this snapshot") from None
+    post = get_or_404(selectors.post_get, request, "post", snapshot=snapshot, pk=post_pk)
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
-    index = figures.index_of(post.position)
-    chain_positions = dashboard.chain_up(figures, index)
+    chain_positions = dashboard.chain_up(figures, figures.index_of(post.position))
     posts = selectors.post_list(organisation=organisation, snapshot=snapshot)
     above = {p.position: p for p in posts.filter(position__in=chain_positions)}
     reports = list(posts.filter(manager_position=post.position).order_by("position"))
-    m = figures.metrics
     return render(
         request,
         "structure/post_detail.html",
@@ -378,16 +354,12 @@ def post_detail(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
             "snapshot": snapshot,
             "post": post,
             "chain": [above[p] for p in reversed(chain_positions) if p in above],
-            "reports": _with_metrics(figures, reports),
-            "layer": int(m.layer[index]),
-            "span": int(m.span[index]),
-            "below": int(m.reports_below[index]),
-            "fte_below": float(m.fte_below[index]),
-            "cost_below": Decimal(f"{float(m.cost_below[index]):.2f}"),
-            "unknown_below": int(m.unknown_cost_below[index]),
+            "reports": presenters.with_metrics(figures, reports),
+            **presenters.post_figures(figures, post.position),
             "editable": snapshot.kind == SnapshotKind.SCENARIO
             and snapshot.status == SnapshotStatus.DRAFT,
             "post_changes": POST_CHANGES,
+            "crumbs": _crumbs(request, snapshot, (post.post_id, "")),
         },
     )
 
@@ -396,10 +368,7 @@ def post_detail(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
 def snapshot_unit(request: HttpRequest, snapshot_id: int, unit_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation  # type: ignore[attr-defined]
-    try:
-        unit = Unit.objects.select_related("parent").get(organisation=organisation, pk=unit_id)
-    except Unit.DoesNotExist:
-        raise Http404("No such unit in this organisation") from None
+    unit = get_or_404(core_selectors.unit_get, request, "unit", pk=unit_id)
     unit_ids = selectors.unit_subtree_ids(organisation=organisation, unit=unit)
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
     posts = selectors.post_list(organisation=organisation, snapshot=snapshot).filter(
@@ -408,9 +377,7 @@ def snapshot_unit(request: HttpRequest, snapshot_id: int, unit_id: int) -> HttpR
     paths = set(posts.values_list("unit_path", flat=True).distinct())
     rollup = dashboard.unit_rollup(figures, paths)
     page = Paginator(posts.order_by("position"), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _with_metrics(figures, list(page.object_list))
-    managers = [row for row in rows if row["span"] > 0]
-    children = Unit.objects.filter(organisation=organisation, parent=unit).order_by("name")
+    rows = presenters.with_metrics(figures, list(page.object_list))
     return render(
         request,
         "structure/snapshot_unit.html",
@@ -420,100 +387,39 @@ def snapshot_unit(request: HttpRequest, snapshot_id: int, unit_id: int) -> HttpR
             "rollup": rollup,
             "page": page,
             "rows": rows,
-            "managers": managers,
-            "children": children,
+            "managers": [row for row in rows if row["span"] > 0],
+            "children": core_selectors.unit_children(organisation=organisation, unit=unit),
+            "crumbs": _crumbs(request, snapshot, (unit.name, "")),
         },
     )
-
-
-def _filtered(items: Any, unit: str, tier: str, grades: dict[str, str] | None = None) -> list[Any]:
-    unit, tier = unit.strip().lower(), tier.strip().lower()
-    result = []
-    for item in items:
-        item_unit = getattr(item, "unit", "") or ""
-        if unit and unit not in item_unit.lower():
-            continue
-        if tier and grades is not None and grades.get(item.post_id, "").lower() != tier:
-            continue
-        result.append(item)
-    return result
-
-
-def directorate_table(diff: Any, notes: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Seed 000's table: roles per directorate before, after and the difference."""
-    rows: dict[str, dict[str, Any]] = {}
-    for change in diff.by_unit:
-        name = (change.unit or "No unit").split(" / ")[0].strip() or "No unit"
-        row = rows.setdefault(
-            name,
-            {
-                "name": name,
-                "before": 0,
-                "after": 0,
-                "cost_before": Decimal(0),
-                "cost_after": Decimal(0),
-            },
-        )
-        row["before"] += change.posts_before
-        row["after"] += change.posts_after
-        row["cost_before"] += change.cost_before
-        row["cost_after"] += change.cost_after
-    for row in rows.values():
-        row["difference"] = row["after"] - row["before"]
-        row["cost_difference"] = row["cost_after"] - row["cost_before"]
-        row["notes"] = (notes or {}).get(row["name"], "")
-    return sorted(rows.values(), key=lambda r: r["name"])
 
 
 @org_view()
 def compare(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     form = CompareForm(request.GET if "old" in request.GET else None, organisation=organisation)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {
+        "form": form,
+        "crumbs": _crumbs(request, None, ("Compare two snapshots", "")),
+    }
     if form.is_bound and form.is_valid():
         old, new = form.cleaned_data["old"], form.cleaned_data["new"]
         diff, before, after = selectors.snapshot_diff(organisation=organisation, old=old, new=new)
-        unit, tier = form.cleaned_data["unit"], form.cleaned_data["tier"]
-        grades: dict[str, str] | None = None
-        if tier:
-            grades = dict(
-                zip(
-                    before.structure.post_id.to_list(),
-                    before.structure.grade.fill_null("").to_list(),
-                    strict=True,
-                )
+        notes = selectors.change_notes_by_directorate(organisation=organisation, old=old, new=new)
+        context.update(
+            presenters.comparison(
+                diff,
+                before,
+                after,
+                unit=form.cleaned_data["unit"],
+                tier=form.cleaned_data["tier"],
+                notes=notes,
             )
-            grades.update(
-                zip(
-                    after.structure.post_id.to_list(),
-                    after.structure.grade.fill_null("").to_list(),
-                    strict=True,
-                )
-            )
-        lists = [
-            ("Posts added", _filtered(diff.added, unit, tier, grades), "ref"),
-            ("Posts removed", _filtered(diff.removed, unit, tier, grades), "ref"),
-            ("Posts moved to a new manager", _filtered(diff.moved, "", tier, grades), "change"),
-            ("Posts regraded", _filtered(diff.regraded, "", tier, grades), "change"),
-            ("Posts retitled", _filtered(diff.retitled, "", tier, grades), "change"),
-        ]
-        by_unit = [c for c in diff.by_unit if not unit or unit.lower() in (c.unit or "").lower()]
+        )
         context.update(
             {
                 "old": old,
                 "new": new,
-                "diff": diff,
-                "directorates": directorate_table(
-                    diff,
-                    selectors.change_notes_by_directorate(
-                        organisation=organisation, old=old, new=new
-                    ),
-                ),
-                "lists": [
-                    (title, items[:COMPARE_ROWS], len(items), kind) for title, items, kind in lists
-                ],
-                "by_unit": by_unit,
-                "compare_rows": COMPARE_ROWS,
                 "cost_per_redundancy": organisation.redundancy_cost_per_post,
             }
         )
@@ -572,9 +478,12 @@ NOT_A_SCENARIO = "{name} is not a scenario: create a scenario from it to model c
 
 
 def _scenario_url(request: HttpRequest, snapshot: Snapshot) -> str:
-    return reverse(
-        "structure:scenario_detail",
-        kwargs={"org_slug": request.organisation.slug, "snapshot_id": snapshot.pk},  # type: ignore[attr-defined]
+    return org_url(request, "structure:scenario_detail", snapshot_id=snapshot.pk)
+
+
+def _scenario_crumbs(request: HttpRequest, snapshot: Snapshot, page: str) -> Crumbs:
+    return _crumbs(
+        request, snapshot, ("Changes and difference", _scenario_url(request, snapshot)), (page, "")
     )
 
 
@@ -584,37 +493,7 @@ def _refuse_if_not_editable(request: HttpRequest, snapshot: Snapshot) -> HttpRes
     messages.error(request, NOT_EDITABLE.format(name=snapshot.name))
     if snapshot.kind == SnapshotKind.SCENARIO or snapshot.changes.exists():
         return redirect(_scenario_url(request, snapshot))
-    return redirect(
-        "structure:snapshot_detail",
-        org_slug=request.organisation.slug,  # type: ignore[attr-defined]
-        snapshot_id=snapshot.pk,
-    )
-
-
-def _difference(before: selectors.Figures, after: selectors.Figures) -> list[dict[str, Any]]:
-    from goldenthread.formats.money import pounds
-
-    b, a = before.summary, after.summary
-    rows = [
-        ("Posts", b.posts, a.posts, "{:,}"),
-        ("FTE", round(b.fte, 1), round(a.fte, 1), "{:,.1f}"),
-        ("Known annual cost", b.total_cost, a.total_cost, "money"),
-        ("Layers", b.layers, a.layers, "{}"),
-        ("Managers", b.managers, a.managers, "{:,}"),
-        ("Mean span", round(b.spans.mean, 1), round(a.spans.mean, 1), "{:.1f}"),
-        ("Management cost", b.management_cost, a.management_cost, "money"),
-        ("Vacant posts", b.vacant, a.vacant, "{:,}"),
-    ]
-    result = []
-    for label, old, new, fmt in rows:
-        change = new - old
-        if fmt == "money":
-            shown = (pounds(old), pounds(new), ("+" if change > 0 else "") + pounds(change))
-        else:
-            sign = "+" if change > 0 else ""
-            shown = (fmt.format(old), fmt.format(new), sign + fmt.format(change))
-        result.append({"label": label, "before": shown[0], "after": shown[1], "change": shown[2]})
-    return result
+    return redirect(org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk))
 
 
 @org_view()
@@ -624,17 +503,16 @@ def scenario_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     waves = selectors.change_waves(organisation=organisation, snapshot=snapshot)
     if snapshot.kind != SnapshotKind.SCENARIO and snapshot.base is None and not waves:
         messages.info(request, NOT_A_SCENARIO.format(name=snapshot.name))
-        return redirect(
-            "structure:snapshot_detail", org_slug=organisation.slug, snapshot_id=snapshot.pk
-        )
+        return redirect(org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk))
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
     context: dict[str, Any] = {
         "snapshot": snapshot,
         "waves": waves,
-        "headline": _headline(figures),
+        "headline": presenters.headline(figures),
         "editable": snapshot.kind == SnapshotKind.SCENARIO
         and snapshot.status == SnapshotStatus.DRAFT,
         "post_changes": POST_CHANGES,
+        "crumbs": _crumbs(request, snapshot, ("Changes and difference", "")),
     }
     if snapshot.base is not None:
         diff, before, after = selectors.snapshot_diff(
@@ -643,8 +521,8 @@ def scenario_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
         context.update(
             {
                 "diff": diff,
-                "difference": _difference(before, after),
-                "directorates": directorate_table(diff),
+                "difference": presenters.difference(before, after),
+                "directorates": presenters.directorate_table(diff),
                 "cost_per_redundancy": organisation.redundancy_cost_per_post,
             }
         )
@@ -655,25 +533,29 @@ def scenario_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 def scenario_create(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     form = ScenarioCreateForm(
-        request.POST if request.method == "POST" else None,
-        initial={"name": f"Scenario from {snapshot.name}"[:200]},
+        bound(request), initial={"name": f"Scenario from {snapshot.name}"[:200]}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            scenario = services.scenario_create(
-                snapshot=snapshot, created_by=request.user, **form.cleaned_data
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(
-                request,
-                SCENARIO_CREATED.format(
-                    name=scenario.name, count=scenario.post_count, base=snapshot.name
-                ),
-            )
-            return redirect(_scenario_url(request, scenario))
-    return render(request, "structure/scenario_form.html", {"form": form, "snapshot": snapshot})
+    count = snapshot.post_count
+    return form_page(
+        request,
+        form,
+        lambda data: services.scenario_create(snapshot=snapshot, by=request.user, **data),
+        done=lambda scenario: _scenario_url(request, scenario),
+        message=lambda scenario: SCENARIO_CREATED.format(
+            name=scenario.name, count=scenario.post_count, base=snapshot.name
+        ),
+        title="Create a scenario from this snapshot",
+        caption=snapshot.name,
+        intro=(
+            f"The scenario starts as a copy of the {count} post{'' if count == 1 else 's'} of "
+            f"{snapshot.name}, which stays as it is. You then add, delete, move, regrade, "
+            "retitle or re-cost posts in the scenario, each change with its reason and the "
+            f"date it takes effect, and see the difference from {snapshot.name} as you go."
+        ),
+        crumbs=_crumbs(request, snapshot, ("Create a scenario", "")),
+        cancel_url=org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
+        button="Create the scenario",
+    )
 
 
 @org_view(Role.EDITOR)
@@ -683,49 +565,44 @@ def post_change(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
     refused = _refuse_if_not_editable(request, snapshot)
     if refused:
         return refused
-    try:
-        post = selectors.post_get(organisation=organisation, snapshot=snapshot, pk=post_pk)
-    except Post.DoesNotExist:
-        raise Http404("No such post in this snapshot") from None
+    post = get_or_404(selectors.post_get, request, "post", snapshot=snapshot, pk=post_pk)
     kinds = {kind: heading for kind, _, heading in POST_CHANGES}
     kind = request.GET.get("kind", "move")
     if kind not in kinds:
         raise Http404("No such kind of change")
     form = PostChangeForm(
-        request.POST if request.method == "POST" else None,
+        bound(request),
         kind=kind,
         organisation=organisation,
         initial={"effective_date": snapshot.effective_date},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(data: dict[str, Any]) -> Any:
         if "unit" in data:
-            data["unit"] = Unit.objects.get(organisation=organisation, pk=data["unit"])
-        try:
-            change = services.scenario_post_change(
-                snapshot=snapshot,
-                post_id=post.post_id,
-                kind=kind,
-                created_by=request.user,
-                **data,
-            )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, CHANGE_SAVED.format(description=change.description))
-            return redirect(_scenario_url(request, snapshot))
-    return render(
+            data = {**data, "unit": _unit_or_none(request, data["unit"])}
+        return services.scenario_post_change(
+            snapshot=snapshot, post_id=post.post_id, kind=kind, by=request.user, **data
+        )
+
+    post_url = org_url(request, "structure:post_detail", snapshot_id=snapshot.pk, post_pk=post.pk)
+    heading = kinds[kind].format(post=f"{post.title or 'post'} ({post.post_id})")
+    return form_page(
         request,
-        "structure/post_change.html",
-        {
-            "form": form,
+        form,
+        save,
+        done=lambda _: _scenario_url(request, snapshot),
+        message=lambda change: CHANGE_SAVED.format(description=change.description),
+        title=heading,
+        caption=snapshot.name,
+        crumbs=_crumbs(request, snapshot, (post.post_id, post_url), (heading, "")),
+        cancel_url=post_url,
+        button="Delete the post" if kind == "delete" else "Record the change",
+        template="structure/post_change.html",
+        context={
             "snapshot": snapshot,
             "post": post,
             "kind": kind,
-            "heading": kinds[kind].format(post=f"{post.title or 'post'} ({post.post_id})"),
-            "reports": Post.objects.filter(
-                snapshot=snapshot, manager_position=post.position
-            ).count(),
+            "reports": selectors.post_report_count(snapshot=snapshot, post=post),
         },
     )
 
@@ -738,21 +615,28 @@ def scenario_add_post(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     if refused:
         return refused
     form = AddPostForm(
-        request.POST if request.method == "POST" else None,
+        bound(request),
         organisation=organisation,
         initial={"effective_date": snapshot.effective_date, "fte": 1},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["unit"] = Unit.objects.get(organisation=organisation, pk=data["unit"])
-        try:
-            change = services.scenario_post_add(snapshot=snapshot, created_by=request.user, **data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, CHANGE_SAVED.format(description=change.description))
-            return redirect(_scenario_url(request, snapshot))
-    return render(request, "structure/scenario_add_post.html", {"form": form, "snapshot": snapshot})
+    return form_page(
+        request,
+        form,
+        lambda data: services.scenario_post_add(
+            snapshot=snapshot,
+            by=request.user,
+            **{**data, "unit": _unit_or_none(request, data["unit"])},
+        ),
+        done=lambda _: _scenario_url(request, snapshot),
+        message=lambda change: CHANGE_SAVED.format(description=change.description),
+        title="Add a post",
+        caption=snapshot.name,
+        crumbs=_scenario_crumbs(request, snapshot, "Add a post"),
+        cancel_url=_scenario_url(request, snapshot),
+        button="Add the post",
+        template="structure/scenario_add_post.html",
+        context={"snapshot": snapshot},
+    )
 
 
 @org_view(Role.EDITOR)
@@ -763,73 +647,82 @@ def scenario_bulk(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     if refused:
         return refused
     form = BulkChangeForm(
-        request.POST if request.method == "POST" else None,
+        bound(request),
         organisation=organisation,
         initial={"effective_date": snapshot.effective_date, "action": "move"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        unit = (
-            Unit.objects.get(organisation=organisation, pk=data["unit"]) if data["unit"] else None
+
+    def save(data: dict[str, Any]) -> Any:
+        unit = _unit_or_none(request, data["unit"])
+        post_ids = selectors.scenario_selection(
+            snapshot=snapshot, unit=unit, post_ids=post_ids_from(data["post_ids"])
         )
-        new_unit = (
-            Unit.objects.get(organisation=organisation, pk=data["new_unit"])
-            if data["new_unit"]
-            else None
+        return services.scenario_bulk_change(
+            snapshot=snapshot,
+            post_ids=post_ids,
+            action=data["action"],
+            reason=data["reason"],
+            effective_date=data["effective_date"],
+            by=request.user,
+            manager=data["manager"],
+            unit=_unit_or_none(request, data["new_unit"]),
+            grade=data["grade"],
+            reports_to=data["reports_to"],
+            label=f"the {len(post_ids)} posts of {unit.name}" if unit else "",
         )
+
+    return form_page(
+        request,
+        form,
+        save,
+        done=lambda _: _scenario_url(request, snapshot),
+        message=lambda change: CHANGE_SAVED.format(description=change.description),
+        title="Change many posts at once",
+        caption=snapshot.name,
+        intro=(
+            "Choose the posts, say what happens to them, and give the reason. They change "
+            "together, as one change you can undo."
+        ),
+        crumbs=_scenario_crumbs(request, snapshot, "Change many posts"),
+        cancel_url=_scenario_url(request, snapshot),
+        button="Record the change",
+        template="structure/scenario_bulk.html",
+        context={"snapshot": snapshot},
+    )
+
+
+def _act(request: HttpRequest, act: Callable[[], Any], message: str, done: str) -> HttpResponse:
+    """Do a one-button action (POST only) and go back to ``done`` with its outcome."""
+    if request.method == "POST":
         try:
-            post_ids = services.scenario_selection(
-                snapshot=snapshot, unit=unit, post_ids=post_ids_from(data["post_ids"])
-            )
-            change = services.scenario_bulk_change(
-                snapshot=snapshot,
-                post_ids=post_ids,
-                action=data["action"],
-                reason=data["reason"],
-                effective_date=data["effective_date"],
-                created_by=request.user,
-                manager=data["manager"],
-                unit=new_unit,
-                grade=data["grade"],
-                reports_to=data["reports_to"],
-                label=f"the {len(post_ids)} posts of {unit.name}" if unit else "",
-            )
+            act()
         except ServiceError as error:
-            apply_service_error(form, error)
+            messages.error(request, error.message)
         else:
-            messages.success(request, CHANGE_SAVED.format(description=change.description))
-            return redirect(_scenario_url(request, snapshot))
-    return render(request, "structure/scenario_bulk.html", {"form": form, "snapshot": snapshot})
+            success(request, message)
+    return redirect(done)
 
 
 @org_view(Role.EDITOR)
 def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
-    try:
-        change = selectors.change_get(organisation=organisation, pk=change_id)
-    except ScenarioChange.DoesNotExist:
-        raise Http404("No such change in this organisation") from None
-    if request.method == "POST":
-        try:
-            services.scenario_change_undo(change=change, undone_by=request.user)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, CHANGE_UNDONE.format(description=change.description))
-    return redirect(_scenario_url(request, change.snapshot))
+    change = get_or_404(selectors.change_get, request, "change", pk=change_id)
+    return _act(
+        request,
+        lambda: services.scenario_change_undo(change=change, by=request.user),
+        CHANGE_UNDONE.format(description=change.description),
+        _scenario_url(request, change.snapshot),
+    )
 
 
 @org_view(Role.ADMIN)
 def scenario_approve(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    if request.method == "POST":
-        try:
-            services.scenario_approve(snapshot=snapshot, approved_by=request.user)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, SCENARIO_APPROVED.format(name=snapshot.name))
-    return redirect(_scenario_url(request, snapshot))
+    return _act(
+        request,
+        lambda: services.scenario_approve(snapshot=snapshot, by=request.user),
+        SCENARIO_APPROVED.format(name=snapshot.name),
+        _scenario_url(request, snapshot),
+    )
 
 
 @org_view(Role.ADMIN)
@@ -837,10 +730,10 @@ def scenario_promote(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     if request.method == "POST":
         try:
-            superseded = services.scenario_promote(snapshot=snapshot, promoted_by=request.user)
+            superseded = services.scenario_promote(snapshot=snapshot, by=request.user)
         except ServiceError as error:
             messages.error(request, error.message)
         else:
             others = ", ".join(s.name for s in superseded) or "no earlier as-is was"
-            messages.success(request, services.PROMOTED.format(name=snapshot.name, others=others))
+            success(request, services.PROMOTED.format(name=snapshot.name, others=others))
     return redirect(_scenario_url(request, snapshot))

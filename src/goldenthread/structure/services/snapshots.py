@@ -1,0 +1,156 @@
+"""Snapshots: created from a structure in bulk, edited and deleted."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import ServiceError, acting_user, attribute
+from goldenthread.analysis.structure import Structure
+from goldenthread.core.models import UnitKind
+from goldenthread.structure.engine import pounds_or_none
+from goldenthread.structure.models import Post, Snapshot, SnapshotKind, SnapshotStatus
+
+from .posts import ProgressFn, post_insert, units_for_paths
+
+NAME_NEEDED = "Enter a name for the snapshot"
+
+
+@transaction.atomic
+def snapshot_create_from_structure(
+    *,
+    organisation: Organisation,
+    structure: Structure,
+    name: str,
+    kind: str = SnapshotKind.AS_IS,
+    status: str = SnapshotStatus.DRAFT,
+    effective_date: datetime.date | None = None,
+    notes: str = "",
+    source: str = "",
+    matched_by: str = "post ID",
+    by: AbstractBaseUser | None = None,
+    base: Snapshot | None = None,
+    flags: dict[str, Any] | None = None,
+    source_rows: list[int] | None = None,
+    progress: ProgressFn | None = None,
+) -> Snapshot:
+    """A new snapshot holding every post of ``structure``, written in bulk.
+
+    ``flags`` may give per-post ``interim`` and ``shared_service`` lists.
+    """
+    if not name.strip():
+        raise ServiceError(NAME_NEEDED, field="name")
+    n = len(structure)
+    snapshot = Snapshot(
+        organisation=organisation,
+        name=name.strip()[:200],
+        kind=SnapshotKind(kind),
+        status=SnapshotStatus(status),
+        effective_date=effective_date,
+        notes=notes,
+        source=source[:500],
+        matched_by=matched_by,
+        post_count=n,
+        not_in_post_rows=structure.not_in_post_rows,
+        created_by=acting_user(by),
+        base=base,
+    )
+    attribute(snapshot, by)
+    snapshot.save()
+    units = structure.unit.to_list()
+    unit_of = units_for_paths(organisation=organisation, paths=units, by=by)
+    ids = structure.post_id.to_list()
+    titles = structure.title.to_list()
+    grades = structure.grade.to_list()
+    keys = structure.match_key.to_list() if structure.match_key is not None else [""] * n
+    parent = structure.parent
+    flags = flags or {}
+    interim = flags.get("interim") or [False] * n
+    shared = flags.get("shared_service") or [False] * n
+    rows: list[tuple[Any, ...]] = []
+    for i in range(n):
+        path = (units[i] or "").strip()
+        unit = unit_of.get(path)
+        rows.append(
+            (
+                organisation.pk,
+                snapshot.pk,
+                i,
+                int(parent[i]) if parent[i] >= 0 else None,
+                str(ids[i])[:120],
+                (titles[i] or "")[:300],
+                (grades[i] or "")[:120],
+                unit.pk if unit else None,
+                path[:600],
+                float(structure.fte[i]),
+                pounds_or_none(float(structure.cost[i])),
+                float(structure.junior_fte[i]),
+                pounds_or_none(float(structure.junior_cost[i])) or Decimal(0),
+                int(structure.junior_unknown_cost[i]),
+                bool(structure.vacant[i]),
+                bool(structure.agency[i]),
+                bool(interim[i]),
+                bool(shared[i]) or bool(unit and unit.kind == UnitKind.SHARED_SERVICE),
+                (keys[i] or "")[:600],
+                source_rows[i] if source_rows else None,
+            )
+        )
+    post_insert(rows, progress=progress)
+    return snapshot
+
+
+@transaction.atomic
+def snapshot_update(
+    *,
+    snapshot: Snapshot,
+    name: str,
+    kind: str,
+    status: str,
+    effective_date: datetime.date | None,
+    notes: str,
+    by: AbstractBaseUser | None = None,
+) -> Snapshot:
+    if not name.strip():
+        raise ServiceError(NAME_NEEDED, field="name")
+    snapshot.name = name.strip()
+    snapshot.kind = SnapshotKind(kind)
+    snapshot.status = SnapshotStatus(status)
+    snapshot.effective_date = effective_date
+    snapshot.notes = notes
+    attribute(snapshot, by)
+    snapshot.save()
+    return snapshot
+
+
+@transaction.atomic
+def snapshot_set_effective_date(
+    *, snapshot: Snapshot, effective_date: datetime.date | None, by: AbstractBaseUser | None = None
+) -> Snapshot:
+    """Change only the date the snapshot (or a scenario's first wave) takes effect."""
+    snapshot.effective_date = effective_date
+    attribute(snapshot, by)
+    snapshot.save(update_fields=["effective_date"])
+    return snapshot
+
+
+@transaction.atomic
+def snapshot_delete(*, snapshot: Snapshot, by: AbstractBaseUser | None = None) -> None:
+    """Delete the snapshot, its posts and its recorded changes.
+
+    Scenarios based on it stay, with their own posts, but no longer have a base.
+    """
+    for change in snapshot.changes.all():
+        attribute(change, by)
+        change.delete()
+    for scenario in Snapshot.objects.filter(base=snapshot):
+        scenario.base = None
+        attribute(scenario, by)
+        scenario.save(update_fields=["base"])
+    Post.objects.filter(snapshot=snapshot).delete()
+    attribute(snapshot, by)
+    snapshot.delete()
