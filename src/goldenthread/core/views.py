@@ -19,7 +19,7 @@ from goldenthread.audit.selectors import change_list
 from goldenthread.formats.xlsx import Sheet, write_xlsx
 from goldenthread.jobs.selectors import job_list
 from goldenthread.jobs.services import job_create
-from goldenthread.web import dashboard
+from goldenthread.kit import dashboard
 from goldenthread.web.forms import apply_service_error
 
 from . import selectors, services

@@ -21,7 +21,8 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.formats.xlsx import Sheet, write_xlsx
-from goldenthread.performance import selectors as thread_selectors
+from goldenthread.kit.links import linked_items
+from goldenthread.kit.panels import export_sheets, page_panels
 from goldenthread.web.forms import apply_service_error
 
 from . import selectors, services
@@ -36,6 +37,7 @@ from .forms import (
     StatementForm,
     VersionForm,
 )
+from .links import delivered_by
 from .models import (
     Component,
     Consideration,
@@ -319,7 +321,6 @@ def version_compare(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 def _tom_context(request: HttpRequest, version: TomVersion) -> dict[str, Any]:
-    organisation = request.organisation  # type: ignore[attr-defined]
     return {
         "version": version,
         "components": selectors.version_components(version=version),
@@ -328,17 +329,21 @@ def _tom_context(request: HttpRequest, version: TomVersion) -> dict[str, Any]:
             if version.principle_set
             else []
         ),
-        "visions": thread_selectors.thread_visions(organisation=organisation),
-        "priorities": thread_selectors.thread_item_list(organisation=organisation).filter(
-            level="priority"
-        ),
     }
+
+
+#: Where other modules add to the TOM on a page (the golden thread: the vision and priorities).
+TOM_PAGE_SLOT = "tom-on-a-page"
+#: Where other modules add sheets to the TOM's workbook (the golden thread).
+TOM_EXPORT_SLOT = "tom-export"
 
 
 @org_view()
 def version_page(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _get(selectors.version_get, request, version_id, "version")
-    return render(request, "operating_model/version_page.html", _tom_context(request, version))
+    context = _tom_context(request, version)
+    context["panels"] = page_panels(TOM_PAGE_SLOT, request)
+    return render(request, "operating_model/version_page.html", context)
 
 
 @org_view()
@@ -365,10 +370,20 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
         for c in context["components"]
         for index, s in enumerate(c.statements.all(), start=1)
     ]
+    stored = [(c, link) for c in context["components"] for link in c.links.all()]
+    items = linked_items(
+        request.organisation,  # type: ignore[attr-defined]
+        [(link.content_type_id, link.object_id) for _, link in stored],
+    )
     links = [
-        (c.name, link.get_kind_display(), link.content_type.name, link.object_id, link.note)
-        for c in context["components"]
-        for link in c.links.all()
+        (
+            c.name,
+            link.get_kind_display(),
+            items[(link.content_type_id, link.object_id)].label,
+            items[(link.content_type_id, link.object_id)].title,
+            link.note,
+        )
+        for c, link in stored
     ]
     principles = [
         (group.name, p.name, p.intent, "", "")
@@ -381,19 +396,6 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
         for p in group.principles
         for k in p.considerations.all()
     ]
-    thread = [
-        (
-            row.item.get_level_display(),
-            "  " * row.depth + row.item.title,
-            row.item.parent.title if row.item.parent else "",
-            row.item.unit.name if row.item.unit else "",
-            row.item.get_perspective_display() if row.item.perspective else "",
-            row.item.post_reference,
-            row.item.owner,
-            "; ".join(row.item.measure_list()),
-        )
-        for row in thread_selectors.thread_tree(organisation=request.organisation)  # type: ignore[attr-defined]
-    ]
     data = write_xlsx(
         [
             Sheet("Version", ("Field", "Value"), about),
@@ -403,23 +405,10 @@ def version_export(request: HttpRequest, version_id: int) -> HttpResponse:
                 components,
             ),
             Sheet("Statements", ("Component", "Number", "Target-state statement"), statements),
-            Sheet("Delivered by", ("Component", "Kind", "Record type", "Record id", "Note"), links),
+            Sheet("Delivered by", ("Component", "Kind", "Record type", "Record", "Note"), links),
             Sheet("Principles", ("Group", "Principle", "What it means", "", ""), principles),
             Sheet("Considerations", ("Principle", "Consideration", "Question"), considerations),
-            Sheet(
-                "Golden thread",
-                (
-                    "Level",
-                    "Item",
-                    "Contributes to",
-                    "Unit",
-                    "Perspective",
-                    "Post",
-                    "Owner",
-                    "Measures of success",
-                ),
-                thread,
-            ),
+            *export_sheets(TOM_EXPORT_SLOT, request.organisation),  # type: ignore[attr-defined]
         ]
     )
     response = HttpResponse(data, content_type=XLSX)
@@ -454,7 +443,7 @@ def component_create(request: HttpRequest, version_id: int) -> HttpResponse:
 def component_detail(request: HttpRequest, component_id: int) -> HttpResponse:
     component = _get(selectors.component_get, request, component_id, "component")
     statements = component.statements.order_by("position", "pk")
-    links = component.links.select_related("content_type")
+    links = delivered_by(request.organisation, component)  # type: ignore[attr-defined]
     context = {
         "component": component,
         "version": component.version,

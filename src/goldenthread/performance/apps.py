@@ -7,4 +7,9 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance and the golden thread"
 
     def ready(self) -> None:
-        from . import cards  # noqa: F401  (registers the dashboard card)
+        from . import (
+            cards,  # noqa: F401  (registers the dashboard card)
+            registrations,
+        )
+
+        registrations.register()

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
+from goldenthread.kit.links import item_link_panels
+from goldenthread.kit.orphans import orphan_sections
 from goldenthread.web.forms import apply_service_error
 
 from . import selectors, services
@@ -44,14 +46,12 @@ def thread(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def orphans(request: HttpRequest) -> HttpResponse:
+    """Everything traced to nothing, from every module's registered source."""
     organisation = request.organisation  # type: ignore[attr-defined]
     return render(
         request,
         "performance/orphans.html",
-        {
-            "orphans": selectors.thread_orphans(organisation=organisation),
-            "units": selectors.directorates_without_plan(organisation=organisation),
-        },
+        {"sections": orphan_sections(organisation=organisation)},
     )
 
 
@@ -65,6 +65,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "item": item,
             "ancestors": selectors.thread_ancestors(item=item),
             "children": selectors.thread_children(item=item),
+            "link_panels": item_link_panels(request, item),
         },
     )
 

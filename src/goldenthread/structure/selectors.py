@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.diff import StructureDiff, diff_structures
@@ -35,6 +35,8 @@ from .models import (
     Post,
     ScenarioChange,
     Snapshot,
+    SnapshotKind,
+    SnapshotStatus,
     StructureUpload,
 )
 
@@ -48,6 +50,16 @@ def snapshot_list(*, organisation: Organisation) -> QuerySet[Snapshot]:
 
 def snapshot_get(*, organisation: Organisation, pk: int) -> Snapshot:
     return snapshot_list(organisation=organisation).get(pk=pk)
+
+
+def snapshot_current_as_is(*, organisation: Organisation) -> Snapshot | None:
+    """The as-is structure in force: not superseded, the latest effective date, then the newest."""
+    return (
+        Snapshot.objects.filter(organisation=organisation, kind=SnapshotKind.AS_IS)
+        .exclude(status=SnapshotStatus.SUPERSEDED)
+        .order_by(F("effective_date").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 def post_list(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:

@@ -681,6 +681,7 @@ def post_change(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
         request.POST if request.method == "POST" else None,
         kind=kind,
         organisation=organisation,
+        snapshot=snapshot,
         initial={"effective_date": snapshot.effective_date},
     )
     if request.method == "POST" and form.is_valid():
@@ -726,6 +727,7 @@ def scenario_add_post(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     form = AddPostForm(
         request.POST if request.method == "POST" else None,
         organisation=organisation,
+        snapshot=snapshot,
         initial={"effective_date": snapshot.effective_date, "fte": 1},
     )
     if request.method == "POST" and form.is_valid():
@@ -751,6 +753,7 @@ def scenario_bulk(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     form = BulkChangeForm(
         request.POST if request.method == "POST" else None,
         organisation=organisation,
+        snapshot=snapshot,
         initial={"effective_date": snapshot.effective_date, "action": "move"},
     )
     if request.method == "POST" and form.is_valid():
