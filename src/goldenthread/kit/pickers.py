@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
@@ -105,7 +105,7 @@ def search_url(organisation: Organisation, key: str, scope: str = "") -> str:
 def picker_search(request: HttpRequest, source: str) -> JsonResponse:
     """The options of ``source`` matching ``?q=``, at most :data:`LIMIT`, as JSON."""
     if source not in PICKERS:
-        raise Http404(NO_SUCH_SOURCE.format(key=source))
+        return JsonResponse({"error": NO_SUCH_SOURCE.format(key=source)}, status=404)
     picker = PICKERS.get(source)
     query = request.GET.get("q", "").strip()[:200]
     scope = request.GET.get("scope", "").strip()

@@ -99,9 +99,9 @@ class ComponentLinkForm(forms.Form):
 
 
 @org_view(Role.EDITOR)
-def component_link_create(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
+def component_link_create(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
-    linkable, record = kit_links.linkable_item(organisation, kind, object_id)
+    linkable, record = kit_links.linkable_item(organisation, kind, record_id)
     title = linkable.title(record)
     item_url = linkable.url(organisation, record)
     return form_page(
@@ -204,7 +204,7 @@ COMPONENT_LINK_END = kit_links.LinkEnd(
         organisation,
         "operating_model:component_link_create",
         kind=kind.key,
-        object_id=record.pk,
+        record_id=record.pk,
     ),
 )
 

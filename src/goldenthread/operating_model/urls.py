@@ -30,7 +30,7 @@ urlpatterns = [
         name="component_delete",
     ),
     path(
-        P + "links/add/<slug:kind>/<int:object_id>/",
+        P + "links/add/<slug:kind>/<int:record_id>/",
         links.component_link_create,
         name="component_link_create",
     ),
