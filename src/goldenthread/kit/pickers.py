@@ -176,7 +176,7 @@ class PickerField(forms.Field):
         scope: str = "",
         records: bool = False,
         empty_label: str = "",
-        small_set: int = SMALL_SET,
+        small_set: int | None = None,
         **kwargs: Any,
     ) -> None:
         self.source = PICKERS.get(source)
@@ -185,7 +185,7 @@ class PickerField(forms.Field):
         self.records = records
         kwargs.setdefault("error_messages", {"required": ENTER_VALUE.format(noun=self.source.noun)})
         count = self.source.count(organisation, self.scope)
-        if count <= small_set:
+        if 0 < count <= (SMALL_SET if small_set is None else small_set):
             options = self.source.options(organisation, self.scope, "", None)
             first = empty_label or f"Choose {self.source.noun}"
             widget: forms.Widget = PickerSelect(
