@@ -67,7 +67,7 @@ def snapshot_of(
     status: str = "approved",
     kind: str = "as_is",
 ) -> Any:
-    """A snapshot of ``posts``: (post ID, reports to, title, unit path) each, through the service."""
+    """A snapshot of ``posts``, each (post ID, reports to, title, unit path), by the service."""
     from goldenthread.formats.posts import PostTable, build_structure
     from goldenthread.structure import services as structure_services
 
