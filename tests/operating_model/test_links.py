@@ -218,3 +218,10 @@ def test_the_operating_model_imports_nothing_of_the_golden_thread():
         if module.startswith(("goldenthread.performance", "goldenthread.structure"))
     ]
     assert upward == []
+
+
+def test_deleting_a_linked_item_deletes_its_links(client, organisation, channels, objective):
+    link = services.component_link_create(component=channels, kind="objective", target=objective)
+    thread_services.thread_item_delete(item=objective)
+    assert not ComponentLink.objects.filter(pk=link.pk).exists()
+    assert ComponentLink.history.filter(id=link.pk, history_type="-").exists()

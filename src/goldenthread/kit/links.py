@@ -43,6 +43,7 @@ __all__ = [
     "LinkPanel",
     "LinkableKind",
     "LinkedItem",
+    "forget_links",
     "item_link_panels",
     "linkable_for",
     "linkable_item",
@@ -171,10 +172,21 @@ class LinkEnd:
     add_label: str
     links: Callable[[Organisation, LinkableKind, Any], list[ItemLink]]
     add_url: Callable[[Organisation, LinkableKind, Any], str]
+    #: Delete every link of a record that is being deleted (through the end's own service).
+    forget: Callable[[Any], None] = lambda record: None
 
 
 #: Everything a record can be linked to.
 LINK_ENDS: Registry[LinkEnd] = Registry("link ends")
+
+
+def forget_links(record: Any) -> None:
+    """Delete ``record``'s links at every end: call it in the service that deletes the record.
+
+    A generic link is not a foreign key, so the database cannot cascade it.
+    """
+    for end in LINK_ENDS:
+        end.forget(record)
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,7 @@ COMPONENT_LINK_END = kit_links.LinkEnd(
         kind=kind.key,
         record_id=record.pk,
     ),
+    forget=lambda record: services.component_links_forget(target=record),
 )
 
 

@@ -15,6 +15,7 @@ from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
 from goldenthread.analysis.thread import ALLOWED_PARENTS, allowed_parent
 from goldenthread.core.models import Unit
+from goldenthread.kit.links import forget_links
 
 from .models import Level, Perspective, ThreadItem
 
@@ -160,4 +161,6 @@ def thread_item_delete(*, item: ThreadItem) -> None:
                 item=item,
             )
         )
+    # Links are generic (docs/adr/0007): the database cannot cascade them, so they go here.
+    forget_links(item)
     item.delete()
