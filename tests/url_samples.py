@@ -83,6 +83,19 @@ def _link(organisation: Organisation) -> int:
     return link.pk
 
 
+def _thread_link(organisation: Organisation) -> int:
+    from goldenthread.performance.models import ThreadLink
+    from goldenthread.performance.services import thread_link_create
+
+    link = ThreadLink.objects.filter(organisation=organisation).order_by("pk").first()
+    if link is None:
+        link = thread_link_create(
+            item=ThreadItem.objects.filter(organisation=organisation, level="objective").first(),  # type: ignore[arg-type]
+            target=_unit(organisation),
+        )
+    return link.pk
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -113,6 +126,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "kind": lambda org: "thread-item",
     "record_id": lambda org: ThreadItem.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
     "link_id": _link,
+    "thread_link_id": _thread_link,
     # A picker registered in the kit.
     "source": lambda org: "units",
 }

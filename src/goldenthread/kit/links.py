@@ -9,9 +9,10 @@ Two registries, both filled by apps in their ``AppConfig.ready()``:
   (content type and object id, docs/adr/0007), so the module at the other end
   shows the record's title and page through this registry without importing
   the record's app.
-* :data:`LINK_ENDS` — what a record can be linked to (TOM components, from
-  the operating model): for one record, its links with their remove pages,
-  and the page that adds one. A record's page shows every end with
+* :data:`LINK_ENDS` — what a record can be linked to (the TOM components it
+  delivers, from the operating model; the golden-thread objectives it
+  contributes to, from the golden thread): for one record, its links with
+  their remove pages, and the page that adds one. A record's page shows every end with
   :func:`item_link_panels` and the template ``kit/_item_links.html``.
 
 A new module makes its records linkable by registering a :class:`LinkableKind`
@@ -174,6 +175,8 @@ class LinkEnd:
     add_url: Callable[[Organisation, LinkableKind, Any], str]
     #: Delete every link of a record that is being deleted (through the end's own service).
     forget: Callable[[Any], None] = lambda record: None
+    #: Whether records of a kind link to this end (a golden-thread item has its parent instead).
+    applies: Callable[[LinkableKind], bool] = lambda kind: True
 
 
 #: Everything a record can be linked to.
@@ -206,6 +209,8 @@ def item_link_panels(request: HttpRequest, record: Any) -> list[LinkPanel]:
     editor = request.membership.allows(Role.EDITOR)  # type: ignore[attr-defined]
     panels = []
     for end in LINK_ENDS:
+        if not end.applies(kind):
+            continue
         links = end.links(organisation, kind, record)
         if not editor:
             links = [ItemLink(link.title, link.url, "", link.detail, link.note) for link in links]

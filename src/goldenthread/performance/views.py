@@ -16,6 +16,7 @@ from goldenthread.web.forms import apply_service_error
 
 from . import selectors, services
 from .forms import ThreadItemForm
+from .links import contributions
 from .models import Level, ThreadItem
 
 NOT_FOUND = "No such item in this organisation's golden thread"
@@ -66,6 +67,7 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             "ancestors": selectors.thread_ancestors(item=item),
             "children": selectors.thread_children(item=item),
             "link_panels": item_link_panels(request, item),
+            "contributions": contributions(request.organisation, item),  # type: ignore[attr-defined]
         },
     )
 
