@@ -112,6 +112,16 @@ def test_the_export_holds_the_whole_tom(viewer, demo) -> None:
     assert len(book.get_sheet_by_name("Considerations").to_python()) == 19
     thread = book.get_sheet_by_name("Golden thread").to_python()
     assert thread[1][0] == "Vision"
+    # What delivers each component, named through the links kit.
+    delivered = book.get_sheet_by_name("Delivered by").to_python()
+    assert delivered[0] == ["Component", "Kind", "Record type", "Record", "Note"]
+    assert [
+        "Channels",
+        "Objective",
+        "golden-thread item",
+        "One front door for every resident request",
+        "Digital first, phone for those who need it",
+    ] in delivered
 
 
 def test_viewers_see_no_editing_buttons(viewer, demo) -> None:
