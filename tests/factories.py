@@ -57,3 +57,31 @@ class UnitFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: Any, **kwargs: Any) -> Any:
         return core_services.unit_create(**kwargs)
+
+
+def snapshot_of(
+    organisation: Organisation,
+    posts: Any,
+    *,
+    name: str = "As-is",
+    status: str = "approved",
+    kind: str = "as_is",
+) -> Any:
+    """A snapshot of ``posts``, each (post ID, reports to, title, unit path), by the service."""
+    from goldenthread.formats.posts import PostTable, build_structure
+    from goldenthread.structure import services as structure_services
+
+    table = PostTable.from_lists(
+        [p[0] for p in posts],
+        [p[1] for p in posts],
+        title=[p[2] for p in posts],
+        unit=[p[3] for p in posts],
+        source="test",
+    )
+    return structure_services.snapshot_create_from_structure(
+        organisation=organisation,
+        structure=build_structure(table).structure,
+        name=name,
+        status=status,
+        kind=kind,
+    )

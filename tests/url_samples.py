@@ -69,6 +69,33 @@ def _upload(organisation: Organisation) -> int:
     ).pk
 
 
+def _link(organisation: Organisation) -> int:
+    from goldenthread.operating_model.models import ComponentLink
+    from goldenthread.operating_model.services import component_link_create
+
+    link = ComponentLink.objects.filter(organisation=organisation).order_by("pk").first()
+    if link is None:
+        link = component_link_create(
+            component=Component.objects.filter(organisation=organisation).first(),  # type: ignore[arg-type]
+            kind="objective",
+            target=ThreadItem.objects.filter(organisation=organisation).first(),  # type: ignore[arg-type]
+        )
+    return link.pk
+
+
+def _thread_link(organisation: Organisation) -> int:
+    from goldenthread.performance.models import ThreadLink
+    from goldenthread.performance.services import thread_link_create
+
+    link = ThreadLink.objects.filter(organisation=organisation).order_by("pk").first()
+    if link is None:
+        link = thread_link_create(
+            item=ThreadItem.objects.filter(organisation=organisation, level="objective").first(),  # type: ignore[arg-type]
+            target=_unit(organisation),
+        )
+    return link.pk
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -95,4 +122,11 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "principle_id": lambda org: Principle.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
     "consideration_id": lambda org: Consideration.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
     "item_id": lambda org: ThreadItem.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+    # A kind of record registered in the links kit, and one of its records.
+    "kind": lambda org: "thread-item",
+    "record_id": lambda org: ThreadItem.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
+    "link_id": _link,
+    "thread_link_id": _thread_link,
+    # A picker registered in the kit.
+    "source": lambda org: "units",
 }

@@ -122,6 +122,16 @@ def test_the_export_holds_the_whole_tom(viewer, demo) -> None:
     if adopted.approved_on:
         filename += f"-{adopted.approved_on.isoformat()}"
     assert response["Content-Disposition"] == f'attachment; filename="{filename}.xlsx"'
+    # What delivers each component, named through the links kit.
+    delivered = book.get_sheet_by_name("Delivered by").to_python()
+    assert delivered[0] == ["Component", "Kind", "Record type", "Record", "Note"]
+    assert [
+        "Channels",
+        "Objective",
+        "golden-thread item",
+        "One front door for every resident request",
+        "Digital first, phone for those who need it",
+    ] in delivered
 
 
 def test_viewers_see_no_editing_buttons(viewer, demo) -> None:

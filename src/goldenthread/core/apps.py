@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Dashboard and units"
 
     def ready(self) -> None:
-        from . import cards, importing  # noqa: F401  (registers the import job and cards)
+        from . import cards, importing, pickers  # noqa: F401  (registers the import job and cards)
+
+        pickers.register()

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Membership, Organisation, Role
 from goldenthread.accounts.selectors import membership_list
-from goldenthread.web.dashboard import Card, register
+from goldenthread.kit.dashboard import Card, register
 
 from .models import UnitKind
 from .selectors import unit_counts_by_kind

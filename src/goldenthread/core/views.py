@@ -11,9 +11,9 @@ from goldenthread.accounts.tenancy import org_view
 from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
 from goldenthread.jobs.services import job_create
+from goldenthread.kit import dashboard
 from goldenthread.kit.exports import export_response
 from goldenthread.kit.pages import Crumbs, bound, confirm_page, form_page, get_or_404, org_url
-from goldenthread.web import dashboard
 
 from . import presenters, selectors, services
 from .columns import UNIT_COLUMNS

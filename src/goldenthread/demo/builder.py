@@ -23,8 +23,23 @@ from goldenthread.accounts.models import Membership, Organisation, OrganisationK
 from goldenthread.core import selectors as core_selectors
 from goldenthread.core import services as core_services
 from goldenthread.core.models import UnitKind
+from goldenthread.operating_model import services as tom_services
 from goldenthread.operating_model.demo import demo_operating_model
+from goldenthread.operating_model.models import Component, ComponentLink, VersionStatus
+from goldenthread.performance.demo import demo_golden_thread
+from goldenthread.performance.models import ThreadItem
 from goldenthread.structure.demo import demo_structures
+
+#: Golden-thread items and the adopted TOM's components (by template key) they deliver.
+DEMO_LINKS = (
+    (
+        "One front door for every resident request",
+        "channels",
+        "Digital first, phone for those who need it",
+    ),
+    ("Resources: a digital contact centre", "channels", ""),
+    ("More adults living independently at home", "services", "Reablement before long-term care"),
+)
 
 DEMO_SLUG = "brackenford"
 PARTNER_SLUG = "eastmere"
@@ -218,5 +233,22 @@ def demo_load(*, password: str | None = None) -> DemoResult:
             by=admin,
         )
     demo_operating_model(organisation, by=admin)
+    demo_golden_thread(organisation, by=admin)
+    _demo_links(organisation, by=admin)
     demo_structures(organisation, by=admin)
     return DemoResult(organisation=organisation, password=password, created=created)
+
+
+def _demo_links(organisation: Organisation, *, by: AbstractBaseUser | None) -> None:
+    """Link a few objectives to the components of the adopted TOM they deliver (once)."""
+    if ComponentLink.objects.filter(organisation=organisation).exists():
+        return
+    for title, key, note in DEMO_LINKS:
+        item = ThreadItem.objects.filter(organisation=organisation, title=title).first()
+        component = Component.objects.filter(
+            organisation=organisation, key=key, version__status=VersionStatus.ADOPTED
+        ).first()
+        if item is not None and component is not None:
+            tom_services.component_link_create(
+                by=by, component=component, kind="objective", target=item, note=note
+            )

@@ -8,6 +8,13 @@ Each piece lives in its own module and imports no domain app:
   written inert.
 * :mod:`.pages` — form and confirm pages, organisation-scoped get-or-404,
   downloads with a safe file name, breadcrumbs and the success banner.
+* :mod:`.registry` — the registries apps fill in ``AppConfig.ready()``, so a
+  lower layer shows what higher apps hold without importing them:
+  :mod:`.dashboard` (cards), :mod:`.orphans` (untraced records),
+  :mod:`.pickers` (search sources), :mod:`.links` (linkable records and what
+  they link to), :mod:`.panels` (parts of a page or workbook).
+* :mod:`.pickers` — the picker field and its JSON search endpoint.
+* :mod:`.links` — links from any record to the TOM components it delivers.
 
 See docs/adding-a-module.md for a worked example.
 """

@@ -7,4 +7,9 @@ class OperatingModelConfig(AppConfig):
     verbose_name = "Operating model"
 
     def ready(self) -> None:
-        from . import cards  # noqa: F401  (registers the dashboard card)
+        from . import (
+            cards,  # noqa: F401  (registers the dashboard card)
+            links,
+        )
+
+        links.register()

@@ -193,6 +193,8 @@ class Statement(models.Model):
 
 
 class DeliveryKind(models.TextChoices):
+    #: A golden-thread item: an objective, service plan or team objective.
+    OBJECTIVE = "objective", "Objective"
     ACTION = "action", "Action"
     BENEFIT = "benefit", "Benefit"
     RISK = "risk", "Risk"
@@ -201,7 +203,7 @@ class DeliveryKind(models.TextChoices):
 
 
 class ComponentLink(models.Model):
-    """Something that delivers a component: an action, benefit, risk, KPI or proposal.
+    """Something that delivers a component: an objective, action, benefit, risk, KPI or proposal.
 
     Generic on purpose: the programme, performance and proposals modules attach
     their rows here without changing this table (docs/adr/0007).

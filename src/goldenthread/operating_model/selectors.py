@@ -62,6 +62,48 @@ def component_get(*, organisation: Organisation, pk: int) -> Component:
     return Component.objects.select_related("version").get(organisation=organisation, pk=pk)
 
 
+def component_options(*, organisation: Organisation, query: str = "") -> QuerySet[Component]:
+    """Components of the adopted and open versions, for a picker, newest version first.
+
+    Superseded versions are left out: a link records delivery of the TOM in force or planned.
+    """
+    found = (
+        Component.objects.filter(organisation=organisation)
+        .exclude(version__status=VersionStatus.SUPERSEDED)
+        .select_related("version")
+        .order_by("-version__number", "position", "pk")
+    )
+    if query:
+        found = found.filter(name__icontains=query)
+    return found
+
+
+def component_link_get(*, organisation: Organisation, pk: int) -> ComponentLink:
+    return ComponentLink.objects.select_related("component__version", "content_type").get(
+        organisation=organisation, pk=pk
+    )
+
+
+def component_links_of(
+    *, organisation: Organisation, content_type_id: int, object_id: int
+) -> QuerySet[ComponentLink]:
+    """The components one record delivers (any module's record, by content type and id)."""
+    return (
+        ComponentLink.objects.filter(
+            organisation=organisation, content_type_id=content_type_id, object_id=object_id
+        )
+        .select_related("component__version")
+        .order_by("-component__version__number", "component__position", "pk")
+    )
+
+
+def component_links(*, component: Component) -> QuerySet[ComponentLink]:
+    """What delivers ``component``, by kind."""
+    return ComponentLink.objects.filter(
+        organisation_id=component.organisation_id, component=component
+    ).order_by("kind", "pk")
+
+
 def statement_get(*, organisation: Organisation, pk: int) -> Statement:
     return Statement.objects.select_related("component__version").get(
         organisation=organisation, pk=pk

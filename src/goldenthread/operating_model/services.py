@@ -394,6 +394,18 @@ def component_link_delete(*, link: ComponentLink, by: AbstractBaseUser | None = 
     link.delete()
 
 
+@transaction.atomic
+def component_links_forget(*, target: models.Model) -> int:
+    """Delete every link of ``target``, which is being deleted; each removal is in the history."""
+    content_type = ContentType.objects.get_for_model(target)
+    links = ComponentLink.objects.filter(content_type=content_type, object_id=target.pk)
+    count = 0
+    for link in links:
+        link.delete()
+        count += 1
+    return count
+
+
 # Design principles ------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import links, views
 
 app_name = "operating_model"
 
@@ -28,6 +28,16 @@ urlpatterns = [
         P + "components/<int:component_id>/delete/",
         views.component_delete,
         name="component_delete",
+    ),
+    path(
+        P + "links/add/<slug:kind>/<int:record_id>/",
+        links.component_link_create,
+        name="component_link_create",
+    ),
+    path(
+        P + "links/<int:link_id>/remove/",
+        links.component_link_delete,
+        name="component_link_delete",
     ),
     path(
         P + "components/<int:component_id>/statements/add/",

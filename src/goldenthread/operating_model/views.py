@@ -16,8 +16,9 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.formats.writing import Sheet
 from goldenthread.kit.exports import workbook_response
+from goldenthread.kit.links import linked_items
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
-from goldenthread.performance import selectors as thread_selectors
+from goldenthread.kit.panels import export_sheets, page_panels
 
 from . import selectors, services
 from .forms import (
@@ -31,6 +32,7 @@ from .forms import (
     StatementForm,
     VersionForm,
 )
+from .links import delivered_by
 from .models import (
     PrincipleSet,
     TomVersion,
@@ -234,7 +236,6 @@ def version_compare(request: OrgRequest, version_id: int) -> HttpResponse:
 
 
 def _tom_context(request: OrgRequest, version: TomVersion) -> dict[str, Any]:
-    organisation = request.organisation
     return {
         "version": version,
         "components": selectors.version_components(version=version),
@@ -243,17 +244,21 @@ def _tom_context(request: OrgRequest, version: TomVersion) -> dict[str, Any]:
             if version.principle_set
             else []
         ),
-        "visions": thread_selectors.thread_visions(organisation=organisation),
-        "priorities": thread_selectors.thread_item_list(organisation=organisation).filter(
-            level="priority"
-        ),
     }
+
+
+#: Where other modules add to the TOM on a page (the golden thread: the vision and priorities).
+TOM_PAGE_SLOT = "tom-on-a-page"
+#: Where other modules add sheets to the TOM's workbook (the golden thread).
+TOM_EXPORT_SLOT = "tom-export"
 
 
 @org_view()
 def version_page(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
-    return render(request, "operating_model/version_page.html", _tom_context(request, version))
+    context = _tom_context(request, version)
+    context["panels"] = page_panels(TOM_PAGE_SLOT, request)
+    return render(request, "operating_model/version_page.html", context)
 
 
 @org_view()
@@ -277,10 +282,20 @@ def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
         for c in context["components"]
         for index, s in enumerate(c.statements.all(), start=1)
     ]
+    stored = [(c, link) for c in context["components"] for link in c.links.all()]
+    items = linked_items(
+        request.organisation,  # type: ignore[attr-defined]
+        [(link.content_type_id, link.object_id) for _, link in stored],
+    )
     links = [
-        (c.name, link.get_kind_display(), link.content_type.name, link.object_id, link.note)
-        for c in context["components"]
-        for link in c.links.all()
+        (
+            c.name,
+            link.get_kind_display(),
+            items[(link.content_type_id, link.object_id)].label,
+            items[(link.content_type_id, link.object_id)].title,
+            link.note,
+        )
+        for c, link in stored
     ]
     principles = [
         (group.name, p.name, p.intent, "", "")
@@ -293,19 +308,6 @@ def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
         for p in group.principles
         for k in p.considerations.all()
     ]
-    thread = [
-        (
-            row.item.get_level_display(),
-            "  " * row.depth + row.item.title,
-            row.item.parent.title if row.item.parent else "",
-            row.item.unit.name if row.item.unit else "",
-            row.item.get_perspective_display() if row.item.perspective else "",
-            row.item.post_reference,
-            row.item.owner,
-            "; ".join(row.item.measure_list()),
-        )
-        for row in thread_selectors.thread_tree(organisation=request.organisation)
-    ]
     sheets = [
         Sheet(
             "Components",
@@ -313,23 +315,10 @@ def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
             components,
         ),
         Sheet("Statements", ("Component", "Number", "Target-state statement"), statements),
-        Sheet("Delivered by", ("Component", "Kind", "Record type", "Record id", "Note"), links),
+        Sheet("Delivered by", ("Component", "Kind", "Record type", "Record", "Note"), links),
         Sheet("Principles", ("Group", "Principle", "What it means", "", ""), principles),
         Sheet("Considerations", ("Principle", "Consideration", "Question"), considerations),
-        Sheet(
-            "Golden thread",
-            (
-                "Level",
-                "Item",
-                "Contributes to",
-                "Unit",
-                "Perspective",
-                "Post",
-                "Owner",
-                "Measures of success",
-            ),
-            thread,
-        ),
+        *export_sheets(TOM_EXPORT_SLOT, request.organisation),
     ]
     return workbook_response(
         request,
@@ -364,7 +353,7 @@ def component_create(request: OrgRequest, version_id: int) -> HttpResponse:
 def component_detail(request: OrgRequest, component_id: int) -> HttpResponse:
     component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     statements = component.statements.order_by("position", "pk")
-    links = component.links.select_related("content_type")
+    links = delivered_by(request.organisation, component)  # type: ignore[attr-defined]
     context = {
         "component": component,
         "version": component.version,

@@ -7,4 +7,8 @@ class PerformanceConfig(AppConfig):
     verbose_name = "Performance and the golden thread"
 
     def ready(self) -> None:
-        from . import cards  # noqa: F401  (registers the dashboard card)
+        # The dashboard card registers itself on import; the rest is added to the kit here.
+        from . import cards, links, registrations  # noqa: F401
+
+        registrations.register()
+        links.register()

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from goldenthread.accounts.models import Membership, Organisation
-from goldenthread.web.dashboard import Card, register
+from goldenthread.kit.dashboard import Card, register
 
 from .models import Level
 from .selectors import directorates_without_plan, thread_item_list, thread_orphans

@@ -5,18 +5,13 @@ from typing import Any
 from django import forms
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.core.models import Unit
+from goldenthread.kit.pickers import PickerField
 
 from .models import Level, Perspective, ThreadItem
-from .selectors import thread_parent_choices
+from .registrations import PARENTS
 
 CHOOSE_LEVEL = "Choose the level of the item"
 ENTER_TITLE = "Enter a title"
-
-
-class ParentChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.get_level_display()}: {obj.title}"
 
 
 class ThreadItemForm(forms.Form):
@@ -27,15 +22,6 @@ class ThreadItemForm(forms.Form):
         error_messages={"required": CHOOSE_LEVEL},
     )
     title = forms.CharField(max_length=300, error_messages={"required": ENTER_TITLE})
-    parent = ParentChoiceField(
-        queryset=ThreadItem.objects.none(),
-        required=False,
-        label="Contributes to",
-        help_text="A priority contributes to the vision, an objective to a priority, a service "
-        "plan to an objective, a team objective to a service plan, and an individual objective "
-        "to a team objective or a service plan.",
-        empty_label="Nothing yet (the vision, or an orphan)",
-    )
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -45,24 +31,10 @@ class ThreadItemForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(),
-        required=False,
-        label="Unit (optional)",
-        help_text="The directorate, service or team whose plan or objective this is.",
-        empty_label="None",
-    )
     perspective = forms.ChoiceField(
         choices=[("", "Not a service plan item"), *Perspective.choices],
         required=False,
         label="Balanced scorecard perspective (service plans only)",
-    )
-    post_reference = forms.CharField(
-        max_length=100,
-        required=False,
-        label="Post (individual objectives only)",
-        help_text="The post's id from the establishment, for example P-1042. Objectives are "
-        "held by a post, not by a person's name.",
     )
     owner = forms.CharField(
         max_length=200,
@@ -75,8 +47,46 @@ class ThreadItemForm(forms.Form):
         self, *args: Any, organisation: Organisation, item: ThreadItem | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        parents = thread_parent_choices(organisation=organisation)
-        if item is not None:
-            parents = parents.exclude(pk=item.pk)
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        self.fields["parent"] = PickerField(
+            source="thread-items",
+            organisation=organisation,
+            scope=PARENTS,
+            records=True,
+            required=False,
+            label="Contributes to",
+            help_text="A priority contributes to the vision, an objective to a priority, a "
+            "service plan to an objective, a team objective to a service plan, and an "
+            "individual objective to a team objective or a service plan.",
+            empty_label="Nothing yet (the vision, or an orphan)",
+        )
+        self.fields["unit"] = PickerField(
+            source="units",
+            organisation=organisation,
+            records=True,
+            required=False,
+            label="Unit (optional)",
+            help_text="The directorate, service or team whose plan or objective this is.",
+            empty_label="None",
+        )
+        self.fields["post_reference"] = PickerField(
+            source="posts",
+            organisation=organisation,
+            required=False,
+            label="Post (individual objectives only)",
+            help_text="The post's ID in the current as-is structure, for example BBC-RES-0142: "
+            "search by ID, job title or unit. Objectives are held by a post, not by a "
+            "person's name.",
+        )
+        self.order_fields(
+            [
+                "level",
+                "title",
+                "parent",
+                "description",
+                "measures",
+                "unit",
+                "perspective",
+                "post_reference",
+                "owner",
+            ]
+        )

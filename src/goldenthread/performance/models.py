@@ -9,6 +9,7 @@ module's posts can be linked directly.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -67,3 +68,33 @@ class ThreadItem(models.Model):
 
     def measure_list(self) -> list[str]:
         return [line.strip() for line in self.measures.splitlines() if line.strip()]
+
+
+class ThreadLink(models.Model):
+    """A record of another module (an action, benefit, KPI...) that contributes to an item.
+
+    Generic, as the operating model's ComponentLink is (docs/adr/0007): the
+    modules above attach their records here without changing this table, and
+    the golden thread shows them through the links kit without importing them.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="thread_links"
+    )
+    item = models.ForeignKey(ThreadItem, on_delete=models.CASCADE, related_name="contributions")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "content_type", "object_id"], name="thread_link_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.object_id} contributes to {self.item}"

@@ -11,7 +11,7 @@ from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.thread import Node, orphans, tree_order
 from goldenthread.core.models import Unit, UnitKind
 
-from .models import Level, ThreadItem
+from .models import Level, ThreadItem, ThreadLink
 
 
 def thread_item_list(*, organisation: Organisation) -> QuerySet[ThreadItem]:
@@ -103,3 +103,25 @@ def thread_parent_choices(*, organisation: Organisation) -> QuerySet[ThreadItem]
         .exclude(level=Level.INDIVIDUAL_OBJECTIVE)
         .order_by("position", "pk")
     )
+
+
+def thread_link_get(*, organisation: Organisation, pk: int) -> ThreadLink:
+    return ThreadLink.objects.select_related("item").get(organisation=organisation, pk=pk)
+
+
+def thread_links_of(
+    *, organisation: Organisation, content_type_id: int, object_id: int
+) -> QuerySet[ThreadLink]:
+    """The items one record of another module contributes to."""
+    return (
+        ThreadLink.objects.filter(
+            organisation=organisation, content_type_id=content_type_id, object_id=object_id
+        )
+        .select_related("item")
+        .order_by("item__position", "pk")
+    )
+
+
+def thread_contributions(*, item: ThreadItem) -> QuerySet[ThreadLink]:
+    """The records of other modules that contribute to ``item``."""
+    return ThreadLink.objects.filter(organisation_id=item.organisation_id, item=item).order_by("pk")

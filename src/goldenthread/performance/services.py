@@ -9,15 +9,17 @@ a team objective or a service plan.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.db.models import Max, ProtectedError
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError, attribute
+from goldenthread.accounts.services import ServiceError, attribute, create_attributed
 from goldenthread.analysis.thread import ALLOWED_PARENTS, allowed_parent
 from goldenthread.core.models import Unit
+from goldenthread.kit.links import forget_links
 
-from .models import Level, Perspective, ThreadItem
+from .models import Level, Perspective, ThreadItem, ThreadLink
 
 ENTER_TITLE = "Enter a title"
 CHOOSE_LEVEL = "Choose the level of the item"
@@ -27,6 +29,9 @@ PARENT_ELSEWHERE = "What it contributes to must belong to the same organisation"
 UNIT_ELSEWHERE = "The unit must belong to the same organisation"
 PARENT_IS_BELOW = "{parent} contributes to {item}, so {item} cannot contribute to it"
 PERSPECTIVE_ONLY_FOR_PLANS = "Only a service plan item has a scorecard perspective"
+LINKED_ALREADY = "It already contributes to {item}"
+NOT_AN_OBJECTIVE = "An individual objective is held by a post: choose what it contributes to"
+LINK_ELSEWHERE = "The item and the record must belong to the same organisation"
 HAS_CHILDREN = "{count} item{plural} contribute{verb} to {item}: move or delete those first"
 STILL_USED = "{item} is still used elsewhere, so it cannot be deleted."
 
@@ -166,8 +171,54 @@ def thread_item_delete(*, item: ThreadItem, by: AbstractBaseUser | None = None) 
                 item=item,
             )
         )
+    # Links are generic (docs/adr/0007): the database cannot cascade them, so they go here.
+    forget_links(item)
     attribute(item, by)
     try:
         item.delete()
     except ProtectedError:
         raise ServiceError(STILL_USED.format(item=item.title)) from None
+
+
+# Records of other modules that contribute to an item --------------------------------
+
+
+@transaction.atomic
+def thread_link_create(
+    *, item: ThreadItem, target: models.Model, note: str = "", by: AbstractBaseUser | None = None
+) -> ThreadLink:
+    """Record that ``target`` (an action, benefit, KPI...) contributes to ``item``."""
+    if getattr(target, "organisation_id", None) != item.organisation_id:
+        raise ServiceError(LINK_ELSEWHERE, field="item")
+    if item.level == Level.INDIVIDUAL_OBJECTIVE:
+        raise ServiceError(NOT_AN_OBJECTIVE, field="item")
+    content_type = ContentType.objects.get_for_model(target)
+    clash = ThreadLink.objects.filter(item=item, content_type=content_type, object_id=target.pk)
+    if clash.exists():
+        raise ServiceError(LINKED_ALREADY.format(item=item.title), field="item")
+    return create_attributed(
+        ThreadLink,
+        by=by,
+        organisation_id=item.organisation_id,
+        item=item,
+        content_type=content_type,
+        object_id=target.pk,
+        note=note.strip(),
+    )
+
+
+@transaction.atomic
+def thread_link_delete(*, link: ThreadLink, by: AbstractBaseUser | None = None) -> None:
+    attribute(link, by)
+    link.delete()
+
+
+@transaction.atomic
+def thread_links_forget(*, target: models.Model) -> int:
+    """Delete every link of ``target``, which is being deleted; each removal is in the history."""
+    content_type = ContentType.objects.get_for_model(target)
+    count = 0
+    for link in ThreadLink.objects.filter(content_type=content_type, object_id=target.pk):
+        link.delete()
+        count += 1
+    return count

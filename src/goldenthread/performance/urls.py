@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import links, views
 
 app_name = "performance"
 
@@ -13,4 +13,14 @@ urlpatterns = [
     path(P + "<int:item_id>/", views.item_detail, name="item_detail"),
     path(P + "<int:item_id>/edit/", views.item_edit, name="item_edit"),
     path(P + "<int:item_id>/delete/", views.item_delete, name="item_delete"),
+    path(
+        P + "links/add/<slug:kind>/<int:record_id>/",
+        links.thread_link_create,
+        name="thread_link_create",
+    ),
+    path(
+        P + "links/<int:thread_link_id>/remove/",
+        links.thread_link_delete,
+        name="thread_link_delete",
+    ),
 ]

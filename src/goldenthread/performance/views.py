@@ -7,10 +7,13 @@ from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.kit.links import item_link_panels
+from goldenthread.kit.orphans import orphan_sections
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 
 from . import selectors, services
 from .forms import ThreadItemForm
+from .links import contributions
 from .models import Level, ThreadItem
 
 NOT_FOUND_THING = "item in the golden thread"
@@ -61,14 +64,12 @@ def thread(request: OrgRequest) -> HttpResponse:
 
 @org_view()
 def orphans(request: OrgRequest) -> HttpResponse:
+    """Everything traced to nothing, from every module's registered source."""
     organisation = request.organisation
     return render(
         request,
         "performance/orphans.html",
-        {
-            "orphans": selectors.thread_orphans(organisation=organisation),
-            "units": selectors.directorates_without_plan(organisation=organisation),
-        },
+        {"sections": orphan_sections(organisation=organisation)},
     )
 
 
@@ -82,6 +83,8 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
             "item": item,
             "ancestors": selectors.thread_ancestors(item=item),
             "children": selectors.thread_children(item=item),
+            "link_panels": item_link_panels(request, item),
+            "contributions": contributions(request.organisation, item),  # type: ignore[attr-defined]
         },
     )
 

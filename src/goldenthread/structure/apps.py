@@ -7,4 +7,6 @@ class StructureConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self) -> None:
-        from . import cards, importing  # noqa: F401  (registers the import jobs and card)
+        from . import cards, importing, registrations  # noqa: F401  (registers the import jobs and card)
+
+        registrations.register()

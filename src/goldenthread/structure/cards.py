@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from goldenthread.accounts.models import Membership, Organisation
-from goldenthread.web.dashboard import Card, register
+from goldenthread.kit.dashboard import Card, register
 
 from .models import SnapshotKind, SnapshotStatus
 from .selectors import snapshot_list

@@ -7,6 +7,7 @@ from django import forms
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload
+from goldenthread.kit.pickers import PickerField
 
 from .models import ColumnMappingPreset, Snapshot, SnapshotKind, SnapshotStatus
 
@@ -249,6 +250,7 @@ CHOOSE_ONE_SELECTION = "Choose a unit or list the post IDs, not both"
 CHOOSE_A_SELECTION = "Choose a unit or list the post IDs"
 CHOOSE_ACTION = "Choose what to do with the posts"
 MOVE_NEEDS_TARGET = "Enter the new manager's post ID, choose a new unit, or both"
+POST_PICKER_HINT = "Search by post ID, job title or unit, or type the post ID."
 
 #: The single-post changes, as (kind, link text, page heading).
 POST_CHANGES = (
@@ -268,15 +270,31 @@ BULK_ACTIONS = (
 _DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-def _unit_field(label: str, organisation: Organisation, *, required: bool) -> forms.ChoiceField:
-    from .selectors import unit_choices
-
-    return forms.ChoiceField(
-        choices=[("", "Choose a unit")]
-        + [(str(pk), path) for pk, path in unit_choices(organisation=organisation)],
+def _unit_field(label: str, organisation: Organisation, *, required: bool) -> PickerField:
+    """A unit picker: each unit with its full path, or its code typed by hand."""
+    return PickerField(
+        source="units",
+        organisation=organisation,
         required=required,
         label=label,
+        empty_label="Choose a unit",
         error_messages={"required": CHOOSE_UNIT},
+    )
+
+
+def _post_field(
+    label: str, organisation: Organisation, snapshot: Snapshot, *, required: bool, **kwargs: Any
+) -> PickerField:
+    """A post picker over ``snapshot``: search by ID, title or unit, or type the post ID."""
+    kwargs.setdefault("help_text", POST_PICKER_HINT)
+    return PickerField(
+        source="posts",
+        organisation=organisation,
+        scope=str(snapshot.pk),
+        required=required,
+        label=label,
+        empty_label="Choose a post",
+        **kwargs,
     )
 
 
@@ -332,13 +350,22 @@ def _cost_field(required: bool, label: str) -> forms.DecimalField:
 class PostChangeForm(ChangeFieldsForm):
     """One change to one post; the fields shown depend on the kind of change."""
 
-    def __init__(self, *args: Any, kind: str, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kind: str,
+        organisation: Organisation,
+        snapshot: Snapshot,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind == "move":
-            self.fields["manager"] = forms.CharField(
-                max_length=120,
-                label="Post ID of the new manager",
+            self.fields["manager"] = _post_field(
+                "New manager",
+                organisation,
+                snapshot,
+                required=True,
                 error_messages={"required": ENTER_MANAGER},
             )
         elif kind == "regrade":
@@ -354,11 +381,13 @@ class PostChangeForm(ChangeFieldsForm):
         elif kind == "reunit":
             self.fields["unit"] = _unit_field("New unit", organisation, required=True)
         elif kind == "delete":
-            self.fields["reports_to"] = forms.CharField(
-                max_length=120,
+            self.fields["reports_to"] = _post_field(
+                "The manager its direct reports move to",
+                organisation,
+                snapshot,
                 required=False,
-                label="Post ID of the manager its direct reports move to",
-                help_text="Needed when the post has direct reports: they move in the same change.",
+                help_text="Needed when the post has direct reports: they move in the same change. "
+                + POST_PICKER_HINT,
             )
         self.order_fields(
             [name for name in self.fields if name not in {"reason", "effective_date"}]
@@ -373,12 +402,6 @@ class AddPostForm(ChangeFieldsForm):
         max_length=300, label="Job title", error_messages={"required": ENTER_TITLE}
     )
     grade = forms.CharField(max_length=120, required=False, label="Grade (optional)")
-    manager = forms.CharField(
-        max_length=120,
-        required=False,
-        label="Post ID of its manager",
-        help_text="Leave it empty for a top post.",
-    )
     fte = forms.FloatField(
         min_value=0,
         max_value=1.5,
@@ -394,9 +417,18 @@ class AddPostForm(ChangeFieldsForm):
     cost = _cost_field(False, "Annual cost in pounds (optional)")
     vacant = forms.BooleanField(required=False, label="The post is vacant")
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, snapshot: Snapshot, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = _unit_field("Unit", organisation, required=True)
+        self.fields["manager"] = _post_field(
+            "Its manager",
+            organisation,
+            snapshot,
+            required=False,
+            help_text="Leave it empty for a top post. " + POST_PICKER_HINT,
+        )
         self.order_fields(["post_id", "title", "grade", "unit", "manager", "fte", "cost", "vacant"])
 
 
@@ -413,23 +445,28 @@ class BulkChangeForm(ChangeFieldsForm):
         label="What to do with the posts",
         error_messages={"required": CHOOSE_ACTION},
     )
-    manager = forms.CharField(
-        max_length=120,
-        required=False,
-        label="Post ID of the new manager (to move them)",
-        help_text="The posts whose manager is outside the selection move under this post; "
-        "the others keep their managers.",
-    )
     grade = forms.CharField(max_length=120, required=False, label="New grade (to regrade them)")
-    reports_to = forms.CharField(
-        max_length=120,
-        required=False,
-        label="Post ID of the manager their remaining reports move to (to delete them)",
-        help_text="Needed when posts outside the selection report to a deleted post.",
-    )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, snapshot: Snapshot, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["manager"] = _post_field(
+            "New manager (to move them)",
+            organisation,
+            snapshot,
+            required=False,
+            help_text="The posts whose manager is outside the selection move under this post; "
+            "the others keep their managers. " + POST_PICKER_HINT,
+        )
+        self.fields["reports_to"] = _post_field(
+            "The manager their remaining reports move to (to delete them)",
+            organisation,
+            snapshot,
+            required=False,
+            help_text="Needed when posts outside the selection report to a deleted post. "
+            + POST_PICKER_HINT,
+        )
         self.fields["unit"] = _unit_field(
             "Choose a unit: its posts and the posts of the units inside it",
             organisation,
@@ -450,7 +487,12 @@ class BulkChangeForm(ChangeFieldsForm):
         elif not has_unit and not has_ids:
             self.add_error("unit", CHOOSE_A_SELECTION)
         action = data.get("action")
-        if action == "move" and not data.get("manager", "").strip() and not data.get("new_unit"):
+        if (
+            action == "move"
+            and not data.get("manager")
+            and not data.get("new_unit")
+            and "manager" not in self.errors
+        ):
             self.add_error("manager", MOVE_NEEDS_TARGET)
         if action == "regrade" and not data.get("grade", "").strip():
             self.add_error("grade", ENTER_GRADE)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
@@ -84,6 +84,16 @@ def snapshot_list(*, organisation: Organisation) -> QuerySet[Snapshot]:
 
 def snapshot_get(*, organisation: Organisation, pk: int) -> Snapshot:
     return snapshot_list(organisation=organisation).get(pk=pk)
+
+
+def snapshot_current_as_is(*, organisation: Organisation) -> Snapshot | None:
+    """The as-is structure in force: not superseded, the latest effective date, then the newest."""
+    return (
+        Snapshot.objects.filter(organisation=organisation, kind=SnapshotKind.AS_IS)
+        .exclude(status=SnapshotStatus.SUPERSEDED)
+        .order_by(F("effective_date").desc(nulls_last=True), "-pk")
+        .first()
+    )
 
 
 def post_list(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:

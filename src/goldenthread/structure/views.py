@@ -574,6 +574,7 @@ def post_change(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
         bound(request),
         kind=kind,
         organisation=organisation,
+        snapshot=snapshot,
         initial={"effective_date": snapshot.effective_date},
     )
 
@@ -617,6 +618,7 @@ def scenario_add_post(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     form = AddPostForm(
         bound(request),
         organisation=organisation,
+        snapshot=snapshot,
         initial={"effective_date": snapshot.effective_date, "fte": 1},
     )
     return form_page(
@@ -649,6 +651,7 @@ def scenario_bulk(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     form = BulkChangeForm(
         bound(request),
         organisation=organisation,
+        snapshot=snapshot,
         initial={"effective_date": snapshot.effective_date, "action": "move"},
     )
 

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 from goldenthread.accounts.models import Membership, Organisation
 
+from .registry import Registry
+
+__all__ = ["CARDS", "Card", "CardBuilder", "cards", "register"]
+
 
 @dataclass(frozen=True)
 class Card:
@@ -28,21 +32,19 @@ class Card:
 
 CardBuilder = Callable[[Organisation, Membership], Card | None]
 
-_BUILDERS: list[tuple[int, CardBuilder]] = []
+#: Every card builder, keyed by its module and name.
+CARDS: Registry[CardBuilder] = Registry("dashboard cards")
 
 
 def register(order: int) -> Callable[[CardBuilder], CardBuilder]:
     """Register ``builder`` to make a dashboard card; lower ``order`` comes first."""
 
     def decorator(builder: CardBuilder) -> CardBuilder:
-        if all(existing is not builder for _, existing in _BUILDERS):
-            _BUILDERS.append((order, builder))
-            _BUILDERS.sort(key=lambda pair: pair[0])
-        return builder
+        return CARDS.add(f"{builder.__module__}.{builder.__qualname__}", builder, order=order)
 
     return decorator
 
 
 def cards(organisation: Organisation, membership: Membership) -> list[Card]:
-    built = (builder(organisation, membership) for _, builder in _BUILDERS)
+    built = (builder(organisation, membership) for builder in CARDS)
     return [card for card in built if card is not None]

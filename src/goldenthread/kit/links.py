@@ -1,0 +1,220 @@
+"""Links between any record and what it serves: the TOM components it delivers, the objectives.
+
+Two registries, both filled by apps in their ``AppConfig.ready()``:
+
+* :data:`LINKABLE` — the kinds of record that can be linked (a golden-thread
+  item today; the programme's actions, benefits, risks and the KPIs when they
+  land): a label, the model, the organisation's records, each one's title and
+  address, and the kind of delivery it records. A link is stored generically
+  (content type and object id, docs/adr/0007), so the module at the other end
+  shows the record's title and page through this registry without importing
+  the record's app.
+* :data:`LINK_ENDS` — what a record can be linked to (the TOM components it
+  delivers, from the operating model; the golden-thread objectives it
+  contributes to, from the golden thread): for one record, its links with
+  their remove pages, and the page that adds one. A record's page shows every end with
+  :func:`item_link_panels` and the template ``kit/_item_links.html``.
+
+A new module makes its records linkable by registering a :class:`LinkableKind`
+and including ``kit/_item_links.html`` in its record's page; nothing below it
+changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import Http404, HttpRequest
+
+from goldenthread.accounts.models import Organisation, Role
+
+from .registry import Registry
+
+__all__ = [
+    "LINKABLE",
+    "LINK_ENDS",
+    "NO_SUCH_ITEM",
+    "ItemLink",
+    "LinkEnd",
+    "LinkPanel",
+    "LinkableKind",
+    "LinkedItem",
+    "forget_links",
+    "item_link_panels",
+    "linkable_for",
+    "linkable_item",
+    "linked_items",
+]
+
+NO_SUCH_ITEM = "No such {label} in this organisation"
+GONE = "{label} {pk} (no longer exists)"
+
+
+@dataclass(frozen=True)
+class LinkableKind:
+    """A kind of record that can deliver a TOM component or serve an objective."""
+
+    #: In addresses: ``thread-item``.
+    key: str
+    #: In words, lower case: "golden-thread item".
+    label: str
+    model: type[models.Model]
+    #: The organisation's records of this kind.
+    queryset: Callable[[Organisation], models.QuerySet[Any]]
+    #: A record's page.
+    url: Callable[[Organisation, Any], str]
+    #: The kind of delivery a link records (the operating model's DeliveryKind value).
+    delivery_kind: str
+    title: Callable[[Any], str] = str
+    #: A word or two beside the title, such as the item's level.
+    detail: Callable[[Any], str] = lambda record: ""
+
+
+#: Every kind of record that can be linked, by key.
+LINKABLE: Registry[LinkableKind] = Registry("linkable kinds")
+
+
+def linkable_for(model: type[models.Model]) -> LinkableKind | None:
+    """The registered kind of ``model``'s records, or ``None``."""
+    for kind in LINKABLE:
+        if kind.model._meta.label_lower == model._meta.label_lower:
+            return kind
+    return None
+
+
+def linkable_item(organisation: Organisation, key: str, pk: int) -> tuple[LinkableKind, Any]:
+    """The kind ``key`` and its record ``pk`` in the organisation, or 404."""
+    if key not in LINKABLE:
+        raise Http404(NO_SUCH_ITEM.format(label="kind of record"))
+    kind = LINKABLE.get(key)
+    record = kind.queryset(organisation).filter(pk=pk).first()
+    if record is None:
+        raise Http404(NO_SUCH_ITEM.format(label=kind.label))
+    return kind, record
+
+
+@dataclass(frozen=True)
+class LinkedItem:
+    """The record at the far end of a stored link, as a page shows it."""
+
+    label: str
+    title: str
+    url: str
+    detail: str = ""
+    exists: bool = True
+
+
+def linked_items(
+    organisation: Organisation, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], LinkedItem]:
+    """``(content_type_id, object_id) -> LinkedItem`` for stored links, one query per kind.
+
+    A record of an unregistered kind shows its content type's name; one that
+    no longer exists says so (the database cannot check a generic link).
+    """
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for content_type_id, object_id in pairs:
+        wanted[content_type_id].add(object_id)
+    found: dict[tuple[int, int], LinkedItem] = {}
+    for content_type_id, ids in wanted.items():
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        model = content_type.model_class()
+        kind = linkable_for(model) if model is not None else None
+        if kind is None:
+            for pk in ids:
+                found[(content_type_id, pk)] = LinkedItem(
+                    content_type.name, f"{content_type.name.capitalize()} {pk}", "", exists=False
+                )
+            continue
+        records = kind.queryset(organisation).in_bulk(ids)
+        for pk in ids:
+            record = records.get(pk)
+            if record is None:
+                found[(content_type_id, pk)] = LinkedItem(
+                    kind.label, GONE.format(label=kind.label.capitalize(), pk=pk), "", exists=False
+                )
+            else:
+                found[(content_type_id, pk)] = LinkedItem(
+                    kind.label,
+                    kind.title(record),
+                    kind.url(organisation, record),
+                    kind.detail(record),
+                )
+    return found
+
+
+@dataclass(frozen=True)
+class ItemLink:
+    """One link of a record, as the record's page shows it."""
+
+    title: str
+    url: str
+    #: The page that removes the link (after asking).
+    remove_url: str
+    detail: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LinkEnd:
+    """Something a record can be linked to, and how its links are listed and added."""
+
+    key: str
+    #: The heading on the record's page: "TOM components it delivers".
+    heading: str
+    #: Shown when the record has no link of this end.
+    empty: str
+    #: The button that adds one: "Link to a TOM component".
+    add_label: str
+    links: Callable[[Organisation, LinkableKind, Any], list[ItemLink]]
+    add_url: Callable[[Organisation, LinkableKind, Any], str]
+    #: Delete every link of a record that is being deleted (through the end's own service).
+    forget: Callable[[Any], None] = lambda record: None
+    #: Whether records of a kind link to this end (a golden-thread item has its parent instead).
+    applies: Callable[[LinkableKind], bool] = lambda kind: True
+
+
+#: Everything a record can be linked to.
+LINK_ENDS: Registry[LinkEnd] = Registry("link ends")
+
+
+def forget_links(record: Any) -> None:
+    """Delete ``record``'s links at every end: call it in the service that deletes the record.
+
+    A generic link is not a foreign key, so the database cannot cascade it.
+    """
+    for end in LINK_ENDS:
+        end.forget(record)
+
+
+@dataclass(frozen=True)
+class LinkPanel:
+    end: LinkEnd
+    links: list[ItemLink]
+    #: Empty for someone who may not add links.
+    add_url: str
+
+
+def item_link_panels(request: HttpRequest, record: Any) -> list[LinkPanel]:
+    """What ``record`` is linked to, one panel per registered end, for its page."""
+    kind = linkable_for(type(record))
+    if kind is None:
+        return []
+    organisation = request.organisation  # type: ignore[attr-defined]
+    editor = request.membership.allows(Role.EDITOR)  # type: ignore[attr-defined]
+    panels = []
+    for end in LINK_ENDS:
+        if not end.applies(kind):
+            continue
+        links = end.links(organisation, kind, record)
+        if not editor:
+            links = [ItemLink(link.title, link.url, "", link.detail, link.note) for link in links]
+        panels.append(
+            LinkPanel(end, links, end.add_url(organisation, kind, record) if editor else "")
+        )
+    return panels
