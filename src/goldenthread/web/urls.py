@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("goldenthread.structure.urls")),
     path("", include("goldenthread.operating_model.urls")),
     path("", include("goldenthread.performance.urls")),
+    path("", include("goldenthread.web.guide.urls")),
     path("admin/", admin.site.urls),
 ]
