@@ -1,0 +1,57 @@
+"""HTML asserted through CSS selectors on normalised text.
+
+``select(response, "h1")`` gives the text of every element the selector
+matches, with runs of white space made one space and the ends trimmed, so a
+test says what the user sees where they see it, and template indentation never
+breaks it. Beautiful Soup with soupsieve does the parsing and the selecting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bs4 import BeautifulSoup, Tag
+
+__all__ = ["attribute", "normalise", "parse", "select", "select_one", "text"]
+
+
+def normalise(text: str) -> str:
+    """``text`` with each run of white space made one space, and trimmed."""
+    return " ".join(text.split())
+
+
+def parse(page: Any) -> BeautifulSoup:
+    """The parsed document of a response, or of HTML given as bytes or text."""
+    content = getattr(page, "content", page)
+    if isinstance(content, bytes):
+        content = content.decode()
+    return BeautifulSoup(content, "html.parser")
+
+
+def _elements(page: Any, css: str) -> list[Tag]:
+    document = page if isinstance(page, Tag) else parse(page)
+    return list(document.select(css))
+
+
+def select(page: Any, css: str) -> list[str]:
+    """The normalised text of every element that ``css`` selects, in document order."""
+    return [normalise(element.get_text()) for element in _elements(page, css)]
+
+
+def select_one(page: Any, css: str) -> str:
+    """The normalised text of the one element ``css`` selects; fails unless exactly one."""
+    found = select(page, css)
+    assert len(found) == 1, f"{css!r} selected {len(found)} elements: {found}"
+    return found[0]
+
+
+def text(page: Any) -> str:
+    """All the text of the page's main content (or of the whole page), normalised."""
+    document = parse(page)
+    main = document.select_one("main") or document
+    return normalise(main.get_text())
+
+
+def attribute(page: Any, css: str, name: str) -> list[str]:
+    """The value of attribute ``name`` on every element ``css`` selects that has it."""
+    return [str(element[name]) for element in _elements(page, css) if element.has_attr(name)]
