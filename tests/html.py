@@ -12,7 +12,16 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-__all__ = ["attribute", "normalise", "parse", "select", "select_one", "text"]
+__all__ = [
+    "attribute",
+    "error_links",
+    "error_summary",
+    "normalise",
+    "parse",
+    "select",
+    "select_one",
+    "text",
+]
 
 
 def normalise(text: str) -> str:
@@ -55,3 +64,16 @@ def text(page: Any) -> str:
 def attribute(page: Any, css: str, name: str) -> list[str]:
     """The value of attribute ``name`` on every element ``css`` selects that has it."""
     return [str(element[name]) for element in _elements(page, css) if element.has_attr(name)]
+
+
+def error_summary(page: Any) -> list[str]:
+    """The problems the GOV.UK error summary lists, in order."""
+    return select(page, ".govuk-error-summary__list li")
+
+
+def error_links(page: Any) -> dict[str, str]:
+    """The error summary's problems by the field each links to (``#id_name`` → text)."""
+    return {
+        str(link["href"]): normalise(link.get_text())
+        for link in _elements(page, ".govuk-error-summary__list a[href]")
+    }

@@ -20,6 +20,21 @@ NOT_FOUND = "No such item in this organisation's golden thread"
 STILL_USED = "{item} is still used elsewhere, so it cannot be deleted."
 
 
+#: More digits than this cannot be a database id (a 64-bit integer has 19).
+ID_MAX_DIGITS = 18
+
+
+def _id_or_none(text: str) -> int | None:
+    """``text`` as a record id, or None: only the ASCII digits 0-9.
+
+    ``str.isdigit`` and ``int`` also accept other scripts' digits and
+    superscripts (``"²".isdigit()`` is true), which a database id never has.
+    """
+    if text.isascii() and text.isdigit() and len(text) <= ID_MAX_DIGITS:
+        return int(text)
+    return None
+
+
 def _item_or_404(request: HttpRequest, item_id: int) -> ThreadItem:
     try:
         return selectors.thread_item_get(organisation=request.organisation, pk=item_id)  # type: ignore[attr-defined]
@@ -73,8 +88,8 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 def item_create(request: HttpRequest) -> HttpResponse:
     organisation = request.organisation  # type: ignore[attr-defined]
     initial: dict[str, object] = {}
-    parent_id = request.GET.get("parent", "")
-    if parent_id.isdigit():
+    parent_id = _id_or_none(request.GET.get("parent", ""))
+    if parent_id is not None:
         parent = selectors.thread_item_list(organisation=organisation).filter(pk=parent_id).first()
         if parent is not None:
             initial["parent"] = parent.pk
