@@ -68,7 +68,9 @@ def test_a_deleted_record_keeps_its_history(client) -> None:
             kwargs={"org_slug": "havering", "model_label": "core.unit", "object_id": unit.pk},
         )
     )
-    assert [heading.split(" on ")[0] for heading in select(response, "main h2.govuk-heading-m")] == [
+    assert [
+        heading.split(" on ")[0] for heading in select(response, "main h2.govuk-heading-m")
+    ] == [
         "Deleted",
         "Created",
     ]

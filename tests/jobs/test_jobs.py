@@ -8,9 +8,8 @@ from django.urls import reverse
 from goldenthread.accounts.models import Role
 from goldenthread.core import importing as units_import
 from goldenthread.core.models import Unit
-from goldenthread.jobs import registry
+from goldenthread.jobs import registry, views
 from goldenthread.jobs.models import Job, JobStatus
-from goldenthread.jobs import views
 from goldenthread.jobs.services import UNEXPECTED_FAILURE, job_create, job_run
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
 from tests.html import attribute, select
@@ -119,7 +118,9 @@ def test_an_unknown_job_is_not_found(client, name) -> None:
         organisation=OrganisationFactory(), kind="tests.count", title="Theirs", created_by=None
     )
     for job_id in (elsewhere.pk + 1000, elsewhere.pk):  # none at all; another organisation's
-        response = client.get(reverse(name, kwargs={"org_slug": organisation.slug, "job_id": job_id}))
+        response = client.get(
+            reverse(name, kwargs={"org_slug": organisation.slug, "job_id": job_id})
+        )
         assert response.status_code == 404
         assert "Theirs" not in response.content.decode()
     assert views.NO_SUCH_JOB == "No such job in this organisation"

@@ -88,9 +88,11 @@ def test_each_page_renders_in_the_govuk_style(client, name) -> None:
 def test_markdown_tables_lists_and_code_get_govuk_markup(client) -> None:
     response = client.get(_page_url("getting-started"))
     assert select(response, "table.govuk-table th.govuk-table__header") == ["role", "can"]
-    assert select(response, "table.govuk-table td.govuk-table__cell")[
-        ::2
-    ] == ["Viewer", "Editor", "Admin"]
+    assert select(response, "table.govuk-table td.govuk-table__cell")[::2] == [
+        "Viewer",
+        "Editor",
+        "Admin",
+    ]
     assert "/o/<its short name>/" in select(response, "main .gt-guide code")
     units = client.get(_page_url("structures"))
     assert select(units, "main ul.govuk-list.govuk-list--bullet li")

@@ -90,8 +90,5 @@ def help_url(match: ResolverMatch | None) -> str | None:
     if target is None:
         return None
     page, _, section = target.partition("#")
-    if page == INDEX:
-        url = reverse("guide:index")
-    else:
-        url = reverse("guide:page", kwargs={"page": page})
+    url = reverse("guide:index") if page == INDEX else reverse("guide:page", kwargs={"page": page})
     return f"{url}#{section}" if section else url
