@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from goldenthread.accounts.models import Role
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, OrganisationFactory, member
-from tests.html import attribute, select
+from tests.html import attribute, select, text
 from tests.url_samples import SAMPLES
 
 #: Pages anyone may see.
@@ -161,6 +161,29 @@ def test_a_member_cannot_reach_another_organisations_records_from_their_own(
                 failures.append(f"{route.name} {url}: showed the other organisation's name")
                 break
     assert failures == [], "\n".join(failures)
+
+
+def test_another_organisations_ids_in_the_query_string_show_nothing_of_it(
+    client, demo, outsider
+) -> None:
+    """Pages that take a record's id in the query string ignore another organisation's."""
+    from goldenthread.performance.models import ThreadItem
+    from tests.url_samples import _snapshot, _unit
+
+    own = outsider.memberships.get().organisation
+    client.login(username="outsider", password=PASSWORD)
+    unit, snapshot = _unit(demo), _snapshot(demo)
+    item = ThreadItem.objects.filter(organisation=demo).order_by("pk").first()
+    cases = [
+        ("core:unit_create", {"parent": unit.pk}, unit.name),
+        ("performance:item_create", {"parent": item.pk}, item.title),
+        ("structure:compare", {"old": snapshot.pk, "new": snapshot.pk}, snapshot.name),
+    ]
+    for name, query, secret in cases:
+        response = client.get(reverse(name, kwargs={"org_slug": own.slug}), query)
+        assert response.status_code == 200, name
+        assert secret not in text(response), name
+        assert demo.name not in text(response), name
 
 
 def test_the_walk_tries_every_record_url(outsider) -> None:
