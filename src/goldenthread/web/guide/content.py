@@ -28,11 +28,13 @@ from markdown_it.token import Token
 __all__ = [
     "INDEX",
     "GuidePage",
+    "Heading",
     "guide_dir",
     "image_path",
     "images_dir",
     "page_get",
     "page_names",
+    "served_url",
 ]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
