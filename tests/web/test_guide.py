@@ -16,7 +16,7 @@ from goldenthread.web.guide.help import HELP, help_target
 from goldenthread.web.guide.views import NO_SUCH_PAGE
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.html import attribute, select, select_one
-from tests.test_isolation import ORG_ROUTES, ROUTES
+from tests.test_isolation import ORG_ROUTES, PERSONAL, PUBLIC, ROUTES
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [name for name in content.page_names() if name != content.INDEX]
@@ -178,6 +178,23 @@ def test_every_organisation_page_has_a_guide_section(route) -> None:
     page = content.page_get(page_name)
     assert page is not None, f"{route.name}: the guide has no page {page_name}"
     assert not section or section in page.anchors, f"{route.name}: {page_name} has no #{section}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        name
+        for name in PUBLIC | PERSONAL
+        if not name.startswith("guide:") and name != "accounts:logout"
+    ),
+)
+def test_every_page_outside_the_organisations_has_a_guide_section(name) -> None:
+    namespace, _, url_name = name.rpartition(":")
+    target = help_target(namespace, url_name)
+    assert target, f"add {name} to HELP in goldenthread.web.guide.help"
+    page_name, _, section = target.partition("#")
+    page = content.page_get(page_name)
+    assert page is not None and (not section or section in page.anchors), target
 
 
 def test_every_help_entry_names_a_real_route_and_section() -> None:
