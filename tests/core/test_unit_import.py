@@ -14,6 +14,7 @@ from goldenthread.core.models import Unit
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.models import Job, JobStatus
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
+from tests.html import error_summary, select
 
 pytestmark = pytest.mark.django_db
 
@@ -93,10 +94,9 @@ E,Eee,service,D
     page = editor.get(
         reverse("jobs:job_detail", kwargs={"org_slug": organisation.slug, "job_id": job.pk})
     )
-    html = page.content.decode()
-    assert "The job failed: nothing was saved" in html
-    assert f"{len(job.problems)} problems found" in html
-    assert "NOPE" in html
+    assert select(page, ".govuk-error-summary__title") == ["The job failed: nothing was saved"]
+    assert select(page, "main table caption") == [f"{len(job.problems)} problems found"]
+    assert "NOPE" in select(page, "main table tbody td")
 
 
 def test_a_missing_column_is_named(
@@ -116,7 +116,8 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form(editor, organis
     response = editor.post(
         reverse("core:unit_import", kwargs={"org_slug": organisation.slug}), {"file": file}
     )
-    assert "must be a CSV file or an Excel workbook" in response.content.decode()
+    [problem] = error_summary(response)
+    assert "must be a CSV file or an Excel workbook" in problem
     assert not Job.objects.exists()
 
 

@@ -8,6 +8,7 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.core import services
 from goldenthread.core.models import Unit, UnitKind
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
+from tests.html import error_links, error_summary, select
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +40,8 @@ def test_an_editor_adds_a_unit_inside_another(editor, organisation) -> None:
     unit = Unit.objects.get(code="PEO-ASC")
     assert response["Location"] == url("core:unit_detail", organisation, unit_id=unit.pk)
     assert unit.parent == people
-    page = editor.get(url("core:unit_detail", organisation, unit_id=people.pk)).content.decode()
-    assert "Adult Social Care" in page
+    page = editor.get(url("core:unit_detail", organisation, unit_id=people.pk))
+    assert select(page, "main h2 + ul li") == ["Adult Social Care (service)"]
 
 
 def test_codes_are_unique_in_an_organisation_but_not_across(editor, organisation) -> None:
@@ -49,7 +50,9 @@ def test_codes_are_unique_in_an_organisation_but_not_across(editor, organisation
     response = editor.post(
         url("core:unit_create", organisation), {"name": "Other", "code": "peo", "kind": "service"}
     )
-    assert "already has the code peo" in response.content.decode()
+    assert error_summary(response) == [
+        services.CODE_TAKEN.format(organisation=organisation, code="peo")
+    ]
     assert Unit.objects.filter(organisation=organisation).count() == 1
 
 
@@ -72,7 +75,8 @@ def test_a_parent_from_another_organisation_is_not_offered(editor, organisation)
         url("core:unit_create", organisation),
         {"name": "Mine", "code": "M", "kind": "service", "parent": foreign.pk},
     )
-    assert "Select a valid choice" in response.content.decode()
+    assert list(error_links(response)) == ["#id_parent"]
+    assert error_links(response)["#id_parent"].startswith("Select a valid choice")
     assert not Unit.objects.filter(code="M").exists()
 
 
@@ -80,7 +84,9 @@ def test_a_unit_with_units_inside_cannot_be_deleted(editor, organisation) -> Non
     top = UnitFactory(organisation=organisation, code="A", name="Alpha")
     UnitFactory(organisation=organisation, code="B", name="Beta", parent=top)
     response = editor.post(url("core:unit_delete", organisation, unit_id=top.pk))
-    assert "Alpha has 1 unit inside it" in response.content.decode()
+    assert error_summary(response) == [
+        services.HAS_CHILDREN.format(unit="Alpha", count=1, plural="")
+    ]
     assert Unit.objects.filter(pk=top.pk).exists()
 
 
@@ -88,9 +94,9 @@ def test_a_viewer_sees_units_but_no_buttons_to_change_them(client, organisation)
     UnitFactory(organisation=organisation, code="A", name="Alpha")
     member(organisation, Role.VIEWER, username="vi")
     client.login(username="vi", password=PASSWORD)
-    page = client.get(url("core:unit_list", organisation)).content.decode()
-    assert "Alpha" in page
-    assert "Add a unit" not in page
+    page = client.get(url("core:unit_list", organisation))
+    assert select(page, "main table tbody tr td:first-child") == ["Alpha"]
+    assert select(page, "main .govuk-button") == []
     assert client.get(url("core:unit_create", organisation)).status_code == 403
 
 
@@ -102,7 +108,7 @@ def test_the_unit_list_runs_a_fixed_number_of_queries(
         parent = UnitFactory(organisation=organisation, parent=parent if n % 3 else None)
     with django_assert_max_num_queries(7):
         response = editor.get(url("core:unit_list", organisation))
-    assert response.content.decode().count('class="govuk-table__row"') == 31
+    assert len(select(response, "main table tbody tr")) == 30
 
 
 def test_the_tree_lists_parents_before_children(organisation) -> None:

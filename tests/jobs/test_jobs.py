@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
+from goldenthread.core import importing as units_import
 from goldenthread.core.models import Unit
-from goldenthread.jobs import registry
+from goldenthread.jobs import registry, views
 from goldenthread.jobs.models import Job, JobStatus
 from goldenthread.jobs.services import UNEXPECTED_FAILURE, job_create, job_run
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
+from tests.html import attribute, select
 
 pytestmark = pytest.mark.django_db
 
@@ -28,21 +31,54 @@ def _count(progress):
     progress.job.summary = "Counted to 3."
 
 
-def test_an_unexpected_error_fails_the_job_and_keeps_nothing(db) -> None:
-    from django.db import transaction
-
+def test_an_unexpected_error_fails_the_job_and_says_so(db) -> None:
     organisation = OrganisationFactory()
-
-    @registry.register("tests.atomic_explode")
-    def atomic_explode(progress):
-        with transaction.atomic():
-            _explode(progress)
-
-    job = job_create(organisation=organisation, kind="tests.atomic_explode", title="t", by=None)
+    job = job_create(organisation=organisation, kind="tests.explode", title="t", by=None)
     job = job_run(job_id=job.pk)
     assert job.status == JobStatus.FAILED
     assert job.summary == UNEXPECTED_FAILURE.format(pk=job.pk)
-    assert not Unit.objects.filter(code="HALF").exists()
+    assert job.finished_at is not None
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED  # recorded, not only returned
+
+
+def test_an_import_that_fails_while_saving_keeps_nothing(db, monkeypatch) -> None:
+    """The units import writes all or nothing: a failure on its second row undoes its first.
+
+    The failure is injected into the save itself, after every check has
+    passed, so only the import's own transaction can undo the first row.
+    """
+    organisation = OrganisationFactory()
+    existing = UnitFactory(organisation=organisation, code="A", name="Adult Social Care")
+    saved = []
+    real_save = Unit.save
+
+    def save_then_fail(unit, *args, **kwargs):
+        saved.append(unit.code)
+        if len(saved) == 2:
+            raise DatabaseError("the disk is full")
+        return real_save(unit, *args, **kwargs)
+
+    monkeypatch.setattr(Unit, "save", save_then_fail)
+    job = job_create(
+        organisation=organisation,
+        kind=units_import.JOB_KIND,
+        title="Import units",
+        by=None,
+        filename="units.csv",
+        data=b"code,name\nA,Adults and Health\nB,Brand new\n",
+    )
+    job = job_run(job_id=job.pk)
+    monkeypatch.undo()
+    assert saved == ["A", "B"]  # the first row was written before the failure
+    assert job.status == JobStatus.FAILED
+    assert job.summary == UNEXPECTED_FAILURE.format(pk=job.pk)
+    existing.refresh_from_db()
+    assert existing.name == "Adult Social Care"
+    assert list(Unit.objects.filter(organisation=organisation).values_list("code", flat=True)) == [
+        "A"
+    ]
+    assert existing.history.count() == 1  # its creation only
 
 
 def test_an_unknown_kind_is_refused_before_queueing(db) -> None:
@@ -59,17 +95,35 @@ def test_the_progress_panel_polls_until_the_job_ends(client) -> None:
     progress_url = reverse(
         "jobs:job_progress", kwargs={"org_slug": organisation.slug, "job_id": job.pk}
     )
-    html = client.get(progress_url).content.decode()
-    assert f'hx-get="{progress_url}"' in html
-    assert "Waiting to start" in html
+    panel = client.get(progress_url)
+    assert attribute(panel, "#job-progress", "hx-get") == [progress_url]
+    assert select(panel, "[role=status]") == ["Waiting to start"]
     job_run(job_id=job.pk)
     response = client.get(progress_url, headers={"HX-Request": "true"})
     assert response["HX-Refresh"] == "true"
-    assert "hx-get" not in response.content.decode()
+    assert attribute(response, "#job-progress", "hx-get") == []
+    assert select(response, "[role=status]") == ["Finished"]
     page = client.get(
         reverse("jobs:job_detail", kwargs={"org_slug": organisation.slug, "job_id": job.pk})
     )
-    assert "Counted to 3." in page.content.decode()
+    assert select(page, ".govuk-panel__body") == ["Counted to 3."]
+
+
+@pytest.mark.parametrize("name", ["jobs:job_detail", "jobs:job_progress"])
+def test_an_unknown_job_is_not_found(client, name) -> None:
+    organisation = OrganisationFactory()
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    elsewhere = job_create(
+        organisation=OrganisationFactory(), kind="tests.count", title="Theirs", by=None
+    )
+    for job_id in (elsewhere.pk + 1000, elsewhere.pk):  # none at all; another organisation's
+        response = client.get(
+            reverse(name, kwargs={"org_slug": organisation.slug, "job_id": job_id})
+        )
+        assert response.status_code == 404
+        assert "Theirs" not in response.content.decode()
+    assert views.NO_SUCH_JOB == "No such job in this organisation"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -20,6 +20,7 @@ from goldenthread.operating_model.models import (
 from goldenthread.operating_model.starter import PRINCIPLE_TEMPLATES
 from goldenthread.performance.models import ThreadItem
 from tests.conftest import DEMO_PASSWORD
+from tests.html import error_summary, select
 
 pytestmark = pytest.mark.django_db
 
@@ -77,21 +78,26 @@ def test_the_demo_loads_twice_without_duplicates(demo) -> None:
 def test_tom_on_a_page_shows_vision_principles_and_components(viewer, demo) -> None:
     adopted, _ = versions(demo)
     page = viewer.get(url("version_page", demo, version_id=adopted.pk))
-    text = page.content.decode()
-    assert "A borough where everyone can thrive" in text
-    assert "Value-driven" in text and "Community-led" in text
-    assert "Head of Customer Services" in text
-    assert text.count('scope="row"') == 12
+    assert select(page, "main p.govuk-body-l") == ["A borough where everyone can thrive"]
+    principles = select(page, ".gt-tom-principles dt")
+    assert {"Value-driven", "Community-led"} <= set(principles)
+    components = select(page, "main table tbody th[scope=row]")
+    assert len(components) == 12
+    owners = select(page, "main table tbody td:last-child")
+    assert "Head of Customer Services" in owners
 
 
 def test_the_comparison_page_marks_changes_accessibly(viewer, demo) -> None:
     _, draft = versions(demo)
-    text = viewer.get(url("version_compare", demo, version_id=draft.pk)).content.decode()
-    assert "Reworded" in text
-    assert '<ins class="gt-diff-ins"><span class="govuk-visually-hidden">[added: </span>' in text
-    assert "Component added" in text and "Partnership working" in text
-    assert "Renamed from “Channels” to “Channels and access”" in text
-    assert "Level of change moved from medium to high" in text
+    page = viewer.get(url("version_compare", demo, version_id=draft.pk))
+    assert "Reworded" in select(page, "main table tbody td:first-child .govuk-tag")
+    # Screen readers hear what was added: the mark is in visually hidden text.
+    assert select(page, "ins.gt-diff-ins .govuk-visually-hidden")[0] == "[added:"
+    headings = select(page, "main section h2")
+    assert "Partnership working Component added" in headings
+    changes = select(page, "main section ul.govuk-list li")
+    assert "Renamed from “Channels” to “Channels and access”." in changes
+    assert "Level of change moved from medium to high." in changes
 
 
 def test_the_export_holds_the_whole_tom(viewer, demo) -> None:
@@ -136,8 +142,11 @@ def test_the_export_holds_the_whole_tom(viewer, demo) -> None:
 
 def test_viewers_see_no_editing_buttons(viewer, demo) -> None:
     _, draft = versions(demo)
-    text = viewer.get(url("version_detail", demo, version_id=draft.pk)).content.decode()
-    assert "Add a component" not in text and "Adopt this version" not in text
+    page = viewer.get(url("version_detail", demo, version_id=draft.pk))
+    assert select(page, "main .govuk-button") == []
+    viewer.login(username="demo-editor", password=DEMO_PASSWORD)
+    page = viewer.get(url("version_detail", demo, version_id=draft.pk))
+    assert "Add a component" in select(page, "main .govuk-button")
 
 
 @pytest.mark.parametrize(
@@ -177,7 +186,7 @@ def test_editors_start_a_set_from_a_template_or_their_own(client, demo) -> None:
     created = PrincipleSet.objects.get(organisation=demo, source="three-groups")
     assert response["Location"] == url("principle_set_detail", demo, set_id=created.pk)
     page = client.post(url("principle_set_create", demo), {"start": "own"})
-    assert "Enter a name for your own set of principles" in page.content.decode()
+    assert error_summary(page) == ["Enter a name for your own set of principles"]
     client.post(url("principle_set_create", demo), {"start": "own", "name": "Our own"})
     own = PrincipleSet.objects.get(organisation=demo, name="Our own")
     client.post(url("principle_create", demo, set_id=own.pk), {"name": "Open by default"})
@@ -186,8 +195,9 @@ def test_editors_start_a_set_from_a_template_or_their_own(client, demo) -> None:
         url("consideration_create", demo, principle_id=principle.pk),
         {"name": "Published data", "description": "Is the data published?"},
     )
-    text = client.get(url("principle_set_detail", demo, set_id=own.pk)).content.decode()
-    assert "Open by default" in text and "Published data" in text
+    detail = client.get(url("principle_set_detail", demo, set_id=own.pk))
+    assert "Open by default" in select(detail, "main h2, main h3")
+    assert "Published data" in " ".join(select(detail, "main dt, main li, main td, main th"))
 
 
 def test_a_set_in_use_cannot_be_deleted(demo) -> None:

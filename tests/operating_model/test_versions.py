@@ -15,6 +15,7 @@ from goldenthread.operating_model.models import Component, TomVersion, VersionSt
 from goldenthread.operating_model.selectors import version_comparison
 from goldenthread.operating_model.starter import COMPONENTS
 from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.html import error_links, select, select_one
 
 pytestmark = pytest.mark.django_db
 
@@ -200,10 +201,10 @@ def test_adopt_page_is_for_admins_and_shows_errors(client, organisation) -> None
     member(organisation, Role.ADMIN, username="ad")
     client.login(username="ad", password=PASSWORD)
     page = client.post(url("version_adopt", organisation, version_id=version.pk), {})
-    text = page.content.decode()
-    assert "<title>Error: " in text
-    assert "Enter who approved the version" in text
-    assert "Enter the decision or delegation" in text
+    assert select_one(page, "title").startswith("Error: ")
+    problems = error_links(page)
+    assert problems["#id_approved_by"] == services.ENTER_APPROVED_BY
+    assert problems["#id_decision_reference"] == services.ENTER_DECISION
     page = client.post(
         url("version_adopt", organisation, version_id=version.pk),
         {
@@ -227,7 +228,9 @@ def test_an_editor_sees_a_clear_message_on_an_adopted_version(client, organisati
         {"name": "Changed", "change_level": "high"},
     )
     assert page.status_code == 200
-    assert "is adopted, so it cannot be changed" in page.content.decode()
+    assert select_one(page, "main .govuk-warning-text__text") == (
+        "Warning " + services.VERSION_LOCKED.format(version=version, status="adopted")
+    )
     assert Component.objects.get(pk=component.pk).name == component.name
 
 
@@ -249,9 +252,11 @@ def test_editors_create_versions_components_and_statements_through_the_pages(
         {"text": "We charge for discretionary services at cost"},
     )
     page = client.get(url("component_detail", organisation, component_id=component.pk))
-    assert "We charge for discretionary services at cost" in page.content.decode()
+    statements = select(page, "main ol.govuk-list--number li")
+    assert len(statements) == 1
+    assert statements[0].startswith("We charge for discretionary services at cost")
     empty = client.post(url("statement_create", organisation, component_id=component.pk), {})
-    assert "Enter the statement" in empty.content.decode()
+    assert list(error_links(empty).values()) == [services.ENTER_STATEMENT]
 
 
 def test_the_principles_of_an_adopted_version_are_frozen_and_can_be_copied(db) -> None:
@@ -314,9 +319,11 @@ def test_an_editor_copies_a_frozen_set_in_the_browser_pages(client, db) -> None:
         "operating_model:principle_set_detail",
         kwargs={"org_slug": organisation.slug, "set_id": principle_set.pk},
     )
-    html = client.get(detail).content.decode()
-    assert "which has been adopted, so it stays as it was adopted" in html
-    assert "Add a principle" not in html
+    page = client.get(detail)
+    assert "which has been adopted, so it stays as it was adopted" in select_one(
+        page, "main .govuk-inset-text"
+    )
+    assert "Add a principle" not in select(page, "main .govuk-button")
     response = client.post(
         reverse(
             "operating_model:principle_set_copy",
@@ -325,4 +332,4 @@ def test_an_editor_copies_a_frozen_set_in_the_browser_pages(client, db) -> None:
     )
     copy = PrincipleSet.objects.get(name=f"{principle_set.name} (copy)")
     assert response["Location"].endswith(f"/principles/{copy.pk}/")
-    assert "Add a principle" in client.get(response["Location"]).content.decode()
+    assert "Add a principle" in select(client.get(response["Location"]), "main .govuk-button")

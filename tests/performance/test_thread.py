@@ -16,6 +16,7 @@ from goldenthread.performance.selectors import (
 )
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
+from tests.html import attribute, select, select_one
 
 pytestmark = pytest.mark.django_db
 
@@ -130,10 +131,23 @@ def test_an_item_with_contributions_cannot_be_deleted(organisation, chain) -> No
 def test_the_item_page_shows_both_directions(client, organisation, chain) -> None:
     member(organisation, Role.VIEWER, username="vic")
     client.login(username="vic", password=PASSWORD)
-    text = client.get(url("item_detail", organisation, item_id=chain[3].pk)).content.decode()
-    assert "Data informs every decision" in text  # what it contributes to
-    assert "Publish Power BI reports" in text  # what contributes to it
-    assert "Internal process" in text
+    page = client.get(url("item_detail", organisation, item_id=chain[3].pk))
+    assert select_one(page, "main h1") == "ICT service plan"
+    rows = dict(
+        zip(
+            select(page, ".govuk-summary-list__key"),
+            select(page, ".govuk-summary-list__value"),
+            strict=True,
+        )
+    )
+    # What it contributes to, from the top down; what contributes to it.
+    assert select(page, ".govuk-summary-list__value ol li") == [
+        "Vision: The Havering you want to be part of",
+        "Priority: Digital capability",
+        "Objective: Data informs every decision",
+    ]
+    assert rows["Scorecard perspective"] == "Internal process"
+    assert select(page, "main h2 + ul li") == ["Team objective: Publish Power BI reports"]
 
 
 def test_editors_add_items_and_see_refusals_on_the_form(client, organisation, chain) -> None:
@@ -143,16 +157,44 @@ def test_editors_add_items_and_see_refusals_on_the_form(client, organisation, ch
         url("item_create", organisation),
         {"level": "individual_objective", "title": "Skip", "parent": chain[0].pk},
     )
-    text = page.content.decode()
-    assert "<title>Error: " in text and "cannot contribute to a vision" in text
+    assert select_one(page, "title").startswith("Error: ")
+    assert any(
+        "cannot contribute to a vision" in error
+        for error in select(page, ".govuk-error-summary__list li")
+    )
     response = client.post(
         url("item_create", organisation),
         {"level": "priority", "title": "Financial stability", "parent": chain[0].pk},
     )
     item = ThreadItem.objects.get(title="Financial stability")
     assert response["Location"] == url("item_detail", organisation, item_id=item.pk)
-    form = client.get(url("item_create", organisation) + f"?parent={item.pk}").content.decode()
-    assert 'value="objective" checked' in form
+    form = client.get(url("item_create", organisation) + f"?parent={item.pk}")
+    assert attribute(form, "input[name=level][checked]", "value") == ["objective"]
+    assert attribute(form, "select[name=parent] option[selected]", "value") == [str(item.pk)]
+
+
+@pytest.mark.parametrize(
+    "parent",
+    ["²", "١", "1²", "-1", " 1", "1.0", "0x1", "99999999999999999999999", "", "x"],
+)
+def test_a_parent_that_is_not_an_id_is_ignored(client, organisation, chain, parent) -> None:
+    """Only ASCII digits are an id: "²".isdigit() is true, and used to answer 500."""
+    member(organisation, Role.EDITOR, username="ed")
+    client.login(username="ed", password=PASSWORD)
+    form = client.get(url("item_create", organisation), {"parent": parent})
+    assert form.status_code == 200
+    assert attribute(form, "select[name=parent] option[selected]", "value") in ([], [""])
+    assert attribute(form, "input[name=level][checked]", "value") == []
+
+
+def test_a_parent_of_another_organisation_is_ignored(client, organisation, chain) -> None:
+    elsewhere = OrganisationFactory(slug="elsewhere")
+    theirs = add(elsewhere, Level.VISION, "Their vision")
+    member(organisation, Role.EDITOR, username="ed")
+    client.login(username="ed", password=PASSWORD)
+    form = client.get(url("item_create", organisation), {"parent": str(theirs.pk)})
+    assert attribute(form, "select[name=parent] option[selected]", "value") in ([], [""])
+    assert "Their vision" not in select(form, "select[name=parent] option")
 
 
 def test_the_demo_thread_has_every_level_and_one_orphan(
@@ -162,11 +204,14 @@ def test_the_demo_thread_has_every_level_and_one_orphan(
     levels = set(ThreadItem.objects.filter(organisation=demo).values_list("level", flat=True))
     assert levels == set(Level.values)
     with django_assert_max_num_queries(10):
-        text = client.get(url("thread", demo)).content.decode()
-    assert "A borough where everyone can thrive" in text and "Orphan" in text
+        thread = client.get(url("thread", demo))
+    items = select(thread, "main table tbody tr td:first-child")
+    assert items[0] == "A borough where everyone can thrive"
+    assert sum(item.endswith(" Orphan") for item in items) == 1
     # Session, user, membership; two golden-thread sections; the structure's section
     # (snapshot, objective holders, two counts, units).
     with django_assert_num_queries(11):
-        orphans = client.get(url("orphans", demo)).content.decode()
-    assert "Planning: clear the backlog" in orphans
-    assert "Brackenford and Eastmere Shared Services" in orphans
+        orphans = client.get(url("orphans", demo))
+    cells = select(orphans, "main .gt-orphans table tbody td:first-child")
+    assert "Planning: clear the backlog of householder applications" in cells
+    assert "Brackenford and Eastmere Shared Services" in cells

@@ -8,33 +8,32 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Role
 from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.html import attribute, select, select_one
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_start_page_explains_the_product(client) -> None:
-    html = client.get("/").content.decode()
-    assert "Design your target operating model and prove the change" in html
-    assert 'class="govuk-skip-link"' in html
-    assert reverse("core:cookies") in html
-    assert reverse("accounts:login") in html
+    page = client.get("/")
+    assert select_one(page, "main h1") == "Design your target operating model and prove the change"
+    assert attribute(page, "a.govuk-skip-link", "href") == ["#main-content"]
+    assert reverse("core:cookies") in attribute(page, ".govuk-footer a", "href")
+    assert reverse("accounts:login") in attribute(page, ".govuk-service-navigation a", "href")
 
 
 def test_the_navigation_shows_what_the_role_may_use(client) -> None:
     organisation = OrganisationFactory(name="Havant Borough Council", slug="havant")
     member(organisation, Role.VIEWER, username="vi")
     client.login(username="vi", password=PASSWORD)
-    html = client.get(reverse("core:unit_list", kwargs={"org_slug": "havant"})).content.decode()
-    assert "govuk-service-navigation__item--active" in html
-    assert (
-        'aria-current="true"><strong class="govuk-service-navigation__active-fallback">Units'
-        in html
-    )
-    assert ">Members<" not in html
+    nav = ".govuk-service-navigation__item"
+    page = client.get(reverse("core:unit_list", kwargs={"org_slug": "havant"}))
+    assert select(page, f"{nav}--active a[aria-current=true]") == ["Units"]
+    assert select(page, f"{nav}--active .govuk-service-navigation__active-fallback") == ["Units"]
+    assert "Members" not in select(page, f"{nav} a")
     member(organisation, Role.ADMIN, username="ad")
     client.login(username="ad", password=PASSWORD)
-    html = client.get(reverse("core:home", kwargs={"org_slug": "havant"})).content.decode()
-    assert ">Members<" in html and ">Settings<" in html
+    page = client.get(reverse("core:home", kwargs={"org_slug": "havant"}))
+    assert {"Members", "Settings"} <= set(select(page, f"{nav} a"))
 
 
 def test_the_switcher_lists_the_users_other_organisations(client) -> None:
@@ -46,9 +45,11 @@ def test_the_switcher_lists_the_users_other_organisations(client) -> None:
     membership_create(organisation=second, user=user, role=Role.VIEWER)
     client.login(username="shared", password=PASSWORD)
     response = client.get(reverse("accounts:organisations"))
-    html = response.content.decode()
-    assert "Havant Borough Council" in html and "East Hampshire District Council" in html
-    assert "Switch organisation" in client.get("/o/havant/").content.decode()
+    listed = select(response, "main a.govuk-link")
+    assert {"Havant Borough Council", "East Hampshire District Council"} <= set(listed)
+    assert "Switch organisation" in select(
+        client.get("/o/havant/"), ".govuk-service-navigation__item a"
+    )
 
 
 def test_not_found_and_forbidden_pages_are_in_the_service_style(client) -> None:
@@ -57,10 +58,10 @@ def test_not_found_and_forbidden_pages_are_in_the_service_style(client) -> None:
     client.login(username="vi", password=PASSWORD)
     response = client.get("/o/havant/no-such-page/")
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assert select_one(response, "main h1") == "Page not found"
     response = client.get(reverse("core:unit_create", kwargs={"org_slug": "havant"}))
     assert response.status_code == 403
-    assert "You cannot do this" in response.content.decode()
+    assert select_one(response, "main h1") == "You cannot do this"
 
 
 def test_a_server_error_page_renders_without_the_database(rf) -> None:
@@ -68,14 +69,14 @@ def test_a_server_error_page_renders_without_the_database(rf) -> None:
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500
-    assert b"Sorry, there is a problem with the service" in response.content
+    assert select_one(response, "main h1") == "Sorry, there is a problem with the service"
 
 
 def test_a_missing_csrf_token_gets_the_styled_page(db) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("accounts:login"), {"username": "a", "password": "b"})
     assert response.status_code == 403
-    assert "Your form has expired" in response.content.decode()
+    assert select_one(response, "main h1") == "Your form has expired"
 
 
 def test_only_the_session_and_csrf_cookies_are_ever_set(client) -> None:

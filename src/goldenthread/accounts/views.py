@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,8 +26,18 @@ from .forms import (
     SignInForm,
     apply_service_error,
 )
-from .models import Role
+from .models import Membership, Role
 from .tenancy import OrgRequest, org_view
+
+NO_SUCH_MEMBER = "No such member of this organisation"
+
+
+def _membership_or_404(request: HttpRequest, membership_id: int) -> Membership:
+    """The organisation's membership ``membership_id``; another's or a missing one is 404."""
+    try:
+        return selectors.membership_get(organisation=request.organisation, pk=membership_id)
+    except Membership.DoesNotExist:
+        raise Http404(NO_SUCH_MEMBER) from None
 
 
 @sensitive_post_parameters("password")
@@ -118,7 +128,7 @@ def member_add(request: OrgRequest) -> HttpResponse:
 
 @org_view(Role.ADMIN)
 def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_get(organisation=request.organisation, pk=membership_id)
+    membership = _membership_or_404(request, membership_id)
     form = MemberEditForm(
         request.POST if request.method == "POST" else None,
         initial={"role": membership.role, "job_title": membership.job_title},
@@ -141,7 +151,7 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
 
 @org_view(Role.ADMIN)
 def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
-    membership = selectors.membership_get(organisation=request.organisation, pk=membership_id)
+    membership = _membership_or_404(request, membership_id)
     error = None
     if request.method == "POST":
         try:

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 
 from . import selectors
+from .models import Job
+
+NO_SUCH_JOB = "No such job in this organisation"
+
+
+def _job_or_404(request: HttpRequest, job_id: int) -> Job:
+    """The organisation's job ``job_id``; another organisation's or a missing one is 404."""
+    try:
+        return selectors.job_get(organisation=request.organisation, pk=job_id)
+    except Job.DoesNotExist:
+        raise Http404(NO_SUCH_JOB) from None
 
 
 @org_view()
@@ -16,14 +27,14 @@ def job_list(request: OrgRequest) -> HttpResponse:
 
 @org_view()
 def job_detail(request: OrgRequest, job_id: int) -> HttpResponse:
-    job = selectors.job_get(organisation=request.organisation, pk=job_id)
+    job = _job_or_404(request, job_id)
     return render(request, "jobs/job_detail.html", {"job": job})
 
 
 @org_view()
 def job_progress(request: OrgRequest, job_id: int) -> HttpResponse:
     """The progress panel alone, polled by the job page while the job runs."""
-    job = selectors.job_get(organisation=request.organisation, pk=job_id)
+    job = _job_or_404(request, job_id)
     response = render(request, "jobs/_progress.html", {"job": job})
     if job.is_finished and request.headers.get("HX-Request") == "true":
         # Reload the whole page once, so the result and any problems show.

@@ -27,6 +27,21 @@ LEVEL_BELOW = {
 }
 
 
+#: More digits than this cannot be a database id (a 64-bit integer has 19).
+ID_MAX_DIGITS = 18
+
+
+def _id_or_none(text: str) -> int | None:
+    """``text`` as a record id, or None: only the ASCII digits 0-9.
+
+    ``str.isdigit`` and ``int`` also accept other scripts' digits and
+    superscripts (``"²".isdigit()`` is true), which a database id never has.
+    """
+    if text.isascii() and text.isdigit() and len(text) <= ID_MAX_DIGITS:
+        return int(text)
+    return None
+
+
 def _item_or_404(request: HttpRequest, item_id: int) -> ThreadItem:
     return get_or_404(selectors.thread_item_get, request, NOT_FOUND_THING, pk=item_id)  # type: ignore[no-any-return]
 
@@ -36,15 +51,6 @@ def _crumbs(request: HttpRequest, item: ThreadItem | None = None) -> list[tuple[
     if item is not None:
         crumbs.append((item.title, org_url(request, "performance:item_detail", item_id=item.pk)))
     return crumbs
-
-
-def _parent_id(raw: str) -> int | None:
-    """The ``?parent=`` id, or None unless it is plain ASCII digits.
-
-    >>> _parent_id("12"), _parent_id("²"), _parent_id("-1"), _parent_id("")
-    (12, None, None, None)
-    """
-    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 @org_view()
@@ -93,7 +99,7 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
 def item_create(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     initial: dict[str, object] = {}
-    parent_id = _parent_id(request.GET.get("parent", ""))
+    parent_id = _id_or_none(request.GET.get("parent", ""))
     if parent_id is not None:
         parent = selectors.thread_item_list(organisation=organisation).filter(pk=parent_id).first()
         if parent is not None:

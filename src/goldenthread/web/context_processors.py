@@ -1,4 +1,5 @@
-"""What the base template needs on every page: the organisation, its navigation, the switcher."""
+"""What the base template needs on every page: the organisation, its navigation, the switcher,
+and the guide page that explains the page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from goldenthread.accounts.selectors import membership_list_for_user
 
+from .guide.help import help_url
 from .navigation import ORGANISATION_NAV
 
 
@@ -18,6 +20,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {
         "current_organisation": organisation,
         "current_membership": membership,
+        "help_url": help_url(getattr(request, "resolver_match", None)),
     }
     if organisation is None or membership is None:
         return context

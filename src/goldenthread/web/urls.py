@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("goldenthread.operating_model.urls")),
     path("", include("goldenthread.performance.urls")),
     path("", include("goldenthread.kit.urls_links")),
+    path("", include("goldenthread.web.guide.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,95 @@
+"""Which guide page explains each page of the application.
+
+Each page's "Help with this page" link comes from :data:`HELP`: an entry for a
+whole URL namespace, and entries for single URL names (``namespace:name``)
+where a section of the guide explains that page better. A test walks every
+URL under ``/o/<org_slug>/`` and fails for one with no entry, or whose entry
+names a page or section the guide does not have: a module's pages are
+explained the day they land.
+"""
+
+from __future__ import annotations
+
+from django.urls import ResolverMatch, reverse
+
+from .content import INDEX
+
+__all__ = ["HELP", "help_target", "help_url"]
+
+_VERSIONS = "operating-model#versions-draft-consultation-adopted-superseded"
+_SCENARIOS = "structures#modelling-a-scenario"
+_BROWSING = "structures#browsing-units-and-posts"
+
+#: ``namespace`` or ``namespace:url_name`` → ``page`` or ``page#section`` of docs/guide/.
+HELP: dict[str, str] = {
+    # Pages of no organisation.
+    "core:start": INDEX,
+    "core:cookies": "getting-started#keyboard-and-accessibility",
+    "core:accessibility": "getting-started#keyboard-and-accessibility",
+    "accounts:login": "getting-started#signing-in",
+    "accounts:password_change": "getting-started#signing-in",
+    "accounts:organisations": "getting-started#organisations",
+    # An organisation's pages.
+    "core": "units",
+    "core:home": "getting-started#the-dashboard",
+    "core:unit_import": "units#importing-units-from-a-spreadsheet",
+    "core:unit_export": "units#downloading-units",
+    "accounts": "getting-started#members-admins",
+    "accounts:settings": "getting-started#settings-admins",
+    "audit": "audit-and-jobs#audit-history",
+    "jobs": "audit-and-jobs#background-jobs",
+    "pickers": "getting-started#pickers",
+    "structure": "structures",
+    "structure:snapshot_upload": "structures#uploading-a-structure",
+    "structure:upload_review": "structures#uploading-a-structure",
+    "structure:upload_mapping": "structures#uploading-a-structure",
+    "structure:design_rules": "structure-engine#design-rules",
+    "structure:compare": "structures#comparing-two-snapshots",
+    "structure:snapshot_detail": "structures#the-dashboard",
+    "structure:post_list": _BROWSING,
+    "structure:post_detail": _BROWSING,
+    "structure:snapshot_unit": _BROWSING,
+    "structure:snapshot_export": "structures#downloading",
+    "structure:scenario_detail": _SCENARIOS,
+    "structure:scenario_create": _SCENARIOS,
+    "structure:scenario_add_post": _SCENARIOS,
+    "structure:scenario_bulk": _SCENARIOS,
+    "structure:scenario_approve": _SCENARIOS,
+    "structure:scenario_promote": _SCENARIOS,
+    "structure:post_change": _SCENARIOS,
+    "structure:change_undo": _SCENARIOS,
+    "operating_model": _VERSIONS,
+    "operating_model:version_compare": "operating-model#comparing-with-the-baseline",
+    "operating_model:version_page": "operating-model#the-tom-on-a-page-and-the-excel-export",
+    "operating_model:version_export": "operating-model#the-tom-on-a-page-and-the-excel-export",
+    "operating_model:principle_set_list": "operating-model#design-principles",
+    "operating_model:principle_set_create": "operating-model#design-principles",
+    "operating_model:principle_set_detail": "operating-model#design-principles",
+    "operating_model:principle_set_edit": "operating-model#design-principles",
+    "operating_model:principle_set_copy": "operating-model#design-principles",
+    "operating_model:principle_set_delete": "operating-model#design-principles",
+    "operating_model:principle_create": "operating-model#design-principles",
+    "operating_model:principle_edit": "operating-model#design-principles",
+    "operating_model:principle_delete": "operating-model#design-principles",
+    "operating_model:consideration_create": "operating-model#design-principles",
+    "operating_model:consideration_edit": "operating-model#design-principles",
+    "operating_model:consideration_delete": "operating-model#design-principles",
+    "performance": "operating-model#the-golden-thread",
+}
+
+
+def help_target(namespace: str, url_name: str) -> str | None:
+    """The ``page#section`` that explains the URL ``namespace:url_name``, or None."""
+    return HELP.get(f"{namespace}:{url_name}") or HELP.get(namespace)
+
+
+def help_url(match: ResolverMatch | None) -> str | None:
+    """The served address of the guide section that explains the page ``match`` resolved."""
+    if match is None or not match.url_name:
+        return None
+    target = help_target(match.namespace, match.url_name)
+    if target is None:
+        return None
+    page, _, section = target.partition("#")
+    url = reverse("guide:index") if page == INDEX else reverse("guide:page", kwargs={"page": page})
+    return f"{url}#{section}" if section else url
