@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
@@ -15,6 +16,12 @@ PARENT_IS_SELF = "A unit cannot sit inside itself"
 PARENT_IS_BELOW = "{parent} sits inside {unit}, so {unit} cannot sit inside it"
 PARENT_ELSEWHERE = "The parent unit must belong to the same organisation"
 HAS_CHILDREN = "{unit} has {count} unit{plural} inside it: move or delete those first"
+
+
+def _record_user(unit: Unit, by: AbstractBaseUser | None) -> None:
+    """Name ``by`` in the history; without it the history takes the request's user."""
+    if by is not None and by.is_authenticated:
+        unit._history_user = by  # type: ignore[attr-defined]
 
 
 def _check_parent(unit: Unit, parent: Unit | None) -> None:
@@ -49,6 +56,7 @@ def unit_create(
     kind: str = UnitKind.SERVICE,
     parent: Unit | None = None,
     description: str = "",
+    by: AbstractBaseUser | None = None,
 ) -> Unit:
     unit = Unit(
         organisation=organisation,
@@ -60,6 +68,7 @@ def unit_create(
     )
     _check_code(unit)
     _check_parent(unit, parent)
+    _record_user(unit, by)
     unit.save()
     return unit
 
@@ -73,6 +82,7 @@ def unit_update(
     kind: str,
     parent: Unit | None,
     description: str,
+    by: AbstractBaseUser | None = None,
 ) -> Unit:
     unit.code = code.strip()
     unit.name = name.strip()
@@ -81,6 +91,7 @@ def unit_update(
     _check_code(unit)
     _check_parent(unit, parent)
     unit.parent = parent
+    _record_user(unit, by)
     unit.save()
     return unit
 
