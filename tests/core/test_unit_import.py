@@ -145,7 +145,7 @@ def test_a_column_left_out_leaves_that_field_alone(
     assert run.counts == {"create": 0, "update": 0, "unchanged": 1}
     # A file that changes nothing offers nothing to save.
     page = editor.get(run_url(organisation, run))
-    assert texts(page, ".govuk-inset-text") == [
+    assert texts(page, ".gt-import-nothing") == [
         "The file changes nothing, so there is nothing to save."
     ]
 

@@ -62,9 +62,7 @@ class UnitImporter(TableImporter):
 
     def existing(self, organisation: Organisation, keys: set[str]) -> dict[str, Unit]:
         # Every unit, not only those in the file: parents may be any of them.
-        return {
-            unit.code.lower(): unit for unit in selectors.unit_list(organisation=organisation)
-        }
+        return {unit.code.lower(): unit for unit in selectors.unit_list(organisation=organisation)}
 
     def _parent_of(self, rows: Sequence[TableRow], existing: Mapping[str, Unit]) -> dict[str, str]:
         """Each unit's parent code (lower case) once the file is saved."""
@@ -141,9 +139,7 @@ class UnitImporter(TableImporter):
         if wanted["name"] != unit.name:
             changes.append(change("Name", unit.name, wanted["name"]))
         if wanted["kind"] != unit.kind:
-            changes.append(
-                change("Kind", unit.get_kind_display(), UnitKind(wanted["kind"]).label)
-            )
+            changes.append(change("Kind", unit.get_kind_display(), UnitKind(wanted["kind"]).label))
         current_parent = unit.parent.code if unit.parent else ""
         if wanted["parent_code"] != current_parent.lower():
             changes.append(change("Sits inside", current_parent, row["parent_code"] or ""))

@@ -57,9 +57,11 @@ __all__ = [
     "RowPlan",
     "TableImporter",
     "TableRow",
+    "can_save",
     "import_run_confirm",
     "import_run_create",
     "import_run_discard",
+    "import_run_for",
     "import_run_get",
     "import_run_repair",
     "importer_get",
@@ -227,9 +229,7 @@ guessed; expected a number
         if kind == ColumnType.MONEY:
             exponent = number.as_tuple().exponent
             if isinstance(exponent, int) and exponent < -MONEY_PLACES:
-                raise CellError(
-                    TOO_PRECISE.format(places=MONEY_PLACES, expected=column.describe())
-                )
+                raise CellError(TOO_PRECISE.format(places=MONEY_PLACES, expected=column.describe()))
             return number.quantize(Decimal("0.01"))
         return number
     if kind == ColumnType.DATE:
@@ -319,6 +319,8 @@ class Plan:
 
     rows: list[RowPlan] = field(default_factory=list)
     payload: Any = None
+    #: What saving does, in words, shown above the preview.
+    intro: str = ""
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(ACTIONS, 0)
@@ -326,12 +328,13 @@ class Plan:
             counts[row.action] += 1
         return counts
 
-    def preview(self, limit: int = PREVIEW_LIMIT) -> dict[str, list[dict[str, Any]]]:
+    def preview(self, limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
+        """The first ``limit`` rows of each kind, and the intro, as kept for the preview page."""
         shown: dict[str, list[dict[str, Any]]] = {action: [] for action in ACTIONS}
         for row in self.rows:
             if len(shown[row.action]) < limit:
                 shown[row.action].append(row.as_dict())
-        return shown
+        return {**shown, "intro": self.intro}
 
 
 @dataclass(frozen=True)
@@ -366,6 +369,8 @@ class Importer:
     upload_url_name: str = ""
     #: The declared columns, when the file is a table of them (for the template and docs).
     columns: Columns | None = None
+    #: Whether a save is worth making when no row is added or changed (a new snapshot is).
+    always_saves: bool = False
 
     def plan(self, run: ImportRun, report: Report, progress: Progress) -> Plan:
         """Check the file and decide each row's fate, reporting every problem. Saves nothing."""
@@ -655,6 +660,13 @@ def import_run_create(
     return _start_check(run, by)
 
 
+def can_save(run: ImportRun) -> bool:
+    """Whether saving a checked run would change anything."""
+    if importer_get(run.importer).always_saves:
+        return True
+    return any(run.counts.get(action) for action in (CREATE, UPDATE))
+
+
 def _refuse_unless(run: ImportRun, *statuses: str) -> None:
     if run.status not in statuses:
         message = NOT_READY if ImportStatus.READY in statuses else NOT_OPEN
@@ -666,7 +678,7 @@ def import_run_confirm(*, run: ImportRun, by: AbstractBaseUser | None) -> Import
     """Queue the save of a checked run: all of it, in one transaction, or nothing."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     _refuse_unless(run, ImportStatus.READY)
-    if not any(run.counts.get(action) for action in (CREATE, UPDATE)):
+    if not can_save(run):
         raise ServiceError(NOTHING_TO_SAVE)
     job = job_create(
         organisation=run.organisation,

@@ -5,9 +5,7 @@ from . import views_import
 app_name = "kit"
 
 urlpatterns = [
-    path(
-        "o/<slug:org_slug>/imports/<int:run_id>/", views_import.import_run, name="import_run"
-    ),
+    path("o/<slug:org_slug>/imports/<int:run_id>/", views_import.import_run, name="import_run"),
     path(
         "o/<slug:org_slug>/imports/<int:run_id>/save/",
         views_import.import_confirm,

@@ -81,7 +81,7 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
         "crumbs": _crumbs(run, importer),
         "upload_url": importer.upload_url(run),
         "can_repair": run.status == ImportStatus.FAILED and importer.repairable(run),
-        "can_save": any(run.counts.get(action) for action in ("create", "update")),
+        "can_save": importing.can_save(run),
         "sections": [
             {
                 "action": action,
@@ -176,5 +176,3 @@ def import_template(request: HttpRequest, importer: str) -> HttpResponse:
 
 
 __all__ = ["import_confirm", "import_discard", "import_repair", "import_run", "import_template"]
-
-

@@ -17,7 +17,8 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.core.models import Unit
 from goldenthread.formats.reading import FormatError
-from goldenthread.jobs.services import job_create
+from goldenthread.kit.importing import import_run_create, import_run_for
+from goldenthread.kit.pages import org_url
 from goldenthread.web.forms import apply_service_error
 
 from . import dashboard, exports, selectors, services
@@ -35,7 +36,7 @@ from .forms import (
     UploadForm,
     post_ids_from,
 )
-from .importing import CHECK_KIND, IMPORT_KIND
+from .importing import IMPORTER as STRUCTURE_IMPORTER
 from .models import (
     Post,
     ScenarioChange,
@@ -75,34 +76,21 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
 
 
 def _start(request: HttpRequest, upload: StructureUpload) -> HttpResponse:
-    """Queue the check (lenient: show the repairs first) or the import (strict)."""
-    organisation = request.organisation  # type: ignore[attr-defined]
-    review = reverse(
-        "structure:upload_review", kwargs={"org_slug": organisation.slug, "upload_id": upload.pk}
+    """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
+    run = import_run_create(
+        organisation=request.organisation,  # type: ignore[attr-defined]
+        importer=STRUCTURE_IMPORTER,
+        filename=upload.filename
+        + (f" and {upload.junior_filename}" if upload.junior_filename else ""),
+        options={"upload_id": upload.pk},
+        reference=_upload_reference(upload),
+        by=request.user,  # type: ignore[arg-type]
     )
-    if upload.lenient:
-        job = job_create(
-            organisation=organisation,
-            kind=CHECK_KIND,
-            title=f"Check {upload.filename} and list its repairs",
-            created_by=request.user,
-            parameters={"upload_id": upload.pk},
-        )
-        job.result_url = review
-        job.save(update_fields=["result_url"])
-        upload.check_job = job
-        upload.save(update_fields=["check_job"])
-    else:
-        job = job_create(
-            organisation=organisation,
-            kind=IMPORT_KIND,
-            title=f"Import the structure in {upload.filename}",
-            created_by=request.user,
-            parameters={"upload_id": upload.pk},
-        )
-        upload.import_job = job
-        upload.save(update_fields=["import_job"])
-    return redirect("jobs:job_detail", org_slug=organisation.slug, job_id=job.pk)
+    return redirect(org_url(request, "kit:import_run", run_id=run.pk))
+
+
+def _upload_reference(upload: StructureUpload) -> str:
+    return f"upload:{upload.pk}"
 
 
 @org_view(Role.EDITOR)
@@ -153,8 +141,13 @@ def snapshot_upload(request: HttpRequest) -> HttpResponse:
 def upload_mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = _upload_or_404(request, upload_id)
     organisation = request.organisation  # type: ignore[attr-defined]
-    if upload.import_job_id or upload.check_job_id:
-        return redirect("structure:upload_review", org_slug=organisation.slug, upload_id=upload.pk)
+    run = import_run_for(
+        organisation=organisation,
+        importer=STRUCTURE_IMPORTER,
+        reference=_upload_reference(upload),
+    )
+    if run is not None:
+        return redirect(org_url(request, "kit:import_run", run_id=run.pk))
     try:
         columns = header(upload.filename, bytes(upload.data))
     except FormatError as error:
@@ -188,21 +181,18 @@ def upload_mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @org_view(Role.EDITOR)
 def upload_review(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """An upload's import: its check, preview or summary, in the import kit."""
     upload = _upload_or_404(request, upload_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
-    checked = upload.check_job is not None and upload.check_job.status == "succeeded"
-    if request.method == "POST" and upload.import_job_id is None and checked:
-        job = job_create(
-            organisation=organisation,
-            kind=IMPORT_KIND,
-            title=f"Import the structure in {upload.filename}, with repairs",
-            created_by=request.user,
-            parameters={"upload_id": upload.pk},
-        )
-        upload.import_job = job
-        upload.save(update_fields=["import_job"])
-        return redirect("jobs:job_detail", org_slug=organisation.slug, job_id=job.pk)
-    return render(request, "structure/upload_review.html", {"upload": upload})
+    run = import_run_for(
+        organisation=request.organisation,  # type: ignore[attr-defined]
+        importer=STRUCTURE_IMPORTER,
+        reference=_upload_reference(upload),
+    )
+    if run is None:
+        if upload.fmt == "table" and not upload.mapping:
+            return redirect(org_url(request, "structure:upload_mapping", upload_id=upload.pk))
+        return redirect(org_url(request, "structure:snapshot_upload"))
+    return redirect(org_url(request, "kit:import_run", run_id=run.pk))
 
 
 def _headline(figures: selectors.Figures) -> list[tuple[str, str]]:

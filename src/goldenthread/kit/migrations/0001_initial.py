@@ -6,47 +6,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('jobs', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("jobs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('importer', models.CharField(max_length=60)),
-                ('title', models.CharField(max_length=200)),
-                ('reference', models.CharField(blank=True, max_length=100)),
-                ('filename', models.CharField(max_length=255)),
-                ('data', models.BinaryField(blank=True, default=b'')),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('checking', 'Checking the file'), ('ready', 'Checked: nothing is saved until you confirm'), ('failed', 'Problems found: nothing was saved'), ('saving', 'Saving'), ('done', 'Saved'), ('discarded', 'Discarded: nothing was saved')], default='checking', max_length=10)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('preview', models.JSONField(blank=True, default=dict)),
-                ('problems', models.JSONField(blank=True, default=list)),
-                ('problem_count', models.PositiveIntegerField(default=0)),
-                ('notes', models.JSONField(blank=True, default=list)),
-                ('note_count', models.PositiveIntegerField(default=0)),
-                ('repairs', models.JSONField(blank=True, default=list)),
-                ('repair_count', models.PositiveIntegerField(default=0)),
-                ('summary', models.TextField(blank=True)),
-                ('result_url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('check_job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_runs', to='accounts.organisation')),
-                ('save_job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("importer", models.CharField(max_length=60)),
+                ("title", models.CharField(max_length=200)),
+                ("reference", models.CharField(blank=True, max_length=100)),
+                ("filename", models.CharField(max_length=255)),
+                ("data", models.BinaryField(blank=True, default=b"")),
+                ("options", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("checking", "Checking the file"),
+                            ("ready", "Checked: nothing is saved until you confirm"),
+                            ("failed", "Problems found: nothing was saved"),
+                            ("saving", "Saving"),
+                            ("done", "Saved"),
+                            ("discarded", "Discarded: nothing was saved"),
+                        ],
+                        default="checking",
+                        max_length=10,
+                    ),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("preview", models.JSONField(blank=True, default=dict)),
+                ("problems", models.JSONField(blank=True, default=list)),
+                ("problem_count", models.PositiveIntegerField(default=0)),
+                ("notes", models.JSONField(blank=True, default=list)),
+                ("note_count", models.PositiveIntegerField(default=0)),
+                ("repairs", models.JSONField(blank=True, default=list)),
+                ("repair_count", models.PositiveIntegerField(default=0)),
+                ("summary", models.TextField(blank=True)),
+                ("result_url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "check_job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_runs",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "save_job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['organisation', 'importer', 'reference'], name='kit_importr_organis_0e106a_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "importer", "reference"],
+                        name="kit_importr_organis_0e106a_idx",
+                    )
+                ],
             },
         ),
     ]
