@@ -26,8 +26,7 @@ UNIT_COLUMNS = Columns(
             max_length=CODE_MAX_LENGTH,
             pattern=CODE_PATTERN,
             pattern_hint=CODE_HINT,
-            help="The unit's reference, unique in the organisation; a code already in "
-            "goldenthread updates that unit",
+            help="The unit's reference, unique in the organisation",
         ),
         Column("name", "Name", required=True, max_length=NAME_MAX_LENGTH, help="The unit's name"),
         Column(
@@ -35,7 +34,7 @@ UNIT_COLUMNS = Columns(
             "Kind",
             type=ColumnType.CHOICE,
             choices=UnitKind.choices,
-            help="What sort of unit it is; blank means service",
+            help="What sort of unit it is (blank: service)",
             value=lambda unit: unit.get_kind_display().lower(),
         ),
         Column(
@@ -43,10 +42,10 @@ UNIT_COLUMNS = Columns(
             "Parent code",
             type=ColumnType.REFERENCE,
             lookup="the code of a unit in the file or already in goldenthread",
-            help="The unit it sits inside; blank for a top-level unit",
+            help="The unit it sits inside (blank: a top-level unit)",
             value=lambda unit: unit.parent.code if unit.parent else "",
         ),
-        Column("description", "Description", help="Free text"),
+        Column("description", "Description"),
     ],
     key="code",
 )

@@ -57,6 +57,7 @@ class UnitImporter(TableImporter):
     things = "units"
     register_url_name = "core:unit_list"
     register_label = "Units"
+    guide = "units.md"
     upload_url_name = "core:unit_import"
     columns = UNIT_COLUMNS
 

@@ -132,7 +132,7 @@ def unquote_formula(text: str) -> str:
     >>> unquote_formula("'quoted'")
     "'quoted'"
     >>> unquote_formula("''=A1")
-    "'=A1"
+    "''=A1"
     >>> unquote_formula("=A1")
     '=A1'
     """
@@ -369,6 +369,8 @@ class Importer:
     upload_url_name: str = ""
     #: The declared columns, when the file is a table of them (for the template and docs).
     columns: Columns | None = None
+    #: The guide page (under docs/guide/) that lists the columns, kept current by a test.
+    guide: str = ""
     #: Whether a save is worth making when no row is added or changed (a new snapshot is).
     always_saves: bool = False
 

@@ -79,14 +79,14 @@ POST_COLUMNS = Columns(
             "unit",
             "Unit",
             max_length=600,
-            help="The unit path, such as People / Adult Social Care (or one column a level)",
+            help="The unit path, such as People / Adult Social Care",
         ),
-        Column("fte", "FTE", type=ColumnType.DECIMAL, help="Full-time equivalent; blank is 1"),
+        Column("fte", "FTE", type=ColumnType.DECIMAL, help="Full-time equivalent"),
         Column("cost", "Cost", type=ColumnType.MONEY, help="The annual pay cost"),
         Column(
             "pay_band",
             "Pay band",
-            help="Instead of a cost: a band such as 95000 - 99999, taken at its middle",
+            help="Instead of a cost, a band such as 95000 - 99999",
         ),
         Column("vacant", "Vacant", type=ColumnType.BOOLEAN, help="Whether the post is vacant"),
         Column("agency", "Agency", type=ColumnType.BOOLEAN, help="Whether it is filled by agency"),
@@ -178,6 +178,7 @@ class StructureImporter(Importer):
     things = "posts"
     register_url_name = "structure:snapshot_list"
     register_label = "Structures"
+    guide = "structures.md"
     upload_url_name = "structure:snapshot_upload"
     columns = POST_COLUMNS
     #: A structure upload always becomes a new snapshot, even one like the last.
