@@ -111,7 +111,12 @@ def test_the_preview_tells_new_changed_and_unchanged_units_apart(
 ) -> None:
     peo = unit(organisation, code="PEO", name="People", kind="directorate")
     unit(organisation, code="PLA", name="Place (old)", kind="directorate")
-    data = b"code,name,kind,parent_code\nPEO,People,directorate,\nPLA,Place,directorate,PEO\nNEW,New,team,PLA\n"
+    data = (
+        b"code,name,kind,parent_code\n"
+        b"PEO,People,directorate,\n"
+        b"PLA,Place,directorate,PEO\n"
+        b"NEW,New,team,PLA\n"
+    )
     run = upload(editor, organisation, "units.csv", data, django_capture_on_commit_callbacks)
     assert run.counts == {"create": 1, "update": 1, "unchanged": 1}
     assert run.preview["update"][0]["changes"] == [

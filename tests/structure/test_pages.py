@@ -153,7 +153,8 @@ def test_comparing_a_snapshot_with_itself_is_refused(viewer, demo) -> None:
 
 
 def _reimport(client, demo, capture, name: str, data: bytes, extra=None, junior=None):
-    from tests.structure.conftest import latest_job, upload
+    from goldenthread.kit.models import ImportRun
+    from tests.structure.conftest import upload
 
     upload(
         client,
@@ -165,8 +166,12 @@ def _reimport(client, demo, capture, name: str, data: bytes, extra=None, junior=
         extra=extra,
         junior=junior,
     )
-    job = latest_job()
-    assert job.status == "succeeded", job.problems
+    run = ImportRun.objects.latest("pk")
+    assert run.status == "ready", run.problems
+    with capture(execute=True):
+        client.post(reverse("kit:import_confirm", kwargs={"org_slug": demo.slug, "run_id": run.pk}))
+    run.refresh_from_db()
+    assert run.status == "done", run.summary
     return Snapshot.objects.get(organisation=demo, name=f"Reimport of {name}")
 
 
