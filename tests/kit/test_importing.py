@@ -296,3 +296,49 @@ def test_the_guide_shows_each_registers_current_columns(name: str) -> None:
 
 def test_every_registered_importer_is_checked_by_the_guide_test() -> None:
     assert set(importing._IMPORTERS) == {"units", "structure"}
+
+
+class _Broken(importing.Importer):
+    name = "broken-for-test"
+    thing, things = "thing", "things"
+    register_url_name = "core:unit_list"
+    upload_url_name = "core:unit_import"
+
+    def plan(self, run, report, progress):
+        raise RuntimeError("a bug in the register's reader")
+
+
+@pytest.mark.django_db
+def test_a_check_that_breaks_fails_the_run_and_saves_nothing(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    from goldenthread.kit.models import ImportRun, ImportStatus
+
+    organisation = OrganisationFactory(slug="somerset")
+    importing.register_importer(_Broken())
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run = importing.import_run_create(
+                organisation=organisation,
+                importer=_Broken.name,
+                filename="things.csv",
+                data=b"a\n1\n",
+                by=None,
+            )
+        run = ImportRun.objects.get(pk=run.pk)
+        assert run.status == ImportStatus.FAILED
+        assert run.summary == importing.CHECK_STOPPED.format(
+            reason=importing.UNEXPECTED.format(job=run.check_job_id)
+        )
+        assert run.check_job.status == "failed"
+        # A failed run cannot be confirmed, and has no repairs to apply.
+        with pytest.raises(importing.ServiceError) as refused:
+            importing.import_run_confirm(run=run, by=None)
+        assert refused.value.message == importing.NOT_READY.format(
+            status="problems found: nothing was saved"
+        )
+        with pytest.raises(importing.ServiceError) as refused:
+            importing.import_run_repair(run=run, by=None)
+        assert refused.value.message == importing.NO_REPAIRS
+    finally:
+        importing._IMPORTERS.pop(_Broken.name)

@@ -104,6 +104,7 @@ CHANGED_SINCE_CHECK = (
     "Upload the file again to check it against them."
 )
 SAVE_FAILED = "Saving stopped and nothing was saved: {reason}"
+CHECK_STOPPED = "The check stopped and nothing was saved: {reason}"
 UNEXPECTED = "an unexpected error (job {job}). Try again, or tell your administrator."
 NOT_READY = "This import cannot be confirmed now: it is {status}."
 NOT_OPEN = "This import has finished: it is {status}."
@@ -750,7 +751,9 @@ def import_check(progress: Progress) -> None:
     try:
         plan = importer.plan(run, report, progress)
     except Exception:
-        _fail(run, progress.job, SAVE_FAILED.format(reason=UNEXPECTED.format(job=progress.job.pk)))
+        _fail(
+            run, progress.job, CHECK_STOPPED.format(reason=UNEXPECTED.format(job=progress.job.pk))
+        )
         raise
     progress.problems.extend(_capped(report.problems))
     fields: dict[str, Any] = {
