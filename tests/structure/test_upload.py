@@ -216,6 +216,9 @@ def test_the_dwp_file_shows_its_problems_then_saves_with_the_listed_repairs(
     # Apply the listed repairs: checked again, previewed, then saved.
     confirm_page = editor.get(run_url(organisation, run, "import_repair"))
     assert texts(confirm_page, "h1") == [f"Apply the listed repairs to {path.name}"]
+    repairs = texts(confirm_page, ".gt-import-findings[data-kind=repairs] tbody tr")
+    assert len(repairs) == run.repair_count > 0
+    assert any("DWP135~2" in repair for repair in repairs)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor.post(run_url(organisation, run, "import_repair"))
     assert response["Location"] == run_url(organisation, run)

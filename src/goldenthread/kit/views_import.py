@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import org_view
@@ -53,8 +54,6 @@ def _crumbs(run: ImportRun, importer: importing.Importer, last: str = "") -> lis
 
 
 def _run_url(run: ImportRun) -> str:
-    from django.urls import reverse
-
     return reverse("kit:import_run", kwargs={"org_slug": run.organisation.slug, "run_id": run.pk})
 
 
@@ -149,12 +148,8 @@ def import_repair(request: HttpRequest, run_id: int) -> HttpResponse:
             "The file is checked again with these repairs made. Nothing is saved until "
             "you have seen the result and confirmed it."
         ),
-        consequences=[repair["message"] for repair in run.repairs[:20]]
-        + (
-            [f"and {run.repair_count - 20} more repairs listed on the import page"]
-            if run.repair_count > 20
-            else []
-        ),
+        template="kit/import_repair.html",
+        context={"run": run},
     )
 
 
