@@ -422,3 +422,25 @@ def test_export_then_import_changes_nothing(
         )
         assert run.status == ImportStatus.READY, run.problems
         assert run.counts == {"create": 0, "update": 0, "unchanged": 3}
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_preview_page_runs_the_same_queries_whatever_the_rows(
+    editor, organisation, django_capture_on_commit_callbacks, django_assert_num_queries, count
+) -> None:
+    for n in range(count):
+        unit(organisation, code=f"OLD{n}", name=f"Old {n}")
+    lines = [f"OLD{n},Renamed {n}" for n in range(count)] + [
+        f"NEW{n},New {n}" for n in range(count)
+    ]
+    data = ("code,name\n" + "\n".join(lines) + "\n").encode()
+    run = upload(editor, organisation, "units.csv", data, django_capture_on_commit_callbacks)
+    assert run.counts == {"create": count, "update": count, "unchanged": 0}
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        page = editor.get(run_url(organisation, run))
+    assert len(texts(page, ".gt-import-rows tbody tr")) == 2 * count
+
+
+#: Session, user, the membership (twice: the guard and the navigation), the run with its
+#: jobs and organisation in one, and the session's save; none per row.
+PREVIEW_QUERIES = 8

@@ -602,9 +602,14 @@ def _user(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
 
 
 def import_run_get(*, organisation: Organisation, pk: int) -> ImportRun:
-    """One import run of ``organisation``; ``ImportRun.DoesNotExist`` for another's."""
-    return ImportRun.objects.select_related("check_job", "save_job", "organisation").get(
-        organisation=organisation, pk=pk
+    """One import run of ``organisation``; ``ImportRun.DoesNotExist`` for another's.
+
+    The file's bytes are left in the database: only the jobs read them.
+    """
+    return (
+        ImportRun.objects.select_related("check_job", "save_job", "organisation")
+        .defer("data")
+        .get(organisation=organisation, pk=pk)
     )
 
 
