@@ -211,6 +211,21 @@ def test_every_problem_names_file_row_column_value_and_what_was_expected() -> No
     ]
 
 
+def test_a_workbook_that_opens_with_a_sheet_about_the_file_is_read_from_its_records() -> None:
+    from goldenthread.formats.xlsx import Sheet, write_xlsx
+
+    data = write_xlsx(
+        [
+            Sheet("About", ("What", "Value"), [("Organisation", "Somerset Council")]),
+            Sheet("Lines", ("code", "title", "amount"), [("B7", "Roads", Decimal("10.50"))]),
+        ]
+    )
+    report = Report("lines.xlsx")
+    rows = read_rows(BUDGET, "lines.xlsx", data, report)
+    assert report.problems == [] and report.notes == []
+    assert rows is not None and [(row.number, row["code"]) for row in rows] == [(2, "B7")]
+
+
 def test_a_missing_required_column_stops_the_reading_at_the_header() -> None:
     report = Report("budget.csv")
     assert read_rows(BUDGET, "budget.csv", b"code,amount\nA1,5\n", report) is None

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
-from goldenthread.formats.tabular import TableError, read_table
+from goldenthread.formats.tabular import Table, TableError, read_sheets
 from goldenthread.formats.xlsx import Sheet, write_xlsx
 from goldenthread.jobs.models import Job
 from goldenthread.jobs.registry import register
@@ -484,7 +484,7 @@ def read_rows(
     (``Parent code``), in any case; unknown columns are left out with a note.
     """
     try:
-        table = read_table(data, filename)
+        tables = read_sheets(data, filename)
     except TableError as error:
         problem = error.problem
         report.problem(problem.message, row=problem.row, column=problem.column)
@@ -493,6 +493,14 @@ def read_rows(
     for column in columns:
         by_header[column.name] = column
         by_header[_header_name(column.label)] = column
+
+    def known(table: Table) -> set[str]:
+        return {
+            by_header[name].name for name in map(_header_name, table.header) if name in by_header
+        }
+
+    # A workbook may open with a sheet about the file: read the first sheet of records.
+    table = next((table for table in tables if set(columns.required) <= known(table)), tables[0])
     found: dict[str, str] = {}
     for title in table.header:
         column = by_header.get(_header_name(title))
