@@ -28,7 +28,7 @@ from .forms import UnitForm, UploadForm
 from .importing import IMPORTER as UNITS_IMPORTER
 from .models import Unit, UnitKind
 
-IMPORT_STARTED = "{file} is being checked. Nothing is saved until you confirm."
+IMPORT_STARTED = "{file} has been uploaded. Nothing is saved until you confirm."
 
 
 def start(request: HttpRequest) -> HttpResponse:
