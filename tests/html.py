@@ -17,6 +17,7 @@ __all__ = [
     "error_links",
     "error_summary",
     "hrefs",
+    "links",
     "normalise",
     "normalised",
     "page",
@@ -93,6 +94,14 @@ def error_links(page: Any) -> dict[str, str]:
 def texts(page: Any, css: str) -> list[str]:
     """Like :func:`select`, but children's text is joined with spaces (cells, list items)."""
     return [normalise(element.get_text(" ")) for element in _elements(page, css)]
+
+
+def links(page: Any, css: str) -> list[tuple[str, str]]:
+    """``(text, href)`` of every link ``css`` selects, text joined as in :func:`texts`."""
+    return [
+        (normalise(element.get_text(" ")), str(element.get("href", "")))
+        for element in _elements(page, css)
+    ]
 
 
 def hrefs(page: Any, css: str) -> list[str]:

@@ -14,6 +14,8 @@ from goldenthread.accounts.models import Membership, Organisation
 from goldenthread.core.models import Unit
 from goldenthread.jobs.models import Job
 from goldenthread.jobs.services import job_create
+from goldenthread.kit.importing import CHECK_KIND, import_run_create
+from goldenthread.kit.models import ImportRun
 from goldenthread.operating_model.models import (
     Component,
     Consideration,
@@ -34,13 +36,24 @@ def _job(organisation: Organisation) -> int:
     if job is None:
         job = job_create(
             organisation=organisation,
-            kind="core.units_import",
+            kind=CHECK_KIND,
             title="Sample import",
             by=None,
-            filename="units.csv",
-            data=b"code,name\n",
         )
     return job.pk
+
+
+def _import_run(organisation: Organisation) -> int:
+    run = ImportRun.objects.filter(organisation=organisation).order_by("pk").first()
+    if run is None:
+        run = import_run_create(
+            organisation=organisation,
+            importer="units",
+            filename="units.csv",
+            data=b"code,name\nNEW,New unit\n",
+            by=None,
+        )
+    return run.pk
 
 
 def _snapshot(organisation: Organisation) -> Any:
@@ -107,6 +120,8 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "snapshot_id": lambda org: _snapshot(org).pk,
     "post_pk": lambda org: _snapshot(org).posts.order_by("position").first().pk,  # type: ignore[union-attr]
     "upload_id": _upload,
+    "run_id": _import_run,
+    "importer": lambda org: "units",
     "change_id": _change,
     # A draft version, so editing pages answer as they would for real use.
     "version_id": lambda org: (

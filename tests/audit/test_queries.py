@@ -19,7 +19,7 @@ def add_activity(organisation, count: int, start: int) -> None:
         UnitFactory(organisation=organisation)
         job_create(
             organisation=organisation,
-            kind="core.units_import",
+            kind="kit.import_check",
             title=f"Import {n}",
             by=None,
         )

@@ -11,11 +11,10 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from goldenthread.accounts.models import Role
-from goldenthread.core import importing
 from goldenthread.core.columns import UNIT_COLUMNS
 from goldenthread.core.models import Unit, UnitKind
-from goldenthread.jobs.models import JobStatus
-from goldenthread.jobs.services import job_create
+from goldenthread.kit.models import ImportRun, ImportStatus
+from tests.core.test_unit_import import upload
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def units(organisation):
     for n, text in enumerate(FORMULAS):
         UnitFactory(
             organisation=organisation,
-            code=f"-{n}",
+            code=f"F{n}",
             name=text,
             kind=UnitKind.SHARED_SERVICE,
             parent=top,
@@ -70,18 +69,9 @@ def _rows(response, fmt: str) -> list[list]:
     return book.get_sheet_by_name("Units").to_python()
 
 
-def _import(client, organisation, name: str, data: bytes, capture):
-    with capture(execute=True):
-        job = job_create(
-            organisation=organisation,
-            kind=importing.JOB_KIND,
-            title=f"Import units from {name}",
-            by=client.user,
-            filename=name,
-            data=data,
-        )
-    job.refresh_from_db()
-    return job
+def _import(client, organisation, name: str, data: bytes, capture) -> ImportRun:
+    """Upload ``data`` on the units import page; its check runs and its preview is ready."""
+    return upload(client, organisation, name, data, capture)
 
 
 def _state(organisation) -> list[tuple]:
@@ -96,7 +86,7 @@ def test_formula_looking_units_are_exported_inert(editor, organisation, units, f
     assert rows[0] == list(UNIT_COLUMNS.names)
     by_code = {row[0]: row for row in rows[1:]}
     for n, text in enumerate(FORMULAS):
-        _code, name, kind, parent, description = by_code[f"'-{n}"]
+        _code, name, kind, parent, description = by_code[f"F{n}"]
         assert (name, kind, parent) == ("'" + text, "shared service", "PEO")
         assert description == f"'{text} in the description"
     assert by_code["TAB"][4] == "'\tcmd"
@@ -114,9 +104,15 @@ def test_the_export_imports_again_with_no_change(
     Unit.objects.filter(code="TAB").delete()
     before = _state(organisation)
     data = _export(editor, organisation, fmt).content
-    job = _import(editor, organisation, f"units.{fmt}", data, django_capture_on_commit_callbacks)
-    assert job.status == JobStatus.SUCCEEDED, job.problems
-    assert job.summary == f"0 units added and 5 updated from units.{fmt}."
+    run = _import(editor, organisation, f"units.{fmt}", data, django_capture_on_commit_callbacks)
+    # Every unit reads back exactly as it is: the preview has nothing to add or change.
+    assert run.status == ImportStatus.READY, run.problems
+    assert (run.counts.get("create"), run.counts.get("update"), run.counts.get("unchanged")) == (
+        0,
+        0,
+        5,
+    )
+    assert run.problems == []
     assert _state(organisation) == before
     # The export carries every unit of the organisation, each name as it is.
     names = {name for _code, name, *_ in before}

@@ -40,25 +40,33 @@ def test_an_editor_imports_units_and_sees_every_problem_of_a_bad_file(
 ) -> None:
     sign_in(page, demo_site, "demo-editor")
     page.goto(f"{demo_site}/o/brackenford/units/import/")
+    assert describe(axe_violations(page)) == ""
     bad = tmp_path / "units.csv"
     bad.write_text("code,name,kind,parent_code\nNEW,,service,\nNEW2,Second,planet,NOPE\n")
     page.get_by_label("Upload a file").set_input_files(str(bad))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Upload and check").click()
     page.wait_for_load_state("networkidle")
-    assert "The job failed: nothing was saved" in page.content()
-    rows = page.locator("table.govuk-table tbody tr")
+    assert "The file cannot be saved: nothing was saved" in page.content()
+    rows = page.locator(".gt-import-findings[data-kind=problems] tbody tr")
     assert rows.count() == 3
     assert "NOPE" in rows.nth(2).inner_text()
     assert describe(axe_violations(page)) == ""
 
+    # Upload a corrected file: previewed, then saved.
+    page.get_by_role("link", name="Upload a corrected file").click()
     good = tmp_path / "good.csv"
     good.write_text("code,name,kind,parent_code\nPEO-ASC-OT,Occupational Therapy,team,PEO-ASC\n")
-    page.goto(f"{demo_site}/o/brackenford/units/import/")
     page.get_by_label("Upload a file").set_input_files(str(good))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Upload and check").click()
     page.wait_for_load_state("networkidle")
-    assert "1 unit added and 0 updated from good.csv." in page.content()
-    page.get_by_role("link", name="See the result").click()
+    assert page.locator(".gt-import-counts td").all_inner_texts() == ["1", "0", "0"]
+    assert "PEO-ASC-OT" in page.locator(".gt-import-rows[data-action=create]").inner_text()
+    assert describe(axe_violations(page)) == ""
+    page.get_by_role("button", name="Save these changes").click()
+    page.wait_for_load_state("networkidle")
+    assert "1 unit added, 0 changed and 0 left as they were, from good.csv." in page.content()
+    assert describe(axe_violations(page)) == ""
+    page.get_by_role("link", name="See what changed").click()
     assert page.get_by_role("link", name="Occupational Therapy").is_visible()
 
 

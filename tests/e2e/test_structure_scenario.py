@@ -96,5 +96,7 @@ def test_an_editor_models_a_scenario_and_takes_it_round_trip(
     page.get_by_label("The file of posts").set_input_files(str(senior))
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+    page.get_by_role("button", name="Save these changes").click()
+    page.wait_for_load_state("networkidle")
     again = Snapshot.objects.get(name="Payroll option, read back")
     assert again.post_count == scenario.post_count

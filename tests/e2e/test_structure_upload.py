@@ -46,6 +46,12 @@ def upload(page, base: str, name: str, senior: str, junior: str | None = None) -
     page.wait_for_load_state("networkidle")
 
 
+def save(page) -> None:
+    """Confirm the checked upload's preview."""
+    page.get_by_role("button", name="Save these changes").click()
+    page.wait_for_load_state("networkidle")
+
+
 @pytest.mark.parametrize(
     ("senior", "junior", "posts"),
     [
@@ -59,9 +65,13 @@ def test_a_published_file_becomes_a_snapshot(
     editor_page, live_server, senior, junior, posts
 ) -> None:
     upload(editor_page, live_server.url, f"From {senior[:20]}", senior, junior)
+    # The preview first: every post is new, as the organisation has no as-is snapshot like it.
+    assert "Save these changes" in editor_page.content()
+    assert describe(axe_violations(editor_page)) == ""
+    save(editor_page)
     content = editor_page.content()
     assert f"{posts} posts saved as the snapshot" in content
-    editor_page.get_by_role("link", name="See the result").click()
+    editor_page.get_by_role("link", name="See what changed").click()
     editor_page.wait_for_load_state("networkidle")
     assert editor_page.locator("h1").inner_text().startswith("From ")
     assert describe(axe_violations(editor_page)) == ""
@@ -73,10 +83,20 @@ def test_the_broken_dwp_file_lists_its_problems_and_saves_nothing(editor_page, l
     snapshots, posts = Snapshot.objects.count(), Post.objects.count()
     upload(editor_page, live_server.url, "DWP September 2013", DWP)
     content = editor_page.content()
-    assert "The job failed: nothing was saved" in content
-    problems = editor_page.locator("table.govuk-table tbody tr")
+    assert "The file cannot be saved: nothing was saved" in content
+    problems = editor_page.locator(".gt-import-findings[data-kind=problems] tbody tr")
     text = "\n".join(problems.all_inner_texts())
     assert "DWP135" in text
     assert problems.count() >= 2
     assert (Snapshot.objects.count(), Post.objects.count()) == (snapshots, posts)
     assert describe(axe_violations(editor_page)) == ""
+
+    # Apply the listed repairs, see them among the notes, and save.
+    editor_page.get_by_role("link", name="Apply the listed repairs").click()
+    assert describe(axe_violations(editor_page)) == ""
+    editor_page.get_by_role("button", name="Apply the repairs and check again").click()
+    editor_page.wait_for_load_state("networkidle")
+    assert "DWP135~2" in editor_page.locator(".gt-import-notes").inner_text()
+    assert describe(axe_violations(editor_page)) == ""
+    save(editor_page)
+    assert Snapshot.objects.count() == snapshots + 1

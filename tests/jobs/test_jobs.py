@@ -2,16 +2,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
-from goldenthread.core import importing as units_import
 from goldenthread.core.models import Unit
 from goldenthread.jobs import registry, views
 from goldenthread.jobs.models import Job, JobStatus
 from goldenthread.jobs.services import UNEXPECTED_FAILURE, job_create, job_run
-from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
+from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.html import attribute, select
 
 pytestmark = pytest.mark.django_db
@@ -40,45 +38,6 @@ def test_an_unexpected_error_fails_the_job_and_says_so(db) -> None:
     assert job.finished_at is not None
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED  # recorded, not only returned
-
-
-def test_an_import_that_fails_while_saving_keeps_nothing(db, monkeypatch) -> None:
-    """The units import writes all or nothing: a failure on its second row undoes its first.
-
-    The failure is injected into the save itself, after every check has
-    passed, so only the import's own transaction can undo the first row.
-    """
-    organisation = OrganisationFactory()
-    existing = UnitFactory(organisation=organisation, code="A", name="Adult Social Care")
-    saved = []
-    real_save = Unit.save
-
-    def save_then_fail(unit, *args, **kwargs):
-        saved.append(unit.code)
-        if len(saved) == 2:
-            raise DatabaseError("the disk is full")
-        return real_save(unit, *args, **kwargs)
-
-    monkeypatch.setattr(Unit, "save", save_then_fail)
-    job = job_create(
-        organisation=organisation,
-        kind=units_import.JOB_KIND,
-        title="Import units",
-        by=None,
-        filename="units.csv",
-        data=b"code,name\nA,Adults and Health\nB,Brand new\n",
-    )
-    job = job_run(job_id=job.pk)
-    monkeypatch.undo()
-    assert saved == ["A", "B"]  # the first row was written before the failure
-    assert job.status == JobStatus.FAILED
-    assert job.summary == UNEXPECTED_FAILURE.format(pk=job.pk)
-    existing.refresh_from_db()
-    assert existing.name == "Adult Social Care"
-    assert list(Unit.objects.filter(organisation=organisation).values_list("code", flat=True)) == [
-        "A"
-    ]
-    assert existing.history.count() == 1  # its creation only
 
 
 def test_an_unknown_kind_is_refused_before_queueing(db) -> None:

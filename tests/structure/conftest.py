@@ -73,3 +73,18 @@ def upload(
 
 def latest_job() -> Job:
     return Job.objects.latest("pk")
+
+
+def confirm_latest_run(client, organisation, capture):
+    """Confirm the newest import run's preview and run its save: the upload becomes a snapshot."""
+    from goldenthread.kit.models import ImportRun
+
+    run = ImportRun.objects.latest("pk")
+    assert run.status == "ready", run.problems
+    with capture(execute=True):
+        client.post(
+            reverse("kit:import_confirm", kwargs={"org_slug": organisation.slug, "run_id": run.pk})
+        )
+    run.refresh_from_db()
+    assert run.status == "done", run.summary
+    return run

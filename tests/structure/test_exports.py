@@ -13,11 +13,10 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from goldenthread.formats.writing import ABOUT_SHEET, MONEY_FORMAT
-from goldenthread.jobs.models import JobStatus
 from goldenthread.structure import services
 from goldenthread.structure.models import Snapshot
 from goldenthread.structure.selectors import snapshot_figures
-from tests.structure.conftest import latest_job, upload
+from tests.structure.conftest import confirm_latest_run, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +57,7 @@ def snapshot(editor, organisation, django_capture_on_commit_callbacks) -> Snapsh
         snapshot_name="As-is 2026",
         extra={"mapping": preset.pk, "effective_date": "2026-03-31"},
     )
-    assert latest_job().status == JobStatus.SUCCEEDED, latest_job().problems
+    confirm_latest_run(editor, organisation, django_capture_on_commit_callbacks)
     return Snapshot.objects.get(organisation=organisation, name="As-is 2026")
 
 
@@ -76,7 +75,7 @@ def _reimport(client, organisation, name: str, data: bytes, capture, **extra) ->
     upload(
         client, organisation, name, data, capture, snapshot_name=f"Again from {name}", extra=extra
     )
-    assert latest_job().status == JobStatus.SUCCEEDED, latest_job().problems
+    confirm_latest_run(client, organisation, capture)
     return Snapshot.objects.get(organisation=organisation, name=f"Again from {name}")
 
 

@@ -16,7 +16,9 @@ from goldenthread.core.models import Unit
 from goldenthread.formats.posts import PostTable, build_structure
 from goldenthread.jobs.models import JobStatus
 from goldenthread.jobs.services import job_run
+from goldenthread.kit.importing import import_run_confirm, import_run_create
 from goldenthread.structure import selectors, services
+from goldenthread.structure.importing import IMPORTER as STRUCTURE_IMPORTER
 from goldenthread.structure.models import ScenarioChange, Snapshot, SnapshotKind, SnapshotStatus
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -155,14 +157,25 @@ def test_an_import_job_writes_in_the_name_of_whoever_started_it(
         snapshot_fields={"name": "Imported", "kind": "as_is"},
         by=maker,
     )
-    with django_capture_on_commit_callbacks():
-        job = services.upload_import_start(upload=upload, title="Import posts.csv", by=maker)
-    upload.refresh_from_db()
-    assert upload.import_job == job and job.created_by == maker
     assert _history_users(type(upload), id=upload.pk) == {"maker"}
-    # The worker runs the job with no request at all.
-    job = job_run(job_id=job.pk)
+    with django_capture_on_commit_callbacks():
+        run = import_run_create(
+            organisation=organisation,
+            importer=STRUCTURE_IMPORTER,
+            filename="posts.csv",
+            options={"upload_id": upload.pk},
+            by=maker,
+        )
+    # The worker runs each job with no request at all: first the check ...
+    check = job_run(job_id=run.check_job_id)
+    assert check.status == JobStatus.SUCCEEDED, check.summary
+    run.refresh_from_db()
+    with django_capture_on_commit_callbacks():
+        run = import_run_confirm(run=run, by=maker)
+    # ... then, once confirmed, the save.
+    job = job_run(job_id=run.save_job_id)
     assert job.status == JobStatus.SUCCEEDED, job.summary
+    assert job.created_by == maker
     snapshot = Snapshot.objects.get(organisation=organisation, name="Imported")
     assert snapshot.created_by == maker
     assert _history_users(Snapshot, id=snapshot.pk) == {"maker"}

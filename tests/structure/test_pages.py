@@ -159,7 +159,7 @@ def test_comparing_a_snapshot_with_itself_is_refused(viewer, demo) -> None:
 
 
 def _reimport(client, demo, capture, name: str, data: bytes, extra=None, junior=None):
-    from tests.structure.conftest import latest_job, upload
+    from tests.structure.conftest import confirm_latest_run, upload
 
     upload(
         client,
@@ -171,8 +171,7 @@ def _reimport(client, demo, capture, name: str, data: bytes, extra=None, junior=
         extra=extra,
         junior=junior,
     )
-    job = latest_job()
-    assert job.status == "succeeded", job.problems
+    confirm_latest_run(client, demo, capture)
     return Snapshot.objects.get(organisation=demo, name=f"Reimport of {name}")
 
 

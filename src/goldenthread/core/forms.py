@@ -7,6 +7,7 @@ from django import forms
 from goldenthread.accounts.models import Organisation
 from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload
 
+from .columns import CODE_MAX_LENGTH, CODE_PATTERN
 from .models import Unit, UnitKind
 
 ENTER_CODE = "Enter a code for the unit, for example PEO"
@@ -17,8 +18,8 @@ CHOOSE_FILE = "Choose a CSV or Excel file to import"
 class UnitForm(forms.Form):
     name = forms.CharField(max_length=200, error_messages={"required": ENTER_NAME})
     code = forms.RegexField(
-        regex=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-        max_length=40,
+        regex=f"^{CODE_PATTERN}$",
+        max_length=CODE_MAX_LENGTH,
         help_text="A short reference unique in your organisation, for example PEO or PEO-ASC.",
         error_messages={
             "required": ENTER_CODE,

@@ -3,27 +3,35 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import org_view
 from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
-from goldenthread.jobs.services import job_create
 from goldenthread.kit import dashboard
 from goldenthread.kit.exports import export_response
-from goldenthread.kit.pages import Crumbs, bound, confirm_page, form_page, get_or_404, org_url
+from goldenthread.kit.importing import import_run_create
+from goldenthread.kit.pages import (
+    Crumbs,
+    bound,
+    bound_files,
+    confirm_page,
+    form_page,
+    get_or_404,
+    org_url,
+)
 
 from . import presenters, selectors, services
 from .columns import UNIT_COLUMNS
 from .forms import UnitForm, UploadForm
-from .importing import COLUMNS, JOB_KIND
+from .importing import IMPORTER as UNITS_IMPORTER
 from .models import Unit, UnitKind
 
 UNIT_ADDED = "{name} has been added."
 UNIT_SAVED = "{name} has been saved."
 UNIT_DELETED = "{name} has been deleted."
+IMPORT_STARTED = "{file} has been uploaded. Nothing is saved until you confirm."
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -150,20 +158,29 @@ def unit_delete(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @org_view(Role.EDITOR)
 def unit_import(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = job_create(
-            organisation=request.organisation,
-            kind=JOB_KIND,
-            title=f"Import units from {upload.name}",
-            filename=upload.name,
-            data=upload.read(),
-            result_url=reverse("core:unit_list", kwargs={"org_slug": request.organisation.slug}),
-            by=request.user,
-        )
-        return redirect("jobs:job_detail", org_slug=request.organisation.slug, job_id=job.pk)
-    return render(request, "core/unit_import.html", {"form": form, "columns": COLUMNS})
+    """Upload a file of units; the import kit checks it and shows what it would change."""
+    return form_page(
+        request,
+        UploadForm(*bound_files(request)),
+        lambda data: import_run_create(
+            organisation=request.organisation,  # type: ignore[attr-defined]
+            importer=UNITS_IMPORTER,
+            filename=data["file"].name,
+            data=data["file"].read(),
+            by=request.user,  # type: ignore[arg-type]
+        ),
+        done=lambda run: org_url(request, "kit:import_run", run_id=run.pk),
+        message=lambda run: IMPORT_STARTED.format(file=run.filename),
+        title="Import units from a file",
+        crumbs=[("Units", org_url(request, "core:unit_list")), ("Import", "")],
+        cancel_url=org_url(request, "core:unit_list"),
+        button="Upload and check",
+        template="core/unit_import.html",
+        context={
+            "columns": UNIT_COLUMNS,
+            "template_url": org_url(request, "kit:import_template", importer=UNITS_IMPORTER),
+        },
+    )
 
 
 @org_view()

@@ -33,6 +33,7 @@ __all__ = [
     "Row",
     "Table",
     "TableError",
+    "read_sheets",
     "read_table",
 ]
 
@@ -128,18 +129,35 @@ def _read_csv(data: bytes, file: str) -> list[list[str]]:
         raise TableError(CellProblem(file, None, None, None, message)) from error
 
 
-def _read_xlsx(data: bytes, file: str) -> list[list[str]]:
+def _read_xlsx(data: bytes, file: str, first_only: bool = True) -> list[list[list[str]]]:
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_name(first_data_sheet(workbook.sheet_names))
+        names = workbook.sheet_names
+        indices = [names.index(first_data_sheet(names))] if first_only else list(range(len(names)))
         return [
-            [_cell_text(cell) for cell in row] for row in sheet.to_python(skip_empty_area=False)
+            [
+                [_cell_text(cell) for cell in row]
+                for row in workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
+            ]
+            for index in indices
         ]
     except Exception as error:  # calamine raises several types for a broken workbook
         message = NOT_READABLE.format(file=file, kind="an Excel workbook", reason=error)
         raise TableError(CellProblem(file, None, None, None, message)) from error
+
+
+def _table(grid: list[list[str]], file: str) -> Table | None:
+    numbered = [(number, row) for number, row in enumerate(grid, start=1) if any(row)]
+    if not numbered:
+        return None
+    (_, header), *body = numbered
+    return Table(
+        file=file,
+        header=tuple(cell.strip() for cell in header),
+        rows=tuple(Row(number, tuple(row)) for number, row in body),
+    )
 
 
 def read_table(data: bytes, file: str) -> Table:
@@ -147,19 +165,26 @@ def read_table(data: bytes, file: str) -> Table:
 
     Blank rows are dropped; the row numbers of those kept are unchanged.
     """
+    return read_sheets(data, file, first_only=True)[0]
+
+
+def read_sheets(data: bytes, file: str, *, first_only: bool = False) -> list[Table]:
+    """Every sheet of ``file`` that has a header row, in order; a CSV file is one sheet.
+
+    A workbook may open with a sheet about the file (whose, what, when) before
+    the sheet of records: a reader picks the sheet whose header it knows.
+
+    >>> [table.header for table in read_sheets(b"code\\nPEO\\n", "units.csv")]
+    [('code',)]
+    """
     lower = file.lower()
     if lower.endswith(".csv"):
-        grid = _read_csv(data, file)
+        grids = [_read_csv(data, file)]
     elif lower.endswith((".xlsx", ".xlsm")):
-        grid = _read_xlsx(data, file)
+        grids = _read_xlsx(data, file, first_only=first_only)
     else:
         raise TableError(CellProblem(file, None, None, None, UNSUPPORTED_TYPE.format(file=file)))
-    numbered = [(number, row) for number, row in enumerate(grid, start=1) if any(row)]
-    if not numbered:
+    tables = [table for table in (_table(grid, file) for grid in grids) if table is not None]
+    if not tables:
         raise TableError(CellProblem(file, None, None, None, EMPTY_FILE.format(file=file)))
-    (_, header), *body = numbered
-    return Table(
-        file=file,
-        header=tuple(cell.strip() for cell in header),
-        rows=tuple(Row(number, tuple(row)) for number, row in body),
-    )
+    return tables

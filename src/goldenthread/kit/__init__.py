@@ -15,6 +15,8 @@ Each piece lives in its own module and imports no domain app:
   they link to), :mod:`.panels` (parts of a page or workbook).
 * :mod:`.pickers` — the picker field and its JSON search endpoint.
 * :mod:`.links` — links from any record to the TOM components it delivers.
+* :mod:`.importing` — one import flow for every register: upload, check in
+  the background, preview, confirm or discard, save all or nothing.
 
 See docs/adding-a-module.md for a worked example.
 """

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
@@ -23,6 +22,7 @@ from goldenthread.core.models import Unit
 from goldenthread.formats.reading import FormatError
 from goldenthread.kit.exports import about_file
 from goldenthread.kit.forms import apply_service_error
+from goldenthread.kit.importing import import_run_create, import_run_for
 from goldenthread.kit.pages import (
     Crumbs,
     bound,
@@ -49,6 +49,7 @@ from .forms import (
     UploadForm,
     post_ids_from,
 )
+from .importing import IMPORTER as STRUCTURE_IMPORTER
 from .models import Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
 
 #: Posts per page on the posts and unit pages.
@@ -94,25 +95,21 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
 
 
 def _start(request: HttpRequest, upload: StructureUpload) -> HttpResponse:
-    """Queue the check (lenient: show the repairs first) or the import (strict)."""
-    organisation = request.organisation  # type: ignore[attr-defined]
-    review = reverse(
-        "structure:upload_review", kwargs={"org_slug": organisation.slug, "upload_id": upload.pk}
+    """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
+    run = import_run_create(
+        organisation=request.organisation,  # type: ignore[attr-defined]
+        importer=STRUCTURE_IMPORTER,
+        filename=upload.filename
+        + (f" and {upload.junior_filename}" if upload.junior_filename else ""),
+        options={"upload_id": upload.pk},
+        reference=_upload_reference(upload),
+        by=request.user,  # type: ignore[arg-type]
     )
-    if upload.lenient:
-        job = services.upload_check_start(
-            upload=upload,
-            title=f"Check {upload.filename} and list its repairs",
-            result_url=review,
-            by=request.user,
-        )
-    else:
-        job = services.upload_import_start(
-            upload=upload,
-            title=f"Import the structure in {upload.filename}",
-            by=request.user,
-        )
-    return redirect("jobs:job_detail", org_slug=organisation.slug, job_id=job.pk)
+    return redirect(org_url(request, "kit:import_run", run_id=run.pk))
+
+
+def _upload_reference(upload: StructureUpload) -> str:
+    return f"upload:{upload.pk}"
 
 
 @org_view(Role.EDITOR)
@@ -163,8 +160,13 @@ def snapshot_upload(request: HttpRequest) -> HttpResponse:
 def upload_mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
     upload = _upload_or_404(request, upload_id)
     organisation = request.organisation  # type: ignore[attr-defined]
-    if upload.import_job_id or upload.check_job_id:
-        return redirect("structure:upload_review", org_slug=organisation.slug, upload_id=upload.pk)
+    run = import_run_for(
+        organisation=organisation,
+        importer=STRUCTURE_IMPORTER,
+        reference=_upload_reference(upload),
+    )
+    if run is not None:
+        return redirect(org_url(request, "kit:import_run", run_id=run.pk))
     try:
         columns = header(upload.filename, bytes(upload.data))
     except FormatError as error:
@@ -199,17 +201,18 @@ def upload_mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @org_view(Role.EDITOR)
 def upload_review(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """An upload's import: its check, preview or summary, in the import kit."""
     upload = _upload_or_404(request, upload_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
-    checked = upload.check_job is not None and upload.check_job.status == "succeeded"
-    if request.method == "POST" and upload.import_job_id is None and checked:
-        job = services.upload_import_start(
-            upload=upload,
-            title=f"Import the structure in {upload.filename}, with repairs",
-            by=request.user,
-        )
-        return redirect("jobs:job_detail", org_slug=organisation.slug, job_id=job.pk)
-    return render(request, "structure/upload_review.html", {"upload": upload})
+    run = import_run_for(
+        organisation=request.organisation,  # type: ignore[attr-defined]
+        importer=STRUCTURE_IMPORTER,
+        reference=_upload_reference(upload),
+    )
+    if run is None:
+        if upload.fmt == "table" and not upload.mapping:
+            return redirect(org_url(request, "structure:upload_mapping", upload_id=upload.pk))
+        return redirect(org_url(request, "structure:snapshot_upload"))
+    return redirect(org_url(request, "kit:import_run", run_id=run.pk))
 
 
 @org_view()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("goldenthread.accounts.urls")),
     path("", include("goldenthread.audit.urls")),
     path("", include("goldenthread.jobs.urls")),
+    path("", include("goldenthread.kit.urls")),
     path("", include("goldenthread.structure.urls")),
     path("", include("goldenthread.operating_model.urls")),
     path("", include("goldenthread.performance.urls")),

@@ -40,22 +40,16 @@ from .snapshots import (
     snapshot_update,
 )
 from .uploads import (
-    CHECK_KIND,
-    IMPORT_KIND,
     MAPPING_NEEDS_IDS,
     column_mapping_save,
-    upload_check_start,
     upload_create,
     upload_data_discard,
-    upload_import_start,
     upload_set_mapping,
 )
 
 __all__ = [
     "ALREADY_UNDONE",
     "APPROVE_DRAFTS_ONLY",
-    "CHECK_KIND",
-    "IMPORT_KIND",
     "MANAGER_IN_SELECTION",
     "MAPPING_NEEDS_IDS",
     "NAME_NEEDED",
@@ -89,9 +83,7 @@ __all__ = [
     "snapshot_set_effective_date",
     "snapshot_update",
     "units_for_paths",
-    "upload_check_start",
     "upload_create",
     "upload_data_discard",
-    "upload_import_start",
     "upload_set_mapping",
 ]

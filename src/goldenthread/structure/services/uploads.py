@@ -9,14 +9,10 @@ from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError, acting_user, attribute
-from goldenthread.jobs.models import Job
-from goldenthread.jobs.services import job_create
 from goldenthread.structure.models import ColumnMappingPreset, StructureUpload
 
 MAPPING_NEEDS_IDS = "Choose the columns holding the post ID and the reports-to post"
 #: The job kinds of a structure upload (their handlers are in structure.importing).
-CHECK_KIND = "structure.check"
-IMPORT_KIND = "structure.import"
 
 
 @transaction.atomic
@@ -80,52 +76,6 @@ def upload_set_mapping(
     attribute(upload, by)
     upload.save(update_fields=["mapping"])
     return upload
-
-
-@transaction.atomic
-def upload_check_start(
-    *,
-    upload: StructureUpload,
-    title: str,
-    result_url: str = "",
-    by: AbstractBaseUser | None = None,
-) -> Job:
-    """Queue the check of the upload (which lists its repairs) and remember its job."""
-    job = job_create(
-        organisation=upload.organisation,
-        kind=CHECK_KIND,
-        title=title,
-        parameters={"upload_id": upload.pk},
-        result_url=result_url,
-        by=by,
-    )
-    upload.check_job = job
-    attribute(upload, by)
-    upload.save(update_fields=["check_job"])
-    return job
-
-
-@transaction.atomic
-def upload_import_start(
-    *,
-    upload: StructureUpload,
-    title: str,
-    result_url: str = "",
-    by: AbstractBaseUser | None = None,
-) -> Job:
-    """Queue the import of the upload into a new snapshot and remember its job."""
-    job = job_create(
-        organisation=upload.organisation,
-        kind=IMPORT_KIND,
-        title=title,
-        parameters={"upload_id": upload.pk},
-        result_url=result_url,
-        by=by,
-    )
-    upload.import_job = job
-    attribute(upload, by)
-    upload.save(update_fields=["import_job"])
-    return job
 
 
 @transaction.atomic

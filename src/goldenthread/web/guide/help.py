@@ -39,6 +39,7 @@ HELP: dict[str, str] = {
     "audit": "audit-and-jobs#audit-history",
     "jobs": "audit-and-jobs#background-jobs",
     "pickers": "getting-started#pickers",
+    "kit": "importing",
     "structure": "structures",
     "structure:snapshot_upload": "structures#uploading-a-structure",
     "structure:upload_review": "structures#uploading-a-structure",

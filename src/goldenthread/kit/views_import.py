@@ -1,0 +1,173 @@
+"""The import kit's pages, the same for every register.
+
+``/o/<org>/imports/<id>/`` follows one upload: its check's progress, then the
+preview (or the problems), then the save's progress and its summary. The
+register's own upload page creates the run with
+:func:`~goldenthread.kit.importing.import_run_create` and redirects here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from goldenthread.accounts.models import Role
+from goldenthread.accounts.tenancy import org_view
+
+from . import importing
+from .models import ImportRun, ImportStatus
+from .pages import confirm_page, download, get_or_404
+
+NO_SUCH_IMPORTER = "No import of that name"
+CONFIRM_TITLE = "Save the changes from {file}"
+CONFIRMED = "Saving {file}: every change is saved together, or none."
+DISCARD_TITLE = "Discard the upload of {file}"
+DISCARDED = "The upload of {file} has been discarded. Nothing was saved."
+REPAIR_TITLE = "Apply the listed repairs to {file}"
+SECTIONS = (
+    ("create", "{things} to add"),
+    ("update", "{things} to change"),
+    ("unchanged", "{things} left as they are"),
+)
+SAVE_INTRO = (
+    "{added} {things} will be added, {changed} changed and {unchanged} left as they are. "
+    "Every change is saved together, or none is."
+)
+REPAIRING = "Checking {file} again with the repairs applied."
+
+
+def _run(request: HttpRequest, run_id: int) -> ImportRun:
+    return get_or_404(importing.import_run_get, request, "import", pk=run_id)  # type: ignore[no-any-return]
+
+
+def _crumbs(run: ImportRun, importer: importing.Importer, last: str = "") -> list[tuple[str, str]]:
+    crumbs = [(importer.register_label, importer.register_url(run.organisation))]
+    if last:
+        crumbs.append((run.title, _run_url(run)))
+        crumbs.append((last, ""))
+    else:
+        crumbs.append((run.title, ""))
+    return crumbs
+
+
+def _run_url(run: ImportRun) -> str:
+    return reverse("kit:import_run", kwargs={"org_slug": run.organisation.slug, "run_id": run.pk})
+
+
+def _counts_in_words(run: ImportRun, importer: importing.Importer) -> str:
+    counts = run.counts
+    added = counts.get("create", 0)
+    return SAVE_INTRO.format(
+        added=added,
+        things=importer.thing if added == 1 else importer.things,
+        changed=counts.get("update", 0),
+        unchanged=counts.get("unchanged", 0),
+    )
+
+
+@org_view(Role.EDITOR)
+def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    importer = importing.importer_get(run.importer)
+    job = run.save_job if run.status == ImportStatus.SAVING else run.check_job
+    context: dict[str, Any] = {
+        "run": run,
+        "importer": importer,
+        "job": job,
+        "crumbs": _crumbs(run, importer),
+        "upload_url": importer.upload_url(run),
+        "can_repair": run.status == ImportStatus.FAILED and importer.repairable(run),
+        "can_save": importing.can_save(run),
+        "sections": [
+            {
+                "action": action,
+                "heading": heading.format(things=importer.things.capitalize()),
+                "changes": action == "update",
+                "count": run.counts.get(action, 0),
+                "rows": run.preview.get(action, []),
+            }
+            for action, heading in SECTIONS
+        ],
+        "preview_limit": importing.PREVIEW_LIMIT,
+    }
+    return render(request, "kit/import_run.html", context)
+
+
+@org_view(Role.EDITOR)
+def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    importer = importing.importer_get(run.importer)
+    return confirm_page(
+        request,
+        lambda: importing.import_run_confirm(run=run, by=request.user),  # type: ignore[arg-type]
+        done=_run_url(run),
+        message=CONFIRMED.format(file=run.filename),
+        title=CONFIRM_TITLE.format(file=run.filename),
+        crumbs=_crumbs(run, importer, "Save"),
+        cancel_url=_run_url(run),
+        button="Save these changes",
+        intro=_counts_in_words(run, importer),
+    )
+
+
+@org_view(Role.EDITOR)
+def import_discard(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    importer = importing.importer_get(run.importer)
+    return confirm_page(
+        request,
+        lambda: importing.import_run_discard(run=run, by=request.user),  # type: ignore[arg-type]
+        done=importer.register_url(run.organisation),
+        message=DISCARDED.format(file=run.filename),
+        title=DISCARD_TITLE.format(file=run.filename),
+        crumbs=_crumbs(run, importer, "Discard"),
+        cancel_url=_run_url(run),
+        button="Discard the upload",
+        intro="The file is forgotten and nothing in goldenthread changes.",
+        warning=True,
+    )
+
+
+@org_view(Role.EDITOR)
+def import_repair(request: HttpRequest, run_id: int) -> HttpResponse:
+    run = _run(request, run_id)
+    importer = importing.importer_get(run.importer)
+    return confirm_page(
+        request,
+        lambda: importing.import_run_repair(run=run, by=request.user),  # type: ignore[arg-type]
+        done=_run_url(run),
+        message=REPAIRING.format(file=run.filename),
+        title=REPAIR_TITLE.format(file=run.filename),
+        crumbs=_crumbs(run, importer, "Repairs"),
+        cancel_url=_run_url(run),
+        button="Apply the repairs and check again",
+        intro=(
+            "The file is checked again with these repairs made. Nothing is saved until "
+            "you have seen the result and confirmed it."
+        ),
+        template="kit/import_repair.html",
+        context={"run": run},
+    )
+
+
+@org_view()
+def import_template(request: HttpRequest, importer: str) -> HttpResponse:
+    """The template workbook of a register: its headers, and what each column holds."""
+    try:
+        found = importing.importer_get(importer)
+    except KeyError:
+        raise Http404(NO_SUCH_IMPORTER) from None
+    if found.columns is None:
+        raise Http404(NO_SUCH_IMPORTER)
+    return download(
+        importing.template_workbook(found.columns),
+        organisation=request.organisation,  # type: ignore[attr-defined]
+        what=f"{found.things} import template",
+        fmt="xlsx",
+    )
+
+
+__all__ = ["import_confirm", "import_discard", "import_repair", "import_run", "import_template"]
