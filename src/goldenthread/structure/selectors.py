@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.diff import StructureDiff, diff_structures
@@ -52,6 +52,18 @@ def snapshot_get(*, organisation: Organisation, pk: int) -> Snapshot:
 
 def post_list(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:
     return Post.objects.filter(organisation=organisation, snapshot=snapshot).select_related("unit")
+
+
+def post_register(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:
+    """The posts as the register lists them: each with the post ID of its manager."""
+    managers = Post.objects.filter(
+        snapshot_id=OuterRef("snapshot_id"), position=OuterRef("manager_position")
+    ).values("post_id")[:1]
+    return (
+        post_list(organisation=organisation, snapshot=snapshot)
+        .select_related(None)
+        .annotate(manager_post_id=Subquery(managers))
+    )
 
 
 def post_get(*, organisation: Organisation, snapshot: Snapshot, pk: int) -> Post:

@@ -1041,3 +1041,51 @@ def scenario_promote(
     snapshot._history_user = _user(promoted_by)  # type: ignore[attr-defined]
     snapshot.save()
     return superseded
+
+
+#: Posts whose stored layer and span are rewritten by one statement.
+FIGURES_BATCH = 5000
+
+
+def post_figures_store(*, organisation: Organisation, snapshot: Snapshot) -> Snapshot:
+    """Store each post's layer and span, so registers filter and sort by them in the database.
+
+    Layers and spans are the engine's figures, which a change to any post may
+    alter anywhere below it; they are written for the snapshot's current
+    version, once, and only to the posts whose figures differ from those
+    stored. The snapshot is stamped only if no change raised its version
+    meanwhile, so a figure written from stale posts is rewritten next time.
+    """
+    if snapshot.figures_version == snapshot.version:
+        return snapshot  # already stored: no query, no transaction
+    return _store_figures(organisation=organisation, snapshot=snapshot)
+
+
+@transaction.atomic
+def _store_figures(*, organisation: Organisation, snapshot: Snapshot) -> Snapshot:
+    from .selectors import snapshot_figures
+
+    version = snapshot.version
+    figures = snapshot_figures(organisation=organisation, snapshot=snapshot)
+    metrics = figures.metrics
+    wanted = {
+        int(position): (int(metrics.layer[i]), int(metrics.span[i]))
+        for i, position in enumerate(figures.positions)
+    }
+    stored = Post.objects.filter(snapshot=snapshot).values_list("pk", "position", "layer", "span")
+    changes = [
+        (*wanted[position], pk)
+        for pk, position, layer, span in stored
+        if position in wanted and wanted[position] != (layer, span)
+    ]
+    quote = connection.ops.quote_name
+    # Only fixed table and column names go into the statement; values are parameters.
+    sql = "UPDATE {table} SET {layer} = %s, {span} = %s WHERE {pk} = %s".format(  # noqa: S608
+        table=quote(Post._meta.db_table), layer=quote("layer"), span=quote("span"), pk=quote("id")
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), FIGURES_BATCH):
+            cursor.executemany(sql, changes[start : start + FIGURES_BATCH])
+    if Snapshot.objects.filter(pk=snapshot.pk, version=version).update(figures_version=version):
+        snapshot.figures_version = version
+    return snapshot
