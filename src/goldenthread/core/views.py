@@ -19,10 +19,11 @@ from goldenthread.audit.selectors import change_list
 from goldenthread.formats.xlsx import Sheet, write_xlsx
 from goldenthread.jobs.selectors import job_list
 from goldenthread.jobs.services import job_create
+from goldenthread.kit.tables import table_page
 from goldenthread.web import dashboard
 from goldenthread.web.forms import apply_service_error
 
-from . import selectors, services
+from . import selectors, services, tables
 from .forms import UnitForm, UploadForm
 from .importing import COLUMNS, JOB_KIND
 from .models import Unit, UnitKind
@@ -53,8 +54,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def unit_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.unit_tree(organisation=request.organisation)
-    return render(request, "core/unit_list.html", {"rows": rows})
+    units = selectors.unit_register(organisation=request.organisation)
+    table = tables.UNITS.bind(request, units)
+    held = selectors.unit_list(organisation=request.organisation).exists()
+    return table_page(request, table, "core/unit_list.html", {"any": held}, what="units")
 
 
 @org_view()

@@ -54,7 +54,7 @@ from django.db.models import Expression, F, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString
 
 from goldenthread.formats.xlsx import Sheet, write_xlsx
@@ -125,13 +125,16 @@ class TableColumn:
     #: Whether the page shows the column (``False``: in downloads only).
     show: bool = True
 
-    def plain(self, row: Any) -> Any:
+    def plain(self, row: Any, table: BoundTable) -> Any:
+        """The value downloads hold: ``value(row)``, the attribute, or the cell's text."""
         if self.value is not None:
             return self.value(row)
+        if self.cell is not None and not hasattr(row, self.key):
+            return strip_tags(str(self.cell(row, table)))
         return getattr(row, self.key)
 
     def html(self, row: Any, table: BoundTable) -> SafeString:
-        shown = self.cell(row, table) if self.cell is not None else self.plain(row)
+        shown = self.cell(row, table) if self.cell is not None else self.plain(row, table)
         if shown is None:
             return SafeString("")
         if isinstance(shown, bool):
@@ -853,7 +856,7 @@ class BoundTable:
         """Every filtered row, in order, as the file ``download=`` asks for."""
         columns = [column for column in self.table.columns if column.download]
         header = [column.label for column in columns]
-        rows = ([column.plain(row) for column in columns] for row in self.every_row())
+        rows = ([column.plain(row, self) for column in columns] for row in self.every_row())
         money = frozenset(i for i, column in enumerate(columns) if column.money)
         fmt = self.download_format
         data = _write_rows(what, header, rows, fmt=fmt, money_columns=money)
