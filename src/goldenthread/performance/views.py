@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import org_view
+from goldenthread.kit.tables import table_page
 from goldenthread.web.forms import apply_service_error
 
-from . import selectors, services
+from . import selectors, services, tables
 from .forms import ThreadItemForm
 from .models import Level, ThreadItem
 
@@ -40,6 +41,13 @@ def thread(request: HttpRequest) -> HttpResponse:
         "performance/thread.html",
         {"rows": rows, "orphan_ids": orphan_ids, "counts": counts},
     )
+
+
+@org_view()
+def item_list(request: HttpRequest) -> HttpResponse:
+    items = selectors.thread_item_register(organisation=request.organisation)  # type: ignore[attr-defined]
+    table = tables.ITEMS.bind(request, items)
+    return table_page(request, table, "performance/item_list.html", what="golden thread items")
 
 
 @org_view()
