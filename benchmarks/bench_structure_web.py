@@ -44,6 +44,8 @@ UPLOAD_POSTS = 100_000
 PAGE_POSTS = 50_000
 REPEATS = 9
 TARGET_PAGE_SECONDS = 0.5
+#: The post register sorts and filters 50,000 posts on the server within this.
+TARGET_REGISTER_SECONDS = 0.3
 TARGET_UPLOAD_SECONDS = 30.0
 #: An organisation-like tree: each manager has about this many reports.
 SPAN = 6
@@ -290,6 +292,7 @@ def run() -> dict[str, object]:
     client = Client()
     client.force_login(user)
     slug = organisation.slug
+    posts = reverse("structure:post_list", kwargs={"org_slug": slug, "snapshot_id": as_is})
     pages = {
         "Dashboard (50,000 posts)": reverse(
             "structure:snapshot_detail", kwargs={"org_slug": slug, "snapshot_id": as_is}
@@ -300,6 +303,11 @@ def run() -> dict[str, object]:
         ),
         "Comparison (50,000 → proposal)": reverse("structure:compare", kwargs={"org_slug": slug})
         + f"?old={as_is}&new={proposed}",
+        REGISTER_PAGES[0]: posts + "?sort=title&order=desc&page=400",
+        REGISTER_PAGES[1]: posts
+        + f"?unit={directorate.pk}&span=1-2&span=3-5&span=6-10&manager=yes&vacant=no"
+        "&sort=cost&order=desc&page=3",
+        REGISTER_PAGES[2]: posts + "?q=SO1+officer&layer=7&sort=span&order=desc",
     }
     # To-be modelling at this size: copy the as-is into a scenario, move one
     # post (checked for loops and orphans against every post), then its page.
@@ -340,6 +348,14 @@ def run() -> dict[str, object]:
     return {"upload": upload_seconds, "pages": timings, "modelling": modelling}
 
 
+#: Post register pages over the 50,000-post as-is, each sorted and filtered on the server.
+REGISTER_PAGES = (
+    "Posts register: sorted by title, page 400 (50,000 posts)",
+    "Posts register: a directorate and its units, managers, 3 span bands, filled, by cost",
+    "Posts register: text search and a layer, by span",
+)
+
+
 def report(results: dict[str, object], machine: str) -> str:
     upload_seconds = float(results["upload"])  # type: ignore[arg-type]
     pages: dict[str, dict[str, float]] = results["pages"]  # type: ignore[assignment]
@@ -359,14 +375,19 @@ def report(results: dict[str, object], machine: str) -> str:
         f'"First" runs with an empty figures cache; the median is of the {REPEATS} '
         "requests after it.",
         "",
+        "The posts register's first request also stores the snapshot's layers and "
+        "spans on its posts (once per version of the snapshot); after it, each "
+        "filter and sort is one count and one page query in the database.",
+        "",
         "| Page | First request | Median | Queries | Target (median) |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for label, t in pages.items():
+        target = TARGET_REGISTER_SECONDS if label in REGISTER_PAGES else TARGET_PAGE_SECONDS
         lines.append(
             f"| {label} | {t['cold'] * 1000:.0f} ms | {t['median'] * 1000:.0f} ms | "
-            f"{t['queries']:.0f} | under {TARGET_PAGE_SECONDS * 1000:.0f} ms: "
-            f"{verdict(t['median'] < TARGET_PAGE_SECONDS)} |"
+            f"{t['queries']:.0f} | under {target * 1000:.0f} ms: "
+            f"{verdict(t['median'] < target)} |"
         )
     modelling: dict[str, float] = results["modelling"]  # type: ignore[assignment]
     lines += ["", "To-be modelling on the 50,000-post as-is, through the services:", ""]
