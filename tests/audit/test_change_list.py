@@ -86,7 +86,11 @@ def test_the_page_runs_a_fixed_number_of_queries(
 
 def test_filters_by_kind_user_and_date(client, organisation, admin, history) -> None:
     url = _url(organisation)
-    html = page(client.get(url, {"kind": ["core.unit", "accounts.membership"], "sort": "when", "order": "asc"}))
+    html = page(
+        client.get(
+            url, {"kind": ["core.unit", "accounts.membership"], "sort": "when", "order": "asc"}
+        )
+    )
     # The three changes dated 1 March 2026 come first, then the admin joined.
     assert column(html, 3)[:5] == [*["Created unit"] * 3, "Created membership", "Created unit"]
     assert text(html, ".gt-result-count") == "25 changes"
@@ -115,7 +119,10 @@ def test_download_gives_every_filtered_change(client, organisation, history, mon
     ("query", "problem"),
     [
         ({"when-from": "31/2/2026"}, kit.BAD_DATE.format(label="Date")),
-        ({"when-from": "2/3/2026", "when-to": "1/3/2026"}, kit.DATES_OUT_OF_ORDER.format(label="Date")),
+        (
+            {"when-from": "2/3/2026", "when-to": "1/3/2026"},
+            kit.DATES_OUT_OF_ORDER.format(label="Date"),
+        ),
         ({"user": "abc"}, kit.NOT_A_CHOICE.format(label="changed by")),
         ({"kind": "auth.user"}, kit.NOT_A_CHOICE.format(label="record type")),
     ],
@@ -124,10 +131,14 @@ def test_bad_filters_are_named_and_ignored(client, organisation, history, query,
     response = client.get(_url(organisation), query)
     assert response.status_code == 200
     html = page(response)
-    assert texts(html, ".govuk-error-summary__list li") == [f"{problem} (this filter is not applied)"]
+    assert texts(html, ".govuk-error-summary__list li") == [
+        f"{problem} (this filter is not applied)"
+    ]
     assert text(html, ".gt-result-count") == "26 changes"
 
 
-@pytest.mark.parametrize("query", [{"page": "0"}, {"page": "many"}, {"sort": "who"}, {"order": "x"}])
+@pytest.mark.parametrize(
+    "query", [{"page": "0"}, {"page": "many"}, {"sort": "who"}, {"order": "x"}]
+)
 def test_bad_paging_and_sorting_never_fail(client, organisation, history, query) -> None:
     assert client.get(_url(organisation), query).status_code == 200

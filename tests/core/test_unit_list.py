@@ -29,19 +29,25 @@ def units(organisation) -> dict[str, object]:
     made: dict[str, object] = {}
     for directorate in ("People", "Place"):
         top = UnitFactory(
-            organisation=organisation, name=directorate, code=directorate[:3].upper(),
+            organisation=organisation,
+            name=directorate,
+            code=directorate[:3].upper(),
             kind=UnitKind.DIRECTORATE,
         )
         made[directorate] = top
         for service in ("Commissioning", "Operations"):
             middle = UnitFactory(
-                organisation=organisation, name=service, parent=top,
+                organisation=organisation,
+                name=service,
+                parent=top,
                 code=f"{directorate[:3].upper()}-{service[:3].upper()}",
             )
             made[f"{directorate} / {service}"] = middle
             for team in range(1, 5):
                 made[f"{directorate} / {service} / Team {team}"] = UnitFactory(
-                    organisation=organisation, name=f"Team {team}", parent=middle,
+                    organisation=organisation,
+                    name=f"Team {team}",
+                    parent=middle,
                     kind=UnitKind.TEAM,
                     code=f"{directorate[:3].upper()}-{service[:3].upper()}-{team}",
                 )
@@ -67,9 +73,17 @@ def test_units_are_listed_by_full_path_so_two_of_a_name_are_told_apart(
         html = page(viewer.get(_url(organisation)))
     assert text(html, ".gt-result-count") == "23 units"
     paths = column(html, 2)
-    assert paths[:4] == ["Audit", "People", "People / Commissioning", "People / Commissioning / Team 1"]
+    assert paths[:4] == [
+        "Audit",
+        "People",
+        "People / Commissioning",
+        "People / Commissioning / Team 1",
+    ]
     assert "Place / Commissioning" in paths
-    assert html.select_one('th[aria-sort="ascending"]').get_text(" ").split()[:2] == ["Full", "path"]
+    assert html.select_one('th[aria-sort="ascending"]').get_text(" ").split()[:2] == [
+        "Full",
+        "path",
+    ]
     assert column(html, 5)[1] == "2"  # People has two units directly inside
 
 
@@ -78,7 +92,9 @@ def test_the_inside_filter_keeps_a_unit_and_every_unit_below_it(
 ) -> None:
     place = units["Place"]
     html = page(viewer.get(_url(organisation), {"inside": place.pk, "kind": "team"}))
-    assert column(html, 2) == [f"Place / {s} / Team {n}" for s in ("Commissioning", "Operations") for n in range(1, 5)]
+    assert column(html, 2) == [
+        f"Place / {s} / Team {n}" for s in ("Commissioning", "Operations") for n in range(1, 5)
+    ]
     assert texts(html, ".moj-filter__tag") == [
         "Remove this filter Place and the units inside",
         "Remove this filter Team",
@@ -89,10 +105,15 @@ def test_search_kind_sort_and_paging(viewer, organisation, units, monkeypatch) -
     monkeypatch.setattr(core_tables, "UNITS", dataclasses.replace(core_tables.UNITS, page_size=4))
     url = _url(organisation)
     assert column(page(viewer.get(url, {"q": "commissioning"})), 2) == [
-        "People / Commissioning", "Place / Commissioning",
+        "People / Commissioning",
+        "Place / Commissioning",
     ]
     assert column(page(viewer.get(url, {"q": "PEO-OPE-3"})), 2) == ["People / Operations / Team 3"]
-    html = page(viewer.get(url, {"kind": ["directorate", "shared_service"], "sort": "code", "order": "desc"}))
+    html = page(
+        viewer.get(
+            url, {"kind": ["directorate", "shared_service"], "sort": "code", "order": "desc"}
+        )
+    )
     assert column(html, 3) == ["PLA", "PEO", "AUD"]
     second = page(viewer.get(url, {"sort": "child_count", "order": "desc", "page": "2"}))
     assert text(second, ".gt-page-range") == "Showing 5 to 8 of 23 units"
@@ -104,13 +125,16 @@ def test_download_gives_the_filtered_units_with_their_paths(viewer, organisation
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Unit", "Full path", "Code", "Kind", "Units inside"]
     assert [r[1] for r in rows[1:]] == [
-        "People / Commissioning / Team 2", "People / Operations / Team 2",
-        "Place / Commissioning / Team 2", "Place / Operations / Team 2",
+        "People / Commissioning / Team 2",
+        "People / Operations / Team 2",
+        "Place / Commissioning / Team 2",
+        "Place / Operations / Team 2",
     ]
 
 
 @pytest.mark.parametrize(
-    "query", [{"inside": "x"}, {"inside": "-1"}, {"kind": "castle"}, {"sort": "path", "order": "up"}]
+    "query",
+    [{"inside": "x"}, {"inside": "-1"}, {"kind": "castle"}, {"sort": "path", "order": "up"}],
 )
 def test_bad_parameters_never_fail_the_units_page(viewer, organisation, units, query) -> None:
     assert viewer.get(_url(organisation), query).status_code == 200

@@ -52,8 +52,12 @@ def thread(organisation):
             objective = add(Level.OBJECTIVE, f"Objective {p}.{o}", priority)
             unit = care if p == 1 else place
             plan = add(
-                Level.SERVICE_PLAN, f"Plan {p}.{o}", objective, unit=unit,
-                perspective="customer" if o == 1 else "financial", owner=f"Owner {p}{o}",
+                Level.SERVICE_PLAN,
+                f"Plan {p}.{o}",
+                objective,
+                unit=unit,
+                perspective="customer" if o == 1 else "financial",
+                owner=f"Owner {p}{o}",
             )
             for t in (1, 2):
                 team = add(Level.TEAM_OBJECTIVE, f"Team objective {p}.{o}.{t}", plan, unit=unit)
@@ -90,7 +94,10 @@ def test_the_items_are_listed_from_the_vision_down_with_fixed_queries(
         ({"perspective": "financial"}, ["Plan 1.2", "Plan 2.2"]),
         ({"q": "owner 21"}, ["Plan 2.1"]),
         ({"q": "p-2"}, ["Individual 2"]),
-        ({"linked": "no"}, ["A borough to be proud of", "Orphan objective", "Orphan team objective"]),
+        (
+            {"linked": "no"},
+            ["A borough to be proud of", "Orphan objective", "Orphan team objective"],
+        ),
         ({"level": "team_objective", "linked": "no"}, ["Orphan team objective"]),
     ],
 )
@@ -99,7 +106,9 @@ def test_each_filter(viewer, organisation, thread, query, expected) -> None:
 
 
 def test_the_unit_filter_includes_the_units_inside(viewer, organisation, thread) -> None:
-    html = page(viewer.get(_url(organisation), {"unit": thread["people"].pk, "level": "service_plan"}))
+    html = page(
+        viewer.get(_url(organisation), {"unit": thread["people"].pk, "level": "service_plan"})
+    )
     assert column(html, 1) == ["Plan 1.1", "Plan 1.2"]  # held by Care, inside People
     assert texts(html, ".moj-filter__tag") == [
         "Remove this filter Service plan",
@@ -115,7 +124,9 @@ def test_sort_paging_and_download(viewer, organisation, thread, monkeypatch) -> 
     query = {"level": "team_objective", "sort": "title", "order": "desc"}
     html = page(viewer.get(url, {**query, "page": "2"}))
     assert column(html, 1) == [
-        "Team objective 1.2.1", "Team objective 1.1.2", "Team objective 1.1.1",
+        "Team objective 1.2.1",
+        "Team objective 1.1.2",
+        "Team objective 1.1.1",
         "Orphan team objective",
     ]
     assert html.select_one('th[aria-sort="descending"] a')["href"] == (
@@ -130,6 +141,8 @@ def test_sort_paging_and_download(viewer, organisation, thread, monkeypatch) -> 
     assert rows[1][3] == "Plan 2.2"
 
 
-@pytest.mark.parametrize("query", [{"level": "chaos"}, {"unit": "1e9"}, {"linked": "perhaps"}, {"page": "9999"}])
+@pytest.mark.parametrize(
+    "query", [{"level": "chaos"}, {"unit": "1e9"}, {"linked": "perhaps"}, {"page": "9999"}]
+)
 def test_bad_parameters_never_fail(viewer, organisation, thread, query) -> None:
     assert viewer.get(_url(organisation), query).status_code == 200

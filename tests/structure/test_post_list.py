@@ -37,14 +37,36 @@ def _posts() -> list[tuple]:
     for n, pid in enumerate(CARE, start=1):
         cost = None if pid == "C12" else 30000 + n * 100
         rows.append(
-            (pid, "H1", "Care Officer", "Grade 6", "People / Care / Reablement", cost, n <= 3, n == 4)
+            (
+                pid,
+                "H1",
+                "Care Officer",
+                "Grade 6",
+                "People / Care / Reablement",
+                cost,
+                n <= 3,
+                n == 4,
+            )
         )
     rows.append(("H2", "D2", "Head of Housing", "HoS", "Place / Housing", 80000, False, False))
     for pid in HOUSING:
-        rows.append((pid, "H2", "Housing Officer", "Grade 5", "Place / Housing", 31000, False, True))
+        rows.append(
+            (pid, "H2", "Housing Officer", "Grade 5", "Place / Housing", 31000, False, True)
+        )
     rows.append(("T1", "H2", "Team Leader", "M1", "Place / Housing / Repairs", 45000, False, False))
     for pid in ("R1", "R2"):
-        rows.append((pid, "T1", "Repairs Officer", "Grade 4", "Place / Housing / Repairs", 28000, False, False))
+        rows.append(
+            (
+                pid,
+                "T1",
+                "Repairs Officer",
+                "Grade 4",
+                "Place / Housing / Repairs",
+                28000,
+                False,
+                False,
+            )
+        )
     return rows
 
 
@@ -97,7 +119,14 @@ def test_the_register_lists_every_post_with_its_layer_and_span_and_a_count(
     assert len(texts(html, "table tbody tr")) == 24
     cx = html.select("table tbody tr")[0]
     assert [" ".join(td.get_text(" ").split()) for td in cx.select("td")] == [
-        "Chief Executive", "CX", "CEX", "", "1", "2", "1", "£180,000.00",
+        "Chief Executive",
+        "CX",
+        "CEX",
+        "",
+        "1",
+        "2",
+        "1",
+        "£180,000.00",
     ]
     # The stored figures are the engine's.
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
@@ -116,8 +145,15 @@ def test_the_register_runs_the_same_queries_whatever_the_filters(
         response = viewer.get(url)
     assert len(_ids(response)) == 24
     people = Unit.objects.get(organisation=organisation, name="People", parent=None)
-    query = {"unit": people.pk, "grade": ["Grade 6", "HoS"], "span": "0", "vacant": "no",
-             "sort": "cost", "order": "desc", "q": "officer"}
+    query = {
+        "unit": people.pk,
+        "grade": ["Grade 6", "HoS"],
+        "span": "0",
+        "vacant": "no",
+        "sort": "cost",
+        "order": "desc",
+        "q": "officer",
+    }
     with django_assert_num_queries(10):
         response = viewer.get(url, query)
     assert _ids(response) == [*(f"C{n:02d}" for n in range(11, 3, -1)), "C12"]
@@ -129,7 +165,11 @@ def test_the_stored_figures_follow_a_change_to_the_posts(organisation, snapshot)
     import datetime
 
     services.scenario_post_change(
-        snapshot=scenario, post_id="T1", kind="move", manager="CX", reason="Flatter",
+        snapshot=scenario,
+        post_id="T1",
+        kind="move",
+        manager="CX",
+        reason="Flatter",
         effective_date=datetime.date(2026, 4, 1),
     )
     scenario.refresh_from_db()
@@ -196,9 +236,7 @@ def test_sorting_runs_on_the_server_both_ways_and_marks_the_header(
     assert spans[:4] == ["H1", "H2", "T1", "CX"]  # equal spans: the reverse of file order
 
 
-def test_paging_keeps_the_filters_and_the_sort(
-    viewer, organisation, snapshot, monkeypatch
-) -> None:
+def test_paging_keeps_the_filters_and_the_sort(viewer, organisation, snapshot, monkeypatch) -> None:
     monkeypatch.setattr(
         structure_tables, "POSTS", dataclasses.replace(structure_tables.POSTS, page_size=5)
     )
@@ -224,9 +262,7 @@ def test_the_filters_are_kept_in_the_url_and_each_tag_removes_one(
         viewer.get(_url(organisation, snapshot), {"grade": ["Grade 6", "HoS"], "vacant": "no"})
     )
     assert text(html, ".gt-result-count") == "11 posts"
-    tags = {
-        " ".join(a.get_text(" ").split()): a["href"] for a in html.select(".moj-filter__tag")
-    }
+    tags = {" ".join(a.get_text(" ").split()): a["href"] for a in html.select(".moj-filter__tag")}
     assert tags == {
         "Remove this filter Grade 6": "?grade=HoS&vacant=no",
         "Remove this filter HoS": "?grade=Grade+6&vacant=no",
@@ -252,8 +288,17 @@ def test_download_gives_exactly_the_filtered_sorted_rows_of_every_page(
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
-        "Post", "ID", "Grade", "Unit", "Layer", "Direct reports", "FTE", "Cost",
-        "Vacant", "Agency", "Reports to",
+        "Post",
+        "ID",
+        "Grade",
+        "Unit",
+        "Layer",
+        "Direct reports",
+        "FTE",
+        "Cost",
+        "Vacant",
+        "Agency",
+        "Reports to",
     ]
     assert [r[1] for r in rows[1:]] == list(reversed(CARE[3:]))
     assert rows[1][10] == "H1"

@@ -263,12 +263,16 @@ class ChangeQuery:
             history = model.history.model  # type: ignore[attr-defined]
             # Every kind is fetched, even if absent from the page, so that the
             # page's queries do not depend on what it holds.
-            records = history.objects.filter(history_id__in=wanted.get(label) or [0]).select_related(
-                "history_user", *_foreign_keys(history)
-            )
+            records = history.objects.filter(
+                history_id__in=wanted.get(label) or [0]
+            ).select_related("history_user", *_foreign_keys(history))
             for record in records:
                 found[(label, record.history_id)] = _change(record, with_fields=False)
-        return [found[(kind, history_id)] for history_id, _when, kind in keys if (kind, history_id) in found]
+        return [
+            found[(kind, history_id)]
+            for history_id, _when, kind in keys
+            if (kind, history_id) in found
+        ]
 
 
 def change_list(*, organisation: Organisation, limit: int = 50) -> list[Change]:

@@ -30,13 +30,16 @@ def _members(table: BoundTable) -> list[tuple[int, str]]:
     for membership in memberships:
         user = membership.user
         name = user.get_full_name()
-        choices.append((user.pk, f"{name} ({user.get_username()})" if name else user.get_username()))
+        choices.append(
+            (user.pk, f"{name} ({user.get_username()})" if name else user.get_username())
+        )
     return choices
 
 
 def _record(change: Change, table: BoundTable) -> Any:
     return format_html(
-        '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> – history</span></a>',
+        '<a class="govuk-link" href="{}">{}'
+        '<span class="govuk-visually-hidden"> – history</span></a>',
         table.url(
             "audit:record_history", model_label=change.model_label, object_id=change.object_id
         ),

@@ -75,7 +75,9 @@ UNITS = Table(
         TableColumn("child_count", "Units inside", sort="child_count", numeric=True),
     ],
     filters=[
-        SearchFilter("q", "Search", fields=["name", "code"], hint="Words from a unit's name or code"),
+        SearchFilter(
+            "q", "Search", fields=["name", "code"], hint="Words from a unit's name or code"
+        ),
         INSIDE,
         ChoiceFilter("kind", "Kind", field="kind", choices=UnitKind.choices, multiple=True),
     ],

@@ -232,7 +232,9 @@ class ChoiceFilter(Filter):
             return None, ""
         labels = dict(self.options(table))
         known = [v for v in dict.fromkeys(given) if v in labels]
-        problem = "" if len(known) == len(set(given)) else NOT_A_CHOICE.format(label=self.label.lower())
+        problem = (
+            "" if len(known) == len(set(given)) else NOT_A_CHOICE.format(label=self.label.lower())
+        )
         if not known:
             return None, problem
         return (known if self.multiple else known[0]), problem
@@ -702,7 +704,7 @@ class BoundTable:
 
     @property
     def result_count(self) -> str:
-        """"1,234 posts"."""
+        """ "1,234 posts"."""
         n = self.count
         return f"{n:,} {self.table.thing if n == 1 else self.table.things}"
 
@@ -781,14 +783,20 @@ class BoundTable:
         last = page.paginator.num_pages
         if last <= 1:
             return {}
-        shown = sorted({1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1)))
+        shown = sorted(
+            {1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1))
+        )
         items: list[dict[str, Any]] = []
         previous = 0
         for number in shown:
             if number - previous > 1:
                 items.append({"ellipsis": True})
             items.append(
-                {"number": number, "href": self.url_with(page=number), "current": number == page.number}
+                {
+                    "number": number,
+                    "href": self.url_with(page=number),
+                    "current": number == page.number,
+                }
             )
             previous = number
         return {
@@ -800,7 +808,10 @@ class BoundTable:
         }
 
     def downloads(self) -> list[tuple[str, str]]:
-        return [(fmt.upper() if fmt == "csv" else "Excel", self.url_with(download=fmt, page=None)) for fmt in DOWNLOAD_FORMATS]
+        return [
+            (fmt.upper() if fmt == "csv" else "Excel", self.url_with(download=fmt, page=None))
+            for fmt in DOWNLOAD_FORMATS
+        ]
 
     # --- URLs that keep the other parameters ---
 

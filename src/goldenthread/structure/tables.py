@@ -40,9 +40,7 @@ def unit_nodes(table: BoundTable) -> Any:
 
 
 def _post_link(post: Post, table: BoundTable) -> Any:
-    href = table.url(
-        "structure:post_detail", snapshot_id=post.snapshot_id, post_pk=post.pk
-    )
+    href = table.url("structure:post_detail", snapshot_id=post.snapshot_id, post_pk=post.pk)
     tags = [("grey", "Vacant")] if post.vacant else []
     if post.agency:
         tags.append(("yellow", "Agency"))
@@ -50,9 +48,7 @@ def _post_link(post: Post, table: BoundTable) -> Any:
         '<a class="govuk-link" href="{}">{}</a>{}',
         href,
         post.title or "Untitled post",
-        format_html_join(
-            "", ' <strong class="govuk-tag govuk-tag--{}">{}</strong>', tags
-        ),
+        format_html_join("", ' <strong class="govuk-tag govuk-tag--{}">{}</strong>', tags),
     )
 
 
@@ -62,7 +58,9 @@ def _grades(table: BoundTable) -> list[tuple[str, str]]:
 
 
 def _layers(table: BoundTable) -> list[tuple[int, str]]:
-    layers = table.base.filter(layer__isnull=False).order_by("layer").values_list("layer", flat=True)
+    layers = (
+        table.base.filter(layer__isnull=False).order_by("layer").values_list("layer", flat=True)
+    )
     return [(layer, f"Layer {layer}") for layer in layers.distinct()]
 
 

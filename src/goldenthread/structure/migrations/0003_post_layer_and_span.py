@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('core', '0001_initial'),
-        ('structure', '0002_scenario_changes'),
+        ("accounts", "0001_initial"),
+        ("core", "0001_initial"),
+        ("structure", "0002_scenario_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='layer',
+            model_name="post",
+            name="layer",
             field=models.IntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='post',
-            name='span',
+            model_name="post",
+            name="span",
             field=models.IntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='snapshot',
-            name='figures_version',
+            model_name="snapshot",
+            name="figures_version",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['snapshot', 'layer'], name='post_layer_idx'),
+            model_name="post",
+            index=models.Index(fields=["snapshot", "layer"], name="post_layer_idx"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['snapshot', 'span'], name='post_span_idx'),
+            model_name="post",
+            index=models.Index(fields=["snapshot", "span"], name="post_span_idx"),
         ),
     ]
