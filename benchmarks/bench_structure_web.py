@@ -230,9 +230,9 @@ def time_page(client, url: str) -> dict[str, float]:
     return {"cold": cold, "median": statistics.median(warm), "queries": len(queries)}
 
 
-def update_doc(section: str) -> None:
+def update_doc(section: str, heading: str = SECTION) -> None:
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.M | re.S)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.M | re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text)
     else:
@@ -244,6 +244,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-doc", action="store_true", help="do not update the docs")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument(
+        "--register",
+        action="store_true",
+        help="only the posts register (its own section of the docs)",
+    )
     args = parser.parse_args()
 
     from bench_structure import machine
@@ -252,17 +257,18 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as var_dir:
             setup_django(var_dir)
-            results = run()
+            results = run_register() if args.register else run()
     finally:
         if not args.keep:
             from django.db import connections
 
             connections.close_all()
             drop_database()
-    section = report(results, machine())
+    write = report_register if args.register else report
+    section = write(results, machine())
     print(section)
     if not args.no_doc:
-        update_doc(section)
+        update_doc(section, REGISTER_SECTION if args.register else SECTION)
 
 
 def run() -> dict[str, object]:
@@ -292,7 +298,6 @@ def run() -> dict[str, object]:
     client = Client()
     client.force_login(user)
     slug = organisation.slug
-    posts = reverse("structure:post_list", kwargs={"org_slug": slug, "snapshot_id": as_is})
     pages = {
         "Dashboard (50,000 posts)": reverse(
             "structure:snapshot_detail", kwargs={"org_slug": slug, "snapshot_id": as_is}
@@ -303,11 +308,6 @@ def run() -> dict[str, object]:
         ),
         "Comparison (50,000 → proposal)": reverse("structure:compare", kwargs={"org_slug": slug})
         + f"?old={as_is}&new={proposed}",
-        REGISTER_PAGES[0]: posts + "?sort=title&order=desc&page=400",
-        REGISTER_PAGES[1]: posts
-        + f"?unit={directorate.pk}&span=1-2&span=3-5&span=6-10&manager=yes&vacant=no"
-        "&sort=cost&order=desc&page=3",
-        REGISTER_PAGES[2]: posts + "?q=SO1+officer&layer=7&sort=span&order=desc",
     }
     # To-be modelling at this size: copy the as-is into a scenario, move one
     # post (checked for loops and orphans against every post), then its page.
@@ -348,12 +348,91 @@ def run() -> dict[str, object]:
     return {"upload": upload_seconds, "pages": timings, "modelling": modelling}
 
 
-#: Post register pages over the 50,000-post as-is, each sorted and filtered on the server.
-REGISTER_PAGES = (
-    "Posts register: sorted by title, page 400 (50,000 posts)",
-    "Posts register: a directorate and its units, managers, 3 span bands, filled, by cost",
-    "Posts register: text search and a layer, by span",
-)
+REGISTER_SECTION = "## Posts register"
+REGISTER_COMMAND = f"{COMMAND} --register"
+#: Posts register pages over a 50,000-post snapshot, each sorted and filtered on the server.
+REGISTER_PAGES = {
+    "Default order, page 1": "",
+    "Sorted by title (descending), page 400": "?sort=title&order=desc&page=400",
+    "A directorate and every unit inside it, managers, three span bands, filled, by cost": (
+        "?unit={directorate}&span=1-2&span=3-5&span=6-10&manager=yes&vacant=no"
+        "&sort=cost&order=desc&page=3"
+    ),
+    "Text search and one layer, by span": "?q=SO1+officer&layer=7&sort=span&order=desc",
+    "Two grades, not agency, by unit, last page": (
+        "?grade=Sc6&grade=SO2&agency=no&sort=unit_path&page=9999"
+    ),
+}
+
+
+def run_register() -> dict[str, object]:
+    """The posts register over a 50,000-post snapshot, uploaded as the application does."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from goldenthread.accounts import services as accounts
+    from goldenthread.accounts.models import Role
+    from goldenthread.core.models import Unit
+
+    organisation = accounts.organisation_create(name="Benchmark Borough Council", slug="bench")
+    user = accounts.user_create(username="bench-admin", password="bench-password-7731")
+    accounts.membership_create(organisation=organisation, user=user, role=Role.ADMIN)
+    _, job = upload(organisation, user, "as-is-50k", organogram(PAGE_POSTS, SEED + 1))
+    snapshot = int(job.result_url.rstrip("/").split("/")[-1])
+    directorate = Unit.objects.get(organisation=organisation, name="People", parent=None)
+    client = Client()
+    client.force_login(user)
+    posts = reverse(
+        "structure:post_list", kwargs={"org_slug": organisation.slug, "snapshot_id": snapshot}
+    )
+    start = time.perf_counter()
+    client.get(posts)
+    stored = time.perf_counter() - start
+    print(f"first request, storing 50,000 layers and spans: {stored:.3f} s")
+    timings = {}
+    for label, query in REGISTER_PAGES.items():
+        timings[label] = time_page(client, posts + query.format(directorate=directorate.pk))
+        t = timings[label]
+        print(f"{label}: median {t['median']:.3f} s, {t['queries']} queries")
+    return {"stored": stored, "pages": timings}
+
+
+def report_register(results: dict[str, object], machine: str) -> str:
+    pages: dict[str, dict[str, float]] = results["pages"]  # type: ignore[assignment]
+    stored = float(results["stored"])  # type: ignore[arg-type]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = [
+        REGISTER_SECTION,
+        "",
+        f"Machine: {machine}; PostgreSQL 15 on the same machine.",
+        "",
+        f"Command: `{REGISTER_COMMAND}`",
+        "",
+        f"A {PAGE_POSTS:,}-post snapshot, uploaded as an organogram by the background "
+        "worker; each page of its posts register is filtered, sorted and paged in the "
+        "database (a count and a page of 50 rows) and rendered with its filter panel. "
+        f"The median is of {REPEATS} requests, through Django's test client.",
+        "",
+        "| Register page | Median | Queries | Target (median) |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for label, t in pages.items():
+        lines.append(
+            f"| {label} | {t['median'] * 1000:.0f} ms | {t['queries']:.0f} | "
+            f"under {TARGET_REGISTER_SECONDS * 1000:.0f} ms: "
+            f"{verdict(t['median'] < TARGET_REGISTER_SECONDS)} |"
+        )
+    lines += [
+        "",
+        "The first request after an upload or a change to the posts also stores each "
+        f"post's layer and span (ADR 0008): {stored * 1000:.0f} ms for "
+        f"{PAGE_POSTS:,} posts, once per version of the snapshot.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def report(results: dict[str, object], machine: str) -> str:
@@ -375,19 +454,14 @@ def report(results: dict[str, object], machine: str) -> str:
         f'"First" runs with an empty figures cache; the median is of the {REPEATS} '
         "requests after it.",
         "",
-        "The posts register's first request also stores the snapshot's layers and "
-        "spans on its posts (once per version of the snapshot); after it, each "
-        "filter and sort is one count and one page query in the database.",
-        "",
         "| Page | First request | Median | Queries | Target (median) |",
         "| --- | ---: | ---: | ---: | --- |",
     ]
     for label, t in pages.items():
-        target = TARGET_REGISTER_SECONDS if label in REGISTER_PAGES else TARGET_PAGE_SECONDS
         lines.append(
             f"| {label} | {t['cold'] * 1000:.0f} ms | {t['median'] * 1000:.0f} ms | "
-            f"{t['queries']:.0f} | under {target * 1000:.0f} ms: "
-            f"{verdict(t['median'] < target)} |"
+            f"{t['queries']:.0f} | under {TARGET_PAGE_SECONDS * 1000:.0f} ms: "
+            f"{verdict(t['median'] < TARGET_PAGE_SECONDS)} |"
         )
     modelling: dict[str, float] = results["modelling"]  # type: ignore[assignment]
     lines += ["", "To-be modelling on the 50,000-post as-is, through the services:", ""]

@@ -603,6 +603,10 @@ class Table:
     page_size: int = 50
     #: Label of the table's landmark and caption ("Posts").
     caption: str = ""
+    #: ``prepare(rows, table)`` is given each batch of rows (a page, or a chunk
+    #: of a download) before they are shown, to fetch what the cells need for
+    #: all of them in one query rather than one per row.
+    prepare: Callable[[list[Any], BoundTable], None] | None = None
 
     def __post_init__(self) -> None:
         keys = [column.key for column in self.columns]
@@ -695,8 +699,15 @@ class BoundTable:
     def page(self) -> Page:
         if self._page is None:
             paginator = Paginator(self.rows, self.table.page_size)
-            self._page = paginator.get_page(self.query.get("page"))
+            page = paginator.get_page(self.query.get("page"))
+            page.object_list = self._prepared(list(page.object_list))
+            self._page = page
         return self._page
+
+    def _prepared(self, rows: list[Any]) -> list[Any]:
+        if self.table.prepare is not None and rows:
+            self.table.prepare(rows, self)
+        return rows
 
     @property
     def count(self) -> int:
@@ -853,12 +864,18 @@ class BoundTable:
         """Every filtered row in order, fetched a chunk at a time."""
         iterate = getattr(self.rows, "iterator", None)
         if iterate is not None:
-            yield from iterate(chunk_size=DOWNLOAD_CHUNK)
+            batch: list[Any] = []
+            for row in iterate(chunk_size=DOWNLOAD_CHUNK):
+                batch.append(row)
+                if len(batch) == DOWNLOAD_CHUNK:
+                    yield from self._prepared(batch)
+                    batch = []
+            yield from self._prepared(batch)
             return
         start = 0
         while True:
             chunk = list(self.rows[start : start + DOWNLOAD_CHUNK])
-            yield from chunk
+            yield from self._prepared(chunk)
             if len(chunk) < DOWNLOAD_CHUNK:
                 return
             start += DOWNLOAD_CHUNK

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.diff import StructureDiff, diff_structures
@@ -55,15 +56,16 @@ def post_list(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Pos
 
 
 def post_register(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:
-    """The posts as the register lists them: each with the post ID of its manager."""
-    managers = Post.objects.filter(
-        snapshot_id=OuterRef("snapshot_id"), position=OuterRef("manager_position")
-    ).values("post_id")[:1]
-    return (
-        post_list(organisation=organisation, snapshot=snapshot)
-        .select_related(None)
-        .annotate(manager_post_id=Subquery(managers))
-    )
+    """The posts as the register lists them (their unit path is on the post itself)."""
+    return post_list(organisation=organisation, snapshot=snapshot).select_related(None)
+
+
+def post_ids_at(
+    *, organisation: Organisation, snapshot: Snapshot, positions: Collection[int]
+) -> dict[int, str]:
+    """The post ID at each of ``positions``: one query, even when there are none."""
+    posts = Post.objects.filter(organisation=organisation, snapshot=snapshot)
+    return dict(posts.filter(position__in=[*positions, -1]).values_list("position", "post_id"))
 
 
 def post_get(*, organisation: Organisation, snapshot: Snapshot, pk: int) -> Post:

@@ -1043,8 +1043,9 @@ def scenario_promote(
     return superseded
 
 
-#: Posts whose stored layer and span are rewritten by one statement.
-FIGURES_BATCH = 5000
+#: Posts whose stored layer and span are rewritten by one statement, kept
+#: under SQLite's limit on the parameters of one statement.
+FIGURES_BATCH = 900
 
 
 def post_figures_store(*, organisation: Organisation, snapshot: Snapshot) -> Snapshot:
@@ -1073,19 +1074,17 @@ def _store_figures(*, organisation: Organisation, snapshot: Snapshot) -> Snapsho
         for i, position in enumerate(figures.positions)
     }
     stored = Post.objects.filter(snapshot=snapshot).values_list("pk", "position", "layer", "span")
-    changes = [
-        (*wanted[position], pk)
-        for pk, position, layer, span in stored
-        if position in wanted and wanted[position] != (layer, span)
-    ]
-    quote = connection.ops.quote_name
-    # Only fixed table and column names go into the statement; values are parameters.
-    sql = "UPDATE {table} SET {layer} = %s, {span} = %s WHERE {pk} = %s".format(  # noqa: S608
-        table=quote(Post._meta.db_table), layer=quote("layer"), span=quote("span"), pk=quote("id")
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(changes), FIGURES_BATCH):
-            cursor.executemany(sql, changes[start : start + FIGURES_BATCH])
+    # Posts given the same layer and span are written together: a handful of
+    # statements for a whole snapshot, rather than one per post.
+    groups: dict[tuple[int, int], list[int]] = {}
+    for pk, position, layer, span in stored:
+        if position in wanted and wanted[position] != (layer, span):
+            groups.setdefault(wanted[position], []).append(pk)
+    for (layer, span), pks in groups.items():
+        for start in range(0, len(pks), FIGURES_BATCH):
+            Post.objects.filter(pk__in=pks[start : start + FIGURES_BATCH]).update(
+                layer=layer, span=span
+            )
     if Snapshot.objects.filter(pk=snapshot.pk, version=version).update(figures_version=version):
         snapshot.figures_version = version
     return snapshot

@@ -21,6 +21,7 @@ from goldenthread.kit.tables import (
     TreeFilter,
 )
 
+from . import selectors
 from .models import Post, Snapshot, SnapshotKind, SnapshotStatus
 
 #: Spans of control in the bands the structure dashboard reports.
@@ -64,6 +65,18 @@ def _layers(table: BoundTable) -> list[tuple[int, str]]:
     return [(layer, f"Layer {layer}") for layer in layers.distinct()]
 
 
+def _with_managers(posts: list[Post], table: BoundTable) -> None:
+    """Give each post the ID of the post it reports to, in one query."""
+    snapshot = table.context["snapshot"]
+    ids = selectors.post_ids_at(
+        organisation=table.organisation,
+        snapshot=snapshot,
+        positions={p.manager_position for p in posts if p.manager_position is not None},
+    )
+    for post in posts:
+        post.manager_post_id = ids.get(post.manager_position, "")  # type: ignore[attr-defined]
+
+
 POSTS = Table(
     thing="post",
     things="posts",
@@ -78,9 +91,7 @@ POSTS = Table(
         TableColumn("cost", "Cost", sort=F("cost"), numeric=True, money=True),
         TableColumn("vacant", "Vacant", show=False),
         TableColumn("agency", "Agency", show=False),
-        TableColumn(
-            "manager", "Reports to", value=lambda post: post.manager_post_id or "", show=False
-        ),
+        TableColumn("manager", "Reports to", value=lambda post: post.manager_post_id, show=False),
     ],
     filters=[
         SearchFilter(
@@ -104,6 +115,7 @@ POSTS = Table(
     ],
     default_ordering=("position",),
     caption="Posts",
+    prepare=_with_managers,
 )
 
 
