@@ -133,3 +133,11 @@ def test_a_tree_filter_keeps_every_node_below_even_with_a_cycle_in_the_data() ->
     Unit.objects.filter(pk=top.pk).update(parent=bottom)
     looped = _bind(organisation, f"inside={top.pk}")
     assert sorted(u.name for u in looped.rows) == ["Bottom", "Middle", "Top"]
+
+
+@pytest.mark.django_db
+def test_links_drop_the_empty_values_a_submitted_filter_form_leaves() -> None:
+    organisation = OrganisationFactory()
+    table = _bind(organisation, "q=&kind=team&inside=&top=&id-from=&id-to=")
+    assert table.url_with(sort="name", order="asc") == "?kind=team&sort=name&order=asc"
+    assert table.clear_url == "?"

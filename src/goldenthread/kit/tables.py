@@ -919,6 +919,14 @@ def _term(key: str | Expression | F, descending: bool) -> Any:
 
 
 def _href(query: QueryDict) -> str:
+    """``?`` and the query, without the empty values a submitted filter form leaves."""
+    query = query.copy()
+    for name in list(query):
+        kept = [value for value in query.getlist(name) if value != ""]
+        if kept:
+            query.setlist(name, kept)
+        else:
+            del query[name]
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
 
