@@ -380,6 +380,12 @@ def run_register() -> dict[str, object]:
     _, job = upload(organisation, user, "as-is-50k", organogram(PAGE_POSTS, SEED + 1))
     snapshot = int(job.result_url.rstrip("/").split("/")[-1])
     directorate = Unit.objects.get(organisation=organisation, name="People", parent=None)
+    # PostgreSQL's autovacuum updates the planner's statistics within a minute
+    # of a bulk insert; measure the register as it runs from then on.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE structure_post")
     client = Client()
     client.force_login(user)
     posts = reverse(
@@ -388,7 +394,7 @@ def run_register() -> dict[str, object]:
     start = time.perf_counter()
     client.get(posts)
     stored = time.perf_counter() - start
-    print(f"first request, storing 50,000 layers and spans: {stored:.3f} s")
+    print(f"first request: {stored:.3f} s")
     timings = {}
     for label, query in REGISTER_PAGES.items():
         timings[label] = time_page(client, posts + query.format(directorate=directorate.pk))
@@ -413,7 +419,8 @@ def report_register(results: dict[str, object], machine: str) -> str:
         "",
         f"A {PAGE_POSTS:,}-post snapshot, uploaded as an organogram by the background "
         "worker; each page of its posts register is filtered, sorted and paged in the "
-        "database (a count and a page of 50 rows) and rendered with its filter panel. "
+        "database (a count and a page of 50 rows, and the IDs of their managers) and "
+        "rendered with its filter panel. "
         f"The median is of {REPEATS} requests, through Django's test client.",
         "",
         "| Register page | Median | Queries | Target (median) |",
@@ -427,9 +434,10 @@ def report_register(results: dict[str, object], machine: str) -> str:
         )
     lines += [
         "",
-        "The first request after an upload or a change to the posts also stores each "
-        f"post's layer and span (ADR 0008): {stored * 1000:.0f} ms for "
-        f"{PAGE_POSTS:,} posts, once per version of the snapshot.",
+        "Each post's layer and span are written with it at the upload (ADR 0008), so "
+        f"the first request after the upload took {stored * 1000:.0f} ms. The "
+        "measurement starts after the posts table's planner statistics are updated "
+        "(`ANALYZE`), as PostgreSQL's autovacuum does within a minute of a bulk insert.",
         "",
     ]
     return "\n".join(lines)

@@ -73,6 +73,7 @@ def _posts() -> list[tuple]:
 @pytest.fixture(autouse=True)
 def fresh_figures() -> None:
     selectors._figures.clear()
+    selectors._choices.clear()
 
 
 @pytest.fixture
@@ -138,10 +139,10 @@ def test_the_register_runs_the_same_queries_whatever_the_filters(
     viewer, organisation, snapshot, django_assert_num_queries
 ) -> None:
     url = _url(organisation, snapshot)
-    viewer.get(url)  # stores the snapshot's layers and spans once
-    # session, user, membership, snapshot, the shell's organisations, units, grades,
-    # layers, count, rows, the IDs of their managers
-    with django_assert_num_queries(11):
+    viewer.get(url)  # the grades and layers offered are kept for the snapshot's version
+    # session, user, membership, snapshot, the shell's organisations, units,
+    # count, rows, the IDs of their managers
+    with django_assert_num_queries(9):
         response = viewer.get(url)
     assert len(_ids(response)) == 24
     people = Unit.objects.get(organisation=organisation, name="People", parent=None)
@@ -154,14 +155,31 @@ def test_the_register_runs_the_same_queries_whatever_the_filters(
         "order": "desc",
         "q": "officer",
     }
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = viewer.get(url, query)
     assert _ids(response) == [*(f"C{n:02d}" for n in range(11, 3, -1)), "C12"]
 
 
+def test_a_new_snapshot_and_its_scenario_hold_their_layers_and_spans_from_the_start(
+    organisation, snapshot
+) -> None:
+    assert snapshot.figures_version == snapshot.version
+    stored = dict(Post.objects.filter(snapshot=snapshot).values_list("post_id", "layer"))
+    assert (stored["CX"], stored["D1"], stored["H1"], stored["C01"], stored["R1"]) == (
+        1,
+        2,
+        3,
+        4,
+        5,
+    )
+    scenario = services.scenario_create(snapshot=snapshot, name="Option A")
+    assert scenario.figures_version == scenario.version
+    copied = dict(Post.objects.filter(snapshot=scenario).values_list("post_id", "layer"))
+    assert copied == stored
+
+
 def test_the_stored_figures_follow_a_change_to_the_posts(organisation, snapshot) -> None:
     scenario = services.scenario_create(snapshot=snapshot, name="Option A")
-    services.post_figures_store(organisation=organisation, snapshot=scenario)
     import datetime
 
     services.scenario_post_change(

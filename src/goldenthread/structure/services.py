@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
-from goldenthread.analysis.structure import Structure
+from goldenthread.analysis.structure import Structure, post_metrics
 from goldenthread.core.models import Unit, UnitKind
 
 from . import modelling
@@ -152,9 +152,18 @@ POST_COLUMNS = (
     "match_key",
     "source_row",
 )
+#: The engine's figures stored with each post for the registers (ADR 0008):
+#: written with the posts of a new snapshot, copied with a scenario, and
+#: otherwise kept up to date by :func:`post_figures_store`.
+FIGURE_COLUMNS = ("layer", "span")
 
 
-def post_insert(rows: list[tuple[Any, ...]], *, progress: ProgressFn | None = None) -> None:
+def post_insert(
+    rows: list[tuple[Any, ...]],
+    *,
+    progress: ProgressFn | None = None,
+    columns: tuple[str, ...] = POST_COLUMNS,
+) -> None:
     """Write posts in bulk, one prepared statement per batch.
 
     Posts are written by the thousand when a snapshot is uploaded or copied;
@@ -165,8 +174,8 @@ def post_insert(rows: list[tuple[Any, ...]], *, progress: ProgressFn | None = No
     # Only fixed table and column names go into the statement; values are parameters.
     sql = "INSERT INTO {table} ({columns}) VALUES ({marks})".format(  # noqa: S608
         table=quote(Post._meta.db_table),
-        columns=", ".join(quote(c) for c in POST_COLUMNS),
-        marks=", ".join(["%s"] * len(POST_COLUMNS)),
+        columns=", ".join(quote(c) for c in columns),
+        marks=", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), POST_BATCH):
@@ -218,9 +227,11 @@ def snapshot_create_from_structure(
         not_in_post_rows=structure.not_in_post_rows,
         created_by=_user(created_by),
         base=base,
+        figures_version=0,  # the posts are written with their layers and spans
     )
     snapshot._history_user = _user(created_by)  # type: ignore[attr-defined]
     snapshot.save()
+    metrics = post_metrics(structure)
     units = structure.unit.to_list()
     unit_of = units_for_paths(organisation=organisation, paths=units, user=created_by)
     ids = structure.post_id.to_list()
@@ -257,9 +268,11 @@ def snapshot_create_from_structure(
                 bool(shared[i]) or bool(unit and unit.kind == UnitKind.SHARED_SERVICE),
                 (keys[i] or "")[:600],
                 source_rows[i] if source_rows else None,
+                int(metrics.layer[i]),
+                int(metrics.span[i]),
             )
         )
-    post_insert(rows, progress=progress)
+    post_insert(rows, progress=progress, columns=POST_COLUMNS + FIGURE_COLUMNS)
     return snapshot
 
 
@@ -623,10 +636,16 @@ def scenario_create(
         not_in_post_rows=snapshot.not_in_post_rows,
         created_by=_user(created_by),
     )
+    # The copied posts carry the base's stored layers and spans, good for the
+    # scenario too if they were up to date in the base.
+    version, figures_version = Snapshot.objects.values_list("version", "figures_version").get(
+        pk=snapshot.pk
+    )
+    scenario.figures_version = scenario.version if figures_version == version else None
     scenario._history_user = _user(created_by)  # type: ignore[attr-defined]
     scenario.save()
     quote = connection.ops.quote_name
-    copied = [quote(c) for c in POST_COLUMNS if c != "snapshot_id"]
+    copied = [quote(c) for c in POST_COLUMNS + FIGURE_COLUMNS if c != "snapshot_id"]
     # Only fixed table and column names go into the statement; values are parameters.
     sql = "INSERT INTO {table} ({snapshot}, {columns}) SELECT %s, {columns} FROM {table} WHERE {snapshot} = %s".format(  # noqa: E501, S608
         table=quote(Post._meta.db_table),

@@ -54,15 +54,17 @@ def _post_link(post: Post, table: BoundTable) -> Any:
 
 
 def _grades(table: BoundTable) -> list[tuple[str, str]]:
-    grades = table.base.exclude(grade="").order_by("grade").values_list("grade", flat=True)
-    return [(grade, grade) for grade in grades.distinct()]
+    grades = selectors.post_grades(
+        organisation=table.organisation, snapshot=table.context["snapshot"]
+    )
+    return [(grade, grade) for grade in grades]
 
 
 def _layers(table: BoundTable) -> list[tuple[int, str]]:
-    layers = (
-        table.base.filter(layer__isnull=False).order_by("layer").values_list("layer", flat=True)
+    layers = selectors.post_layers(
+        organisation=table.organisation, snapshot=table.context["snapshot"]
     )
-    return [(layer, f"Layer {layer}") for layer in layers.distinct()]
+    return [(layer, f"Layer {layer}") for layer in layers]
 
 
 def _with_managers(posts: list[Post], table: BoundTable) -> None:
