@@ -146,9 +146,9 @@ class TableColumn:
         elif isinstance(shown, int):
             shown = f"{shown:,}"
         elif isinstance(shown, dt.datetime):
-            shown = shown.strftime("%-d %B %Y %H:%M")
+            shown = f"{shown.day} {shown:%B %Y %H:%M}"
         elif isinstance(shown, dt.date):
-            shown = shown.strftime("%-d %B %Y")
+            shown = f"{shown.day} {shown:%B %Y}"
         return conditional_escape(shown)
 
 
@@ -570,7 +570,7 @@ class DateRangeFilter(Filter):
         start, end = value
 
         def day(d: dt.date) -> str:
-            return d.strftime("%-d %B %Y")
+            return f"{d.day} {d:%B %Y}"
 
         if end is None:
             return f"From {day(start)}"
