@@ -135,6 +135,7 @@ def test_bad_filters_are_named_and_ignored(client, organisation, history, query,
         f"{problem} (this filter is not applied)"
     ]
     assert text(html, ".gt-result-count") == "26 changes"
+    assert text(html, "title").startswith("Error: Audit history")
 
 
 @pytest.mark.parametrize(
