@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup, Tag
 
 __all__ = [
     "attribute",
+    "column",
     "error_links",
     "error_summary",
     "hrefs",
@@ -60,12 +61,17 @@ def select_one(page: Any, css: str) -> str:
     return found[0]
 
 
-def text(page: Any) -> str:
-    """The text of one element, or of a page's main content (or whole page), normalised.
+def text(page: Any, css: str | None = None) -> str:
+    """Normalised text: of the one element ``css`` selects (which must be exactly one),
+    else of one element given, else of a page's main content (or the whole page).
 
     Text of an element's children is joined with spaces, as a reader sees
     separate cells and items.
     """
+    if css is not None:
+        found = _elements(page, css)
+        assert len(found) == 1, f"{css!r} selected {len(found)} elements"
+        return normalise(found[0].get_text(" "))
     if isinstance(page, Tag) and not isinstance(page, BeautifulSoup):
         return normalise(page.get_text(" "))
     document = parse(page)
@@ -102,6 +108,11 @@ def links(page: Any, css: str) -> list[tuple[str, str]]:
         (normalise(element.get_text(" ")), str(element.get("href", "")))
         for element in _elements(page, css)
     ]
+
+
+def column(page: Any, number: int, css: str = "table") -> list[str]:
+    """The normalised text of the ``number``-th (from 1) cell of each body row of the table."""
+    return texts(page, f"{css} tbody tr td:nth-of-type({number})")
 
 
 def hrefs(page: Any, css: str) -> list[str]:

@@ -8,7 +8,7 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.core import services
 from goldenthread.core.models import Unit, UnitKind
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
-from tests.html import error_links, error_summary, select
+from tests.html import attribute, error_links, error_summary, select
 
 pytestmark = pytest.mark.django_db
 
@@ -96,17 +96,23 @@ def test_a_viewer_sees_units_but_no_buttons_to_change_them(client, organisation)
     client.login(username="vi", password=PASSWORD)
     page = client.get(url("core:unit_list", organisation))
     assert select(page, "main table tbody tr td:first-child") == ["Alpha"]
-    assert select(page, "main .govuk-button") == []
+    # The only button is the filter panel's: none adds, imports or changes units.
+    assert select(page, "main .govuk-button") == ["Apply filters"]
+    links = attribute(page, "main a[href]", "href")
+    assert url("core:unit_create", organisation) not in links
+    assert url("core:unit_import", organisation) not in links
     assert client.get(url("core:unit_create", organisation)).status_code == 403
 
 
 def test_the_unit_list_runs_a_fixed_number_of_queries(
-    editor, organisation, django_assert_max_num_queries
+    editor, organisation, django_assert_num_queries
 ) -> None:
     parent = None
     for n in range(30):
         parent = UnitFactory(organisation=organisation, parent=parent if n % 3 else None)
-    with django_assert_max_num_queries(7):
+    # session, user, membership, the shell's organisations, whether there are
+    # units, the tree (paths and the "inside" filter), count, rows
+    with django_assert_num_queries(8):
         response = editor.get(url("core:unit_list", organisation))
     assert len(select(response, "main table tbody tr")) == 30
 

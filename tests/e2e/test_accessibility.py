@@ -57,7 +57,10 @@ def crawl(page: Any, base_url: str, start: str) -> dict[str, list[dict[str, Any]
             f"{url} answered {response and response.status}"
         )
         found[url] = axe_violations(page)
-        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+        # A link marked ``download`` (a register's "Download these rows") is a file.
+        for href in page.eval_on_selector_all(
+            "a[href]:not([download])", "els => els.map(e => e.href)"
+        ):
             href, _ = urldefrag(href)
             parsed = urlparse(href)
             if parsed.netloc != host or href in seen or parsed.path.endswith(SKIP_SUFFIXES):

@@ -8,6 +8,7 @@ shown on organisation pages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -15,6 +16,7 @@ from typing import Any, cast
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import CharField, Value
 
 from goldenthread.accounts.models import Organisation
 
@@ -156,18 +158,135 @@ def _change(record: Any, with_fields: bool) -> Change:
     )
 
 
+class ChangeQuery:
+    """Every change to the organisation's records, filtered, ordered and paged in the database.
+
+    Each audited model keeps its history in its own table; the query is a
+    union of those tables' (id, date, kind of record) with the filters applied
+    to each, so a page of the merged history, and its count, come from the
+    database however long the history is. Slicing gives :class:`Change`
+    records, fetched with one query per kind of record, whatever the page holds.
+    """
+
+    #: The union is always ordered (for the paginator).
+    ordered = True
+
+    def __init__(
+        self,
+        *,
+        organisation: Organisation,
+        models: Sequence[type[models.Model]] | None = None,
+        user_id: int | None = None,
+        first: datetime | None = None,
+        after: datetime | None = None,
+        descending: bool = True,
+    ) -> None:
+        self.organisation = organisation
+        self.models = tuple(audited_models() if models is None else models)
+        self.user_id = user_id
+        self.first = first
+        self.after = after
+        self.descending = descending
+
+    def _copy(self, **changes: Any) -> ChangeQuery:
+        state = {
+            "organisation": self.organisation,
+            "models": self.models,
+            "user_id": self.user_id,
+            "first": self.first,
+            "after": self.after,
+            "descending": self.descending,
+            **changes,
+        }
+        return ChangeQuery(**state)
+
+    def of_kinds(self, labels: Sequence[str]) -> ChangeQuery:
+        """Only changes to records of these kinds (model labels, ``"core.unit"``)."""
+        wanted = {label.lower() for label in labels}
+        return self._copy(models=[m for m in self.models if m._meta.label_lower in wanted])
+
+    def by_user(self, user_id: int) -> ChangeQuery:
+        return self._copy(user_id=user_id)
+
+    def between(self, first: datetime | None, after: datetime | None) -> ChangeQuery:
+        """Changes at or after ``first`` and before ``after`` (either may be ``None``)."""
+        return self._copy(first=first, after=after)
+
+    def order_by(self, *terms: Any) -> ChangeQuery:
+        """Newest first when the first term is descending (``"-history_date"``)."""
+        head = terms[0] if terms else "-history_date"
+        return self._copy(descending=isinstance(head, str) and head.startswith("-"))
+
+    def _branches(self) -> list[Any]:
+        branches = []
+        for model in self.models:
+            history = _scoped_history(model, self.organisation)
+            if self.user_id is not None:
+                history = history.filter(history_user_id=self.user_id)
+            if self.first is not None:
+                history = history.filter(history_date__gte=self.first)
+            if self.after is not None:
+                history = history.filter(history_date__lt=self.after)
+            branches.append(
+                history.order_by()
+                .annotate(gt_record_kind=Value(model._meta.label_lower, output_field=CharField()))
+                .values_list("history_id", "history_date", "gt_record_kind")
+            )
+        return branches
+
+    def _union(self) -> Any:
+        branches = self._branches()
+        if not branches:
+            return None
+        union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+        sign = "-" if self.descending else ""
+        return union.order_by(f"{sign}history_date", f"{sign}gt_record_kind", f"{sign}history_id")
+
+    def count(self) -> int:
+        union = self._union()
+        return 0 if union is None else int(union.count())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Change]:
+        if not isinstance(index, slice):
+            raise TypeError("a ChangeQuery gives its changes by slice")
+        union = self._union()
+        keys = [] if union is None else list(union[index])
+        wanted: dict[str, list[int]] = {}
+        for history_id, _when, kind in keys:
+            wanted.setdefault(kind, []).append(history_id)
+        found: dict[tuple[str, int], Change] = {}
+        for model in self.models:
+            label = model._meta.label_lower
+            history = model.history.model  # type: ignore[attr-defined]
+            # Every kind is fetched, even if absent from the page, so that the
+            # page's queries do not depend on what it holds.
+            records = history.objects.filter(
+                history_id__in=wanted.get(label) or [0]
+            ).select_related("history_user", *_foreign_keys(history))
+            for record in records:
+                found[(label, record.history_id)] = _change(record, with_fields=False)
+        return [
+            found[(kind, history_id)]
+            for history_id, _when, kind in keys
+            if (kind, history_id) in found
+        ]
+
+
 def change_list(*, organisation: Organisation, limit: int = 50) -> list[Change]:
     """The most recent changes to anything in the organisation, newest first."""
-    records: list[Any] = []
-    for model in audited_models():
-        history = _scoped_history(model, organisation)
-        records.extend(
-            history.select_related("history_user", *_foreign_keys(history.model)).order_by(
-                "-history_date"
-            )[:limit]
-        )
-    records.sort(key=lambda record: record.history_date, reverse=True)
-    return [_change(record, with_fields=False) for record in records[:limit]]
+    return ChangeQuery(organisation=organisation)[:limit]
+
+
+def change_kinds() -> list[tuple[str, str]]:
+    """``(model label, name)`` of every kind of record the history keeps, by name."""
+    kinds = [
+        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+        for model in audited_models()
+    ]
+    return sorted(kinds, key=lambda kind: kind[1])
 
 
 def record_history(

@@ -4,14 +4,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.kit.tables import table_page
 
-from . import selectors
+from . import selectors, tables
 
 
 @org_view()
 def change_list(request: OrgRequest) -> HttpResponse:
-    changes = selectors.change_list(organisation=request.organisation, limit=200)
-    return render(request, "audit/change_list.html", {"changes": changes})
+    changes = selectors.ChangeQuery(organisation=request.organisation)
+    table = tables.CHANGES.bind(request, changes)
+    return table_page(request, table, "audit/change_list.html", what="audit history")
 
 
 @org_view()

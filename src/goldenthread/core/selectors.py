@@ -19,6 +19,11 @@ def unit_list(*, organisation: Organisation) -> QuerySet[Unit]:
     return Unit.objects.filter(organisation=organisation).select_related("parent")
 
 
+def unit_register(*, organisation: Organisation) -> QuerySet[Unit]:
+    """The units as the register lists them, each with the number of units directly inside."""
+    return Unit.objects.filter(organisation=organisation).annotate(child_count=Count("children"))
+
+
 def unit_get(*, organisation: Organisation, pk: int) -> Unit:
     return unit_list(organisation=organisation).get(pk=pk)
 

@@ -21,8 +21,9 @@ from goldenthread.kit.pages import (
     get_or_404,
     org_url,
 )
+from goldenthread.kit.tables import table_page
 
-from . import presenters, selectors, services
+from . import presenters, selectors, services, tables
 from .columns import UNIT_COLUMNS
 from .forms import UnitForm, UploadForm
 from .importing import IMPORTER as UNITS_IMPORTER
@@ -59,8 +60,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def unit_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.unit_tree(organisation=request.organisation)
-    return render(request, "core/unit_list.html", {"rows": rows})
+    units = selectors.unit_register(organisation=request.organisation)
+    table = tables.UNITS.bind(request, units)
+    held = selectors.unit_list(organisation=request.organisation).exists()
+    return table_page(request, table, "core/unit_list.html", {"any": held}, what="units")
 
 
 def _unit_or_404(request: HttpRequest, unit_id: int) -> Unit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.thread import Node, orphans, tree_order
@@ -16,6 +16,11 @@ from .models import Level, ThreadItem, ThreadLink
 
 def thread_item_list(*, organisation: Organisation) -> QuerySet[ThreadItem]:
     return ThreadItem.objects.filter(organisation=organisation).select_related("unit", "parent")
+
+
+def thread_item_register(*, organisation: Organisation) -> QuerySet[ThreadItem]:
+    """The items as the register lists them, each with the number of items contributing to it."""
+    return thread_item_list(organisation=organisation).annotate(child_count=Count("children"))
 
 
 def thread_item_get(*, organisation: Organisation, pk: int) -> ThreadItem:

@@ -8,6 +8,7 @@ P = "o/<slug:org_slug>/golden-thread/"
 
 urlpatterns = [
     path(P, views.thread, name="thread"),
+    path(P + "items/", views.item_list, name="item_list"),
     path(P + "orphans/", views.orphans, name="orphans"),
     path(P + "add/", views.item_create, name="item_create"),
     path(P + "<int:item_id>/", views.item_detail, name="item_detail"),

@@ -10,8 +10,9 @@ from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit.links import item_link_panels
 from goldenthread.kit.orphans import orphan_sections
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
+from goldenthread.kit.tables import table_page
 
-from . import selectors, services
+from . import selectors, services, tables
 from .forms import ThreadItemForm
 from .links import contributions
 from .models import Level, ThreadItem
@@ -66,6 +67,13 @@ def thread(request: OrgRequest) -> HttpResponse:
         "performance/thread.html",
         {"rows": rows, "orphan_ids": orphan_ids, "counts": counts},
     )
+
+
+@org_view()
+def item_list(request: OrgRequest) -> HttpResponse:
+    items = selectors.thread_item_register(organisation=request.organisation)
+    table = tables.ITEMS.bind(request, items)
+    return table_page(request, table, "performance/item_list.html", what="golden thread items")
 
 
 @org_view()

@@ -58,6 +58,8 @@ class Snapshot(models.Model):
     not_in_post_rows = models.PositiveIntegerField(default=0)
     #: Raised on every change to the posts; computed figures are cached by it.
     version = models.PositiveIntegerField(default=0)
+    #: The version whose layers and spans the posts hold (``None``: not stored yet).
+    figures_version = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -66,7 +68,7 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "figures_version"])
 
     class Meta:
         ordering = ["organisation", "-effective_date", "-pk"]
@@ -99,6 +101,11 @@ class Post(models.Model):
     shared_service = models.BooleanField(default=False)
     match_key = models.CharField(max_length=600, blank=True)
     source_row = models.PositiveIntegerField(null=True, blank=True)
+    #: The engine's layer (1 at the top) and span (direct reports), stored so
+    #: that registers filter and sort by them in the database; written for the
+    #: snapshot's ``figures_version`` (see ``services.post_figures_store``).
+    layer = models.IntegerField(null=True, blank=True)
+    span = models.IntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["snapshot", "position"]
@@ -109,6 +116,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["snapshot", "manager_position"], name="post_manager_idx"),
             models.Index(fields=["snapshot", "unit"], name="post_unit_idx"),
+            models.Index(fields=["snapshot", "layer"], name="post_layer_idx"),
+            models.Index(fields=["snapshot", "span"], name="post_span_idx"),
         ]
 
     def __str__(self) -> str:

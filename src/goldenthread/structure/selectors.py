@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
@@ -100,6 +101,53 @@ def post_list(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Pos
     return Post.objects.filter(organisation=organisation, snapshot=snapshot).select_related("unit")
 
 
+def post_register(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:
+    """The posts as the register lists them (their unit path is on the post itself).
+
+    Only the snapshot is filtered on: it was found through the organisation,
+    and every post of a snapshot is the snapshot's organisation's. So a count
+    or a page of one layer or unit is read from an index alone.
+    """
+    if snapshot.organisation_id != organisation.pk:
+        raise Post.DoesNotExist("the snapshot is not the organisation's")
+    return Post.objects.filter(snapshot=snapshot)
+
+
+def post_grades(*, organisation: Organisation, snapshot: Snapshot) -> list[str]:
+    """The grades the snapshot's posts hold, in order; kept in memory per snapshot version."""
+    key = ("grades", *_identity(snapshot))
+    found = _choices.get(key)
+    if found is None:
+        posts = post_register(organisation=organisation, snapshot=snapshot).exclude(grade="")
+        found = list(posts.order_by("grade").values_list("grade", flat=True).distinct())
+        _choices.put(key, found)
+    return found  # type: ignore[no-any-return]
+
+
+def post_layers(*, organisation: Organisation, snapshot: Snapshot) -> list[int]:
+    """The layers of the snapshot, from the top (1) down; kept in memory per snapshot version.
+
+    Layers run without a gap from 1 to the deepest, so the deepest stored one
+    (read from the layer index) gives them all.
+    """
+    key = ("layers", *_identity(snapshot))
+    found = _choices.get(key)
+    if found is None:
+        posts = post_register(organisation=organisation, snapshot=snapshot)
+        deepest = posts.aggregate(deepest=Max("layer"))["deepest"] or 0
+        found = list(range(1, deepest + 1))
+        _choices.put(key, found)
+    return found  # type: ignore[no-any-return]
+
+
+def post_ids_at(
+    *, organisation: Organisation, snapshot: Snapshot, positions: Collection[int]
+) -> dict[int, str]:
+    """The post ID at each of ``positions``: one query, even when there are none."""
+    posts = Post.objects.filter(organisation=organisation, snapshot=snapshot)
+    return dict(posts.filter(position__in=[*positions, -1]).values_list("position", "post_id"))
+
+
 def post_get(*, organisation: Organisation, snapshot: Snapshot, pk: int) -> Post:
     return post_list(organisation=organisation, snapshot=snapshot).get(pk=pk)
 
@@ -175,6 +223,8 @@ class _Cache:
 
 
 _figures = _Cache()
+#: The grades and layers a snapshot's register offers, per snapshot version.
+_choices = _Cache()
 
 
 def _rules_key(rules: DesignRules) -> tuple[Any, ...]:

@@ -33,8 +33,9 @@ from goldenthread.kit.pages import (
     org_url,
     success,
 )
+from goldenthread.kit.tables import table_page
 
-from . import dashboard, exports, presenters, selectors, services
+from . import dashboard, exports, presenters, selectors, services, tables
 from .engine import detect, header
 from .forms import (
     POST_CHANGES,
@@ -91,7 +92,15 @@ def _crumbs(
 @org_view()
 def snapshot_list(request: HttpRequest) -> HttpResponse:
     snapshots = selectors.snapshot_list(organisation=request.organisation)  # type: ignore[attr-defined]
-    return render(request, "structure/snapshot_list.html", {"snapshots": snapshots})
+    table = tables.SNAPSHOTS.bind(request, snapshots)
+    held = len(snapshots.order_by().values_list("pk", flat=True)[:2])
+    return table_page(
+        request,
+        table,
+        "structure/snapshot_list.html",
+        {"any": held > 0, "several": held > 1},
+        what="snapshots",
+    )
 
 
 def _start(request: HttpRequest, upload: StructureUpload) -> HttpResponse:
@@ -324,19 +333,16 @@ def design_rules(request: HttpRequest) -> HttpResponse:
 def post_list(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation  # type: ignore[attr-defined]
-    query = request.GET.get("q", "")
-    posts = selectors.post_search(organisation=organisation, snapshot=snapshot, query=query)
-    page = Paginator(posts.order_by("position"), PAGE_SIZE).get_page(request.GET.get("page"))
-    figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
-    return render(
+    services.post_figures_store(organisation=organisation, snapshot=snapshot)
+    posts = selectors.post_register(organisation=organisation, snapshot=snapshot)
+    table = tables.POSTS.bind(request, posts, context={"snapshot": snapshot})
+    return table_page(
         request,
+        table,
         "structure/post_list.html",
-        {
-            "snapshot": snapshot,
-            "page": page,
-            "rows": presenters.with_metrics(figures, list(page.object_list)),
-            "query": query,
-        },
+        {"snapshot": snapshot},
+        what=f"posts in {snapshot.name}",
+        as_of=snapshot.effective_date,
     )
 
 

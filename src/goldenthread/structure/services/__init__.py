@@ -9,7 +9,15 @@ The services live in one module per entity; callers use this package:
 from __future__ import annotations
 
 from .design_rules import NARROW_ABOVE_TARGET, SPAN_BAND_ORDER, design_rules_update
-from .posts import POST_BATCH, POST_COLUMNS, ProgressFn, post_insert, units_for_paths
+from .figures import FIGURES_BATCH, post_figures_store
+from .posts import (
+    FIGURE_COLUMNS,
+    POST_BATCH,
+    POST_COLUMNS,
+    ProgressFn,
+    post_insert,
+    units_for_paths,
+)
 from .scenarios import (
     ALREADY_UNDONE,
     APPROVE_DRAFTS_ONLY,
@@ -50,6 +58,8 @@ from .uploads import (
 __all__ = [
     "ALREADY_UNDONE",
     "APPROVE_DRAFTS_ONLY",
+    "FIGURES_BATCH",
+    "FIGURE_COLUMNS",
     "MANAGER_IN_SELECTION",
     "MAPPING_NEEDS_IDS",
     "NAME_NEEDED",
@@ -70,6 +80,7 @@ __all__ = [
     "ProgressFn",
     "column_mapping_save",
     "design_rules_update",
+    "post_figures_store",
     "post_insert",
     "scenario_approve",
     "scenario_bulk_change",

@@ -112,7 +112,18 @@ def units_for_paths(
     return result
 
 
-def post_insert(rows: list[tuple[Any, ...]], *, progress: ProgressFn | None = None) -> None:
+#: The engine's figures stored with each post for the registers (ADR 0008):
+#: written with the posts of a new snapshot, copied with a scenario, and
+#: otherwise kept up to date by :func:`post_figures_store`.
+FIGURE_COLUMNS = ("layer", "span")
+
+
+def post_insert(
+    rows: list[tuple[Any, ...]],
+    *,
+    progress: ProgressFn | None = None,
+    columns: tuple[str, ...] = POST_COLUMNS,
+) -> None:
     """Write posts in bulk, one prepared statement per batch.
 
     Posts are written by the thousand when a snapshot is uploaded or copied;
@@ -123,8 +134,8 @@ def post_insert(rows: list[tuple[Any, ...]], *, progress: ProgressFn | None = No
     # Only fixed table and column names go into the statement; values are parameters.
     sql = "INSERT INTO {table} ({columns}) VALUES ({marks})".format(  # noqa: S608
         table=quote(Post._meta.db_table),
-        columns=", ".join(quote(c) for c in POST_COLUMNS),
-        marks=", ".join(["%s"] * len(POST_COLUMNS)),
+        columns=", ".join(quote(c) for c in columns),
+        marks=", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), POST_BATCH):

@@ -29,7 +29,7 @@ from goldenthread.structure.models import (
 )
 from goldenthread.structure.selectors import MONEY_FIELDS, NO_SUCH_POST, NO_SUCH_POSTS, money_text
 
-from .posts import POST_COLUMNS, post_insert
+from .posts import FIGURE_COLUMNS, POST_COLUMNS, post_insert
 from .snapshots import NAME_NEEDED
 
 NOT_A_DRAFT_SCENARIO = (
@@ -212,10 +212,16 @@ def scenario_create(
         not_in_post_rows=snapshot.not_in_post_rows,
         created_by=acting_user(by),
     )
+    # The copied posts carry the base's stored layers and spans, good for the
+    # scenario too if they were up to date in the base.
+    version, figures_version = Snapshot.objects.values_list("version", "figures_version").get(
+        pk=snapshot.pk
+    )
+    scenario.figures_version = scenario.version if figures_version == version else None
     attribute(scenario, by)
     scenario.save()
     quote = connection.ops.quote_name
-    copied = [quote(c) for c in POST_COLUMNS if c != "snapshot_id"]
+    copied = [quote(c) for c in POST_COLUMNS + FIGURE_COLUMNS if c != "snapshot_id"]
     # Only fixed table and column names go into the statement; values are parameters.
     sql = "INSERT INTO {table} ({snapshot}, {columns}) SELECT %s, {columns} FROM {table} WHERE {snapshot} = %s".format(  # noqa: E501, S608
         table=quote(Post._meta.db_table),

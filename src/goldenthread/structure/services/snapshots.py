@@ -11,12 +11,12 @@ from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError, acting_user, attribute
-from goldenthread.analysis.structure import Structure
+from goldenthread.analysis.structure import Structure, post_metrics
 from goldenthread.core.models import UnitKind
 from goldenthread.structure.engine import pounds_or_none
 from goldenthread.structure.models import Post, Snapshot, SnapshotKind, SnapshotStatus
 
-from .posts import ProgressFn, post_insert, units_for_paths
+from .posts import FIGURE_COLUMNS, POST_COLUMNS, ProgressFn, post_insert, units_for_paths
 
 NAME_NEEDED = "Enter a name for the snapshot"
 
@@ -59,9 +59,11 @@ def snapshot_create_from_structure(
         not_in_post_rows=structure.not_in_post_rows,
         created_by=acting_user(by),
         base=base,
+        figures_version=0,  # the posts are written with their layers and spans
     )
     attribute(snapshot, by)
     snapshot.save()
+    metrics = post_metrics(structure)
     units = structure.unit.to_list()
     unit_of = units_for_paths(organisation=organisation, paths=units, by=by)
     ids = structure.post_id.to_list()
@@ -98,9 +100,11 @@ def snapshot_create_from_structure(
                 bool(shared[i]) or bool(unit and unit.kind == UnitKind.SHARED_SERVICE),
                 (keys[i] or "")[:600],
                 source_rows[i] if source_rows else None,
+                int(metrics.layer[i]),
+                int(metrics.span[i]),
             )
         )
-    post_insert(rows, progress=progress)
+    post_insert(rows, progress=progress, columns=POST_COLUMNS + FIGURE_COLUMNS)
     return snapshot
 
 
