@@ -12,7 +12,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.core import importing, services
 from goldenthread.core.columns import UNIT_COLUMNS
 from goldenthread.core.models import Unit
-from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.kit import importing as kit
 from goldenthread.kit.models import ImportRun, ImportStatus
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member

@@ -212,7 +212,7 @@ def test_every_problem_names_file_row_column_value_and_what_was_expected() -> No
 
 
 def test_a_workbook_that_opens_with_a_sheet_about_the_file_is_read_from_its_records() -> None:
-    from goldenthread.formats.xlsx import Sheet, write_xlsx
+    from goldenthread.formats.writing import Sheet, write_xlsx
 
     data = write_xlsx(
         [
@@ -269,7 +269,7 @@ def test_the_template_workbook_has_the_headers_and_explains_each_column() -> Non
     assert about[7][3] == "one of: red, amber, green"
     # What the template says a row holds, the import reads back.
     report = Report("filled.xlsx")
-    from goldenthread.formats.xlsx import Sheet, write_xlsx
+    from goldenthread.formats.writing import Sheet, write_xlsx
 
     filled = write_xlsx([Sheet("Lines", BUDGET.names, [("B7", "Roads", Decimal("10.50"))])])
     rows = read_rows(BUDGET, "filled.xlsx", filled, report)

@@ -321,8 +321,13 @@ def test_download_gives_exactly_the_filtered_sorted_rows_of_every_page(
     assert [r[1] for r in rows[1:]] == list(reversed(CARE[3:]))
     assert rows[1][10] == "H1"
     response = viewer.get(url, {**query, "download": "xlsx"})
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
-    table = sheet.to_python()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    assert book.sheet_names == ["About this file", "Posts in As-is 2026"]
+    about = dict(book.get_sheet_by_name("About this file").to_python())
+    # The About sheet says which filters chose the rows, and how many there are.
+    assert about["Filter: Grade"] == "Grade 6"
+    assert about["Rows"] == str(len(CARE[3:]))
+    table = book.get_sheet_by_index(1).to_python()
     assert [r[1] for r in table[1:]] == list(reversed(CARE[3:]))
     assert table[1][7] == ""  # C12's cost is not known
     assert table[2][7] == 31100.0  # C11's, a number

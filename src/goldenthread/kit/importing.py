@@ -39,7 +39,7 @@ from django.utils import timezone
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
 from goldenthread.formats.tabular import Table, TableError, read_sheets
-from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.models import Job
 from goldenthread.jobs.registry import register
 from goldenthread.jobs.services import JobFailed, Progress, job_create

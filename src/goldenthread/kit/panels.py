@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.formats.xlsx import Sheet
+from goldenthread.formats.writing import Sheet
 
 from .registry import Registry
 

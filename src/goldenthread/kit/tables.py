@@ -40,9 +40,7 @@ tables), with each filter given an ``apply`` function that knows the source.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -57,9 +55,9 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString
 
-from goldenthread.formats.xlsx import Sheet, write_xlsx
+from goldenthread.formats.writing import Cell, Sheet
 
-from . import pages
+from .exports import csv_response, workbook_response
 
 __all__ = [
     "BAD_DATE",
@@ -886,28 +884,16 @@ class BoundTable:
         header = [column.label for column in columns]
         rows = ([column.plain(row, self) for column in columns] for row in self.every_row())
         money = frozenset(i for i, column in enumerate(columns) if column.money)
-        fmt = self.download_format
-        data = _write_rows(what, header, rows, fmt=fmt, money_columns=money)
-        return pages.download(data, organisation=self.organisation, what=what, fmt=fmt, as_of=as_of)
-
-
-def _write_rows(
-    title: str,
-    header: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    fmt: str,
-    money_columns: frozenset[int],
-) -> bytes:
-    """The rows as an XLSX workbook or a CSV file."""
-    if fmt == "xlsx":
-        return write_xlsx([Sheet(title[:31] or "Rows", header, list(rows), money_columns)])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if self.download_format == "csv":
+            return csv_response(self.request, header=header, rows=rows, what=what, as_of=as_of)
+        # The About sheet says which filters and order chose these rows.
+        notes: list[tuple[str, Cell]] = [
+            (f"Filter: {chosen['label']}", "; ".join(tag for tag, _href in chosen["tags"]))
+            for chosen in self.selected
+        ]
+        notes.append(("Rows", f"{self.count:,}"))
+        sheet = Sheet(what[:1].upper() + what[1:], header, rows, money)
+        return workbook_response(self.request, sheets=[sheet], what=what, as_of=as_of, notes=notes)
 
 
 def _term(key: str | Expression | F, descending: bool) -> Any:

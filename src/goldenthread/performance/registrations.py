@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.formats.xlsx import Sheet
+from goldenthread.formats.writing import Sheet
 from goldenthread.kit import links, orphans, panels, pickers
 
 from . import selectors
