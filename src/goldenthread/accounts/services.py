@@ -11,8 +11,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +21,9 @@ from .models import LoginAttempt, Membership, Organisation, OrganisationKind, Ro
 LAST_ADMIN = "{organisation} must keep at least one admin: make someone else an admin first."
 ALREADY_MEMBER = "{username} is already a member of {organisation}."
 M = TypeVar("M", bound=models.Model)
+
+#: Who a write is done by: a signed-in user, or the system (anonymous or ``None``).
+Actor = User | AnonymousUser | None
 
 USERNAME_TAKEN = "The username {username} is taken: choose another, or add that person instead."
 
@@ -35,16 +37,16 @@ class ServiceError(Exception):
         self.field = field
 
 
-def acting_user(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def acting_user(by: Actor) -> User | None:
     """The user a write is done by, or ``None`` when the system does it.
 
     Every service names its acting user with one keyword, ``by``. An anonymous
     user counts as the system.
     """
-    return by if by is not None and by.is_authenticated else None
+    return by if isinstance(by, User) and by.is_authenticated else None
 
 
-def attribute(instance: models.Model, by: AbstractBaseUser | None) -> None:
+def attribute(instance: models.Model, by: Actor) -> None:
     """Record ``by`` as the user in the history of the next save or delete of ``instance``.
 
     Without ``by``, django-simple-history's middleware records the signed-in
@@ -56,7 +58,7 @@ def attribute(instance: models.Model, by: AbstractBaseUser | None) -> None:
         instance._history_user = user  # type: ignore[attr-defined]
 
 
-def create_attributed(model: type[M], *, by: AbstractBaseUser | None, **fields: Any) -> M:
+def create_attributed(model: type[M], *, by: Actor, **fields: Any) -> M:
     """``model.objects.create(**fields)``, its history naming ``by``."""
     instance = model(**fields)
     attribute(instance, by)
@@ -72,8 +74,8 @@ def organisation_create(
     kind: str = OrganisationKind.COUNCIL,
     ons_code: str = "",
     description: str = "",
-    admin: AbstractUser | None = None,
-    by: AbstractBaseUser | None = None,
+    admin: User | None = None,
+    by: Actor = None,
 ) -> Organisation:
     """Create an organisation, making ``admin`` (if given) its first admin."""
     organisation = Organisation(
@@ -98,7 +100,7 @@ def organisation_update(
     ons_code: str,
     description: str,
     redundancy_cost_per_post: Decimal,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Organisation:
     organisation.name = name
     organisation.kind = kind
@@ -118,13 +120,12 @@ def user_create(
     password: str,
     full_name: str = "",
     email: str = "",
-    by: AbstractBaseUser | None = None,
-) -> AbstractUser:
-    User = get_user_model()
+    by: Actor = None,
+) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ServiceError(USERNAME_TAKEN.format(username=username), field="username")
     first, _, last = full_name.strip().partition(" ")
-    user: AbstractUser = User(
+    user: User = User(
         username=User.normalize_username(username),
         email=User.objects.normalize_email(email),
         first_name=first,
@@ -137,9 +138,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_set_password(
-    *, user: AbstractUser, password: str, by: AbstractBaseUser | None = None
-) -> AbstractUser:
+def user_set_password(*, user: User, password: str, by: Actor = None) -> User:
     user.set_password(password)
     attribute(user, by)
     user.save()
@@ -150,10 +149,10 @@ def user_set_password(
 def membership_create(
     *,
     organisation: Organisation,
-    user: AbstractUser,
+    user: User,
     role: str,
     job_title: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Membership:
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ServiceError(
@@ -180,7 +179,7 @@ def _ensure_admin_remains(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_update(
-    *, membership: Membership, role: str, job_title: str, by: AbstractBaseUser | None = None
+    *, membership: Membership, role: str, job_title: str, by: Actor = None
 ) -> Membership:
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_admin_remains(membership)
@@ -192,7 +191,7 @@ def membership_update(
 
 
 @transaction.atomic
-def membership_delete(*, membership: Membership, by: AbstractBaseUser | None = None) -> None:
+def membership_delete(*, membership: Membership, by: Actor = None) -> None:
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
     attribute(membership, by)

@@ -32,7 +32,7 @@ from .tenancy import OrgRequest, org_view
 NO_SUCH_MEMBER = "No such member of this organisation"
 
 
-def _membership_or_404(request: HttpRequest, membership_id: int) -> Membership:
+def _membership_or_404(request: OrgRequest, membership_id: int) -> Membership:
     """The organisation's membership ``membership_id``; another's or a missing one is 404."""
     try:
         return selectors.membership_get(organisation=request.organisation, pk=membership_id)

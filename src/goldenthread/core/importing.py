@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import Actor
 from goldenthread.jobs.services import Progress
 from goldenthread.kit.importing import (
     CREATE,
@@ -148,9 +148,7 @@ class UnitImporter(TableImporter):
             changes.append(change("Description", unit.description, wanted["description"]))
         return tuple(changes)
 
-    def write(
-        self, plan: Plan, *, run: ImportRun, by: AbstractBaseUser | None, progress: Progress
-    ) -> Outcome:
+    def write(self, plan: Plan, *, run: ImportRun, by: Actor, progress: Progress) -> Outcome:
         rows, existing = plan.payload
         by_code: dict[str, Unit] = dict(existing)
         parent_of = self._parent_of(rows, existing)

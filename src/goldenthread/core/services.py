@@ -11,13 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError, acting_user, attribute
+from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
 
 from .models import Unit, UnitKind
 from .selectors import unit_descendant_ids
@@ -69,7 +68,7 @@ def unit_create(
     kind: str = UnitKind.SERVICE,
     parent: Unit | None = None,
     description: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Unit:
     unit = Unit(
         organisation=organisation,
@@ -95,7 +94,7 @@ def unit_update(
     kind: str,
     parent: Unit | None,
     description: str,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Unit:
     unit.code = code.strip()
     unit.name = name.strip()
@@ -110,7 +109,7 @@ def unit_update(
 
 
 @transaction.atomic
-def unit_delete(*, unit: Unit, by: AbstractBaseUser | None = None) -> None:
+def unit_delete(*, unit: Unit, by: Actor = None) -> None:
     count = unit.children.count()
     if count:
         raise ServiceError(
@@ -179,7 +178,7 @@ def unit_bulk_upsert(
     *,
     organisation: Organisation,
     rows: Iterable[Mapping[str, Any]],
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> UnitsWritten:
     """Add or update many units at once, matched by code (ignoring case), all or nothing.
 

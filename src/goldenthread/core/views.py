@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
 from goldenthread.kit import dashboard
@@ -48,7 +48,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     context = {
         "cards": dashboard.cards(organisation, request.membership),
@@ -59,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: OrgRequest) -> HttpResponse:
     units = selectors.unit_register(organisation=request.organisation)
     table = tables.UNITS.bind(request, units)
     held = selectors.unit_list(organisation=request.organisation).exists()
@@ -82,7 +82,7 @@ def _crumbs(request: HttpRequest, unit: Unit | None, *more: tuple[str, str]) -> 
 
 
 @org_view()
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_detail(request: OrgRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
     crumbs = list(_crumbs(request, unit))
     crumbs[-1] = (unit.name, "")
@@ -95,7 +95,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     initial = {"kind": UnitKind.SERVICE}
     if request.GET.get("parent"):
@@ -114,7 +114,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_edit(request: OrgRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
     form = UnitForm(
         bound(request),
@@ -141,7 +141,7 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def unit_delete(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_delete(request: OrgRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
     return confirm_page(
         request,
@@ -160,13 +160,13 @@ def unit_delete(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def unit_import(request: HttpRequest) -> HttpResponse:
+def unit_import(request: OrgRequest) -> HttpResponse:
     """Upload a file of units; the import kit checks it and shows what it would change."""
     return form_page(
         request,
         UploadForm(*bound_files(request)),
         lambda data: import_run_create(
-            organisation=request.organisation,  # type: ignore[attr-defined]
+            organisation=request.organisation,
             importer=UNITS_IMPORTER,
             filename=data["file"].name,
             data=data["file"].read(),
@@ -187,7 +187,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def unit_export(request: OrgRequest, fmt: str) -> HttpResponse:
     # Tree order puts each parent before its children, so the file imports in one pass.
     units = [row.unit for row in selectors.unit_tree(organisation=request.organisation)]
     return export_response(request, columns=UNIT_COLUMNS, records=units, what="Units", fmt=fmt)

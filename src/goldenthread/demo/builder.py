@@ -15,11 +15,11 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts import services as account_services
 from goldenthread.accounts.models import Membership, Organisation, OrganisationKind, Role
+from goldenthread.accounts.services import Actor
 from goldenthread.core import selectors as core_selectors
 from goldenthread.core import services as core_services
 from goldenthread.core.models import UnitKind
@@ -144,7 +144,7 @@ class DemoResult:
 
 
 def _organisation(
-    slug: str, name: str, kind: str, ons_code: str, description: str, by: AbstractBaseUser
+    slug: str, name: str, kind: str, ons_code: str, description: str, by: Actor
 ) -> tuple[Organisation, bool]:
     existing = Organisation.objects.filter(slug=slug).first()
     if existing is not None:
@@ -160,7 +160,7 @@ def _organisation(
 def _units(
     organisation: Organisation,
     rows: tuple[tuple[str, str, str, str, str], ...],
-    by: AbstractBaseUser,
+    by: Actor,
 ) -> None:
     """Add the units the demo names that are missing; units already there are left as they are."""
     taken = core_selectors.unit_codes(organisation=organisation)
@@ -239,7 +239,7 @@ def demo_load(*, password: str | None = None) -> DemoResult:
     return DemoResult(organisation=organisation, password=password, created=created)
 
 
-def _demo_links(organisation: Organisation, *, by: AbstractBaseUser | None) -> None:
+def _demo_links(organisation: Organisation, *, by: Actor) -> None:
     """Link a few objectives to the components of the adopted TOM they deliver (once)."""
     if ComponentLink.objects.filter(organisation=organisation).exists():
         return

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import acting_user
+from goldenthread.accounts.services import Actor, acting_user
 
 from . import registry
 from .models import Job, JobInput
@@ -39,7 +38,7 @@ def job_create(
     filename: str = "",
     data: bytes | None = None,
     result_url: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Job:
     """Record a job (and its input file) and queue it once the transaction commits.
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.tenancy import OrgRequest, org_view
@@ -11,7 +11,7 @@ from .models import Job
 NO_SUCH_JOB = "No such job in this organisation"
 
 
-def _job_or_404(request: HttpRequest, job_id: int) -> Job:
+def _job_or_404(request: OrgRequest, job_id: int) -> Job:
     """The organisation's job ``job_id``; another organisation's or a missing one is 404."""
     try:
         return selectors.job_get(organisation=request.organisation, pk=job_id)

@@ -78,7 +78,7 @@ def about_file(
     """
     return About(
         what=what,
-        organisation=request.organisation.name,  # type: ignore[attr-defined]
+        organisation=request.organisation.name,
         exported_at=timezone.localtime().replace(tzinfo=None, microsecond=0),
         exported_by=_user_name(getattr(request, "user", None)),
         as_of=as_of,
@@ -156,7 +156,7 @@ def workbook_response(
     about = about_file(request, what=what, as_of=as_of, notes=notes)
     return download(
         write_xlsx(sheets, about=about),
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         what=name or what,
         fmt="xlsx",
         as_of=as_of,
@@ -174,7 +174,7 @@ def csv_response(
     """Answer ``rows`` as a CSV file (UTF-8 with a byte-order mark), named by what and when."""
     return download(
         write_csv(header, rows),
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         what=what,
         fmt="csv",
         as_of=as_of,

@@ -31,13 +31,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError
+from goldenthread.accounts.services import Actor, ServiceError
 from goldenthread.formats.tabular import Table, TableError, read_sheets
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.models import Job
@@ -379,9 +378,7 @@ class Importer:
         """Check the file and decide each row's fate, reporting every problem. Saves nothing."""
         raise NotImplementedError
 
-    def write(
-        self, plan: Plan, *, run: ImportRun, by: AbstractBaseUser | None, progress: Progress
-    ) -> Outcome:
+    def write(self, plan: Plan, *, run: ImportRun, by: Actor, progress: Progress) -> Outcome:
         """Carry out ``plan`` through the register's services; the kit holds the transaction."""
         raise NotImplementedError
 
@@ -605,7 +602,7 @@ def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
 
-def _user(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+def _user(user: Actor) -> Actor:
     return user if user is not None and user.is_authenticated else None
 
 
@@ -632,7 +629,7 @@ def import_run_for(
     )
 
 
-def _start_check(run: ImportRun, by: AbstractBaseUser | None) -> ImportRun:
+def _start_check(run: ImportRun, by: Actor) -> ImportRun:
     job = job_create(
         organisation=run.organisation,
         kind=CHECK_KIND,
@@ -658,7 +655,7 @@ def import_run_create(
     data: bytes = b"",
     options: dict[str, Any] | None = None,
     reference: str = "",
-    by: AbstractBaseUser | None,
+    by: Actor,
 ) -> ImportRun:
     """Keep an upload and queue its check. Nothing of the register changes."""
     found = importer_get(importer)
@@ -689,7 +686,7 @@ def _refuse_unless(run: ImportRun, *statuses: str) -> None:
 
 
 @transaction.atomic
-def import_run_confirm(*, run: ImportRun, by: AbstractBaseUser | None) -> ImportRun:
+def import_run_confirm(*, run: ImportRun, by: Actor) -> ImportRun:
     """Queue the save of a checked run: all of it, in one transaction, or nothing."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     _refuse_unless(run, ImportStatus.READY)
@@ -709,7 +706,7 @@ def import_run_confirm(*, run: ImportRun, by: AbstractBaseUser | None) -> Import
 
 
 @transaction.atomic
-def import_run_discard(*, run: ImportRun, by: AbstractBaseUser | None) -> ImportRun:
+def import_run_discard(*, run: ImportRun, by: Actor) -> ImportRun:
     """Drop a run that has not been saved: its file is forgotten and nothing changes."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     _refuse_unless(run, ImportStatus.READY, ImportStatus.FAILED, ImportStatus.CHECKING)
@@ -721,7 +718,7 @@ def import_run_discard(*, run: ImportRun, by: AbstractBaseUser | None) -> Import
 
 
 @transaction.atomic
-def import_run_repair(*, run: ImportRun, by: AbstractBaseUser | None) -> ImportRun:
+def import_run_repair(*, run: ImportRun, by: Actor) -> ImportRun:
     """Check a failed run again with the register's repairs switched on."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     _refuse_unless(run, ImportStatus.FAILED)

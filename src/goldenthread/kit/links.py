@@ -29,9 +29,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from goldenthread.accounts.models import Organisation, Role
+from goldenthread.accounts.tenancy import OrgRequest
 
 from .registry import Registry
 
@@ -200,13 +201,13 @@ class LinkPanel:
     add_url: str
 
 
-def item_link_panels(request: HttpRequest, record: Any) -> list[LinkPanel]:
+def item_link_panels(request: OrgRequest, record: Any) -> list[LinkPanel]:
     """What ``record`` is linked to, one panel per registered end, for its page."""
     kind = linkable_for(type(record))
     if kind is None:
         return []
-    organisation = request.organisation  # type: ignore[attr-defined]
-    editor = request.membership.allows(Role.EDITOR)  # type: ignore[attr-defined]
+    organisation = request.organisation
+    editor = request.membership.allows(Role.EDITOR)
     panels = []
     for end in LINK_ENDS:
         if not end.applies(kind):

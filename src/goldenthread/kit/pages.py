@@ -31,6 +31,7 @@ from django.utils.text import slugify
 
 from goldenthread.accounts.forms import apply_service_error
 from goldenthread.accounts.services import ServiceError
+from goldenthread.accounts.tenancy import OrgRequest
 
 __all__ = [
     "NOT_FOUND",
@@ -61,9 +62,9 @@ CONTENT_TYPES = {
 }
 
 
-def org_url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+def org_url(request: OrgRequest, name: str, **kwargs: Any) -> str:
     """``reverse(name)`` inside the organisation of this request."""
-    return reverse(name, kwargs={"org_slug": request.organisation.slug, **kwargs})  # type: ignore[attr-defined]
+    return reverse(name, kwargs={"org_slug": request.organisation.slug, **kwargs})
 
 
 def get_or_404(
@@ -75,7 +76,7 @@ def get_or_404(
     organisation's id answers 404 just like a missing one.
     """
     try:
-        return selector(organisation=request.organisation, **lookup)  # type: ignore[attr-defined]
+        return selector(organisation=request.organisation, **lookup)
     except ObjectDoesNotExist:
         raise Http404(NOT_FOUND.format(thing=thing)) from None
 

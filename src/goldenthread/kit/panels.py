@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.tenancy import OrgRequest
 from goldenthread.formats.writing import Sheet
 
 from .registry import Registry
@@ -49,9 +49,9 @@ def slot(registries: dict[str, Registry[Any]], name: str) -> Registry[Any]:
     return registries.setdefault(name, Registry(f"{name} slot"))
 
 
-def page_panels(name: str, request: HttpRequest) -> list[SafeString]:
+def page_panels(name: str, request: OrgRequest) -> list[SafeString]:
     """The rendered panels of slot ``name`` for the request's organisation, in order."""
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     rendered = []
     for source in slot(PAGE_PANELS, name):
         panel = source(organisation)

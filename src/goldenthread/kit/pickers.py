@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 
 from .registry import Registry
 
@@ -102,14 +102,14 @@ def search_url(organisation: Organisation, key: str, scope: str = "") -> str:
 
 
 @org_view()
-def picker_search(request: HttpRequest, source: str) -> JsonResponse:
+def picker_search(request: OrgRequest, source: str) -> JsonResponse:
     """The options of ``source`` matching ``?q=``, at most :data:`LIMIT`, as JSON."""
     if source not in PICKERS:
         return JsonResponse({"error": NO_SUCH_SOURCE.format(key=source)}, status=404)
     picker = PICKERS.get(source)
     query = request.GET.get("q", "").strip()[:200]
     scope = request.GET.get("scope", "").strip()
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     options = picker.options(organisation, scope, query, LIMIT)[:LIMIT]
     return JsonResponse([option.as_json() for option in options], safe=False)
 

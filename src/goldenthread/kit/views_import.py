@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 
 from . import importing
 from .models import ImportRun, ImportStatus
@@ -69,7 +69,7 @@ def _counts_in_words(run: ImportRun, importer: importing.Importer) -> str:
 
 
 @org_view(Role.EDITOR)
-def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
+def import_run(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     importer = importing.importer_get(run.importer)
     job = run.save_job if run.status == ImportStatus.SAVING else run.check_job
@@ -97,7 +97,7 @@ def import_run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
+def import_confirm(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     importer = importing.importer_get(run.importer)
     return confirm_page(
@@ -114,7 +114,7 @@ def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def import_discard(request: HttpRequest, run_id: int) -> HttpResponse:
+def import_discard(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     importer = importing.importer_get(run.importer)
     return confirm_page(
@@ -132,7 +132,7 @@ def import_discard(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def import_repair(request: HttpRequest, run_id: int) -> HttpResponse:
+def import_repair(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     importer = importing.importer_get(run.importer)
     return confirm_page(
@@ -154,7 +154,7 @@ def import_repair(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @org_view()
-def import_template(request: HttpRequest, importer: str) -> HttpResponse:
+def import_template(request: OrgRequest, importer: str) -> HttpResponse:
     """The template workbook of a register: its headers, and what each column holds."""
     try:
         found = importing.importer_get(importer)
@@ -164,7 +164,7 @@ def import_template(request: HttpRequest, importer: str) -> HttpResponse:
         raise Http404(NO_SUCH_IMPORTER)
     return download(
         importing.template_workbook(found.columns),
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         what=f"{found.things} import template",
         fmt="xlsx",
     )

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import Actor
 
 from . import services
 from .models import Component, PrincipleSet, TomVersion
@@ -124,7 +123,7 @@ VERSION_ONE: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
 }
 
 
-def _principles(organisation: Organisation, by: AbstractBaseUser | None) -> PrincipleSet:
+def _principles(organisation: Organisation, by: Actor) -> PrincipleSet:
     existing = PrincipleSet.objects.filter(
         organisation=organisation, source="six-principles"
     ).first()
@@ -135,9 +134,7 @@ def _principles(organisation: Organisation, by: AbstractBaseUser | None) -> Prin
     )
 
 
-def _versions(
-    organisation: Organisation, principle_set: PrincipleSet, by: AbstractBaseUser | None
-) -> None:
+def _versions(organisation: Organisation, principle_set: PrincipleSet, by: Actor) -> None:
     if TomVersion.objects.filter(organisation=organisation).exists():
         return
     first = services.version_create(
@@ -217,7 +214,7 @@ def _versions(
     )
 
 
-def demo_operating_model(organisation: Organisation, *, by: AbstractBaseUser | None = None) -> None:
+def demo_operating_model(organisation: Organisation, *, by: Actor = None) -> None:
     """Give the demo council its TOM versions and design principles (idempotent)."""
     principle_set = _principles(organisation, by)
     _versions(organisation, principle_set, by)

@@ -15,11 +15,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation, Role
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit import links as kit_links
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.pickers import PICKERS, Option, PickerField, PickerSource
@@ -99,8 +99,8 @@ class ComponentLinkForm(forms.Form):
 
 
 @org_view(Role.EDITOR)
-def component_link_create(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def component_link_create(request: OrgRequest, kind: str, record_id: int) -> HttpResponse:
+    organisation = request.organisation
     linkable, record = kit_links.linkable_item(organisation, kind, record_id)
     title = linkable.title(record)
     item_url = linkable.url(organisation, record)
@@ -125,8 +125,8 @@ def component_link_create(request: HttpRequest, kind: str, record_id: int) -> Ht
 
 
 @org_view(Role.EDITOR)
-def component_link_delete(request: HttpRequest, link_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def component_link_delete(request: OrgRequest, link_id: int) -> HttpResponse:
+    organisation = request.organisation
     link = get_or_404(selectors.component_link_get, request, "link", pk=link_id)
     item = kit_links.linked_items(organisation, [(link.content_type_id, link.object_id)])[
         (link.content_type_id, link.object_id)

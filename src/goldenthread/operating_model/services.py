@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Max
@@ -16,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import (
+    Actor,
     ServiceError,
     acting_user,
     attribute,
@@ -95,7 +95,7 @@ def version_create(
     title: str,
     summary: str = "",
     principle_set: PrincipleSet | None = None,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> TomVersion:
     """Start a new draft: a copy of the adopted version, or the default template if none.
 
@@ -191,7 +191,7 @@ def version_update(
     title: str,
     summary: str,
     principle_set: PrincipleSet | None,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> TomVersion:
     _check_editable(version)
     version.title = _required(title, ENTER_TITLE, "title")
@@ -204,7 +204,7 @@ def version_update(
 
 
 @transaction.atomic
-def version_consult(*, version: TomVersion, by: AbstractBaseUser | None = None) -> TomVersion:
+def version_consult(*, version: TomVersion, by: Actor = None) -> TomVersion:
     """Send a draft out for consultation. It can still be changed while consulted on."""
     if version.status != VersionStatus.DRAFT:
         raise ServiceError(
@@ -223,7 +223,7 @@ def version_adopt(
     approved_by: str,
     approved_on: date | None,
     decision_reference: str,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> TomVersion:
     """Adopt a draft or consultation version, superseding the adopted one in one transaction."""
     if not version.is_editable:
@@ -255,7 +255,7 @@ def version_adopt(
 
 
 @transaction.atomic
-def version_delete(*, version: TomVersion, by: AbstractBaseUser | None = None) -> None:
+def version_delete(*, version: TomVersion, by: Actor = None) -> None:
     if not version.is_editable:
         raise ServiceError(
             DELETE_ONLY_DRAFTS.format(version=version, status=version.get_status_display().lower())
@@ -276,7 +276,7 @@ def component_create(
     as_is: str = "",
     change_level: str = ChangeLevel.MEDIUM,
     owner: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Component:
     _check_editable(version)
     return create_attributed(
@@ -302,7 +302,7 @@ def component_update(
     as_is: str,
     change_level: str,
     owner: str,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Component:
     _check_editable(component.version)
     component.name = _required(name, ENTER_NAME, "name")
@@ -316,16 +316,14 @@ def component_update(
 
 
 @transaction.atomic
-def component_delete(*, component: Component, by: AbstractBaseUser | None = None) -> None:
+def component_delete(*, component: Component, by: Actor = None) -> None:
     _check_editable(component.version)
     attribute(component, by)
     component.delete()
 
 
 @transaction.atomic
-def statement_create(
-    *, component: Component, text: str, by: AbstractBaseUser | None = None
-) -> Statement:
+def statement_create(*, component: Component, text: str, by: Actor = None) -> Statement:
     _check_editable(component.version)
     return create_attributed(
         Statement,
@@ -338,9 +336,7 @@ def statement_create(
 
 
 @transaction.atomic
-def statement_update(
-    *, statement: Statement, text: str, by: AbstractBaseUser | None = None
-) -> Statement:
+def statement_update(*, statement: Statement, text: str, by: Actor = None) -> Statement:
     _check_editable(statement.component.version)
     statement.text = _required(text, ENTER_STATEMENT, "text")
     attribute(statement, by)
@@ -349,7 +345,7 @@ def statement_update(
 
 
 @transaction.atomic
-def statement_delete(*, statement: Statement, by: AbstractBaseUser | None = None) -> None:
+def statement_delete(*, statement: Statement, by: Actor = None) -> None:
     _check_editable(statement.component.version)
     attribute(statement, by)
     statement.delete()
@@ -362,7 +358,7 @@ def component_link_create(
     kind: str,
     target: models.Model,
     note: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> ComponentLink:
     """Record that ``target`` (an action, benefit, risk, KPI or proposal) delivers ``component``.
 
@@ -389,7 +385,7 @@ def component_link_create(
 
 
 @transaction.atomic
-def component_link_delete(*, link: ComponentLink, by: AbstractBaseUser | None = None) -> None:
+def component_link_delete(*, link: ComponentLink, by: Actor = None) -> None:
     attribute(link, by)
     link.delete()
 
@@ -416,7 +412,7 @@ def principle_set_create(
     name: str,
     description: str = "",
     source: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> PrincipleSet:
     return create_attributed(
         PrincipleSet,
@@ -430,7 +426,7 @@ def principle_set_create(
 
 @transaction.atomic
 def principle_set_create_from_template(
-    *, organisation: Organisation, key: str, by: AbstractBaseUser | None = None
+    *, organisation: Organisation, key: str, by: Actor = None
 ) -> PrincipleSet:
     """A new set holding a copy of a starter template, for the organisation to edit."""
     template = principle_template(key)
@@ -493,9 +489,7 @@ def _check_set_editable(principle_set: PrincipleSet) -> None:
 
 
 @transaction.atomic
-def principle_set_copy(
-    *, principle_set: PrincipleSet, by: AbstractBaseUser | None = None
-) -> PrincipleSet:
+def principle_set_copy(*, principle_set: PrincipleSet, by: Actor = None) -> PrincipleSet:
     """A new, editable set holding a copy of every principle and consideration."""
     copy = principle_set_create(
         by=by,
@@ -534,7 +528,7 @@ def principle_set_copy(
 
 @transaction.atomic
 def principle_set_update(
-    *, principle_set: PrincipleSet, name: str, description: str, by: AbstractBaseUser | None = None
+    *, principle_set: PrincipleSet, name: str, description: str, by: Actor = None
 ) -> PrincipleSet:
     _check_set_editable(principle_set)
     principle_set.name = _required(name, ENTER_NAME, "name")
@@ -545,9 +539,7 @@ def principle_set_update(
 
 
 @transaction.atomic
-def principle_set_delete(
-    *, principle_set: PrincipleSet, by: AbstractBaseUser | None = None
-) -> None:
+def principle_set_delete(*, principle_set: PrincipleSet, by: Actor = None) -> None:
     count = principle_set.tom_versions.count()
     if count:
         raise ServiceError(
@@ -564,7 +556,7 @@ def principle_create(
     name: str,
     intent: str = "",
     group: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Principle:
     _check_set_editable(principle_set)
     return create_attributed(
@@ -581,7 +573,7 @@ def principle_create(
 
 @transaction.atomic
 def principle_update(
-    *, principle: Principle, name: str, intent: str, group: str, by: AbstractBaseUser | None = None
+    *, principle: Principle, name: str, intent: str, group: str, by: Actor = None
 ) -> Principle:
     _check_set_editable(principle.principle_set)
     principle.name = _required(name, ENTER_NAME, "name")
@@ -593,7 +585,7 @@ def principle_update(
 
 
 @transaction.atomic
-def principle_delete(*, principle: Principle, by: AbstractBaseUser | None = None) -> None:
+def principle_delete(*, principle: Principle, by: Actor = None) -> None:
     _check_set_editable(principle.principle_set)
     attribute(principle, by)
     principle.delete()
@@ -601,7 +593,7 @@ def principle_delete(*, principle: Principle, by: AbstractBaseUser | None = None
 
 @transaction.atomic
 def consideration_create(
-    *, principle: Principle, name: str, description: str = "", by: AbstractBaseUser | None = None
+    *, principle: Principle, name: str, description: str = "", by: Actor = None
 ) -> Consideration:
     _check_set_editable(principle.principle_set)
     return create_attributed(
@@ -617,7 +609,7 @@ def consideration_create(
 
 @transaction.atomic
 def consideration_update(
-    *, consideration: Consideration, name: str, description: str, by: AbstractBaseUser | None = None
+    *, consideration: Consideration, name: str, description: str, by: Actor = None
 ) -> Consideration:
     _check_set_editable(consideration.principle.principle_set)
     consideration.name = _required(name, ENTER_NAME, "name")
@@ -628,9 +620,7 @@ def consideration_update(
 
 
 @transaction.atomic
-def consideration_delete(
-    *, consideration: Consideration, by: AbstractBaseUser | None = None
-) -> None:
+def consideration_delete(*, consideration: Consideration, by: Actor = None) -> None:
     _check_set_editable(consideration.principle.principle_set)
     attribute(consideration, by)
     consideration.delete()

@@ -284,7 +284,7 @@ def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
     ]
     stored = [(c, link) for c in context["components"] for link in c.links.all()]
     items = linked_items(
-        request.organisation,  # type: ignore[attr-defined]
+        request.organisation,
         [(link.content_type_id, link.object_id) for _, link in stored],
     )
     links = [
@@ -353,7 +353,7 @@ def component_create(request: OrgRequest, version_id: int) -> HttpResponse:
 def component_detail(request: OrgRequest, component_id: int) -> HttpResponse:
     component = get_or_404(selectors.component_get, request, "component", pk=component_id)
     statements = component.statements.order_by("position", "pk")
-    links = delivered_by(request.organisation, component)  # type: ignore[attr-defined]
+    links = delivered_by(request.organisation, component)
     context = {
         "component": component,
         "version": component.version,

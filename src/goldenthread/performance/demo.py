@@ -5,9 +5,8 @@ Running it again changes nothing.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import Actor
 from goldenthread.core.models import Unit
 
 from . import services
@@ -184,7 +183,7 @@ THREAD: tuple[tuple[str, str, str, str, str, str, str, str, str], ...] = (
 )
 
 
-def _thread(organisation: Organisation, by: AbstractBaseUser | None) -> None:
+def _thread(organisation: Organisation, by: Actor) -> None:
     if ThreadItem.objects.filter(organisation=organisation).exists():
         return
     units = {unit.code: unit for unit in Unit.objects.filter(organisation=organisation)}
@@ -204,6 +203,6 @@ def _thread(organisation: Organisation, by: AbstractBaseUser | None) -> None:
         )
 
 
-def demo_golden_thread(organisation: Organisation, *, by: AbstractBaseUser | None = None) -> None:
+def demo_golden_thread(organisation: Organisation, *, by: Actor = None) -> None:
     """Give the demo council its golden thread (idempotent)."""
     _thread(organisation, by)

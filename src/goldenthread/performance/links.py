@@ -13,12 +13,12 @@ from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation, Role
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit import links as kit_links
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.pickers import PickerField
@@ -63,8 +63,8 @@ def _item_url(organisation: Organisation, item: ThreadItem) -> str:
 
 
 @org_view(Role.EDITOR)
-def thread_link_create(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def thread_link_create(request: OrgRequest, kind: str, record_id: int) -> HttpResponse:
+    organisation = request.organisation
     linkable, record = kit_links.linkable_item(organisation, kind, record_id)
     if linkable.key == THREAD_ITEM:
         # An item contributes to its parent: that is changed on the item itself.
@@ -89,8 +89,8 @@ def thread_link_create(request: HttpRequest, kind: str, record_id: int) -> HttpR
 
 
 @org_view(Role.EDITOR)
-def thread_link_delete(request: HttpRequest, thread_link_id: int) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def thread_link_delete(request: OrgRequest, thread_link_id: int) -> HttpResponse:
+    organisation = request.organisation
     link = get_or_404(selectors.thread_link_get, request, "link", pk=thread_link_id)
     record = kit_links.linked_items(organisation, [(link.content_type_id, link.object_id)])[
         (link.content_type_id, link.object_id)

@@ -8,13 +8,12 @@ a team objective or a service plan.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Max, ProtectedError
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError, attribute, create_attributed
+from goldenthread.accounts.services import Actor, ServiceError, attribute, create_attributed
 from goldenthread.analysis.thread import ALLOWED_PARENTS, allowed_parent
 from goldenthread.core.models import Unit
 from goldenthread.kit.links import forget_links
@@ -88,7 +87,7 @@ def thread_item_create(
     perspective: str = "",
     post_reference: str = "",
     owner: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> ThreadItem:
     title = title.strip()
     if not title:
@@ -126,7 +125,7 @@ def thread_item_update(
     perspective: str,
     post_reference: str,
     owner: str,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> ThreadItem:
     title = title.strip()
     if not title:
@@ -160,7 +159,7 @@ def thread_item_update(
 
 
 @transaction.atomic
-def thread_item_delete(*, item: ThreadItem, by: AbstractBaseUser | None = None) -> None:
+def thread_item_delete(*, item: ThreadItem, by: Actor = None) -> None:
     count = item.children.count()
     if count:
         raise ServiceError(
@@ -185,7 +184,7 @@ def thread_item_delete(*, item: ThreadItem, by: AbstractBaseUser | None = None) 
 
 @transaction.atomic
 def thread_link_create(
-    *, item: ThreadItem, target: models.Model, note: str = "", by: AbstractBaseUser | None = None
+    *, item: ThreadItem, target: models.Model, note: str = "", by: Actor = None
 ) -> ThreadLink:
     """Record that ``target`` (an action, benefit, KPI...) contributes to ``item``."""
     if getattr(target, "organisation_id", None) != item.organisation_id:
@@ -208,7 +207,7 @@ def thread_link_create(
 
 
 @transaction.atomic
-def thread_link_delete(*, link: ThreadLink, by: AbstractBaseUser | None = None) -> None:
+def thread_link_delete(*, link: ThreadLink, by: Actor = None) -> None:
     attribute(link, by)
     link.delete()
 

@@ -98,7 +98,7 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
             "ancestors": selectors.thread_ancestors(item=item),
             "children": selectors.thread_children(item=item),
             "link_panels": item_link_panels(request, item),
-            "contributions": contributions(request.organisation, item),  # type: ignore[attr-defined]
+            "contributions": contributions(request.organisation, item),
         },
     )
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 
 from goldenthread.accounts.models import Membership, Organisation, Role
+from goldenthread.accounts.services import Actor
 from goldenthread.formats.posts import PostTable, build_structure
 
 from . import selectors, services
@@ -376,7 +376,7 @@ def _middle(grade: str) -> Decimal:
     return Decimal((low + high) // 2)
 
 
-def _propose(organisation: Organisation, as_is: Snapshot, by: AbstractBaseUser | None) -> Snapshot:
+def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot:
     """Seed 000's kind of changes, each recorded in the scenario with its reason.
 
     The first wave changes the senior roles of People, Place and Resources;
@@ -525,7 +525,7 @@ def _create(
     date: datetime.date,
     notes: str,
     base: Snapshot | None = None,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Snapshot:
     table = PostTable.from_lists(
         posts.ids,
@@ -557,7 +557,7 @@ def demo_structures(
     organisation: Organisation,
     *,
     scale: float | None = None,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> None:
     """Add the demo snapshots once; a second call changes nothing.
 

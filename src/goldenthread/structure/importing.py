@@ -19,9 +19,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
+from goldenthread.accounts.services import Actor
 from goldenthread.formats.errors import Finding, StructureImportError
 from goldenthread.formats.posts import BuildResult, build_structure
 from goldenthread.formats.reading import FormatError
@@ -272,9 +272,7 @@ class StructureImporter(Importer):
             plan.intro = NOT_COMPARED.format(name=name)
         return plan
 
-    def write(
-        self, plan: Plan, *, run: ImportRun, by: AbstractBaseUser | None, progress: Progress
-    ) -> Outcome:
+    def write(self, plan: Plan, *, run: ImportRun, by: Actor, progress: Progress) -> Outcome:
         upload, result = plan.payload
         fields: dict[str, Any] = upload.snapshot_fields
         effective = fields.get("effective_date")

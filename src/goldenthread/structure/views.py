@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
-from goldenthread.accounts.tenancy import org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.core import selectors as core_selectors
 from goldenthread.core.models import Unit
 from goldenthread.formats.reading import FormatError
@@ -90,8 +90,8 @@ def _crumbs(
 
 
 @org_view()
-def snapshot_list(request: HttpRequest) -> HttpResponse:
-    snapshots = selectors.snapshot_list(organisation=request.organisation)  # type: ignore[attr-defined]
+def snapshot_list(request: OrgRequest) -> HttpResponse:
+    snapshots = selectors.snapshot_list(organisation=request.organisation)
     table = tables.SNAPSHOTS.bind(request, snapshots)
     held = len(snapshots.order_by().values_list("pk", flat=True)[:2])
     return table_page(
@@ -103,10 +103,10 @@ def snapshot_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _start(request: HttpRequest, upload: StructureUpload) -> HttpResponse:
+def _start(request: OrgRequest, upload: StructureUpload) -> HttpResponse:
     """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
     run = import_run_create(
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         importer=STRUCTURE_IMPORTER,
         filename=upload.filename
         + (f" and {upload.junior_filename}" if upload.junior_filename else ""),
@@ -122,8 +122,8 @@ def _upload_reference(upload: StructureUpload) -> str:
 
 
 @org_view(Role.EDITOR)
-def snapshot_upload(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def snapshot_upload(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     form = UploadForm(
         *((request.POST, request.FILES) if request.method == "POST" else ()),
         organisation=organisation,
@@ -166,9 +166,9 @@ def snapshot_upload(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def upload_mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
+def upload_mapping(request: OrgRequest, upload_id: int) -> HttpResponse:
     upload = _upload_or_404(request, upload_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     run = import_run_for(
         organisation=organisation,
         importer=STRUCTURE_IMPORTER,
@@ -209,11 +209,11 @@ def upload_mapping(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def upload_review(request: HttpRequest, upload_id: int) -> HttpResponse:
+def upload_review(request: OrgRequest, upload_id: int) -> HttpResponse:
     """An upload's import: its check, preview or summary, in the import kit."""
     upload = _upload_or_404(request, upload_id)
     run = import_run_for(
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         importer=STRUCTURE_IMPORTER,
         reference=_upload_reference(upload),
     )
@@ -225,9 +225,9 @@ def upload_review(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 
 @org_view()
-def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
     return render(
         request,
@@ -248,7 +248,7 @@ def snapshot_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def snapshot_edit(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def snapshot_edit(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     form = SnapshotForm(
         bound(request),
@@ -275,10 +275,10 @@ def snapshot_edit(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def snapshot_delete(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     dependants = selectors.snapshot_dependants(
-        organisation=request.organisation,  # type: ignore[attr-defined]
+        organisation=request.organisation,
         snapshot=snapshot,
     )
     return confirm_page(
@@ -297,8 +297,8 @@ def snapshot_delete(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def design_rules(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def design_rules(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     current = selectors.design_rules_get(organisation=organisation)
     form = DesignRulesForm(
         bound(request),
@@ -330,9 +330,9 @@ def design_rules(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def post_list(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def post_list(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     services.post_figures_store(organisation=organisation, snapshot=snapshot)
     posts = selectors.post_register(organisation=organisation, snapshot=snapshot)
     table = tables.POSTS.bind(request, posts, context={"snapshot": snapshot})
@@ -347,9 +347,9 @@ def post_list(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view()
-def post_detail(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
+def post_detail(request: OrgRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     post = get_or_404(selectors.post_get, request, "post", snapshot=snapshot, pk=post_pk)
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
     chain_positions = dashboard.chain_up(figures, figures.index_of(post.position))
@@ -374,9 +374,9 @@ def post_detail(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
 
 
 @org_view()
-def snapshot_unit(request: HttpRequest, snapshot_id: int, unit_id: int) -> HttpResponse:
+def snapshot_unit(request: OrgRequest, snapshot_id: int, unit_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     unit = get_or_404(core_selectors.unit_get, request, "unit", pk=unit_id)
     unit_ids = selectors.unit_subtree_ids(organisation=organisation, unit=unit)
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
@@ -404,8 +404,8 @@ def snapshot_unit(request: HttpRequest, snapshot_id: int, unit_id: int) -> HttpR
 
 
 @org_view()
-def compare(request: HttpRequest) -> HttpResponse:
-    organisation = request.organisation  # type: ignore[attr-defined]
+def compare(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
     form = CompareForm(request.GET if "old" in request.GET else None, organisation=organisation)
     context: dict[str, Any] = {
         "form": form,
@@ -436,9 +436,9 @@ def compare(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def snapshot_export(request: HttpRequest, snapshot_id: int, fmt: str) -> HttpResponse:
+def snapshot_export(request: OrgRequest, snapshot_id: int, fmt: str) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
     as_of = snapshot.effective_date
     if fmt == "xlsx":
@@ -506,9 +506,9 @@ def _refuse_if_not_editable(request: HttpRequest, snapshot: Snapshot) -> HttpRes
 
 
 @org_view()
-def scenario_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def scenario_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     waves = selectors.change_waves(organisation=organisation, snapshot=snapshot)
     if snapshot.kind != SnapshotKind.SCENARIO and snapshot.base is None and not waves:
         messages.info(request, NOT_A_SCENARIO.format(name=snapshot.name))
@@ -539,7 +539,7 @@ def scenario_detail(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def scenario_create(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def scenario_create(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     form = ScenarioCreateForm(
         bound(request), initial={"name": f"Scenario from {snapshot.name}"[:200]}
@@ -568,9 +568,9 @@ def scenario_create(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def post_change(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
+def post_change(request: OrgRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     refused = _refuse_if_not_editable(request, snapshot)
     if refused:
         return refused
@@ -618,9 +618,9 @@ def post_change(request: HttpRequest, snapshot_id: int, post_pk: int) -> HttpRes
 
 
 @org_view(Role.EDITOR)
-def scenario_add_post(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def scenario_add_post(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     refused = _refuse_if_not_editable(request, snapshot)
     if refused:
         return refused
@@ -651,9 +651,9 @@ def scenario_add_post(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view(Role.EDITOR)
-def scenario_bulk(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def scenario_bulk(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request.organisation
     refused = _refuse_if_not_editable(request, snapshot)
     if refused:
         return refused
@@ -716,7 +716,7 @@ def _act(request: HttpRequest, act: Callable[[], Any], message: str, done: str) 
 
 
 @org_view(Role.EDITOR)
-def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
+def change_undo(request: OrgRequest, change_id: int) -> HttpResponse:
     change = get_or_404(selectors.change_get, request, "change", pk=change_id)
     return _act(
         request,
@@ -727,7 +727,7 @@ def change_undo(request: HttpRequest, change_id: int) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def scenario_approve(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def scenario_approve(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     return _act(
         request,
@@ -738,7 +738,7 @@ def scenario_approve(request: HttpRequest, snapshot_id: int) -> HttpResponse:
 
 
 @org_view(Role.ADMIN)
-def scenario_promote(request: HttpRequest, snapshot_id: int) -> HttpResponse:
+def scenario_promote(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     if request.method == "POST":
         try:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError, attribute
+from goldenthread.accounts.services import Actor, ServiceError, attribute
 from goldenthread.structure.models import DesignRuleSet
 
 SPAN_BAND_ORDER = "The lowest target span must not be more than the highest"
@@ -21,7 +20,7 @@ def design_rules_update(
     target_span_max: int,
     narrow_span_max: int,
     max_layers: int | None,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> DesignRuleSet:
     if target_span_min > target_span_max:
         raise ServiceError(SPAN_BAND_ORDER, field="target_span_min")

@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.services import Actor
 from goldenthread.core import selectors as core_selectors
 from goldenthread.core import services as core_services
 from goldenthread.core.models import Unit, UnitKind
@@ -62,7 +62,7 @@ def _code_for(name: str, parent_code: str, taken: set[str]) -> str:
 
 
 def units_for_paths(
-    *, organisation: Organisation, paths: list[str], by: AbstractBaseUser | None = None
+    *, organisation: Organisation, paths: list[str], by: Actor = None
 ) -> dict[str, Unit]:
     """The unit of each path ("Directorate / Service / Team"), adding missing units.
 

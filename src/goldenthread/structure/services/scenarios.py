@@ -10,13 +10,12 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from goldenthread.accounts.services import ServiceError, acting_user, attribute
+from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
 from goldenthread.core.models import Unit
 from goldenthread.structure import modelling, selectors
 from goldenthread.structure.models import (
@@ -140,7 +139,7 @@ def _record(
     after: Values,
     reason: str,
     effective_date: datetime.date,
-    by: AbstractBaseUser | None,
+    by: Actor,
     moved: list[str] | None = None,
     action: str = "",
 ) -> ScenarioChange:
@@ -193,7 +192,7 @@ def scenario_create(
     snapshot: Snapshot,
     name: str,
     notes: str = "",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Snapshot:
     """A draft scenario holding a copy of every post of ``snapshot``, copied in one statement."""
     if not name.strip():
@@ -243,7 +242,7 @@ def scenario_post_change(
     kind: str,
     reason: str,
     effective_date: datetime.date,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
     manager: str | None = None,
     grade: str = "",
     title: str = "",
@@ -329,7 +328,7 @@ def _delete(
     description: str,
     reason: str,
     effective_date: datetime.date,
-    by: AbstractBaseUser | None,
+    by: Actor,
 ) -> ScenarioChange:
     rows = selectors.post_values(snapshot=snapshot, post_ids=post_ids)
     missing = [pid for pid in post_ids if pid not in rows]
@@ -384,7 +383,7 @@ def scenario_post_add(
     reason: str,
     effective_date: datetime.date,
     vacant: bool = False,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> ScenarioChange:
     _check_editable(snapshot)
     post_id = post_id.strip()[:120]
@@ -427,7 +426,7 @@ def scenario_bulk_change(
     action: str,
     reason: str,
     effective_date: datetime.date,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
     manager: str | None = None,
     unit: Unit | None = None,
     grade: str = "",
@@ -507,9 +506,7 @@ def scenario_bulk_change(
 
 
 @transaction.atomic
-def scenario_change_undo(
-    *, change: ScenarioChange, by: AbstractBaseUser | None = None
-) -> ScenarioChange:
+def scenario_change_undo(*, change: ScenarioChange, by: Actor = None) -> ScenarioChange:
     """Put back the posts as they were before ``change``.
 
     Changes are undone newest first where they touch the same posts: a later
@@ -549,7 +546,7 @@ def scenario_change_undo(
 
 
 @transaction.atomic
-def scenario_approve(*, snapshot: Snapshot, by: AbstractBaseUser | None = None) -> Snapshot:
+def scenario_approve(*, snapshot: Snapshot, by: Actor = None) -> Snapshot:
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.DRAFT:
         raise ServiceError(APPROVE_DRAFTS_ONLY)
     snapshot.status = SnapshotStatus.APPROVED
@@ -561,7 +558,7 @@ def scenario_approve(*, snapshot: Snapshot, by: AbstractBaseUser | None = None) 
 
 
 @transaction.atomic
-def scenario_promote(*, snapshot: Snapshot, by: AbstractBaseUser | None = None) -> list[Snapshot]:
+def scenario_promote(*, snapshot: Snapshot, by: Actor = None) -> list[Snapshot]:
     """Make an approved scenario the as-is; the previous as-is is marked superseded.
 
     Returns the snapshots superseded.

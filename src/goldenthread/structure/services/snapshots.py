@@ -6,11 +6,10 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError, acting_user, attribute
+from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
 from goldenthread.analysis.structure import Structure, post_metrics
 from goldenthread.core.models import UnitKind
 from goldenthread.structure.engine import pounds_or_none
@@ -33,7 +32,7 @@ def snapshot_create_from_structure(
     notes: str = "",
     source: str = "",
     matched_by: str = "post ID",
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
     base: Snapshot | None = None,
     flags: dict[str, Any] | None = None,
     source_rows: list[int] | None = None,
@@ -117,7 +116,7 @@ def snapshot_update(
     status: str,
     effective_date: datetime.date | None,
     notes: str,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> Snapshot:
     if not name.strip():
         raise ServiceError(NAME_NEEDED, field="name")
@@ -133,7 +132,7 @@ def snapshot_update(
 
 @transaction.atomic
 def snapshot_set_effective_date(
-    *, snapshot: Snapshot, effective_date: datetime.date | None, by: AbstractBaseUser | None = None
+    *, snapshot: Snapshot, effective_date: datetime.date | None, by: Actor = None
 ) -> Snapshot:
     """Change only the date the snapshot (or a scenario's first wave) takes effect."""
     snapshot.effective_date = effective_date
@@ -143,7 +142,7 @@ def snapshot_set_effective_date(
 
 
 @transaction.atomic
-def snapshot_delete(*, snapshot: Snapshot, by: AbstractBaseUser | None = None) -> None:
+def snapshot_delete(*, snapshot: Snapshot, by: Actor = None) -> None:
     """Delete the snapshot, its posts and its recorded changes.
 
     Scenarios based on it stay, with their own posts, but no longer have a base.

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import ServiceError, acting_user, attribute
+from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
 from goldenthread.structure.models import ColumnMappingPreset, StructureUpload
 
 MAPPING_NEEDS_IDS = "Choose the columns holding the post ID and the reports-to post"
@@ -21,7 +20,7 @@ def column_mapping_save(
     organisation: Organisation,
     name: str,
     columns: dict[str, Any],
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> ColumnMappingPreset:
     if not columns.get("post_id") or not columns.get("reports_to"):
         raise ServiceError(MAPPING_NEEDS_IDS, field="post_id")
@@ -47,7 +46,7 @@ def upload_create(
     junior_filename: str = "",
     junior_data: bytes | None = None,
     mapping: dict[str, Any] | None = None,
-    by: AbstractBaseUser | None = None,
+    by: Actor = None,
 ) -> StructureUpload:
     upload = StructureUpload(
         organisation=organisation,
@@ -68,7 +67,7 @@ def upload_create(
 
 @transaction.atomic
 def upload_set_mapping(
-    *, upload: StructureUpload, mapping: dict[str, Any], by: AbstractBaseUser | None = None
+    *, upload: StructureUpload, mapping: dict[str, Any], by: Actor = None
 ) -> StructureUpload:
     if not mapping.get("post_id") or not mapping.get("reports_to"):
         raise ServiceError(MAPPING_NEEDS_IDS, field="post_id")
