@@ -109,7 +109,6 @@ function enhanceSearch(input) {
     defaultValue: startText,
     minLength,
     inputClasses: errorClass,
-    confirmOnBlur: false,
     source: (query, populate) => {
       const request = ++latest;
       url.searchParams.set("q", query);
