@@ -103,7 +103,7 @@ def environment(var_dir: str) -> dict[str, str]:
 
 
 @contextmanager
-def demo_server() -> Iterator[str]:
+def demo_server() -> Iterator[tuple[str, int]]:
     """The demo council served on loopback from a temporary directory."""
     with tempfile.TemporaryDirectory() as var_dir:
         env = environment(var_dir)
@@ -128,7 +128,7 @@ def demo_server() -> Iterator[str]:
                     if time.monotonic() > deadline or server.poll() is not None:
                         raise RuntimeError("the demo server did not start") from None
                     time.sleep(0.5)
-            yield base
+            yield base, server.pid
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -141,19 +141,65 @@ def chromium() -> str:
     return path
 
 
-def visit(browser: Any, state: dict[str, Any], url: str) -> dict[str, Any]:
+def cpu_seconds() -> dict[int, tuple[int, str, float]]:
+    """Each process: its parent, its name and the CPU time it has used (user and system)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    processes = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        processes[int(entry.name)] = (int(fields[1]), name, used)
+    return processes
+
+
+def descendants(processes: dict[int, tuple[int, str, float]], root: int) -> set[int]:
+    found, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, (ppid, _, _) in processes.items() if ppid == parent]
+        found.update(children)
+        frontier.extend(children)
+    return found
+
+
+def cpu_used(before: dict[int, Any], after: dict[int, Any], server: int) -> dict[str, float]:
+    """CPU seconds between two readings: the server's, and Chromium's (every process of it)."""
+    mine = descendants(after, os.getpid())
+    served = descendants(after, server)
+
+    def used(pid: int) -> float:
+        return after[pid][2] - (before[pid][2] if pid in before else 0.0)
+
+    return {
+        "server_cpu_s": sum(used(pid) for pid in served),
+        "browser_cpu_s": sum(
+            used(pid) for pid in mine - served if after[pid][1].startswith("chrom")
+        ),
+    }
+
+
+def visit(browser: Any, state: dict[str, Any], url: str, server: int) -> dict[str, Any]:
     """One first visit: a new context, so nothing is cached."""
     context = browser.new_context(storage_state=state, viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)
+        before = cpu_seconds()
         page.goto(url, wait_until="commit")
         drawn = page.evaluate(CHARTS_DRAWN, list(CHARTS))
         load = page.evaluate(LOAD_EVENT)
+        cpu = cpu_used(before, cpu_seconds(), server)
         resources = page.evaluate(RESOURCES)
         if page.locator("h1").count() == 0:  # pragma: no cover
             raise RuntimeError(f"{url} has no heading")
-        return {"drawn_ms": drawn, "load_ms": load, "resources": resources}
+        return {"drawn_ms": drawn, "load_ms": load, "resources": resources, **cpu}
     finally:
         context.close()
 
@@ -161,7 +207,7 @@ def visit(browser: Any, state: dict[str, Any], url: str) -> dict[str, Any]:
 def run(runs: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
-    with demo_server() as base, sync_playwright() as playwright:
+    with demo_server() as (base, server), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         signing_in = browser.new_context()
         page = signing_in.new_page()
@@ -175,8 +221,8 @@ def run(runs: int) -> dict[str, Any]:
         state = signing_in.storage_state()
         signing_in.close()
         url = f"{base}{href}"
-        visit(browser, state, url)  # warms the server
-        visits = [visit(browser, state, url) for _ in range(runs)]
+        visit(browser, state, url, server)  # warms the server
+        visits = [visit(browser, state, url, server) for _ in range(runs)]
         version = browser.version
         browser.close()
     return {"url": href, "visits": visits, "chromium": version}
@@ -189,6 +235,8 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         "drawn_ms": statistics.median(v["drawn_ms"] for v in visits),
         "drawn_max_ms": max(v["drawn_ms"] for v in visits),
         "load_ms": statistics.median(v["load_ms"] for v in visits),
+        "browser_cpu_s": statistics.median(v["browser_cpu_s"] for v in visits),
+        "server_cpu_s": statistics.median(v["server_cpu_s"] for v in visits),
         "transfer": sum(r["transfer"] for r in resources),
         "decoded": sum(r["decoded"] for r in resources),
         "requests": len(resources),
@@ -233,6 +281,9 @@ def report(results: dict[str, Any], figures: dict[str, Any], runs: int) -> str:
         f"| Charts drawn (median) | {figures['drawn_ms']:.0f} ms |",
         f"| Charts drawn (slowest) | {figures['drawn_max_ms']:.0f} ms |",
         f"| Load event (median) | {figures['load_ms']:.0f} ms |",
+        f"| Chromium's CPU time, all its processes (median) | "
+        f"{figures['browser_cpu_s'] * 1000:.0f} ms |",
+        f"| The server's CPU time (median) | {figures['server_cpu_s'] * 1000:.0f} ms |",
         f"| Bytes over the wire | {kib(figures['transfer'])} KiB |",
         f"| Bytes after decompression | {kib(figures['decoded'])} KiB |",
         f"| Requests | {figures['requests']} |",
