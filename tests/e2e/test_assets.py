@@ -75,6 +75,7 @@ PLAYGROUND = """
       <option value="">Any colour</option>
       <option value="r">Red</option>
       <option value="g">Green</option>
+      <option value="x">Grey &lt;img src=x onerror=window.injected=1&gt;</option>
     </select>
   </div>
   <div class="govuk-form-group">
@@ -128,8 +129,18 @@ def test_moj_components_and_pickers_enhance_their_markup(page, live_server) -> N
 
     # A select becomes a search box; the select keeps the value.
     page.get_by_label("Colour").fill("gre")
+    # An option's text is shown as text, never run as HTML.
+    grey = page.get_by_role("option", name="Grey <img src=x onerror=window.injected=1>")
+    assert grey.is_visible()
+    assert page.evaluate("window.injected") is None
     page.get_by_role("option", name="Green").click()
     assert page.locator("select[name=colour]").input_value() == "g"
+    # Clearing the box clears the choice, as the list allows none.
+    page.get_by_label("Colour").fill("")
+    page.get_by_label("Unit").focus()
+    assert page.locator("select[name=colour]").input_value() == ""
+    page.get_by_label("Colour").fill("gre")
+    page.get_by_role("option", name="Green").click()
 
     # A server-side picker: starts with the current value's label, searches
     # the URL with ?q=, shows each option's hint, writes the value to `unit`.

@@ -61,7 +61,12 @@ function enhanceSelect(select) {
   accessibleAutocomplete.enhanceSelectElement({
     selectElement: select,
     defaultValue: "",
-    showAllValues: select.options.length <= 20,
+    // Option texts are data: shown as text, never as HTML (the library's
+    // default inserts them as HTML), and no option is "" rather than undefined.
+    templates: {
+      inputValue: (option) => option ?? "",
+      suggestion: (option) => escapeHtml(option),
+    },
     onConfirm: (chosen) => {
       const match = [...select.options].find((option) => option.textContent === chosen);
       if (match) {
@@ -122,7 +127,8 @@ function enhanceSearch(input) {
         });
     },
     templates: {
-      inputValue: (option) => (option ? option.label : ""),
+      // The library starts with the starting text as its only option, a string.
+      inputValue: (option) => (typeof option === "string" ? option : (option?.label ?? "")),
       suggestion: (option) => {
         if (typeof option === "string") {
           return escapeHtml(option);
