@@ -26,7 +26,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-$(ASSETS)/.built: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss)
+# goldenthread.mjs is the source of the bundle build/goldenthread.js.
+$(ASSETS)/.built: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss) src/goldenthread/web/static/web/goldenthread.mjs
 	npm run --silent build
 	@touch $@
 
@@ -58,10 +59,12 @@ pytest: pytest-sqlite pytest-postgres
 
 test: lint pytest
 
-# Needs PostgreSQL at 127.0.0.1:5432 for the structure pages benchmark.
+# Needs PostgreSQL at 127.0.0.1:5432 for the structure pages benchmark, and
+# Chromium for the chart page's first visit.
 bench: install
 	$(BIN)/python benchmarks/bench_structure.py
 	$(BIN)/python benchmarks/bench_structure_web.py
+	$(BIN)/python benchmarks/bench_assets.py
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache

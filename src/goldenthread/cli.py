@@ -36,10 +36,24 @@ def _django(settings: str | None = None) -> None:
     django.setup()
 
 
+def _collect_static() -> None:
+    """Gather the static files under hashed names, compressed, where the settings serve them.
+
+    Settings that serve static files straight from the app folders (the test
+    settings, the local settings with GOLDENTHREAD_DEBUG) set no STATIC_ROOT.
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.STATIC_ROOT:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def _serve(host: str, port: int, worker: bool) -> None:
     """Run the task worker (in a child process) beside the web server until stopped."""
     from django.core.management import call_command
 
+    _collect_static()
     # Stopping the server (Ctrl+C or SIGTERM) must stop the worker too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     child = None

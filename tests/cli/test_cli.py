@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -75,10 +76,19 @@ def test_demo_serves_the_start_page_and_static_files(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.5)
         assert b"Design your target operating model" in body
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/static/build/goldenthread.css", timeout=5
-        ) as response:
+        # The demo collected the static files: the page links the stylesheet
+        # by its hashed name, served compressed and cached for ever.
+        stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', body)
+        assert stylesheet is not None
+        href = stylesheet.group(1).decode()
+        assert re.fullmatch(r"/static/build/goldenthread\.[0-9a-f]{12}\.css", href), href
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{href}", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert "immutable" in response.headers["Cache-Control"]
     finally:
         process.terminate()
         process.wait(timeout=20)

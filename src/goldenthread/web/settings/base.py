@@ -153,10 +153,14 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
+#: Where `collectstatic` (run by `goldenthread serve` and `goldenthread demo`)
+#: puts the static files, each under a name holding a hash of its content,
+#: beside gzip copies. WhiteNoise serves the hashed names with a cache
+#: lifetime of ten years (`immutable`): a changed file gets a new name.
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
 

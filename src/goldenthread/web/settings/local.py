@@ -10,10 +10,16 @@ from .base import env, env_bool, env_list
 DEBUG = env_bool("GOLDENTHREAD_DEBUG", default=False)
 SECRET_KEY = env("GOLDENTHREAD_SECRET_KEY", "local-only-key-never-used-in-production") or ""
 ALLOWED_HOSTS = env_list("GOLDENTHREAD_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
-# Serve static files straight from the app folders, no collectstatic needed.
-WHITENOISE_USE_FINDERS = True
-WHITENOISE_AUTOREFRESH = DEBUG
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
-# Static files come from the app folders (finders); nothing is collected locally.
-STATIC_ROOT = None
+
+if DEBUG:
+    # While developing, static files come straight from the app folders, and
+    # an edited file shows at the next request: no collectstatic, no hashing.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT = None
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
