@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -45,7 +46,7 @@ def unit_tree(*, organisation: Organisation) -> list[UnitRow]:
         .annotate(child_count=Count("children"))
         .order_by("name", "pk")
     )
-    children: dict[int | None, list[Unit]] = {}
+    children: dict[int | None, list[Any]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)
     rows: list[UnitRow] = []

@@ -66,11 +66,11 @@ def unit_list(request: OrgRequest) -> HttpResponse:
     return table_page(request, table, "core/unit_list.html", {"any": held}, what="units")
 
 
-def _unit_or_404(request: HttpRequest, unit_id: int) -> Unit:
+def _unit_or_404(request: OrgRequest, unit_id: int) -> Unit:
     return get_or_404(selectors.unit_get, request, "unit", pk=unit_id)  # type: ignore[no-any-return]
 
 
-def _crumbs(request: HttpRequest, unit: Unit | None, *more: tuple[str, str]) -> Crumbs:
+def _crumbs(request: OrgRequest, unit: Unit | None, *more: tuple[str, str]) -> Crumbs:
     """Units, then the unit and the units it sits in, then the pages below it."""
     crumbs = [("Units", org_url(request, "core:unit_list"))]
     if unit is not None:
@@ -97,7 +97,7 @@ def unit_detail(request: OrgRequest, unit_id: int) -> HttpResponse:
 @org_view(Role.EDITOR)
 def unit_create(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
-    initial = {"kind": UnitKind.SERVICE}
+    initial: dict[str, object] = {"kind": UnitKind.SERVICE}
     if request.GET.get("parent"):
         initial["parent"] = request.GET["parent"]
     form = UnitForm(bound(request), organisation=organisation, initial=initial)
@@ -170,7 +170,7 @@ def unit_import(request: OrgRequest) -> HttpResponse:
             importer=UNITS_IMPORTER,
             filename=data["file"].name,
             data=data["file"].read(),
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         ),
         done=lambda run: org_url(request, "kit:import_run", run_id=run.pk),
         message=lambda run: IMPORT_STARTED.format(file=run.filename),

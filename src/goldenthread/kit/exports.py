@@ -31,9 +31,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+from goldenthread.accounts.tenancy import OrgRequest
 from goldenthread.formats.writing import About, Cell, Sheet, write_csv, write_xlsx
 
 from .columns import Column, Columns, ColumnType
@@ -65,7 +66,7 @@ def _user_name(user: Any) -> str:
 
 
 def about_file(
-    request: HttpRequest,
+    request: OrgRequest,
     *,
     what: str,
     as_of: dt.date | None = None,
@@ -141,7 +142,7 @@ def _sheet_title(what: str) -> str:
 
 
 def workbook_response(
-    request: HttpRequest,
+    request: OrgRequest,
     *,
     sheets: Sequence[Sheet],
     what: str,
@@ -164,7 +165,7 @@ def workbook_response(
 
 
 def csv_response(
-    request: HttpRequest,
+    request: OrgRequest,
     *,
     header: Sequence[str],
     rows: Iterable[Sequence[Cell]],
@@ -182,7 +183,7 @@ def csv_response(
 
 
 def export_response(
-    request: HttpRequest,
+    request: OrgRequest,
     *,
     columns: Columns,
     records: Iterable[Any],

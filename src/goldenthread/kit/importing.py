@@ -36,7 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import Actor, ServiceError
+from goldenthread.accounts.services import Actor, ServiceError, acting_user
 from goldenthread.formats.tabular import Table, TableError, read_sheets
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.models import Job
@@ -500,12 +500,12 @@ def read_rows(
     table = next((table for table in tables if set(columns.required) <= known(table)), tables[0])
     found: dict[str, str] = {}
     for title in table.header:
-        column = by_header.get(_header_name(title))
-        if column is None:
+        header_column = by_header.get(_header_name(title))
+        if header_column is None:
             if title:
                 report.note(IGNORED_COLUMN.format(column=title), row=1, column=title)
-        elif column.name not in found:
-            found[column.name] = title
+        elif header_column.name not in found:
+            found[header_column.name] = title
     for name in columns.required:
         if name not in found:
             report.problem(
@@ -602,10 +602,6 @@ def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
 
-def _user(user: Actor) -> Actor:
-    return user if user is not None and user.is_authenticated else None
-
-
 def import_run_get(*, organisation: Organisation, pk: int) -> ImportRun:
     """One import run of ``organisation``; ``ImportRun.DoesNotExist`` for another's.
 
@@ -667,7 +663,7 @@ def import_run_create(
         filename=filename[:255],
         data=data,
         options=options or {},
-        created_by=_user(by),
+        created_by=acting_user(by),
     )
     return _start_check(run, by)
 

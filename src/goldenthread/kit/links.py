@@ -175,7 +175,7 @@ class LinkEnd:
     links: Callable[[Organisation, LinkableKind, Any], list[ItemLink]]
     add_url: Callable[[Organisation, LinkableKind, Any], str]
     #: Delete every link of a record that is being deleted (through the end's own service).
-    forget: Callable[[Any], None] = lambda record: None
+    forget: Callable[[Any], object] = lambda record: None
     #: Whether records of a kind link to this end (a golden-thread item has its parent instead).
     applies: Callable[[LinkableKind], bool] = lambda kind: True
 

@@ -67,9 +67,7 @@ def org_url(request: OrgRequest, name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs={"org_slug": request.organisation.slug, **kwargs})
 
 
-def get_or_404(
-    selector: Callable[..., Any], request: HttpRequest, thing: str, **lookup: Any
-) -> Any:
+def get_or_404(selector: Callable[..., Any], request: OrgRequest, thing: str, **lookup: Any) -> Any:
     """The record ``selector(organisation=..., **lookup)`` returns, or 404 naming ``thing``.
 
     The selector is always given the request's organisation, so another

@@ -55,6 +55,8 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString
 
+from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.tenancy import OrgRequest
 from goldenthread.formats.writing import Cell, Sheet
 
 from .exports import csv_response, workbook_response
@@ -222,7 +224,10 @@ class ChoiceFilter(Filter):
         self.template = "checkboxes" if self.multiple else "select"
 
     def options(self, table: BoundTable) -> list[tuple[str, str]]:
-        return table.memo(("choices", self.key), lambda: _choices(self.choices, table))
+        options: list[tuple[str, str]] = table.memo(
+            ("choices", self.key), lambda: _choices(self.choices, table)
+        )
+        return options
 
     def read(self, query: QueryDict, table: BoundTable) -> tuple[Any, str]:
         given = [v for v in query.getlist(self.key) if v != ""]
@@ -623,7 +628,7 @@ class Table:
         return None
 
     def bind(
-        self, request: HttpRequest, rows: Any, *, context: dict[str, Any] | None = None
+        self, request: OrgRequest, rows: Any, *, context: dict[str, Any] | None = None
     ) -> BoundTable:
         """The table for this request: its filters read, its rows filtered and sorted."""
         return BoundTable(self, request, rows, dict(context or {}))
@@ -633,11 +638,11 @@ class BoundTable:
     """A :class:`Table` for one request; what the templates and downloads read."""
 
     def __init__(
-        self, table: Table, request: HttpRequest, rows: Any, context: dict[str, Any]
+        self, table: Table, request: OrgRequest, rows: Any, context: dict[str, Any]
     ) -> None:
         self.table = table
         self.request = request
-        self.organisation = getattr(request, "organisation", None)
+        self.organisation: Organisation = request.organisation
         self.context = context
         self.base = rows
         self.query = request.GET
@@ -652,7 +657,7 @@ class BoundTable:
                 self.values[item.key] = value
         self.sort, self.order = self._sorting()
         self.rows = self._ordered(self._filtered(rows))
-        self._page: Page | None = None
+        self._page: Page[Any] | None = None
 
     # --- state read from the request ---
 
@@ -694,7 +699,7 @@ class BoundTable:
     # --- what the page shows ---
 
     @property
-    def page(self) -> Page:
+    def page(self) -> Page[Any]:
         if self._page is None:
             paginator = Paginator(self.rows, self.table.page_size)
             page = paginator.get_page(self.query.get("page"))
@@ -720,13 +725,14 @@ class BoundTable:
     @property
     def body(self) -> list[list[tuple[SafeString, bool]]]:
         """The page's rows: each cell's HTML and whether it is numeric."""
-        return self.memo(
+        body: list[list[tuple[SafeString, bool]]] = self.memo(
             "body",
             lambda: [
                 [(column.html(row, self), column.numeric) for column in self.shown]
                 for row in self.page.object_list
             ],
         )
+        return body
 
     @property
     def shown(self) -> list[TableColumn]:
@@ -848,7 +854,7 @@ class BoundTable:
 
     def url(self, name: str, **kwargs: Any) -> str:
         """``reverse(name)`` inside this request's organisation, for cells that link."""
-        slug = self.organisation.slug if self.organisation is not None else None
+        slug = self.organisation.slug
         return reverse(name, kwargs={"org_slug": slug, **kwargs} if slug else kwargs)
 
     # --- downloads ---

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -39,7 +39,7 @@ SAVE_INTRO = (
 REPAIRING = "Checking {file} again with the repairs applied."
 
 
-def _run(request: HttpRequest, run_id: int) -> ImportRun:
+def _run(request: OrgRequest, run_id: int) -> ImportRun:
     return get_or_404(importing.import_run_get, request, "import", pk=run_id)  # type: ignore[no-any-return]
 
 
@@ -102,7 +102,7 @@ def import_confirm(request: OrgRequest, run_id: int) -> HttpResponse:
     importer = importing.importer_get(run.importer)
     return confirm_page(
         request,
-        lambda: importing.import_run_confirm(run=run, by=request.user),  # type: ignore[arg-type]
+        lambda: importing.import_run_confirm(run=run, by=request.user),
         done=_run_url(run),
         message=CONFIRMED.format(file=run.filename),
         title=CONFIRM_TITLE.format(file=run.filename),
@@ -119,7 +119,7 @@ def import_discard(request: OrgRequest, run_id: int) -> HttpResponse:
     importer = importing.importer_get(run.importer)
     return confirm_page(
         request,
-        lambda: importing.import_run_discard(run=run, by=request.user),  # type: ignore[arg-type]
+        lambda: importing.import_run_discard(run=run, by=request.user),
         done=importer.register_url(run.organisation),
         message=DISCARDED.format(file=run.filename),
         title=DISCARD_TITLE.format(file=run.filename),
@@ -137,7 +137,7 @@ def import_repair(request: OrgRequest, run_id: int) -> HttpResponse:
     importer = importing.importer_get(run.importer)
     return confirm_page(
         request,
-        lambda: importing.import_run_repair(run=run, by=request.user),  # type: ignore[arg-type]
+        lambda: importing.import_run_repair(run=run, by=request.user),
         done=_run_url(run),
         message=REPAIRING.format(file=run.filename),
         title=REPAIR_TITLE.format(file=run.filename),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
@@ -43,7 +43,7 @@ from .starter import PRINCIPLE_TEMPLATES
 # Helpers ----------------------------------------------------------------------
 
 
-def _url(request: HttpRequest, name: str, **kwargs: Any) -> str:
+def _url(request: OrgRequest, name: str, **kwargs: Any) -> str:
     return org_url(request, f"operating_model:{name}", **kwargs)
 
 
@@ -55,14 +55,14 @@ def _locked(version: TomVersion) -> str:
     )
 
 
-def _version_crumbs(request: HttpRequest, version: TomVersion) -> list[tuple[str, str]]:
+def _version_crumbs(request: OrgRequest, version: TomVersion) -> list[tuple[str, str]]:
     return [
         ("Operating model", _url(request, "tom_home")),
         (f"Version {version.number}", _url(request, "version_detail", version_id=version.pk)),
     ]
 
 
-def _set_crumbs(request: HttpRequest, principle_set: PrincipleSet) -> list[tuple[str, str]]:
+def _set_crumbs(request: OrgRequest, principle_set: PrincipleSet) -> list[tuple[str, str]]:
     return [
         ("Operating model", _url(request, "tom_home")),
         ("Design principles", _url(request, "principle_set_list")),

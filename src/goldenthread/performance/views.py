@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
@@ -43,11 +43,11 @@ def _id_or_none(text: str) -> int | None:
     return None
 
 
-def _item_or_404(request: HttpRequest, item_id: int) -> ThreadItem:
+def _item_or_404(request: OrgRequest, item_id: int) -> ThreadItem:
     return get_or_404(selectors.thread_item_get, request, NOT_FOUND_THING, pk=item_id)  # type: ignore[no-any-return]
 
 
-def _crumbs(request: HttpRequest, item: ThreadItem | None = None) -> list[tuple[str, str]]:
+def _crumbs(request: OrgRequest, item: ThreadItem | None = None) -> list[tuple[str, str]]:
     crumbs = [("Golden thread", org_url(request, "performance:thread"))]
     if item is not None:
         crumbs.append((item.title, org_url(request, "performance:item_detail", item_id=item.pk)))

@@ -17,6 +17,7 @@ import datetime
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -410,7 +411,7 @@ def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot
         ],
         by=user,
     )
-    common = {"snapshot": scenario, "by": user}
+    common: dict[str, Any] = {"snapshot": scenario, "by": user}
     for pid, title, why in (
         (
             "PEO11",

@@ -79,7 +79,7 @@ def mapping_from_columns(columns: dict[str, object]) -> ColumnMapping:
     given["unit"] = ()
     for key, value in columns.items():
         if key == "unit":
-            given["unit"] = tuple(str(v) for v in value) if isinstance(value, list) else ()  # type: ignore[union-attr]
+            given["unit"] = tuple(str(v) for v in value) if isinstance(value, list) else ()
         elif key in given and value:
             given[key] = str(value)
     return ColumnMapping(**given)  # type: ignore[arg-type]
@@ -153,18 +153,18 @@ def structure_from_rows(
         parent[has] = np.searchsorted(positions, managers[has])
     cost = np.asarray(
         [np.nan if c is None else float(c) for c in col["cost"]],
-        dtype=np.float64,  # type: ignore[arg-type]
+        dtype=np.float64,
     )
     structure = Structure.from_lists(
         [str(p) for p in col["post_id"]],
         parent,
-        title=list(col["title"]),  # type: ignore[arg-type]
-        grade=list(col["grade"]),  # type: ignore[arg-type]
-        unit=list(col["unit_path"]),  # type: ignore[arg-type]
+        title=list(col["title"]),
+        grade=list(col["grade"]),
+        unit=list(col["unit_path"]),
         fte=np.asarray(col["fte"], dtype=np.float64),
         cost=cost,
         junior_fte=np.asarray(col["junior_fte"], dtype=np.float64),
-        junior_cost=np.asarray([float(c) for c in col["junior_cost"]], dtype=np.float64),  # type: ignore[arg-type]
+        junior_cost=np.asarray([float(c) for c in col["junior_cost"]], dtype=np.float64),
         vacant=np.asarray(col["vacant"], dtype=bool),
         agency=np.asarray(col["agency"], dtype=bool),
         source=source,

@@ -57,7 +57,7 @@ def _rows(figures: Figures) -> list[tuple[Cell, ...]]:
     s, m = figures.structure, figures.metrics
     ids = s.post_id.to_list()
     titles, grades, units = s.title.to_list(), s.grade.to_list(), s.unit.to_list()
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for i in range(len(s)):
         p = int(s.parent[i])
         rows.append(

@@ -64,7 +64,7 @@ def headline(figures: Figures) -> list[tuple[str, str]]:
 def difference(before: Figures, after: Figures) -> list[dict[str, Any]]:
     """A scenario's headline figures before, after and the change, formatted."""
     b, a = before.summary, after.summary
-    rows = [
+    rows: list[tuple[str, Any, Any, str]] = [
         ("Posts", b.posts, a.posts, "{:,}"),
         ("FTE", round(b.fte, 1), round(a.fte, 1), "{:,.1f}"),
         ("Known annual cost", b.total_cost, a.total_cost, "money"),

@@ -76,7 +76,9 @@ def _with_managers(posts: list[Post], table: BoundTable) -> None:
         positions={p.manager_position for p in posts if p.manager_position is not None},
     )
     for post in posts:
-        post.manager_post_id = ids.get(post.manager_position, "")  # type: ignore[attr-defined]
+        post.manager_post_id = (  # type: ignore[attr-defined]
+            ids.get(post.manager_position, "") if post.manager_position is not None else ""
+        )
 
 
 POSTS = Table(

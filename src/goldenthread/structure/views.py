@@ -62,15 +62,15 @@ SNAPSHOT_DELETED = "{name} has been deleted."
 RULES_SAVED = "The design rules have been saved."
 
 
-def _snapshot_or_404(request: HttpRequest, snapshot_id: int) -> Snapshot:
+def _snapshot_or_404(request: OrgRequest, snapshot_id: int) -> Snapshot:
     return get_or_404(selectors.snapshot_get, request, "snapshot", pk=snapshot_id)  # type: ignore[no-any-return]
 
 
-def _upload_or_404(request: HttpRequest, upload_id: int) -> StructureUpload:
+def _upload_or_404(request: OrgRequest, upload_id: int) -> StructureUpload:
     return get_or_404(selectors.upload_get, request, "upload", pk=upload_id)  # type: ignore[no-any-return]
 
 
-def _unit_or_none(request: HttpRequest, unit_id: Any) -> Unit | None:
+def _unit_or_none(request: OrgRequest, unit_id: Any) -> Unit | None:
     """The unit a form chose (by id, from this organisation's units), or ``None``."""
     if not unit_id:
         return None
@@ -78,7 +78,7 @@ def _unit_or_none(request: HttpRequest, unit_id: Any) -> Unit | None:
 
 
 def _crumbs(
-    request: HttpRequest, snapshot: Snapshot | None = None, *more: tuple[str, str]
+    request: OrgRequest, snapshot: Snapshot | None = None, *more: tuple[str, str]
 ) -> Crumbs:
     """Structures, then the snapshot (if any), then the pages below it."""
     crumbs = [("Structures", org_url(request, "structure:snapshot_list"))]
@@ -112,7 +112,7 @@ def _start(request: OrgRequest, upload: StructureUpload) -> HttpResponse:
         + (f" and {upload.junior_filename}" if upload.junior_filename else ""),
         options={"upload_id": upload.pk},
         reference=_upload_reference(upload),
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
     )
     return redirect(org_url(request, "kit:import_run", run_id=run.pk))
 
@@ -486,17 +486,17 @@ SCENARIO_APPROVED = "{name} has been approved."
 NOT_A_SCENARIO = "{name} is not a scenario: create a scenario from it to model changes."
 
 
-def _scenario_url(request: HttpRequest, snapshot: Snapshot) -> str:
+def _scenario_url(request: OrgRequest, snapshot: Snapshot) -> str:
     return org_url(request, "structure:scenario_detail", snapshot_id=snapshot.pk)
 
 
-def _scenario_crumbs(request: HttpRequest, snapshot: Snapshot, page: str) -> Crumbs:
+def _scenario_crumbs(request: OrgRequest, snapshot: Snapshot, page: str) -> Crumbs:
     return _crumbs(
         request, snapshot, ("Changes and difference", _scenario_url(request, snapshot)), (page, "")
     )
 
 
-def _refuse_if_not_editable(request: HttpRequest, snapshot: Snapshot) -> HttpResponse | None:
+def _refuse_if_not_editable(request: OrgRequest, snapshot: Snapshot) -> HttpResponse | None:
     if snapshot.kind == SnapshotKind.SCENARIO and snapshot.status == SnapshotStatus.DRAFT:
         return None
     messages.error(request, NOT_EDITABLE.format(name=snapshot.name))

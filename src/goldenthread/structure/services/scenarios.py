@@ -550,7 +550,7 @@ def scenario_approve(*, snapshot: Snapshot, by: Actor = None) -> Snapshot:
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.DRAFT:
         raise ServiceError(APPROVE_DRAFTS_ONLY)
     snapshot.status = SnapshotStatus.APPROVED
-    snapshot.approved_by = acting_user(by)  # type: ignore[assignment]
+    snapshot.approved_by = acting_user(by)
     snapshot.approved_at = timezone.now()
     attribute(snapshot, by)
     snapshot.save()

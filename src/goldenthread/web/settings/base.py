@@ -157,7 +157,7 @@ STATIC_URL = "/static/"
 #: puts the static files, each under a name holding a hash of its content,
 #: beside gzip copies. WhiteNoise serves the hashed names with a cache
 #: lifetime of ten years (`immutable`): a changed file gets a new name.
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT: Path | None = VAR_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
