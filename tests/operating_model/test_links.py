@@ -173,7 +173,7 @@ def test_removing_a_link_asks_first_and_is_audited(client, organisation, channel
     assert removed.history_type == "-" and removed.history_user.username == "eden"
     page = editor.get(item_url(organisation, objective))
     assert texts(page, ".govuk-notification-banner__content") == [
-        UNLINKED.format(item=objective.title, component="Channels")
+        UNLINKED.format(record=objective.title, component="Channels")
     ]
     # From the component's page, the removal returns there.
     again = services.component_link_create(

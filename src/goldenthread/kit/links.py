@@ -23,17 +23,19 @@ changes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponse
 
 from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest
 
+from .pages import bound, confirm_page, form_page
 from .registry import Registry
 
 __all__ = [
@@ -47,6 +49,8 @@ __all__ = [
     "LinkedItem",
     "forget_links",
     "item_link_panels",
+    "link_create_page",
+    "link_delete_page",
     "linkable_for",
     "linkable_item",
     "linked_items",
@@ -219,3 +223,79 @@ def item_link_panels(request: OrgRequest, record: Any) -> list[LinkPanel]:
             LinkPanel(end, links, end.add_url(organisation, kind, record) if editor else "")
         )
     return panels
+
+
+# The two pages every link end has -------------------------------------------------
+
+
+def link_create_page(
+    request: OrgRequest,
+    *,
+    kind: str,
+    record_id: int,
+    form: Callable[[Any], forms.Form],
+    create: Callable[[Any, dict[str, Any]], Any],
+    title: str,
+    intro: Callable[[str], str],
+    message: Callable[[str, Any], str],
+) -> HttpResponse:
+    """The page that links a record (of any registered kind) to the far end a form chooses.
+
+    ``form(data)`` is the form bound to ``data`` (or unbound); ``create(record,
+    cleaned_data)`` records the link through the end's service; ``intro`` and
+    ``message`` are given the record's title (``message`` the new link too).
+    The record is found through :data:`LINKABLE`, so another organisation's
+    record answers 404, and the page returns to the record.
+    """
+    linkable, record = linkable_item(request.organisation, kind, record_id)
+    name = linkable.title(record)
+    record_url = linkable.url(request.organisation, record)
+    return form_page(
+        request,
+        form(bound(request)),
+        lambda data: create(record, data),
+        done=lambda link: record_url,
+        message=lambda link: message(name, link),
+        title=title,
+        caption=f"{linkable.label.capitalize()}: {name}",
+        intro=intro(name),
+        crumbs=[(name, record_url), (title, "")],
+        cancel_url=record_url,
+        button="Link",
+    )
+
+
+def link_delete_page(
+    request: OrgRequest,
+    *,
+    link: Any,
+    end_title: str,
+    end_url: str,
+    end_label: str,
+    delete: Callable[[], Any],
+    message: Callable[[str], str],
+    back_to_end: bool,
+    crumbs: Sequence[tuple[str, str]],
+) -> HttpResponse:
+    """The page that asks, then removes ``link`` between a record and an end (``end_title``).
+
+    ``message`` is given the record's title. The page returns to where it
+    came from: the end's page (``back_to_end``) or the record's. Neither
+    record is changed; the removal is in the link's history.
+    """
+    record = linked_items(request.organisation, [(link.content_type_id, link.object_id)])[
+        (link.content_type_id, link.object_id)
+    ]
+    back = end_url if back_to_end or not record.url else record.url
+    return confirm_page(
+        request,
+        delete,
+        done=back,
+        message=message(record.title),
+        title=f"Remove the link between {record.title} and {end_title}?",
+        intro=f"{record.title} will no longer be shown {end_label}. Neither record is changed.",
+        crumbs=[*crumbs, ("Remove a link", "")],
+        cancel_url=back,
+        button="Remove the link",
+        warning=True,
+    )

@@ -21,14 +21,14 @@ from django.urls import reverse
 from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit import links as kit_links
-from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
+from goldenthread.kit.pages import get_or_404, org_url
 from goldenthread.kit.pickers import PICKERS, Option, PickerField, PickerSource
 
 from . import selectors, services
 from .models import Component
 
 LINKED = "{item} now delivers {component}."
-UNLINKED = "{item} no longer delivers {component}."
+UNLINKED = "{record} no longer delivers {component}."
 CHOOSE_COMPONENT = "Choose the TOM component it delivers"
 
 LINK_END_KEY = "tom-components"
@@ -101,56 +101,44 @@ class ComponentLinkForm(forms.Form):
 @org_view(Role.EDITOR)
 def component_link_create(request: OrgRequest, kind: str, record_id: int) -> HttpResponse:
     organisation = request.organisation
-    linkable, record = kit_links.linkable_item(organisation, kind, record_id)
-    title = linkable.title(record)
-    item_url = linkable.url(organisation, record)
-    return form_page(
+    linkable, _record = kit_links.linkable_item(organisation, kind, record_id)
+    return kit_links.link_create_page(
         request,
-        ComponentLinkForm(bound(request), organisation=organisation),
-        lambda data: services.component_link_create(
+        kind=kind,
+        record_id=record_id,
+        form=lambda data: ComponentLinkForm(data, organisation=organisation),
+        create=lambda record, data: services.component_link_create(
             component=data["component"],
             kind=linkable.delivery_kind,
             target=record,
             note=data["note"],
+            by=request.user,
         ),
-        done=lambda link: item_url,
-        message=lambda link: LINKED.format(item=title, component=link.component.name),
         title="Link to a TOM component",
-        caption=f"{linkable.label.capitalize()}: {title}",
-        intro=f"Choose the component of the operating model that {title} delivers.",
-        crumbs=[(title, item_url), ("Link to a TOM component", "")],
-        cancel_url=item_url,
-        button="Link",
+        intro=lambda name: f"Choose the component of the operating model that {name} delivers.",
+        message=lambda name, link: LINKED.format(item=name, component=link.component.name),
     )
 
 
 @org_view(Role.EDITOR)
 def component_link_delete(request: OrgRequest, link_id: int) -> HttpResponse:
-    organisation = request.organisation
     link = get_or_404(selectors.component_link_get, request, "link", pk=link_id)
-    item = kit_links.linked_items(organisation, [(link.content_type_id, link.object_id)])[
-        (link.content_type_id, link.object_id)
-    ]
     component_url = org_url(
         request, "operating_model:component_detail", component_id=link.component_id
     )
-    back = component_url if request.GET.get("from") == "component" or not item.url else item.url
-    return confirm_page(
+    return kit_links.link_delete_page(
         request,
-        lambda: services.component_link_delete(link=link),
-        done=back,
-        message=UNLINKED.format(item=item.title, component=link.component.name),
-        title=f"Remove the link between {item.title} and {link.component.name}?",
-        intro=f"{item.title} will no longer be shown as delivering "
-        f"{component_label(link.component)}. Neither record is changed.",
+        link=link,
+        end_title=link.component.name,
+        end_url=component_url,
+        end_label=f"as delivering {component_label(link.component)}",
+        delete=lambda: services.component_link_delete(link=link, by=request.user),
+        message=lambda name: UNLINKED.format(record=name, component=link.component.name),
+        back_to_end=request.GET.get("from") == "component",
         crumbs=[
             ("Operating model", org_url(request, "operating_model:tom_home")),
             (link.component.name, component_url),
-            ("Remove a link", ""),
         ],
-        cancel_url=back,
-        button="Remove the link",
-        warning=True,
     )
 
 

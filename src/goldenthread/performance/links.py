@@ -20,7 +20,7 @@ from django.urls import reverse
 from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit import links as kit_links
-from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
+from goldenthread.kit.pages import get_or_404, org_url
 from goldenthread.kit.pickers import PickerField
 
 from . import selectors, services
@@ -65,50 +65,40 @@ def _item_url(organisation: Organisation, item: ThreadItem) -> str:
 @org_view(Role.EDITOR)
 def thread_link_create(request: OrgRequest, kind: str, record_id: int) -> HttpResponse:
     organisation = request.organisation
-    linkable, record = kit_links.linkable_item(organisation, kind, record_id)
-    if linkable.key == THREAD_ITEM:
+    if kind == THREAD_ITEM:
         # An item contributes to its parent: that is changed on the item itself.
+        _kind, record = kit_links.linkable_item(organisation, kind, record_id)
         return redirect(org_url(request, "performance:item_edit", item_id=record.pk))
-    title = linkable.title(record)
-    record_url = linkable.url(organisation, record)
-    return form_page(
+    return kit_links.link_create_page(
         request,
-        ThreadLinkForm(bound(request), organisation=organisation),
-        lambda data: services.thread_link_create(
-            item=data["item"], target=record, note=data["note"]
+        kind=kind,
+        record_id=record_id,
+        form=lambda data: ThreadLinkForm(data, organisation=organisation),
+        create=lambda record, data: services.thread_link_create(
+            item=data["item"], target=record, note=data["note"], by=request.user
         ),
-        done=lambda link: record_url,
-        message=lambda link: LINKED.format(record=title, item=link.item.title),
         title="Link to the golden thread",
-        caption=f"{linkable.label.capitalize()}: {title}",
-        intro=f"Choose the objective, service plan or team objective that {title} contributes to.",
-        crumbs=[(title, record_url), ("Link to the golden thread", "")],
-        cancel_url=record_url,
-        button="Link",
+        intro=lambda name: (
+            f"Choose the objective, service plan or team objective that {name} contributes to."
+        ),
+        message=lambda name, link: LINKED.format(record=name, item=link.item.title),
     )
 
 
 @org_view(Role.EDITOR)
 def thread_link_delete(request: OrgRequest, thread_link_id: int) -> HttpResponse:
-    organisation = request.organisation
     link = get_or_404(selectors.thread_link_get, request, "link", pk=thread_link_id)
-    record = kit_links.linked_items(organisation, [(link.content_type_id, link.object_id)])[
-        (link.content_type_id, link.object_id)
-    ]
-    item_url = _item_url(organisation, link.item)
-    back = item_url if request.GET.get("from") == "item" or not record.url else record.url
-    return confirm_page(
+    item_url = _item_url(request.organisation, link.item)
+    return kit_links.link_delete_page(
         request,
-        lambda: services.thread_link_delete(link=link),
-        done=back,
-        message=UNLINKED.format(record=record.title, item=link.item.title),
-        title=f"Remove the link between {record.title} and {link.item.title}?",
-        intro=f"{record.title} will no longer be shown as contributing to "
-        f"{link.item.title}. Neither record is changed.",
-        crumbs=[(link.item.title, item_url), ("Remove a link", "")],
-        cancel_url=back,
-        button="Remove the link",
-        warning=True,
+        link=link,
+        end_title=link.item.title,
+        end_url=item_url,
+        end_label=f"as contributing to {link.item.title}",
+        delete=lambda: services.thread_link_delete(link=link, by=request.user),
+        message=lambda name: UNLINKED.format(record=name, item=link.item.title),
+        back_to_end=request.GET.get("from") == "item",
+        crumbs=[(link.item.title, item_url)],
     )
 
 
