@@ -5,14 +5,12 @@ from typing import Any
 from django import forms
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload
 
 from .columns import CODE_MAX_LENGTH, CODE_PATTERN
 from .models import Unit, UnitKind
 
 ENTER_CODE = "Enter a code for the unit, for example PEO"
 ENTER_NAME = "Enter the unit's name"
-CHOOSE_FILE = "Choose a CSV or Excel file to import"
 
 
 class UnitForm(forms.Form):
@@ -42,14 +40,3 @@ class UnitForm(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a file",
-        help_text="A CSV file or an Excel workbook (.xlsx) with a header row.",
-        error_messages={"required": CHOOSE_FILE, "empty": FILE_EMPTY},
-    )
-
-    def clean_file(self) -> Any:
-        return check_spreadsheet_upload(self.cleaned_data["file"])

@@ -11,28 +11,32 @@ from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
 from goldenthread.kit import dashboard
 from goldenthread.kit.exports import export_response
-from goldenthread.kit.importing import import_run_create
 from goldenthread.kit.pages import (
     Crumbs,
     bound,
-    bound_files,
     confirm_page,
     form_page,
     get_or_404,
     org_url,
 )
 from goldenthread.kit.tables import table_page
+from goldenthread.kit.views_import import import_upload_page
 
 from . import presenters, selectors, services, tables
 from .columns import UNIT_COLUMNS
-from .forms import UnitForm, UploadForm
+from .forms import UnitForm
 from .importing import IMPORTER as UNITS_IMPORTER
 from .models import Unit, UnitKind
 
 UNIT_ADDED = "{name} has been added."
 UNIT_SAVED = "{name} has been saved."
 UNIT_DELETED = "{name} has been deleted."
-IMPORT_STARTED = "{file} has been uploaded. Nothing is saved until you confirm."
+#: What the units upload page says of the file, above the kit's columns table.
+IMPORT_INTRO = (
+    "Use a CSV file or an Excel workbook whose first row names the columns below. A code "
+    "already in goldenthread updates that unit, a new code adds one, and a column you leave "
+    "out leaves that field as it is. The units download from the units page has this layout."
+)
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -67,7 +71,7 @@ def unit_list(request: OrgRequest) -> HttpResponse:
 
 
 def _unit_or_404(request: OrgRequest, unit_id: int) -> Unit:
-    return get_or_404(selectors.unit_get, request, "unit", pk=unit_id)  # type: ignore[no-any-return]
+    return get_or_404(selectors.unit_get, request, "unit", pk=unit_id)
 
 
 def _crumbs(request: OrgRequest, unit: Unit | None, *more: tuple[str, str]) -> Crumbs:
@@ -155,34 +159,21 @@ def unit_delete(request: OrgRequest, unit_id: int) -> HttpResponse:
         cancel_url=org_url(request, "core:unit_detail", unit_id=unit.pk),
         button=f"Yes, delete {unit.name}",
         warning=True,
-        context={"cancel_label": "No, keep it"},
+        cancel_label="No, keep it",
     )
 
 
 @org_view(Role.EDITOR)
 def unit_import(request: OrgRequest) -> HttpResponse:
     """Upload a file of units; the import kit checks it and shows what it would change."""
-    return form_page(
+    return import_upload_page(
         request,
-        UploadForm(*bound_files(request)),
-        lambda data: import_run_create(
-            organisation=request.organisation,
-            importer=UNITS_IMPORTER,
-            filename=data["file"].name,
-            data=data["file"].read(),
-            by=request.user,
-        ),
-        done=lambda run: org_url(request, "kit:import_run", run_id=run.pk),
-        message=lambda run: IMPORT_STARTED.format(file=run.filename),
+        importer=UNITS_IMPORTER,
+        columns=UNIT_COLUMNS,
         title="Import units from a file",
+        intro=IMPORT_INTRO,
         crumbs=[("Units", org_url(request, "core:unit_list")), ("Import", "")],
         cancel_url=org_url(request, "core:unit_list"),
-        button="Upload and check",
-        template="core/unit_import.html",
-        context={
-            "columns": UNIT_COLUMNS,
-            "template_url": org_url(request, "kit:import_template", importer=UNITS_IMPORTER),
-        },
     )
 
 

@@ -1,4 +1,4 @@
-"""Form helpers every register shares: the spreadsheet upload check and refused writes."""
+"""Form helpers every register shares: dates, the spreadsheet upload check and refused writes."""
 
 from __future__ import annotations
 
@@ -10,17 +10,29 @@ from django.conf import settings
 from goldenthread.accounts.forms import apply_service_error
 
 __all__ = [
+    "DATE_EXAMPLE",
+    "DATE_INPUT_FORMATS",
     "FILE_EMPTY",
     "FILE_TOO_BIG",
     "SPREADSHEET_SUFFIXES",
     "WRONG_FILE_TYPE",
+    "SpreadsheetUploadForm",
     "apply_service_error",
     "check_spreadsheet_upload",
+    "date_field",
 ]
 
 FILE_EMPTY = "The selected file is empty"
 WRONG_FILE_TYPE = "The selected file must be a CSV file or an Excel workbook (.xlsx)"
 FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
+#: How a date may be typed: as the MoJ date picker writes it (31/3/2026, or
+#: 31/03/2026 typed by hand), in ISO 8601 (2026-03-31), or written out
+#: (31 March 2026, 31 Mar 2026). Years have four digits: a two-digit year would
+#: be a guess at the century. Django's en-GB locale also reads 31/3/26, so every
+#: date field names these formats rather than relying on the locale's.
+DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y")
+#: The hint under a date input: the form the date picker writes.
+DATE_EXAMPLE = "For example, 27/3/2026."
 #: The spreadsheet files every import accepts.
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
@@ -35,3 +47,42 @@ def check_spreadsheet_upload(upload: Any) -> Any:
     if upload.size > limit:
         raise forms.ValidationError(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
     return upload
+
+
+def date_field(
+    *,
+    label: str,
+    invalid: str,
+    enter: str = "",
+    help_text: str = DATE_EXAMPLE,
+) -> forms.DateField:
+    """A date field that reads what the date picker writes, and refuses what it cannot read.
+
+    ``invalid`` is the message when the date is not a real date in one of
+    :data:`DATE_INPUT_FORMATS` (31/02/2026, 31/3/26): the form never guesses.
+    ``enter`` is the message when the date is missing; without it the date is
+    optional. The GOV.UK field renderer shows the field as an MoJ date picker.
+    """
+    return forms.DateField(
+        label=label,
+        required=bool(enter),
+        help_text=help_text,
+        input_formats=list(DATE_INPUT_FORMATS),
+        error_messages={"required": enter, "invalid": invalid},
+    )
+
+
+CHOOSE_FILE = "Choose a CSV or Excel file to import"
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """One spreadsheet to import: every register's upload page uses this form."""
+
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="A CSV file or an Excel workbook (.xlsx) with a header row.",
+        error_messages={"required": CHOOSE_FILE, "empty": FILE_EMPTY},
+    )
+
+    def clean_file(self) -> Any:
+        return check_spreadsheet_upload(self.cleaned_data["file"])

@@ -48,7 +48,10 @@ from .models import ImportRun, ImportStatus
 
 __all__ = [
     "CHECK_KIND",
+    "CREATE",
     "SAVE_KIND",
+    "UNCHANGED",
+    "UPDATE",
     "Importer",
     "Outcome",
     "Plan",
@@ -57,6 +60,7 @@ __all__ = [
     "TableImporter",
     "TableRow",
     "can_save",
+    "change",
     "import_run_confirm",
     "import_run_create",
     "import_run_discard",
@@ -66,6 +70,7 @@ __all__ = [
     "importer_get",
     "read_cell",
     "register_importer",
+    "rows_of",
     "template_workbook",
     "unquote_formula",
 ]

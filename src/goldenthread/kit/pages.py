@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -49,6 +49,8 @@ __all__ = [
 
 NOT_FOUND = "No such {thing} in this organisation"
 
+T = TypeVar("T")
+
 #: Breadcrumbs after the organisation's own: ``(label, href)``, the page itself last with "".
 Crumbs = Sequence[tuple[str, str]]
 
@@ -67,7 +69,7 @@ def org_url(request: OrgRequest, name: str, **kwargs: Any) -> str:
     return reverse(name, kwargs={"org_slug": request.organisation.slug, **kwargs})
 
 
-def get_or_404(selector: Callable[..., Any], request: OrgRequest, thing: str, **lookup: Any) -> Any:
+def get_or_404(selector: Callable[..., T], request: OrgRequest, thing: str, **lookup: Any) -> T:
     """The record ``selector(organisation=..., **lookup)`` returns, or 404 naming ``thing``.
 
     The selector is always given the request's organisation, so another

@@ -18,10 +18,13 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 
 from . import importing
+from .columns import Columns
+from .forms import SpreadsheetUploadForm
 from .models import ImportRun, ImportStatus
-from .pages import confirm_page, download, get_or_404
+from .pages import Crumbs, bound_files, confirm_page, download, form_page, get_or_404, org_url
 
 NO_SUCH_IMPORTER = "No import of that name"
+UPLOADED = "{file} has been uploaded. Nothing is saved until you confirm."
 CONFIRM_TITLE = "Save the changes from {file}"
 CONFIRMED = "Saving {file}: every change is saved together, or none."
 DISCARD_TITLE = "Discard the upload of {file}"
@@ -40,7 +43,7 @@ REPAIRING = "Checking {file} again with the repairs applied."
 
 
 def _run(request: OrgRequest, run_id: int) -> ImportRun:
-    return get_or_404(importing.import_run_get, request, "import", pk=run_id)  # type: ignore[no-any-return]
+    return get_or_404(importing.import_run_get, request, "import", pk=run_id)
 
 
 def _crumbs(run: ImportRun, importer: importing.Importer, last: str = "") -> list[tuple[str, str]]:
@@ -171,3 +174,44 @@ def import_template(request: OrgRequest, importer: str) -> HttpResponse:
 
 
 __all__ = ["import_confirm", "import_discard", "import_repair", "import_run", "import_template"]
+
+
+def import_upload_page(
+    request: OrgRequest,
+    *,
+    importer: str,
+    columns: Columns,
+    title: str,
+    intro: str,
+    crumbs: Crumbs,
+    cancel_url: str,
+) -> HttpResponse:
+    """A register's upload page: the file, the columns it may hold, and the template workbook.
+
+    On a valid upload it keeps the file in an import run, queues the check and
+    goes to the run's page; nothing of the register changes until the user
+    confirms the preview there.
+    """
+    return form_page(
+        request,
+        SpreadsheetUploadForm(*bound_files(request)),
+        lambda data: importing.import_run_create(
+            organisation=request.organisation,
+            importer=importer,
+            filename=data["file"].name,
+            data=data["file"].read(),
+            by=request.user,
+        ),
+        done=lambda run: org_url(request, "kit:import_run", run_id=run.pk),
+        message=lambda run: UPLOADED.format(file=run.filename),
+        title=title,
+        intro=intro,
+        crumbs=crumbs,
+        cancel_url=cancel_url,
+        button="Upload and check",
+        template="kit/import_upload.html",
+        context={
+            "columns": columns,
+            "template_url": org_url(request, "kit:import_template", importer=importer),
+        },
+    )

@@ -44,7 +44,7 @@ def _id_or_none(text: str) -> int | None:
 
 
 def _item_or_404(request: OrgRequest, item_id: int) -> ThreadItem:
-    return get_or_404(selectors.thread_item_get, request, NOT_FOUND_THING, pk=item_id)  # type: ignore[no-any-return]
+    return get_or_404(selectors.thread_item_get, request, NOT_FOUND_THING, pk=item_id)
 
 
 def _crumbs(request: OrgRequest, item: ThreadItem | None = None) -> list[tuple[str, str]]:

@@ -63,18 +63,18 @@ RULES_SAVED = "The design rules have been saved."
 
 
 def _snapshot_or_404(request: OrgRequest, snapshot_id: int) -> Snapshot:
-    return get_or_404(selectors.snapshot_get, request, "snapshot", pk=snapshot_id)  # type: ignore[no-any-return]
+    return get_or_404(selectors.snapshot_get, request, "snapshot", pk=snapshot_id)
 
 
 def _upload_or_404(request: OrgRequest, upload_id: int) -> StructureUpload:
-    return get_or_404(selectors.upload_get, request, "upload", pk=upload_id)  # type: ignore[no-any-return]
+    return get_or_404(selectors.upload_get, request, "upload", pk=upload_id)
 
 
 def _unit_or_none(request: OrgRequest, unit_id: Any) -> Unit | None:
     """The unit a form chose (by id, from this organisation's units), or ``None``."""
     if not unit_id:
         return None
-    return get_or_404(core_selectors.unit_get, request, "unit", pk=int(unit_id))  # type: ignore[no-any-return]
+    return get_or_404(core_selectors.unit_get, request, "unit", pk=int(unit_id))
 
 
 def _crumbs(
