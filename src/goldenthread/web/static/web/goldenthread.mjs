@@ -30,6 +30,11 @@
 //       text input shows its label. Without JavaScript the text input itself
 //       is submitted, so give it the name NAME and let the form accept a typed
 //       value; the enhancer then moves that name to the hidden input.
+//   <input data-gt-autocomplete-url="URL" data-gt-autocomplete-value="ID">
+//       The kit's picker field: the hidden input with that id (already in the
+//       page) takes the chosen option's value, and the text box keeps its own
+//       name, so an ID typed without choosing from the list is submitted too
+//       and the server finds it (or says plainly that nothing has it).
 //   data-gt-autocomplete-label="TEXT"   on the input: the label of the value
 //       the form starts with (shown instead of the raw value).
 //   data-gt-autocomplete-min-length="N" on the input: characters typed
@@ -46,6 +51,12 @@ import {
 } from "@ministryofjustice/frontend";
 
 const MOJ_COMPONENTS = [ButtonMenu, DatePicker, FilterToggleButton, MultiSelect];
+// A register's filter panel starts open beside the rows where there is room
+// for both, and folded behind its "Show filter" button on a phone or tablet.
+const BIG_SCREEN = "(min-width: 48.0625em)";
+const MOJ_CONFIG = new Map([
+  [FilterToggleButton, { bigModeMediaQuery: BIG_SCREEN, startHidden: !window.matchMedia(BIG_SCREEN).matches }],
+]);
 const DEFAULT_MIN_LENGTH = 2;
 
 function escapeHtml(text) {
@@ -95,8 +106,17 @@ function hiddenInput(form, input, name) {
 
 function enhanceSearch(input) {
   const form = input.form;
+  // Two forms of the search picker. With data-gt-autocomplete-value="ID" the
+  // page already holds a hidden input (that id) for the chosen value, and the
+  // text box keeps the field's own name, so a value typed without choosing
+  // from the list is still submitted and checked on the server. Otherwise the
+  // hidden input named data-gt-autocomplete-target (or the input's name) is
+  // the field and the text box is not submitted.
+  const valueId = input.dataset.gtAutocompleteValue;
+  const kept = valueId ? document.getElementById(valueId) : null;
   const name = input.dataset.gtAutocompleteTarget || input.name;
-  const hidden = hiddenInput(form, input, name);
+  const hidden = kept || hiddenInput(form, input, name);
+  const typedName = kept ? input.name : "";
   const url = new URL(input.dataset.gtAutocompleteUrl, window.location.href);
   const minLength = Number(input.dataset.gtAutocompleteMinLength || DEFAULT_MIN_LENGTH);
   const startText = input.dataset.gtAutocompleteLabel || input.value;
@@ -110,7 +130,7 @@ function enhanceSearch(input) {
   accessibleAutocomplete({
     element: container,
     id: input.id,
-    name: "",
+    name: typedName,
     defaultValue: startText,
     minLength,
     inputClasses: errorClass,
@@ -165,7 +185,7 @@ function enhancePickers(scope) {
 function enhance(scope) {
   initAll({ scope });
   for (const Component of MOJ_COMPONENTS) {
-    createAll(Component, undefined, { scope });
+    createAll(Component, MOJ_CONFIG.get(Component), { scope });
   }
   enhancePickers(scope);
 }
