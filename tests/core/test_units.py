@@ -7,6 +7,8 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.core import services
 from goldenthread.core.models import Unit, UnitKind
+from goldenthread.core.pickers import UNIT_PICKER
+from goldenthread.kit.pickers import NO_SUCH
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
 from tests.html import attribute, error_links, error_summary, select
 
@@ -76,7 +78,10 @@ def test_a_parent_from_another_organisation_is_not_offered(editor, organisation)
         {"name": "Mine", "code": "M", "kind": "service", "parent": foreign.pk},
     )
     assert list(error_links(response)) == ["#id_parent"]
-    assert error_links(response)["#id_parent"].startswith("Select a valid choice")
+    # Another organisation's unit is not found, by its id or anything else.
+    assert error_links(response)["#id_parent"] == NO_SUCH.format(
+        noun="unit", value=str(foreign.pk), hint=UNIT_PICKER.hint
+    )
     assert not Unit.objects.filter(code="M").exists()
 
 
@@ -96,8 +101,9 @@ def test_a_viewer_sees_units_but_no_buttons_to_change_them(client, organisation)
     client.login(username="vi", password=PASSWORD)
     page = client.get(url("core:unit_list", organisation))
     assert select(page, "main table tbody tr td:first-child") == ["Alpha"]
-    # The only button is the filter panel's: none adds, imports or changes units.
-    assert select(page, "main .govuk-button") == ["Apply filters"]
+    # The only buttons are the filter panel's and the downloads': none adds, imports
+    # or changes units.
+    assert select(page, "main .govuk-button:not(.gt-downloads > *)") == ["Apply filters"]
     links = attribute(page, "main a[href]", "href")
     assert url("core:unit_create", organisation) not in links
     assert url("core:unit_import", organisation) not in links

@@ -5,9 +5,13 @@ from typing import Any
 from django import forms
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.kit.pickers import PickerField
 
 from .columns import CODE_MAX_LENGTH, CODE_PATTERN
-from .models import Unit, UnitKind
+from .models import UnitKind
+
+#: The unit picker source core registers (core/pickers.py).
+UNIT_PICKER_KEY = "units"
 
 ENTER_CODE = "Enter a code for the unit, for example PEO"
 ENTER_NAME = "Enter the unit's name"
@@ -27,16 +31,20 @@ class UnitForm(forms.Form):
     kind = forms.ChoiceField(
         choices=UnitKind.choices, widget=forms.RadioSelect, label="Kind of unit"
     )
-    parent = forms.ModelChoiceField(
-        queryset=Unit.objects.none(),
-        required=False,
-        label="Sits inside (optional)",
-        empty_label="Nothing: a top-level unit",
-    )
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Description (optional)"
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Unit.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
+        # The unit picker shows each unit's full path, so two units of the same
+        # name ("Commissioning" in two directorates) are told apart.
+        self.fields["parent"] = PickerField(
+            source=UNIT_PICKER_KEY,
+            organisation=organisation,
+            records=True,
+            required=False,
+            empty_label="Nothing: a top-level unit",
+            label="Sits inside (optional)",
+        )
+        self.order_fields(["name", "code", "kind", "parent", "description"])
