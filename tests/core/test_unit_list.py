@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Role
 from goldenthread.core import tables as core_tables
+from goldenthread.core.columns import UNIT_COLUMNS
 from goldenthread.core.models import UnitKind
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
 from tests.html import column, page, text, texts
@@ -120,15 +121,19 @@ def test_search_kind_sort_and_paging(viewer, organisation, units, monkeypatch) -
     assert column(second, 5) == ["2", "2", "0", "0"]
 
 
-def test_download_gives_the_filtered_units_with_their_paths(viewer, organisation, units) -> None:
+def test_download_gives_the_filtered_units_in_the_imports_layout(
+    viewer, organisation, units
+) -> None:
     response = viewer.get(_url(organisation), {"q": "team 2", "download": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Unit", "Full path", "Code", "Kind", "Units inside"]
-    assert [r[1] for r in rows[1:]] == [
-        "People / Commissioning / Team 2",
-        "People / Operations / Team 2",
-        "Place / Commissioning / Team 2",
-        "Place / Operations / Team 2",
+    # The import's columns, so the file can be changed and imported again.
+    assert rows[0] == list(UNIT_COLUMNS.names)
+    # Exactly the filtered units, in the page's order (by full path).
+    assert [(r[0], r[1], r[2], r[3]) for r in rows[1:]] == [
+        ("PEO-COM-2", "Team 2", "team", "PEO-COM"),
+        ("PEO-OPE-2", "Team 2", "team", "PEO-OPE"),
+        ("PLA-COM-2", "Team 2", "team", "PLA-COM"),
+        ("PLA-OPE-2", "Team 2", "team", "PLA-OPE"),
     ]
 
 

@@ -17,6 +17,7 @@ from goldenthread.kit.tables import (
     TreeFilter,
 )
 
+from .columns import UNIT_COLUMNS
 from .models import Unit, UnitKind
 
 #: The full path sorts by this many levels (a directorate, its services, their
@@ -83,4 +84,6 @@ UNITS = Table(
     ],
     default_sort="path",
     caption="Units",
+    # Downloads in the import's layout: change them and import them again.
+    export=UNIT_COLUMNS,
 )

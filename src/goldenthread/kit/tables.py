@@ -59,7 +59,8 @@ from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.tenancy import OrgRequest
 from goldenthread.formats.writing import Cell, Sheet
 
-from .exports import csv_response, workbook_response
+from .columns import Columns
+from .exports import csv_response, export_rows, workbook_response
 
 __all__ = [
     "BAD_DATE",
@@ -610,6 +611,10 @@ class Table:
     #: of a download) before they are shown, to fetch what the cells need for
     #: all of them in one query rather than one per row.
     prepare: Callable[[list[Any], BoundTable], None] | None = None
+    #: The register's declared columns (:mod:`.columns`), when it has an
+    #: import: "Download these rows" then writes them in that layout, typed,
+    #: so the file can be changed and imported again as it is.
+    export: Columns | None = None
 
     def __post_init__(self) -> None:
         keys = [column.key for column in self.columns]
@@ -886,10 +891,16 @@ class BoundTable:
 
     def download(self, *, what: str, as_of: dt.date | None = None) -> HttpResponse:
         """Every filtered row, in order, as the file ``download=`` asks for."""
-        columns = [column for column in self.table.columns if column.download]
-        header = [column.label for column in columns]
-        rows = ([column.plain(row, self) for column in columns] for row in self.every_row())
-        money = frozenset(i for i, column in enumerate(columns) if column.money)
+        declared = self.table.export
+        if declared is not None:
+            header: list[str] = list(declared.names)
+            rows: Iterable[Sequence[Any]] = export_rows(declared, self.every_row())
+            money: frozenset[int] = frozenset()
+        else:
+            columns = [column for column in self.table.columns if column.download]
+            header = [column.label for column in columns]
+            rows = ([column.plain(row, self) for column in columns] for row in self.every_row())
+            money = frozenset(i for i, column in enumerate(columns) if column.money)
         if self.download_format == "csv":
             return csv_response(self.request, header=header, rows=rows, what=what, as_of=as_of)
         # The About sheet says which filters and order chose these rows.
