@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 
 from .models import Membership, Organisation, Role
@@ -33,7 +33,10 @@ ROLE_TOO_LOW = "You need the {role} role in {organisation} to do this."
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+NOT_FOUND = "No such {thing} in this organisation"
+
 P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class OrgRequest(HttpRequest):
@@ -96,3 +99,15 @@ def org_view(
         return cast(GuardedView[P], wrapped)
 
     return decorator
+
+
+def get_or_404(selector: Callable[..., T], request: OrgRequest, thing: str, **lookup: Any) -> T:
+    """The record ``selector(organisation=..., **lookup)`` returns, or 404 naming ``thing``.
+
+    The selector is always given the request's organisation, so another
+    organisation's id answers 404 just like a missing one.
+    """
+    try:
+        return selector(organisation=request.organisation, **lookup)
+    except ObjectDoesNotExist:
+        raise Http404(NOT_FOUND.format(thing=thing)) from None

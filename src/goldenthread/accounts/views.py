@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,17 +27,13 @@ from .forms import (
     apply_service_error,
 )
 from .models import Membership, Role
-from .tenancy import OrgRequest, org_view
+from .tenancy import NOT_FOUND, OrgRequest, get_or_404, org_view
 
-NO_SUCH_MEMBER = "No such member of this organisation"
+NO_SUCH_MEMBER = NOT_FOUND.format(thing="member")
 
 
 def _membership_or_404(request: OrgRequest, membership_id: int) -> Membership:
-    """The organisation's membership ``membership_id``; another's or a missing one is 404."""
-    try:
-        return selectors.membership_get(organisation=request.organisation, pk=membership_id)
-    except Membership.DoesNotExist:
-        raise Http404(NO_SUCH_MEMBER) from None
+    return get_or_404(selectors.membership_get, request, "member", pk=membership_id)
 
 
 @sensitive_post_parameters("password")

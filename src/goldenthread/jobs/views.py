@@ -1,22 +1,18 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.accounts.tenancy import NOT_FOUND, OrgRequest, get_or_404, org_view
 
 from . import selectors
 from .models import Job
 
-NO_SUCH_JOB = "No such job in this organisation"
+NO_SUCH_JOB = NOT_FOUND.format(thing="job")
 
 
 def _job_or_404(request: OrgRequest, job_id: int) -> Job:
-    """The organisation's job ``job_id``; another organisation's or a missing one is 404."""
-    try:
-        return selectors.job_get(organisation=request.organisation, pk=job_id)
-    except Job.DoesNotExist:
-        raise Http404(NO_SUCH_JOB) from None
+    return get_or_404(selectors.job_get, request, "job", pk=job_id)
 
 
 @org_view()

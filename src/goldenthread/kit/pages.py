@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 
 from goldenthread.accounts.forms import apply_service_error
 from goldenthread.accounts.services import ServiceError
-from goldenthread.accounts.tenancy import OrgRequest
+from goldenthread.accounts.tenancy import NOT_FOUND, OrgRequest, get_or_404
 
 __all__ = [
     "NOT_FOUND",
@@ -47,9 +46,6 @@ __all__ = [
     "success",
 ]
 
-NOT_FOUND = "No such {thing} in this organisation"
-
-T = TypeVar("T")
 
 #: Breadcrumbs after the organisation's own: ``(label, href)``, the page itself last with "".
 Crumbs = Sequence[tuple[str, str]]
@@ -67,18 +63,6 @@ CONTENT_TYPES = {
 def org_url(request: OrgRequest, name: str, **kwargs: Any) -> str:
     """``reverse(name)`` inside the organisation of this request."""
     return reverse(name, kwargs={"org_slug": request.organisation.slug, **kwargs})
-
-
-def get_or_404(selector: Callable[..., T], request: OrgRequest, thing: str, **lookup: Any) -> T:
-    """The record ``selector(organisation=..., **lookup)`` returns, or 404 naming ``thing``.
-
-    The selector is always given the request's organisation, so another
-    organisation's id answers 404 just like a missing one.
-    """
-    try:
-        return selector(organisation=request.organisation, **lookup)
-    except ObjectDoesNotExist:
-        raise Http404(NOT_FOUND.format(thing=thing)) from None
 
 
 def bound(request: HttpRequest) -> Any:
