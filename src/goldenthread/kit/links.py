@@ -36,6 +36,7 @@ from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest
 
 from .pages import bound, confirm_page, form_page
+from .pickers import PickerField
 from .registry import Registry
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "NO_SUCH_ITEM",
     "ItemLink",
     "LinkEnd",
+    "LinkForm",
     "LinkPanel",
     "LinkableKind",
     "LinkedItem",
@@ -226,6 +228,42 @@ def item_link_panels(request: OrgRequest, record: Any) -> list[LinkPanel]:
 
 
 # The two pages every link end has -------------------------------------------------
+
+
+class LinkForm(forms.Form):
+    """What a link page asks: the far end, chosen with a picker, and a note.
+
+    The picked record is in ``cleaned_data[name]``; the name is the field a
+    refused link's :class:`ServiceError` names, so the message shows beside it.
+    """
+
+    note = forms.CharField(max_length=300, required=False, label="Note (optional)")
+
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        source: str,
+        label: str,
+        choose: str,
+        note_help: str,
+        name: str = "end",
+        scope: str = "",
+        help_text: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[name] = PickerField(
+            source=source,
+            organisation=organisation,
+            scope=scope,
+            records=True,
+            label=label,
+            help_text=help_text,
+            error_messages={"required": choose},
+        )
+        self.fields["note"].help_text = note_help
+        self.order_fields([name, "note"])
 
 
 def link_create_page(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.urls import reverse
@@ -22,7 +21,7 @@ from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit import links as kit_links
 from goldenthread.kit.pages import get_or_404, org_url
-from goldenthread.kit.pickers import PICKERS, Option, PickerField, PickerSource
+from goldenthread.kit.pickers import PICKERS, Option, PickerSource
 
 from . import selectors, services
 from .models import Component
@@ -75,26 +74,6 @@ COMPONENT_PICKER = PickerSource(
 )
 
 
-class ComponentLinkForm(forms.Form):
-    note = forms.CharField(
-        max_length=300,
-        required=False,
-        label="Note (optional)",
-        help_text="How it delivers the component, in a sentence.",
-    )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["component"] = PickerField(
-            source=COMPONENT_PICKER.key,
-            organisation=organisation,
-            records=True,
-            label="TOM component it delivers",
-            error_messages={"required": CHOOSE_COMPONENT},
-        )
-        self.order_fields(["component", "note"])
-
-
 # The pages ------------------------------------------------------------------------
 
 
@@ -106,7 +85,15 @@ def component_link_create(request: OrgRequest, kind: str, record_id: int) -> Htt
         request,
         kind=kind,
         record_id=record_id,
-        form=lambda data: ComponentLinkForm(data, organisation=organisation),
+        form=lambda data: kit_links.LinkForm(
+            data,
+            organisation=organisation,
+            source=COMPONENT_PICKER.key,
+            label="TOM component it delivers",
+            choose=CHOOSE_COMPONENT,
+            note_help="How it delivers the component, in a sentence.",
+            name="component",
+        ),
         create=lambda record, data: services.component_link_create(
             component=data["component"],
             kind=linkable.delivery_kind,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -21,7 +20,6 @@ from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit import links as kit_links
 from goldenthread.kit.pages import get_or_404, org_url
-from goldenthread.kit.pickers import PickerField
 
 from . import selectors, services
 from .models import ThreadItem
@@ -31,29 +29,6 @@ LINKED = "{record} now contributes to {item}."
 UNLINKED = "{record} no longer contributes to {item}."
 CHOOSE_ITEM = "Choose the objective it contributes to"
 LINK_END_KEY = "thread-objectives"
-
-
-class ThreadLinkForm(forms.Form):
-    note = forms.CharField(
-        max_length=300,
-        required=False,
-        label="Note (optional)",
-        help_text="How it contributes, in a sentence.",
-    )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["item"] = PickerField(
-            source="thread-items",
-            organisation=organisation,
-            scope=PARENTS,
-            records=True,
-            label="Golden-thread item it contributes to",
-            help_text="An objective, a service plan or a team objective: type a few words "
-            "of its title.",
-            error_messages={"required": CHOOSE_ITEM},
-        )
-        self.order_fields(["item", "note"])
 
 
 def _item_url(organisation: Organisation, item: ThreadItem) -> str:
@@ -73,7 +48,18 @@ def thread_link_create(request: OrgRequest, kind: str, record_id: int) -> HttpRe
         request,
         kind=kind,
         record_id=record_id,
-        form=lambda data: ThreadLinkForm(data, organisation=organisation),
+        form=lambda data: kit_links.LinkForm(
+            data,
+            organisation=organisation,
+            source="thread-items",
+            scope=PARENTS,
+            label="Golden-thread item it contributes to",
+            help_text="An objective, a service plan or a team objective: type a few words "
+            "of its title.",
+            choose=CHOOSE_ITEM,
+            note_help="How it contributes, in a sentence.",
+            name="item",
+        ),
         create=lambda record, data: services.thread_link_create(
             item=data["item"], target=record, note=data["note"], by=request.user
         ),
