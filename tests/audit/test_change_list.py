@@ -17,7 +17,7 @@ from goldenthread.audit.selectors import ChangeQuery, audited_models
 from goldenthread.core.models import Unit
 from goldenthread.kit import tables as kit
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
-from tests.html import column, page, text, texts
+from tests.html import attribute, column, page, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,25 @@ def test_bad_filters_are_named_and_ignored(client, organisation, history, query,
 )
 def test_bad_paging_and_sorting_never_fail(client, organisation, history, query) -> None:
     assert client.get(_url(organisation), query).status_code == 200
+
+
+def test_the_date_filter_is_two_moj_date_pickers_reading_what_they_write(
+    client, organisation, history
+) -> None:
+    url = _url(organisation)
+    # As the picker writes a date, and as typed with leading zeros.
+    html = page(client.get(url, {"when-from": "1/3/2026", "when-to": "01/03/2026"}))
+    assert text(html, ".gt-result-count") == "3 changes"
+    pickers = "#filter-when .moj-datepicker[data-module=moj-date-picker]"
+    assert len(html.select(pickers)) == 2
+    inputs = f"{pickers} input.govuk-input.moj-js-datepicker-input[type=text]"
+    assert attribute(html, inputs, "name") == ["when-from", "when-to"]
+    # What was typed is shown back as typed; the picker reads both forms.
+    assert attribute(html, inputs, "value") == ["1/3/2026", "01/03/2026"]
+    assert texts(html, f"{pickers} label") == ["From", "To"]
+    # A date that is not real is refused with its reason, never read as a near one.
+    refused = page(client.get(url, {"when-to": "31/02/2026"}))
+    assert texts(refused, "#filter-when .govuk-error-message") == [
+        "Error: " + kit.BAD_DATE.format(label="Date")
+    ]
+    assert text(refused, ".gt-result-count") == "26 changes"

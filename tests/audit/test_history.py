@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -7,7 +9,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.audit.selectors import audited_models
 from goldenthread.core.models import Unit
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
-from tests.html import select
+from tests.html import attribute, select, select_one
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +44,16 @@ def test_a_change_made_in_the_browser_shows_who_and_what_field_by_field(client) 
             kwargs={"org_slug": "havering", "model_label": "core.unit", "object_id": unit.pk},
         )
     )
-    changes = select(response, "main h2.govuk-heading-m")
-    assert [heading.split(" on ")[0] for heading in changes] == ["Changed", "Created"]
-    assert changes[0].endswith(" by Edna Dale (ed)")
+    # An MoJ timeline, newest first: what happened, by whom, when.
+    timeline = "main .moj-timeline > .moj-timeline__item"
+    assert select(response, f"{timeline} .moj-timeline__title") == ["Changed", "Created"]
+    assert select(response, f"{timeline} .moj-timeline__byline")[0] == "by Edna Dale (ed)"
+    when = f"{timeline}:first-child .moj-timeline__date time"
+    (stamp,) = attribute(response, when, "datetime")
+    moment = dt.datetime.fromisoformat(stamp)
+    assert select_one(response, when) == f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
     # The change, field by field: what each was before and after, and nothing else.
-    changed = "main > h2.govuk-heading-m:first-of-type + table tbody"
+    changed = f"{timeline}:first-child .moj-timeline__description table tbody"
     assert select(response, f"{changed} th") == ["Kind", "Name"]
     assert select(response, f"{changed} td.gt-diff-removed") == ["Service", "People"]
     assert select(response, f"{changed} td.gt-diff-added") == [
@@ -68,12 +75,7 @@ def test_a_deleted_record_keeps_its_history(client) -> None:
             kwargs={"org_slug": "havering", "model_label": "core.unit", "object_id": unit.pk},
         )
     )
-    assert [
-        heading.split(" on ")[0] for heading in select(response, "main h2.govuk-heading-m")
-    ] == [
-        "Deleted",
-        "Created",
-    ]
+    assert select(response, "main .moj-timeline .moj-timeline__title") == ["Deleted", "Created"]
 
 
 def test_history_of_another_organisations_record_is_not_found(client) -> None:

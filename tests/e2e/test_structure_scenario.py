@@ -34,7 +34,9 @@ def test_an_editor_models_a_scenario_and_takes_it_round_trip(
     as_is = Snapshot.objects.get(name=structure_demo.AS_IS)
     sign_in(page, demo_site, "demo-editor")
     page.goto(f"{demo_site}/o/brackenford/structures/{as_is.pk}/")
-    page.get_by_role("link", name="Create a scenario from this snapshot").click()
+    # The dashboard's secondary actions are an MoJ button menu.
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name="Create a scenario from this snapshot").click()
     page.get_by_label("Name of the scenario").fill("Payroll option")
     page.get_by_role("button", name="Create the scenario").click()
     page.wait_for_load_state("networkidle")
@@ -45,7 +47,10 @@ def test_an_editor_models_a_scenario_and_takes_it_round_trip(
     # A bulk move: the payroll team, as a block, to Resources.
     page.get_by_role("button", name="Change many posts at once").click()
     payroll = Unit.objects.get(organisation__slug="brackenford", name=PAYROLL.split(" / ")[-1])
-    page.get_by_label("Choose a unit").select_option(value=str(payroll.pk))
+    # The unit picker: type part of its name and choose it from the list, which
+    # shows each unit's full path.
+    page.get_by_label("Choose a unit").fill(payroll.name)
+    page.get_by_role("option", name=re.compile(re.escape(payroll.name))).first.click()
     # The new manager's picker searches thousands of posts; its ID typed by hand is enough.
     page.get_by_label("New manager (to move them)").fill("RES1")
     page.get_by_label("Reason for the change").fill("Payroll returns to the council")
@@ -87,8 +92,9 @@ def test_an_editor_models_a_scenario_and_takes_it_round_trip(
 
     # Export the scenario and upload it again as a new snapshot.
     page.goto(f"{demo_site}/o/brackenford/structures/{scenario.pk}/")
+    page.get_by_role("button", name="Download this snapshot").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="UK organogram senior file (CSV)").click()
+        page.get_by_role("button", name="Organogram senior file (CSV)").click()
     senior = tmp_path / "payroll-option-senior.csv"
     download.value.save_as(senior)
     page.goto(f"{demo_site}/o/brackenford/structures/upload/")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from goldenthread.core.models import Unit
@@ -17,8 +20,10 @@ from goldenthread.kit.tables import (
     Table,
     TableColumn,
     TreeFilter,
+    read_date,
 )
 from tests.factories import OrganisationFactory, UnitFactory
+from tests.html import attribute, select, select_one
 
 
 def _nodes(table):
@@ -141,3 +146,44 @@ def test_links_drop_the_empty_values_a_submitted_filter_form_leaves() -> None:
     table = _bind(organisation, "q=&kind=team&inside=&top=&id-from=&id-to=")
     assert table.url_with(sort="name", order="asc") == "?kind=team&sort=name&order=asc"
     assert table.clear_url == "?"
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        # As the MoJ date picker writes a date, as typed with leading zeros, and ISO 8601.
+        ("31/3/2026", dt.date(2026, 3, 31)),
+        ("31/03/2026", dt.date(2026, 3, 31)),
+        ("2026-03-31", dt.date(2026, 3, 31)),
+        (" 1/4/2025 ", dt.date(2025, 4, 1)),
+        # Not a real date, or not read without a guess (which century, which order).
+        ("31/02/2026", None),
+        ("31/3/26", None),
+        ("2026-02-30", None),
+        ("3/31/2026", None),
+        ("yesterday", None),
+    ],
+)
+def test_a_date_filter_reads_what_the_date_picker_writes_and_never_guesses(typed, day) -> None:
+    assert read_date(typed) == day
+
+
+@pytest.mark.django_db
+def test_download_these_rows_is_an_moj_button_menu_of_plain_links() -> None:
+    organisation = OrganisationFactory()
+    UnitFactory(organisation=organisation, name="Only", kind="team")
+    html = render_to_string("kit/table.html", {"table": _bind(organisation, "kind=team")})
+    menu = ".moj-action-bar .moj-button-menu.gt-downloads"
+    assert attribute(html, menu, "data-module") == ["moj-button-menu"]
+    assert attribute(html, menu, "data-button-text") == ["Download these rows"]
+    # Without JavaScript, a secondary button (a link) for each format, of exactly these rows.
+    items = f"{menu} > a.govuk-button.govuk-button--secondary.moj-button-menu__item[download]"
+    assert select(html, items) == [
+        "Download as Excel: the 1 unit",
+        "Download as CSV: the 1 unit",
+    ]
+    assert attribute(html, items, "href") == [
+        "?kind=team&download=xlsx",
+        "?kind=team&download=csv",
+    ]
+    assert select_one(html, ".gt-result-count") == "1 unit"

@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
+from goldenthread.operating_model import forms as om_forms
 from goldenthread.operating_model import services
 from goldenthread.operating_model.models import Component, TomVersion, VersionStatus
 from goldenthread.operating_model.selectors import version_comparison
 from goldenthread.operating_model.starter import COMPONENTS
 from tests.factories import PASSWORD, OrganisationFactory, member
-from tests.html import error_links, select, select_one
+from tests.html import attribute, error_links, select, select_one
 
 pytestmark = pytest.mark.django_db
 
@@ -205,11 +206,19 @@ def test_adopt_page_is_for_admins_and_shows_errors(client, organisation) -> None
     problems = error_links(page)
     assert problems["#id_approved_by"] == services.ENTER_APPROVED_BY
     assert problems["#id_decision_reference"] == services.ENTER_DECISION
+    # The date approved is an MoJ date picker; a date that is not real is refused.
+    picker = ".moj-datepicker[data-module=moj-date-picker] input.moj-js-datepicker-input"
+    assert attribute(page, picker, "name") == ["approved_on"]
+    page = client.post(
+        url("version_adopt", organisation, version_id=version.pk), {"approved_on": "29/02/2023"}
+    )
+    assert error_links(page)["#id_approved_on"] == om_forms.REAL_DATE
+    assert attribute(page, picker, "value") == ["29/02/2023"]
     page = client.post(
         url("version_adopt", organisation, version_id=version.pk),
         {
             "approved_by": "Executive",
-            "approved_on": "14/3/2024",
+            "approved_on": "14/03/2024",
             "decision_reference": "Executive, 14 March 2024, minute 52",
         },
     )

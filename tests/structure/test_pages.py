@@ -15,7 +15,7 @@ from goldenthread.structure.models import Post, Snapshot
 from goldenthread.structure.selectors import snapshot_figures
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, member
-from tests.html import column, page
+from tests.html import attribute, column, hrefs, page, select
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,51 @@ def test_the_dashboard_shows_headline_figures_charts_tables_and_exceptions(viewe
     assert html.count('role="img"') == 4
     assert 'id="structure-charts"' in html
     assert "<script>" not in html.replace("<script src=", "")
+
+
+MENU_ITEMS = "> a.govuk-button.govuk-button--secondary.moj-button-menu__item"
+
+
+@pytest.mark.parametrize(
+    ("username", "actions"),
+    [
+        ("demo-viewer", ["See the history of this snapshot"]),
+        (
+            "demo-editor",
+            [
+                "Change the details",
+                "Create a scenario from this snapshot",
+                "See the history of this snapshot",
+            ],
+        ),
+    ],
+)
+def test_the_dashboards_actions_and_downloads_are_moj_button_menus(
+    client, demo, username, actions
+) -> None:
+    client.login(username=username, password=DEMO_PASSWORD)
+    snapshot = _as_is(demo)
+    html = page(client.get(_url("snapshot_detail", demo, snapshot_id=snapshot.pk)))
+    menus = "main .moj-button-menu[data-module=moj-button-menu]"
+    assert attribute(html, menus, "data-button-text") == [
+        "More actions",
+        "Download this snapshot",
+    ]
+    # Without JavaScript each is a row of secondary buttons.
+    assert select(html, f".gt-snapshot-actions .moj-button-menu {MENU_ITEMS}") == actions
+    downloads = f".moj-button-menu.gt-downloads {MENU_ITEMS}[download]"
+    assert select(html, downloads) == [
+        "Excel workbook",
+        "Organogram senior file (CSV)",
+        "Organogram junior file (CSV)",
+        "Transparency file, top three tiers (CSV)",
+        "Transparency file, every tier (CSV)",
+    ]
+    export = _url("snapshot_export", demo, snapshot_id=snapshot.pk, fmt="transparency.csv")
+    assert hrefs(html, downloads)[-2:] == [export, f"{export}?tiers=all"]
+    # Deleting stays a warning button of its own, never an item in a menu.
+    warning = select(html, ".gt-snapshot-actions > a.govuk-button--warning")
+    assert warning == ([] if username == "demo-viewer" else [f"Delete {snapshot.name}"])
 
 
 def test_the_design_rules_change_the_exceptions(client, demo) -> None:
@@ -245,3 +290,16 @@ def test_exports_read_back_to_the_same_structure(
 
     top = export("transparency.csv").content.decode().splitlines()
     assert all(line.split(",")[2] in {"Level", "1", "2", "3"} for line in top)
+
+
+def test_every_date_in_the_structure_forms_is_an_moj_date_picker(client, demo) -> None:
+    client.login(username="demo-editor", password=DEMO_PASSWORD)
+    scenario = Snapshot.objects.get(organisation=demo, name=structure_demo.PROPOSED)
+    picker = ".moj-datepicker[data-module=moj-date-picker] input.moj-js-datepicker-input"
+    for url in (
+        _url("snapshot_upload", demo),
+        _url("snapshot_edit", demo, snapshot_id=scenario.pk),
+        _url("scenario_add_post", demo, snapshot_id=scenario.pk),
+        _url("scenario_bulk", demo, snapshot_id=scenario.pk),
+    ):
+        assert attribute(page(client.get(url)), picker, "name") == ["effective_date"], url

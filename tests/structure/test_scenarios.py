@@ -13,7 +13,7 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.core.models import Unit
 from goldenthread.formats.posts import PostTable, build_structure
 from goldenthread.structure import demo as structure_demo
-from goldenthread.structure import selectors, services
+from goldenthread.structure import forms, selectors, services
 from goldenthread.structure.models import (
     ChangeKind,
     Post,
@@ -25,6 +25,7 @@ from goldenthread.structure.models import (
 from goldenthread.structure.selectors import snapshot_diff, snapshot_figures
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, member
+from tests.html import attribute, error_links, parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -389,9 +390,13 @@ def test_an_editor_creates_a_scenario_and_changes_a_post(editor, organisation, a
     assert refused.status_code == 200
     assert "<title>Error:" in html
     assert "would make a loop: H1 → S1 → T1 → H1" in html
-    done = editor.post(url, {"manager": "D2", "reason": "Test", "effective_date": "2025-04-01"})
+    not_real = editor.post(url, {"manager": "D2", "reason": "Test", "effective_date": "31/02/2026"})
+    assert error_links(not_real) == {"#id_effective_date": forms.REAL_WAVE}
+    # The wave as the date picker writes it.
+    done = editor.post(url, {"manager": "D2", "reason": "Test", "effective_date": "31/3/2026"})
     assert done.status_code == 302
     assert _managers(scenario)["H1"] == "D2"
+    assert ScenarioChange.objects.get().effective_date == datetime.date(2026, 3, 31)
 
 
 def test_the_bulk_page_moves_a_unit_and_reports_errors(editor, organisation, scenario) -> None:
@@ -429,6 +434,17 @@ def test_the_scenario_page_groups_changes_by_wave_with_a_fixed_number_of_queries
     assert [w.effective_date for w in response.context["waves"]] == [WAVE_1, WAVE_2]
     assert "Wave of 1 April 2025" in html and "Wave of 1 October 2025" in html
     assert "Undo" not in html  # a viewer sees no Undo button
+    # Each wave's change log is an MoJ timeline: what, by whom, when, why.
+    assert texts(response, "h3.gt-wave") == [
+        "Wave of 1 April 2025: 1 change standing",
+        "Wave of 1 October 2025: 2 changes standing",
+    ]
+    timelines = parse(response).select("h3.gt-wave + .moj-timeline")
+    assert [len(t.select(".moj-timeline__item")) for t in timelines] == [1, 2]
+    first = timelines[0]
+    assert texts(first, ".moj-timeline__title") == ["Moved S1 under H1"]
+    assert texts(first, ".moj-timeline__description p")[0] == "Reason: Spans too narrow"
+    assert attribute(first, ".moj-timeline__date time", "datetime")[0].startswith("20")
     assert response.context["diff"].moved
     for extra in range(3):
         _move(scenario, "T1", ("D1", "H2", "D2")[extra])

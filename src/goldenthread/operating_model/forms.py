@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.kit.forms import date_field
 
 from .models import ChangeLevel, PrincipleSet
 from .starter import PRINCIPLE_TEMPLATES
@@ -21,7 +22,6 @@ ENTER_DECISION = (
 CHOOSE_CHANGE_LEVEL = "Choose the level of change"
 CHOOSE_START = "Choose a starter template, or to write your own"
 NAME_OWN_SET = "Enter a name for your own set of principles"
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 OWN = "own"
 
 
@@ -65,11 +65,11 @@ class AdoptForm(forms.Form):
         "“Executive Director, Strategy, Workforce and Localities”.",
         error_messages={"required": ENTER_APPROVED_BY},
     )
-    approved_on = forms.DateField(
+    approved_on = date_field(
         label="Date approved",
-        input_formats=DATE_FORMATS,
-        help_text="For example 14/3/2024.",
-        error_messages={"required": ENTER_APPROVED_ON, "invalid": REAL_DATE},
+        help_text="For example, 14/3/2024.",
+        enter=ENTER_APPROVED_ON,
+        invalid=REAL_DATE,
     )
     decision_reference = forms.CharField(
         max_length=300,

@@ -6,12 +6,13 @@ from typing import Any
 from django import forms
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload
+from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload, date_field
 from goldenthread.kit.pickers import PickerField
 
 from .models import ColumnMappingPreset, Snapshot, SnapshotKind, SnapshotStatus
 
 ENTER_NAME = "Enter a name for the snapshot, for example As-is structure, April 2025"
+REAL_EFFECTIVE_DATE = "The effective date must be a real date, for example 1/4/2025"
 CHOOSE_FILE = "Choose the file to upload"
 JUNIOR_NEEDS_ORGANOGRAM = "A junior staff file goes with an organogram senior file only"
 CHOOSE_POST_ID = "Choose the column holding each post's ID"
@@ -37,14 +38,10 @@ class SnapshotFieldsForm(forms.Form):
         max_length=200, label="Name of the snapshot", error_messages={"required": ENTER_NAME}
     )
     kind = forms.ChoiceField(choices=SnapshotKind.choices, widget=forms.RadioSelect, label="Kind")
-    effective_date = forms.DateField(
-        required=False,
+    effective_date = date_field(
         label="Effective date (optional)",
-        help_text="The date the structure applies from, as YYYY-MM-DD, for example 2025-04-01.",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={
-            "invalid": "Enter the effective date as YYYY-MM-DD, for example 2025-04-01"
-        },
+        help_text="The date the structure applies from, for example 1/4/2025.",
+        invalid=REAL_EFFECTIVE_DATE,
     )
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes (optional)"
@@ -238,7 +235,8 @@ class CompareForm(forms.Form):
 
 ENTER_SCENARIO_NAME = "Enter a name for the scenario, for example Resources review, option A"
 ENTER_REASON = "Enter the reason for the change"
-ENTER_WAVE = "Enter the date the change takes effect, as YYYY-MM-DD, for example 2025-04-01"
+ENTER_WAVE = "Enter the date the change takes effect, for example 1/4/2025"
+REAL_WAVE = "The date the change takes effect must be a real date, for example 1/4/2025"
 ENTER_MANAGER = "Enter the post ID of the new manager"
 ENTER_GRADE = "Enter the new grade"
 ENTER_TITLE = "Enter the new job title"
@@ -266,8 +264,6 @@ BULK_ACTIONS = (
     ("regrade", "Regrade them all"),
     ("delete", "Delete them"),
 )
-
-_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _unit_field(label: str, organisation: Organisation, *, required: bool) -> PickerField:
@@ -322,11 +318,11 @@ class ChangeFieldsForm(forms.Form):
         label="Reason for the change",
         error_messages={"required": ENTER_REASON},
     )
-    effective_date = forms.DateField(
+    effective_date = date_field(
         label="Takes effect on (the wave)",
-        help_text="As YYYY-MM-DD, for example 2025-04-01. Changes on the same date form a wave.",
-        input_formats=_DATE_FORMATS,
-        error_messages={"required": ENTER_WAVE, "invalid": ENTER_WAVE},
+        help_text="For example, 1/4/2025. Changes on the same date form a wave.",
+        enter=ENTER_WAVE,
+        invalid=REAL_WAVE,
     )
 
 

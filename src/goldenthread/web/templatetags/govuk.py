@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -14,8 +15,24 @@ from goldenthread.formats.money import pounds as format_pounds
 register = template.Library()
 
 
+class DatePickerInput(forms.DateInput):
+    """The text input of an MoJ date picker.
+
+    A date is shown as the picker writes one, 31/3/2026, so the picker's
+    calendar opens on it (the picker reads day/month/year only). Text the user
+    typed is shown back as typed.
+    """
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, dt.date):
+            return f"{value.day}/{value.month}/{value.year}"
+        return super().format_value(value)
+
+
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
+    if isinstance(field.field, forms.DateField) and isinstance(widget, forms.DateInput):
+        return "date"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
     if isinstance(widget, forms.CheckboxSelectMultiple):
@@ -39,10 +56,15 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
 
     Options: ``label_size`` (s, m, l, xl) when the label is the page heading,
     ``width`` (a govuk-input--width-N or govuk-!-width-* class), ``inputmode``.
+
+    Every ``forms.DateField`` is an MoJ date picker (MoJ Frontend's
+    ``mojDatePicker`` markup): a text input, with a calendar button beside it
+    when JavaScript runs.
     """
     kind = _kind(field)
     widget_classes = {
         "input": "govuk-input",
+        "date": "govuk-input",
         "password": "govuk-input",
         "textarea": "govuk-textarea",
         "select": "govuk-select",
@@ -51,6 +73,8 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
     css = widget_classes.get(kind, "")
     if field.errors and css:
         css += f" {css}--error"
+    if kind == "date":
+        css += " moj-js-datepicker-input"
     if options.get("width"):
         css += f" {options['width']}"
     attrs: dict[str, Any] = {"class": css} if css else {}
@@ -63,11 +87,21 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
         attrs["aria-describedby"] = " ".join(described)
     if options.get("inputmode"):
         attrs["inputmode"] = options["inputmode"]
+    widget = None
+    if kind == "date":
+        # The calendar fills the date in; the browser's memory of earlier
+        # entries would cover it.
+        attrs["autocomplete"] = "off"
+        widget = DatePickerInput(attrs=field.field.widget.attrs)
     context = {
         "field": field,
         "kind": kind,
         "options": options,
-        "control": field.as_widget(attrs=attrs) if kind not in {"radios", "checkboxes"} else "",
+        "control": (
+            field.as_widget(widget=widget, attrs=attrs)
+            if kind not in {"radios", "checkboxes"}
+            else ""
+        ),
         "describedby": " ".join(described),
     }
     return render_to_string("web/includes/field.html", context)
