@@ -65,6 +65,17 @@ def test_the_dashboard_shows_headline_figures_charts_tables_and_exceptions(viewe
     assert html.count('role="img"') == 4
     assert 'id="structure-charts"' in html
     assert "<script>" not in html.replace("<script src=", "")
+    # The spans sentence adds up: below, within and above the band are every
+    # manager; the narrow spans are some of those below.
+    assert (
+        summary.below_target_spans + summary.within_target_spans + summary.wide_spans
+        == summary.managers
+    )
+    sentence = next(p for p in select(response, "main p") if "below the target band" in p)
+    assert sentence.startswith(
+        f"{summary.managers} managers: {summary.below_target_spans} below the target band "
+        f"(of whom {summary.narrow_spans} with a narrow span of 1 to "
+    )
 
 
 MENU_ITEMS = "> a.govuk-button.govuk-button--secondary.moj-button-menu__item"
