@@ -215,3 +215,13 @@ def test_the_demo_thread_has_every_level_and_one_orphan(
     cells = select(orphans, "main .gt-orphans table tbody td:first-child")
     assert "Planning: clear the backlog of householder applications" in cells
     assert "Brackenford and Eastmere Shared Services" in cells
+
+
+def test_the_counts_name_each_level_in_good_english(client, demo) -> None:
+    client.login(username="demo-viewer", password=DEMO_PASSWORD)
+    thread = client.get(url("thread", demo))
+    keys = select(thread, ".gt-thread-counts dt")
+    assert "Priorities" in keys and "Vision" in keys
+    assert not any(key.endswith("ys") for key in keys)
+    home = client.get(reverse("core:home", kwargs={"org_slug": demo.slug}))
+    assert "Priorities" in select(home, "main dt")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from goldenthread.accounts.models import Membership, Organisation
 from goldenthread.kit.dashboard import Card, register
 
-from .models import Level
+from .models import LEVEL_PLURALS, Level
 from .selectors import directorates_without_plan, thread_item_list, thread_orphans
 
 
@@ -25,7 +25,9 @@ def golden_thread_card(organisation: Organisation, membership: Membership) -> Ca
     unplanned = directorates_without_plan(organisation=organisation).count()
     slug = organisation.slug
     rows = [
-        (f"{label}s", f"{counts[value]:,}") for value, label in Level.choices if counts.get(value)
+        (LEVEL_PLURALS[Level(value)], f"{counts[value]:,}")
+        for value in Level.values
+        if counts.get(value)
     ]
     rows.append(("Not traced to an objective", f"{orphans:,}"))
     rows.append(("Directorates without a service plan", f"{unplanned:,}"))

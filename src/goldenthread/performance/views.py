@@ -15,7 +15,7 @@ from goldenthread.kit.tables import table_page
 from . import selectors, services, tables
 from .forms import ThreadItemForm
 from .links import contributions
-from .models import Level, ThreadItem
+from .models import LEVEL_PLURALS, Level, ThreadItem
 
 NOT_FOUND_THING = "item in the golden thread"
 #: The level a new item takes below its parent's.
@@ -59,8 +59,10 @@ def thread(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     rows = selectors.thread_tree(organisation=organisation)
     orphan_ids = {item.pk for item in selectors.thread_orphans(organisation=organisation)}
+    tally = {value: sum(1 for r in rows if r.item.level == value) for value in Level.values}
     counts = {
-        label: sum(1 for r in rows if r.item.level == value) for value, label in Level.choices
+        (label if tally[value] == 1 else LEVEL_PLURALS[Level(value)]): tally[value]
+        for value, label in Level.choices
     }
     return render(
         request,
