@@ -391,3 +391,14 @@ def test_a_file_that_is_not_a_table_is_refused_on_the_form(editor, organisation)
     assert response.status_code == 200
     assert "Choose the file to upload" in response.content.decode()
     assert StructureUpload.objects.count() == 0
+
+
+def test_the_upload_page_links_to_the_template_workbook(editor, organisation) -> None:
+    from tests.html import hrefs
+
+    page = editor.get(reverse("structure:snapshot_upload", kwargs={"org_slug": organisation.slug}))
+    template = reverse(
+        "kit:import_template", kwargs={"org_slug": organisation.slug, "importer": "structure"}
+    )
+    assert template in hrefs(page, "main a")
+    assert editor.get(template).status_code == 200

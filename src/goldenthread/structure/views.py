@@ -162,7 +162,7 @@ def snapshot_upload(request: OrgRequest) -> HttpResponse:
                 "structure:upload_mapping", org_slug=organisation.slug, upload_id=saved.pk
             )
         return _start(request, saved)
-    return render(request, "structure/upload.html", {"form": form})
+    return render(request, "structure/upload.html", {"form": form, "importer": STRUCTURE_IMPORTER})
 
 
 @org_view(Role.EDITOR)
