@@ -58,12 +58,12 @@ def test_two_units_of_the_same_name_are_told_apart_by_their_paths(
         {"value": str(u.pk), "label": label}
         for u, label in zip(
             sorted(organisation.units.filter(name="Commissioning"), key=lambda u: u.parent.name),
-            ["People > Commissioning (PEO-COM)", "Place > Commissioning (PLA-COM)"],
+            ["People / Commissioning (PEO-COM)", "Place / Commissioning (PLA-COM)"],
             strict=True,
         )
     ]
     only_place = search(viewer, organisation, "units", "place comm").json()
-    assert [option["label"] for option in only_place] == ["Place > Commissioning (PLA-COM)"]
+    assert [option["label"] for option in only_place] == ["Place / Commissioning (PLA-COM)"]
 
 
 def test_a_search_answers_at_most_the_limit(viewer, organisation):
@@ -138,7 +138,7 @@ def test_a_small_set_is_a_select_the_script_enhances(organisation, commissioning
     form = form_with(organisation, source="units")()
     html = str(form["manager"])
     assert "<select" in html and "data-gt-autocomplete" in html
-    assert "People &gt; Commissioning (PEO-COM)" in html
+    assert "People / Commissioning (PEO-COM)" in html
 
 
 def test_a_large_set_searches_on_the_server_and_takes_a_typed_id(organisation):

@@ -67,9 +67,9 @@ def test_posts_with_no_individual_objective_are_counted_by_unit(viewer, organisa
         )
     response = viewer.get(orphans_url(organisation))
     assert section(response, "Posts with no individual objective") == [
-        ["Not in a unit", "of 1 posts", "1"],
-        ["People > Adults", "of 3 posts", "2"],
-        ["Place", "of 1 posts", "1"],
+        ["Not in a unit", "of 1 post", "1"],
+        ["People / Adults", "of 3 posts", "2"],
+        ["Place", "of 1 post", "1"],
     ]
     assert "4 of 6 posts hold no individual objective" in " ".join(texts(response, ".gt-orphans p"))
     # The golden thread's own sections are there too.

@@ -77,12 +77,12 @@ def test_a_unit_of_a_bulk_change_is_chosen_by_its_path(editor, organisation, sce
     units = texts(form, "select#id_unit option")
     assert [label.rsplit(" (", 1)[0] for label in units[1:]] == [
         "People",
-        "People > Care",
+        "People / Care",
         "Place",
     ]
     done = editor.post(
         url("scenario_bulk", organisation, snapshot_id=scenario.pk),
-        {"unit": "People > Care", "action": "move", "manager": "D2", **WAVE},
+        {"unit": "People / Care", "action": "move", "manager": "D2", **WAVE},
     )
     assert done.status_code == 302
     assert ScenarioChange.objects.get().description == "Moved the 2 posts of Care under D2"

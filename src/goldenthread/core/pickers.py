@@ -1,4 +1,4 @@
-"""The unit picker: every unit shown with its full path, "Place > Commissioning".
+"""The unit picker: every unit shown with its full path, "Place / Commissioning".
 
 Two units may share a name ("Commissioning" in People and in Place); the
 path tells them apart. Paths are built from one query of the organisation's
@@ -13,7 +13,7 @@ from goldenthread.kit.pickers import PICKERS, Option, PickerSource
 from .models import Unit
 
 #: Between the names of a unit's path.
-SEPARATOR = " > "
+SEPARATOR = " / "
 
 
 def unit_paths(*, organisation: Organisation) -> list[tuple[Unit, str]]:

@@ -24,6 +24,11 @@ POST_PICKER_KEY = "posts"
 NO_UNIT = "Not in a unit"
 
 
+def _of_posts(total: int) -> str:
+    """ "of 1 post", "of 1,234 posts": the posts of the unit the count is out of."""
+    return f"of {total:,} post{'' if total == 1 else 's'}"
+
+
 def _snapshot(organisation: Organisation, scope: str) -> Snapshot | None:
     """The snapshot ``scope`` names (its id), or the current as-is when it names none."""
     if not scope:
@@ -122,7 +127,7 @@ def posts_without_objectives(organisation: Organisation) -> orphans.OrphanSectio
             orphans.OrphanRow(
                 paths.get(unit_id, NO_UNIT) if unit_id is not None else NO_UNIT,
                 href,
-                f"of {totals.get(unit_id, 0):,} posts",
+                _of_posts(totals.get(unit_id, 0)),
                 count,
             )
         )
