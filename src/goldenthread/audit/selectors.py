@@ -17,6 +17,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import CharField, Value
+from django.utils.text import capfirst
 
 from goldenthread.accounts.models import Organisation
 
@@ -127,7 +128,7 @@ def _change(record: Any, with_fields: bool) -> Change:
                 verbose = model._meta.get_field(change.field).verbose_name
                 fields.append(
                     FieldChange(
-                        str(verbose).capitalize(),
+                        capfirst(str(verbose)),
                         _display(record, change.field, change.old),
                         _display(record, change.field, change.new),
                     )
@@ -140,7 +141,7 @@ def _change(record: Any, with_fields: bool) -> Change:
                 if value not in (None, ""):
                     fields.append(
                         FieldChange(
-                            str(field.verbose_name).capitalize(),
+                            capfirst(str(field.verbose_name)),
                             "",
                             _display(record, field.name, value),
                         )
@@ -283,7 +284,7 @@ def change_list(*, organisation: Organisation, limit: int = 50) -> list[Change]:
 def change_kinds() -> list[tuple[str, str]]:
     """``(model label, name)`` of every kind of record the history keeps, by name."""
     kinds = [
-        (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+        (model._meta.label_lower, capfirst(str(model._meta.verbose_name)))
         for model in audited_models()
     ]
     return sorted(kinds, key=lambda kind: kind[1])

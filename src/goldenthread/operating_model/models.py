@@ -125,6 +125,7 @@ class TomVersion(models.Model):
 
     class Meta:
         ordering = ["organisation", "-number"]
+        verbose_name = "TOM version"
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "number"], name="tom_version_number_unique_in_org"
