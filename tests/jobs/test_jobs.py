@@ -21,6 +21,10 @@ def _explode(progress):
     raise RuntimeError("boom")
 
 
+#: Queries of the job list page, whatever the number of jobs.
+JOB_LIST_QUERIES = 5
+
+
 @registry.register("tests.count")
 def _count(progress):
     progress.stage("Counting", total=3)
@@ -103,3 +107,18 @@ def test_the_database_worker_runs_a_queued_job(settings) -> None:
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     assert job.summary == "Counted to 3."
+
+
+@pytest.mark.parametrize("extra", [0, 24])
+def test_the_job_list_runs_a_fixed_number_of_queries(
+    client, extra, django_assert_num_queries
+) -> None:
+    """Session, user, membership, the jobs with who started them: the same for 1 job or 25."""
+    organisation = OrganisationFactory()
+    starter = member(organisation, Role.EDITOR, username="ed")
+    client.login(username="ed", password=PASSWORD)
+    for n in range(extra + 1):
+        job_create(organisation=organisation, kind="tests.count", title=f"Count {n}", by=starter)
+    with django_assert_num_queries(JOB_LIST_QUERIES):
+        page = client.get(reverse("jobs:job_list", kwargs={"org_slug": organisation.slug}))
+    assert len(select(page, "main table tbody tr")) == extra + 1

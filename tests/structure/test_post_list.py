@@ -8,6 +8,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from goldenthread.accounts.models import Role
@@ -301,8 +302,10 @@ def test_download_gives_exactly_the_filtered_sorted_rows_of_every_page(
     url = _url(organisation, snapshot)
     query = {"grade": "Grade 6", "vacant": "no", "sort": "post_id", "order": "desc"}
     response = viewer.get(url, {**query, "download": "csv", "page": "2"})
+    # A snapshot with no effective date: the file is named for the day it is downloaded.
+    today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == (
-        f'attachment; filename="{organisation.slug}-posts-in-as-is-2026.csv"'
+        f'attachment; filename="{organisation.slug}-posts-in-as-is-2026-{today}.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [

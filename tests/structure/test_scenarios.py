@@ -523,4 +523,6 @@ def test_the_comparison_gives_each_directorates_reasons_from_the_scenario(client
         reverse("structure:compare", kwargs={"org_slug": "brackenford"}),
         {"old": proposed.pk, "new": as_is.pk},
     )
-    assert all(row["notes"] == "" for row in response.context["directorates"])
+    directorates = response.context["directorates"]
+    assert directorates, "the comparison lists no directorates"
+    assert all(row["notes"] == "" for row in directorates)

@@ -171,6 +171,11 @@ def confirm_page(
     return render(request, template, page)
 
 
+#: Characters of the "what" part of a download's name; the whole name stays
+#: well inside every file system's limit.
+WHAT_MAX_LENGTH = 120
+
+
 def download_name(organisation: Any, what: str, as_of: dt.date | None, fmt: str) -> str:
     """A safe file name that says whose, what and when: ``brackenford-posts-2026-03-31.xlsx``.
 
@@ -179,11 +184,15 @@ def download_name(organisation: Any, what: str, as_of: dt.date | None, fmt: str)
     'brackenford-posts-in-as-is-2026-2026-03-31.xlsx'
     >>> download_name(Org(), "../../etc/passwd", None, "csv")
     'brackenford-etcpasswd.csv'
+    >>> name = download_name(Org(), "x" * 300, dt.date(2026, 3, 31), "csv")
+    >>> len(name), name.endswith("-2026-03-31.csv")
+    (147, True)
     """
-    parts = [slugify(organisation.slug), slugify(what)]
+    # A long "what" is shortened, never the date: the name always says when.
+    parts = [slugify(organisation.slug)[:50], slugify(what)[:WHAT_MAX_LENGTH].strip("-")]
     if as_of is not None:
         parts.append(as_of.isoformat())
-    stem = "-".join(part for part in parts if part)[:150]
+    stem = "-".join(part for part in parts if part)
     return f"{stem}.{slugify(fmt)}"
 
 

@@ -52,6 +52,7 @@ from django.db.models import Expression, F, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString
 
@@ -890,7 +891,13 @@ class BoundTable:
             start += DOWNLOAD_CHUNK
 
     def download(self, *, what: str, as_of: dt.date | None = None) -> HttpResponse:
-        """Every filtered row, in order, as the file ``download=`` asks for."""
+        """Every filtered row, in order, as the file ``download=`` asks for.
+
+        The file is named for ``as_of`` (a snapshot's date), or for today: a
+        register's rows are as they stand when they are downloaded.
+        """
+        if as_of is None:
+            as_of = timezone.localdate()
         declared = self.table.export
         if declared is not None:
             header: list[str] = list(declared.names)
