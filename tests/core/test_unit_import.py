@@ -341,6 +341,26 @@ def test_a_change_after_the_check_stops_the_save(
     assert Unit.objects.get(code="A").name == "Someone else's"
 
 
+def test_a_change_after_the_check_stops_the_save_even_when_the_counts_agree(
+    editor, organisation, django_capture_on_commit_callbacks
+) -> None:
+    """The preview said "Old → Alpha"; someone renames it meanwhile: still one change, another."""
+    unit(organisation, code="A", name="Old")
+    run = upload(
+        editor,
+        organisation,
+        "units.csv",
+        b"code,name\nA,Alpha\n",
+        django_capture_on_commit_callbacks,
+    )
+    assert run.counts["update"] == 1
+    Unit.objects.filter(code="A").update(name="Renamed meanwhile")
+    run = confirm(editor, organisation, run, django_capture_on_commit_callbacks)
+    assert run.status == ImportStatus.FAILED
+    assert run.summary == kit.CHANGED_SINCE_CHECK.format(file="units.csv")
+    assert Unit.objects.get(code="A").name == "Renamed meanwhile"
+
+
 def test_discarding_saves_nothing_and_cannot_be_confirmed_afterwards(
     editor, organisation, django_capture_on_commit_callbacks
 ) -> None:

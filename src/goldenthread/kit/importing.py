@@ -25,6 +25,8 @@ reader (structure's organograms) overrides :meth:`Importer.plan` instead.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -333,13 +335,25 @@ class Plan:
             counts[row.action] += 1
         return counts
 
+    def fingerprint(self) -> str:
+        """A digest of every row's action and changes: equal only for the same plan.
+
+        The preview keeps the first rows of each kind; the digest covers all
+        of them, so a save can tell that the records changed since the check
+        even where the counts happen to agree.
+        """
+        digest = hashlib.sha256()
+        for row in self.rows:
+            digest.update(json.dumps([row.action, row.key, row.changes]).encode())
+        return digest.hexdigest()
+
     def preview(self, limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
         """The first ``limit`` rows of each kind, and the intro, as kept for the preview page."""
         shown: dict[str, list[dict[str, Any]]] = {action: [] for action in ACTIONS}
         for row in self.rows:
             if len(shown[row.action]) < limit:
                 shown[row.action].append(row.as_dict())
-        return {**shown, "intro": self.intro}
+        return {**shown, "intro": self.intro, "fingerprint": self.fingerprint()}
 
 
 @dataclass(frozen=True)
@@ -804,7 +818,8 @@ def import_save(progress: Progress) -> None:
     try:
         with transaction.atomic():
             plan = importer.plan(run, report, progress)
-            if report.problems or plan.counts() != run.counts:
+            changed = plan.fingerprint() != run.preview.get("fingerprint")
+            if report.problems or plan.counts() != run.counts or changed:
                 raise JobFailed(CHANGED_SINCE_CHECK.format(file=run.filename))
             progress.stage("Saving", total=len(plan.rows))
             outcome = importer.write(plan, run=run, by=by, progress=progress)
