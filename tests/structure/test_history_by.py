@@ -232,6 +232,15 @@ def test_the_units_bulk_service_adds_and_updates_in_one_go_naming_its_user(
             [{"code": "A", "name": "A"}, {"code": "a", "name": "A again"}],
             core_services.CODE_TWICE.format(code="a"),
         ),
+        # Too long to keep: refused, never cut short.
+        (
+            [{"code": "A", "name": "N" * 201}],
+            core_services.TOO_LONG.format(what="name", value="N" * 60, length=201, limit=200),
+        ),
+        (
+            [{"code": "C" * 41, "name": "A"}],
+            core_services.TOO_LONG.format(what="code", value="C" * 41, length=41, limit=40),
+        ),
     ],
 )
 def test_the_units_bulk_service_refuses_bad_rows_and_saves_nothing(

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
 
+from .columns import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 from .models import Unit, UnitKind
 from .selectors import unit_descendant_ids
 
@@ -31,6 +32,7 @@ CODE_NEEDED = "Every unit needs a code"
 CODE_TWICE = "The code {code} is given to more than one unit"
 NO_SUCH_PARENT = "No unit has the code {code}"
 CYCLE = "These units would sit inside each other: {codes}"
+TOO_LONG = "The unit {what} {value} is {length} characters long; at most {limit} are kept"
 
 #: The fields of a unit a bulk write may set, as the units import names them.
 UNIT_FIELDS = ("code", "name", "kind", "parent_code", "description")
@@ -198,6 +200,15 @@ def unit_bulk_upsert(
         if code in seen:
             raise ServiceError(CODE_TWICE.format(code=row["code"]), field="code")
         seen.add(code)
+        # A name or code too long to keep is refused, never cut short.
+        for what, limit in (("code", CODE_MAX_LENGTH), ("name", NAME_MAX_LENGTH)):
+            if len(row[what]) > limit:
+                raise ServiceError(
+                    TOO_LONG.format(
+                        what=what, value=row[what][:60], length=len(row[what]), limit=limit
+                    ),
+                    field=what,
+                )
     existing = {
         unit.code.lower(): unit
         for unit in Unit.objects.filter(organisation=organisation).select_related("parent")
@@ -211,7 +222,7 @@ def unit_bulk_upsert(
             code = row["code"].lower()
             parent = by_code[row["parent_code"].lower()] if row["parent_code"] else None
             values = {
-                "name": row["name"][:200],
+                "name": row["name"],
                 "kind": UnitKind(row["kind"] or UnitKind.SERVICE),
                 "description": row["description"],
                 "parent_id": parent.pk if parent else None,
@@ -219,11 +230,11 @@ def unit_bulk_upsert(
             unit = existing.get(code)
             if unit is None:
                 new.append(
-                    Unit(organisation=organisation, code=row["code"][:40], parent=parent, **values)
+                    Unit(organisation=organisation, code=row["code"], parent=parent, **values)
                 )
                 continue
-            updated += 1
             if any(getattr(unit, name) != value for name, value in values.items()):
+                updated += 1
                 for name, value in values.items():
                     setattr(unit, name, value)
                 unit.parent = parent
