@@ -225,3 +225,24 @@ def test_deleting_a_linked_item_deletes_its_links(client, organisation, channels
     thread_services.thread_item_delete(item=objective)
     assert not ComponentLink.objects.filter(pk=link.pk).exists()
     assert ComponentLink.history.filter(id=link.pk, history_type="-").exists()
+
+
+def test_both_delete_pages_name_the_links_that_go_with_the_record(
+    client, organisation, channels, objective
+) -> None:
+    services.component_link_create(component=channels, kind="objective", target=objective)
+    member(organisation, Role.EDITOR, username="del")
+    client.login(username="del", password=PASSWORD)
+    item_delete = reverse(
+        "performance:item_delete", kwargs={"org_slug": organisation.slug, "item_id": objective.pk}
+    )
+    assert texts(client.get(item_delete), ".gt-consequences li") == [
+        "1 link is removed (TOM components it delivers): Channels"
+    ]
+    component_delete = reverse(
+        "operating_model:component_delete",
+        kwargs={"org_slug": organisation.slug, "component_id": channels.pk},
+    )
+    assert texts(client.get(component_delete), ".gt-consequences li") == [
+        f"1 link is removed (records that deliver it): {objective.title}"
+    ]

@@ -56,9 +56,13 @@ __all__ = [
     "linkable_for",
     "linkable_item",
     "linked_items",
+    "links_lost",
+    "record_links_lost",
 ]
 
 NO_SUCH_ITEM = "No such {label} in this organisation"
+#: Records a delete page names among the links it removes; the rest are counted.
+LINKS_NAMED = 5
 GONE = "{label} {pk} (no longer exists)"
 
 
@@ -225,6 +229,31 @@ def item_link_panels(request: OrgRequest, record: Any) -> list[LinkPanel]:
             LinkPanel(end, links, end.add_url(organisation, kind, record) if editor else "")
         )
     return panels
+
+
+def links_lost(heading: str, titles: Sequence[str]) -> list[str]:
+    """A delete page's consequence: the links that go with the record, named.
+
+    >>> links_lost("TOM components it delivers", ["Channels", "Customers"])
+    ['2 links are removed (TOM components it delivers): Channels, Customers']
+    >>> links_lost("TOM components it delivers", [])
+    []
+    """
+    if not titles:
+        return []
+    count = len(titles)
+    shown = ", ".join(titles[:LINKS_NAMED])
+    more = f" and {count - LINKS_NAMED} more" if count > LINKS_NAMED else ""
+    noun = "link is" if count == 1 else "links are"
+    return [f"{count} {noun} removed ({heading}): {shown}{more}"]
+
+
+def record_links_lost(request: OrgRequest, record: Any) -> list[str]:
+    """The links a record of a registered kind loses when it is deleted, one line per end."""
+    lines: list[str] = []
+    for panel in item_link_panels(request, record):
+        lines += links_lost(panel.end.heading, [link.title for link in panel.links])
+    return lines
 
 
 # The two pages every link end has -------------------------------------------------

@@ -16,7 +16,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.formats.writing import Sheet
 from goldenthread.kit.exports import workbook_response
-from goldenthread.kit.links import linked_items
+from goldenthread.kit.links import linked_items, links_lost
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.panels import export_sheets, page_panels
 
@@ -404,6 +404,10 @@ def component_delete(request: OrgRequest, component_id: int) -> HttpResponse:
         title=f"Are you sure you want to remove {component.name}?",
         intro="Its statements are removed with it. The comparison with the adopted "
         "version will show it as removed.",
+        consequences=links_lost(
+            "records that deliver it",
+            [d["item"].title for d in delivered_by(request.organisation, component)],
+        ),
         button=f"Yes, remove {component.name}",
         warning=True,
         cancel_label="No, keep it",

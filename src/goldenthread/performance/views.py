@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
-from goldenthread.kit.links import item_link_panels
+from goldenthread.kit.links import item_link_panels, links_lost, record_links_lost
 from goldenthread.kit.orphans import orphan_sections
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.tables import table_page
@@ -177,6 +177,13 @@ def item_delete(request: OrgRequest, item_id: int) -> HttpResponse:
         message=f"{item.title} has been deleted.",
         title=f"Are you sure you want to delete {item.title}?",
         intro="Its history stays in the audit trail.",
+        consequences=[
+            *record_links_lost(request, item),
+            *links_lost(
+                "records that contribute to it",
+                [c["record"].title for c in contributions(request.organisation, item)],
+            ),
+        ],
         button="Yes, delete it",
         warning=True,
         cancel_label="No, keep it",
