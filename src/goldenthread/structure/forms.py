@@ -271,6 +271,7 @@ def _unit_field(label: str, organisation: Organisation, *, required: bool) -> Pi
     return PickerField(
         source="units",
         organisation=organisation,
+        records=True,
         required=required,
         label=label,
         empty_label="Choose a unit",

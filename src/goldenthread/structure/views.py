@@ -18,7 +18,6 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.core import selectors as core_selectors
-from goldenthread.core.models import Unit
 from goldenthread.formats.reading import FormatError
 from goldenthread.kit.exports import about_file
 from goldenthread.kit.forms import apply_service_error
@@ -68,13 +67,6 @@ def _snapshot_or_404(request: OrgRequest, snapshot_id: int) -> Snapshot:
 
 def _upload_or_404(request: OrgRequest, upload_id: int) -> StructureUpload:
     return get_or_404(selectors.upload_get, request, "upload", pk=upload_id)
-
-
-def _unit_or_none(request: OrgRequest, unit_id: Any) -> Unit | None:
-    """The unit a form chose (by id, from this organisation's units), or ``None``."""
-    if not unit_id:
-        return None
-    return get_or_404(core_selectors.unit_get, request, "unit", pk=int(unit_id))
 
 
 def _crumbs(
@@ -588,8 +580,6 @@ def post_change(request: OrgRequest, snapshot_id: int, post_pk: int) -> HttpResp
     )
 
     def save(data: dict[str, Any]) -> Any:
-        if "unit" in data:
-            data = {**data, "unit": _unit_or_none(request, data["unit"])}
         return services.scenario_post_change(
             snapshot=snapshot, post_id=post.post_id, kind=kind, by=request.user, **data
         )
@@ -636,7 +626,7 @@ def scenario_add_post(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         lambda data: services.scenario_post_add(
             snapshot=snapshot,
             by=request.user,
-            **{**data, "unit": _unit_or_none(request, data["unit"])},
+            **data,
         ),
         done=lambda _: _scenario_url(request, snapshot),
         message=lambda change: CHANGE_SAVED.format(description=change.description),
@@ -665,7 +655,7 @@ def scenario_bulk(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> Any:
-        unit = _unit_or_none(request, data["unit"])
+        unit = data["unit"]
         post_ids = selectors.scenario_selection(
             snapshot=snapshot, unit=unit, post_ids=post_ids_from(data["post_ids"])
         )
@@ -677,7 +667,7 @@ def scenario_bulk(request: OrgRequest, snapshot_id: int) -> HttpResponse:
             effective_date=data["effective_date"],
             by=request.user,
             manager=data["manager"],
-            unit=_unit_or_none(request, data["new_unit"]),
+            unit=data["new_unit"],
             grade=data["grade"],
             reports_to=data["reports_to"],
             label=f"the {len(post_ids)} posts of {unit.name}" if unit else "",
