@@ -14,13 +14,12 @@ from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
-from goldenthread.formats.writing import Sheet
 from goldenthread.kit.exports import workbook_response
-from goldenthread.kit.links import linked_items, links_lost
+from goldenthread.kit.links import links_lost
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
-from goldenthread.kit.panels import export_sheets, page_panels
+from goldenthread.kit.panels import page_panels
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .forms import (
     OWN,
     AdoptForm,
@@ -249,8 +248,6 @@ def _tom_context(request: OrgRequest, version: TomVersion) -> dict[str, Any]:
 
 #: Where other modules add to the TOM on a page (the golden thread: the vision and priorities).
 TOM_PAGE_SLOT = "tom-on-a-page"
-#: Where other modules add sheets to the TOM's workbook (the golden thread).
-TOM_EXPORT_SLOT = "tom-export"
 
 
 @org_view()
@@ -265,61 +262,12 @@ def version_page(request: OrgRequest, version_id: int) -> HttpResponse:
 def version_export(request: OrgRequest, version_id: int) -> HttpResponse:
     version = get_or_404(selectors.version_get, request, "version", pk=version_id)
     context = _tom_context(request, version)
-    about = [
-        ("Title", version.title),
-        ("Status", version.get_status_display()),
-        ("Approved by", version.approved_by),
-        ("Decision or delegation", version.decision_reference),
-        ("Design principles", version.principle_set.name if version.principle_set else ""),
-        ("Summary", version.summary),
-    ]
-    components = [
-        (c.position, c.name, c.purpose, c.as_is, c.get_change_level_display(), c.owner)
-        for c in context["components"]
-    ]
-    statements = [
-        (c.name, index, s.text)
-        for c in context["components"]
-        for index, s in enumerate(c.statements.all(), start=1)
-    ]
-    stored = [(c, link) for c in context["components"] for link in c.links.all()]
-    items = linked_items(
+    sheets, about = presenters.tom_workbook(
         request.organisation,
-        [(link.content_type_id, link.object_id) for _, link in stored],
+        version,
+        components=context["components"],
+        principle_groups=context["principle_groups"],
     )
-    links = [
-        (
-            c.name,
-            link.get_kind_display(),
-            items[(link.content_type_id, link.object_id)].label,
-            items[(link.content_type_id, link.object_id)].title,
-            link.note,
-        )
-        for c, link in stored
-    ]
-    principles = [
-        (group.name, p.name, p.intent, "", "")
-        for group in context["principle_groups"]
-        for p in group.principles
-    ]
-    considerations = [
-        (p.name, k.name, k.description)
-        for group in context["principle_groups"]
-        for p in group.principles
-        for k in p.considerations.all()
-    ]
-    sheets = [
-        Sheet(
-            "Components",
-            ("Order", "Component", "Covers", "As-is", "Level of change", "Owner"),
-            components,
-        ),
-        Sheet("Statements", ("Component", "Number", "Target-state statement"), statements),
-        Sheet("Delivered by", ("Component", "Kind", "Record type", "Record", "Note"), links),
-        Sheet("Principles", ("Group", "Principle", "What it means", "", ""), principles),
-        Sheet("Considerations", ("Principle", "Consideration", "Question"), considerations),
-        *export_sheets(TOM_EXPORT_SLOT, request.organisation),
-    ]
     return workbook_response(
         request,
         sheets=sheets,
