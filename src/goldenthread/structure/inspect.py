@@ -15,8 +15,10 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from python_calamine import CalamineError
 
 from goldenthread.accounts.services import Actor
+from goldenthread.formats.errors import UNREADABLE as READER_UNREADABLE
 from goldenthread.formats.reading import ROW_COLUMN, FormatError
 from goldenthread.jobs.registry import register
 from goldenthread.jobs.services import JobFailed, Progress
@@ -108,14 +110,12 @@ def _csv_width(data: bytes) -> int:
     return len(row)
 
 
+def _problem(filename: str, message: str, *, row: int | None) -> dict[str, Any]:
+    return {"file": filename, "row": row, "column": None, "value": None, "message": message}
+
+
 def _too_wide(filename: str, count: int) -> dict[str, Any]:
-    return {
-        "file": filename,
-        "row": 1,
-        "column": None,
-        "value": None,
-        "message": TOO_WIDE.format(count=count, limit=MAX_COLUMNS),
-    }
+    return _problem(filename, TOO_WIDE.format(count=count, limit=MAX_COLUMNS), row=1)
 
 
 @register(INSPECT_KIND)
@@ -144,6 +144,11 @@ def upload_inspect(progress: Progress) -> None:
             columns = [name for name in header(filename, data) if name != ROW_COLUMN]
     except FormatError as error:
         _fail(progress, filename, [finding_entry(problem) for problem in error.problems])
+    except CalamineError as error:
+        # A damaged or disguised workbook: say so, as the readers do for a CSV file.
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = READER_UNREADABLE.format(reason=reason)
+        _fail(progress, filename, [_problem(filename, message, row=None)])
     if len(columns) > MAX_COLUMNS:
         _fail(progress, filename, [_too_wide(filename, len(columns))])
     with transaction.atomic():
