@@ -170,8 +170,10 @@ def test_a_workbook_wider_than_the_limit_is_refused(
 def test_a_file_that_cannot_be_read_fails_with_the_readers_message(
     editor, organisation, django_capture_on_commit_callbacks
 ) -> None:
+    # A zip archive by its first bytes, as the form checks, but no workbook.
+    damaged = b"PK\x03\x04" + b"\x00" * 64
     response = upload(
-        editor, organisation, "posts.xlsx", b"not a workbook", django_capture_on_commit_callbacks
+        editor, organisation, "posts.xlsx", damaged, django_capture_on_commit_callbacks
     )
     job = StructureUpload.objects.get().inspect_job
     assert job.status == JobStatus.FAILED

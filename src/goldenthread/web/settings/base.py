@@ -189,6 +189,12 @@ TASKS = {
 GOLDENTHREAD_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+#: A file over GOLDENTHREAD_MAX_UPLOAD_BYTES is not kept past the limit (kit.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "goldenthread.kit.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
