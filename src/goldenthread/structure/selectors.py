@@ -175,8 +175,11 @@ def column_mapping_list(*, organisation: Organisation) -> QuerySet[ColumnMapping
 
 
 def upload_get(*, organisation: Organisation, pk: int) -> StructureUpload:
-    return StructureUpload.objects.select_related("check_job", "import_job").get(
-        organisation=organisation, pk=pk
+    """An upload without its file: only a job reads that (or the page that asks for it)."""
+    return (
+        StructureUpload.objects.select_related("check_job", "import_job")
+        .defer("data", "junior_data", "check_job__problems", "import_job__problems")
+        .get(organisation=organisation, pk=pk)
     )
 
 
