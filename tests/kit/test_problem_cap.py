@@ -1,4 +1,4 @@
-"""A file of many bad rows: the problems are capped in memory and when stored, counted exactly by kind."""
+"""Many bad rows: problems are capped in memory and when stored, and counted exactly by kind."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 
 BAD_ROWS = 50_000
 
+
 def _blank() -> str:
     code = importing.importer_get("units").columns.get("code")
     return kind_of(importing.MISSING_VALUE.format(expected=code.describe()))
-
 
 
 def _bad_units_csv(rows: int) -> bytes:
