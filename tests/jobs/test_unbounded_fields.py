@@ -11,6 +11,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.jobs import registry
 from goldenthread.jobs.models import Job
 from goldenthread.jobs.services import job_create
+from goldenthread.kit.importing import import_run_create
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.html import select
 
@@ -58,3 +59,23 @@ def test_a_job_with_fifty_megabytes_of_problems_is_not_loaded_by_lists(client, p
         assert not [column for column in UNBOUNDED if column in selected], query[:500]
     if page == "jobs:job_list":
         assert select(response, "main table tbody tr a") == ["Zip bomb"]
+
+
+def test_an_import_page_does_not_load_its_jobs_problems(client) -> None:
+    organisation = OrganisationFactory()
+    editor = member(organisation, Role.EDITOR, username="ed")
+    client.login(username="ed", password=PASSWORD)
+    run = import_run_create(
+        organisation=organisation, importer="units", filename="u.csv", data=b"x" * 1000, by=editor
+    )
+    Job.objects.filter(pk=run.check_job_id).update(problems=[{"message": "x" * 1000}] * 5000)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(
+            reverse("kit:import_run", kwargs={"org_slug": organisation.slug, "run_id": run.pk})
+        )
+    assert response.status_code == 200
+    sql = [query["sql"] for query in captured.captured_queries if '"kit_importrun"' in query["sql"]]
+    assert sql
+    for query in sql:
+        selected = query.split(" FROM ")[0]
+        assert '"jobs_job"."problems"' not in selected and '"kit_importrun"."data"' not in selected

@@ -646,6 +646,8 @@ def _plural(count: int) -> str:
 
 #: What a page that only links to a run never loads: the file, and what the check found.
 UNBOUNDED_FIELDS = ("data", "problems", "preview", "notes", "repairs", "problem_kinds")
+#: What the run's page never needs of its jobs: the run keeps what they found.
+JOB_BULK = ("problems", "problem_kinds", "parameters")
 
 
 def import_run_get(*, organisation: Organisation, pk: int) -> ImportRun:
@@ -655,7 +657,9 @@ def import_run_get(*, organisation: Organisation, pk: int) -> ImportRun:
     """
     return (
         ImportRun.objects.select_related("check_job", "save_job", "organisation")
-        .defer("data")
+        .defer(
+            "data", *(f"{job}__{name}" for job in ("check_job", "save_job") for name in JOB_BULK)
+        )
         .get(organisation=organisation, pk=pk)
     )
 

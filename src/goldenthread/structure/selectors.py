@@ -178,7 +178,15 @@ def upload_get(*, organisation: Organisation, pk: int) -> StructureUpload:
     """An upload without its file: only a job reads that (or the page that asks for it)."""
     return (
         StructureUpload.objects.select_related("check_job", "import_job")
-        .defer("data", "junior_data", "check_job__problems", "import_job__problems")
+        .defer(
+            "data",
+            "junior_data",
+            *(
+                f"{job}__{name}"
+                for job in ("check_job", "import_job")
+                for name in ("problems", "parameters")
+            ),
+        )
         .get(organisation=organisation, pk=pk)
     )
 
