@@ -12,22 +12,23 @@ from django.db import migrations
 #: The cap of goldenthread.jobs.findings.PROBLEM_LIMIT when this was written.
 LIMIT = 1000
 
+# Each statement takes the cap as its parameters (none, or twice).
 POSTGRESQL = [
     """UPDATE jobs_job SET problem_count = jsonb_array_length(problems)
        WHERE jsonb_typeof(problems) = 'array'""",
-    f"""UPDATE jobs_job SET problems = COALESCE((
+    """UPDATE jobs_job SET problems = COALESCE((
          SELECT jsonb_agg(entry ORDER BY position)
          FROM jsonb_array_elements(jobs_job.problems) WITH ORDINALITY AS t(entry, position)
-         WHERE position <= {LIMIT}), '[]'::jsonb)
-       WHERE jsonb_typeof(problems) = 'array' AND jsonb_array_length(problems) > {LIMIT}""",
+         WHERE position <= %s), '[]'::jsonb)
+       WHERE jsonb_typeof(problems) = 'array' AND jsonb_array_length(problems) > %s""",
 ]
 SQLITE = [
     """UPDATE jobs_job SET problem_count = json_array_length(problems)
        WHERE json_type(problems) = 'array'""",
-    f"""UPDATE jobs_job SET problems = (
+    """UPDATE jobs_job SET problems = (
          SELECT json_group_array(json(value))
-         FROM (SELECT value FROM json_each(jobs_job.problems) ORDER BY key LIMIT {LIMIT}))
-       WHERE json_type(problems) = 'array' AND json_array_length(problems) > {LIMIT}""",
+         FROM (SELECT value FROM json_each(jobs_job.problems) ORDER BY key LIMIT %s))
+       WHERE json_type(problems) = 'array' AND json_array_length(problems) > %s""",
 ]
 
 
@@ -36,7 +37,7 @@ def cap_problems(apps: Any, schema_editor: Any) -> None:
     statements = {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(vendor, [])
     with schema_editor.connection.cursor() as cursor:
         for statement in statements:
-            cursor.execute(statement)
+            cursor.execute(statement, [LIMIT] * statement.count("%s"))
 
 
 class Migration(migrations.Migration):
