@@ -111,7 +111,7 @@ class WorkerSupervisor:
             delay = self.backoff[min(max(self._quick_deaths - 1, 0), len(self.backoff) - 1)]
             logger.warning(
                 "The task worker (process %s) stopped with exit code %s after %.0f s; "
-                "its jobs are marked failed and a new worker starts in %g s.",
+                "any job it was running is marked failed and a new worker starts in %g s.",
                 self.child.pid,
                 self.child.returncode,
                 lived,
