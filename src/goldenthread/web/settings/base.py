@@ -196,6 +196,14 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+#: Background jobs: a running job writes a heartbeat this often; one whose
+#: heartbeat is older than the stale limit was lost with its worker and is
+#: marked failed. An upload's bytes are deleted this many hours after the work
+#: on it ends (0: at once).
+GOLDENTHREAD_JOB_HEARTBEAT_SECONDS = float(env("GOLDENTHREAD_JOB_HEARTBEAT_SECONDS", "10") or 10)
+GOLDENTHREAD_JOB_STALE_SECONDS = float(env("GOLDENTHREAD_JOB_STALE_SECONDS", "120") or 120)
+GOLDENTHREAD_UPLOAD_RETENTION_HOURS = float(env("GOLDENTHREAD_UPLOAD_RETENTION_HOURS", "24") or 24)
+
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGGING = {
