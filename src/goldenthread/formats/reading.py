@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from goldenthread.formats.cells import QUOTED_PATTERN, unneutralise
+from goldenthread.formats.cells import unneutralise
 from goldenthread.formats.errors import (
     EMPTY_FILE,
     MISSING_COLUMN,
@@ -19,6 +20,13 @@ from goldenthread.formats.errors import (
     Finding,
     FormatWarning,
     Problem,
+)
+from goldenthread.formats.sources import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    SourceError,
+    kind_of,
+    read_source,
 )
 from goldenthread.formats.values import parse_pay_bands
 from goldenthread.formats.writing import first_data_sheet
@@ -34,9 +42,6 @@ __all__ = [
 
 ROW_COLUMN = "__row"
 """Column added to every frame: the row number, counting the header as row 1."""
-
-_EXCEL = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
-
 
 class FormatError(ValueError):
     """A file cannot be read at all (missing column, empty, not a table).
@@ -63,29 +68,31 @@ def _cell(value: object) -> str | None:
     return unneutralise(str(value))
 
 
-def _read_excel(path: Path, sheet: str | None) -> pl.DataFrame:
-    from python_calamine import CalamineWorkbook
+def _frame(rows: Iterator[tuple[int, list[Any]]], text: bool) -> pl.DataFrame:
+    """A frame of text columns from the rows, the first the header, with their numbers.
 
-    book = CalamineWorkbook.from_path(str(path))
-    name = sheet if sheet is not None else first_data_sheet(book.sheet_names)
-    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    if not rows:
+    In CSV text (``text``) an empty value is missing (null), as a CSV reader
+    gives it; a workbook's empty cell is an empty text.
+    """
+    first = next(rows, None)
+    if first is None:
         return pl.DataFrame()
-    header = [_cell(h) or "" for h in rows[0]]
+    header = [_cell(h) or "" for h in first[1]]
     width = len(header)
-    names = _unique(header)
+    names = _unique(unneutralise(name.lstrip("\ufeff")) for name in header)
     columns: list[list[str | None]] = [[] for _ in range(width)]
-    for raw in rows[1:]:
-        cells = [_cell(v) for v in raw[:width]]
+    numbers: list[int] = []
+    for number, raw in rows:
+        cells = [None if text and v == "" else _cell(v) for v in raw[:width]]
         cells += [None] * (width - len(cells))
-        if all(c is None or c == "" for c in cells):
-            continue
+        numbers.append(number)
         for j, c in enumerate(cells):
             columns[j].append(c)
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         dict(zip(names, columns, strict=True)),
         schema=dict.fromkeys(names, pl.String),
     )
+    return frame.with_columns(pl.Series(ROW_COLUMN, numbers, dtype=pl.Int64))
 
 
 def _unique(names: Iterable[str]) -> list[str]:
@@ -101,42 +108,45 @@ def _unique(names: Iterable[str]) -> list[str]:
     return out
 
 
-def read_frame(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
+def read_frame(
+    path: str | Path, *, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+) -> pl.DataFrame:
     """Every column of a CSV or spreadsheet as text, plus the row number.
 
-    CSV is read as UTF-8 (a byte-order mark is ignored; undecodable bytes are
-    replaced). For XLSX and other spreadsheets the first sheet is read unless
-    ``sheet`` is given (an export's "About this file" sheet is passed over);
-    whole numbers lose the ``.0`` that spreadsheets add. The quote an export
-    puts before formula-looking text is taken off
-    (:func:`goldenthread.formats.cells.unneutralise`).
+    The file is read within ``limits`` by :mod:`goldenthread.formats.sources`:
+    CSV in UTF-8 (with or without a byte-order mark), UTF-16 with a
+    byte-order mark or else Windows-1252, separated by commas, tabs or
+    semicolons. For XLSX and other spreadsheets the first sheet is read
+    unless ``sheet`` is given (an export's "About this file" sheet is passed
+    over); whole numbers lose the ``.0`` that spreadsheets add. The quote an
+    export puts before formula-looking text is taken off
+    (:func:`goldenthread.formats.cells.unneutralise`). Blank rows are left
+    out; the row numbers are those a spreadsheet shows (the header is row 1).
 
     Raises
     ------
     FormatError
-        If the file cannot be read or has no data rows.
+        If the file cannot be read, passes a limit or has no data rows.
     """
     p = Path(path)
+    kind = kind_of(p.name) or "csv"
     try:
-        if p.suffix.lower() in _EXCEL:
-            frame = _read_excel(p, sheet)
-        else:
-            try:
-                frame = pl.read_csv(p, infer_schema=False, truncate_ragged_lines=True)
-            except pl.exceptions.ComputeError:
-                frame = pl.read_csv(
-                    p, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True
-                )
-            frame = frame.with_columns(pl.all().str.replace(QUOTED_PATTERN, "$1"))
-    except (OSError, pl.exceptions.PolarsError, ValueError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        source = read_source(
+            p, str(path), kind=kind, sheet=sheet, choose=first_data_sheet, limits=limits
+        )
+        frame = _frame(source.sheets[0].rows, text=kind == "csv")
+    except SourceError as error:
+        raise FormatError(
+            [Problem(error.code, error.message, str(path), error.row, error.column)]
+        ) from error
+    except OSError as error:
+        reason = str(error) or type(error).__name__
         raise FormatError(
             [Problem("unreadable", UNREADABLE.format(reason=reason), str(path))]
-        ) from exc
+        ) from error
     if frame.height == 0:
         raise FormatError([Problem("empty", EMPTY_FILE, str(path))])
-    frame = frame.rename({c: unneutralise(c.lstrip("\ufeff")) for c in frame.columns})
-    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW_COLUMN))
+    return frame
 
 
 def _norm(name: str) -> str:
