@@ -43,6 +43,7 @@ __all__ = [
 ROW_COLUMN = "__row"
 """Column added to every frame: the row number, counting the header as row 1."""
 
+
 class FormatError(ValueError):
     """A file cannot be read at all (missing column, empty, not a table).
 
@@ -109,7 +110,11 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 
 def read_frame(
-    path: str | Path, *, sheet: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    warnings: list[Finding] | None = None,
 ) -> pl.DataFrame:
     """Every column of a CSV or spreadsheet as text, plus the row number.
 
@@ -122,6 +127,8 @@ def read_frame(
     export puts before formula-looking text is taken off
     (:func:`goldenthread.formats.cells.unneutralise`). Blank rows are left
     out; the row numbers are those a spreadsheet shows (the header is row 1).
+    How the file was read, when worth saying (it was not UTF-8), is added to
+    ``warnings`` if given.
 
     Raises
     ------
@@ -135,6 +142,8 @@ def read_frame(
             p, str(path), kind=kind, sheet=sheet, choose=first_data_sheet, limits=limits
         )
         frame = _frame(source.sheets[0].rows, text=kind == "csv")
+        if warnings is not None:
+            warnings += [FormatWarning("encoding", note, str(path)) for note in source.notes]
     except SourceError as error:
         raise FormatError(
             [Problem(error.code, error.message, str(path), error.row, error.column)]

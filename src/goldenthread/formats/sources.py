@@ -44,7 +44,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -52,6 +52,7 @@ from xml.parsers import expat
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "READ_AS_CP1252",
     "ReadLimits",
     "Source",
     "SourceError",
@@ -151,14 +152,16 @@ NOT_READ_KIND = (
 )
 NOT_TEXT = "{file}: the file is not UTF-8, UTF-16 or Windows-1252 text"
 BAD_TEXT = "the text is not valid {encoding} from this row on"
-READ_AS_CP1252 = "{file} is not UTF-8 text; it was read as Windows-1252 text"
+READ_AS_CP1252 = "the file is not UTF-8 text; it was read as Windows-1252 text"
 NUL_BYTE = (
     "this row holds a NUL byte, which text never does (is the file UTF-16 without a "
     "byte-order mark?); save it as CSV UTF-8"
 )
 NEVER_CLOSED = "a quoted value starting on this row is never closed"
 BAD_QUOTE = "a quoted value starting on this row is not closed properly ({reason})"
-BAD_HEADER = "the header row cannot be read as CSV separated by {delimiter} ({reason}); found {found!r}"
+BAD_HEADER = (
+    "the header row cannot be read as CSV separated by {delimiter} ({reason}); found {found!r}"
+)
 RAGGED = "this row has {found:,} values; the header has {expected:,}"
 
 _DELIMITERS = {",": "commas", "\t": "tabs", ";": "semicolons"}
@@ -205,7 +208,7 @@ class SourceSheet:
     """One sheet's rows that hold a value, each as (row number, values), header first."""
 
     name: str
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: Generator[tuple[int, list[Any]], None, None]
 
 
 @dataclass
@@ -345,15 +348,15 @@ def _encoding(stream: IO[bytes], file: str) -> tuple[str, str | None]:
         return "utf-8", None
     finally:
         stream.seek(0)
-    decoder = codecs.getincrementaldecoder("cp1252")()
+    fallback = codecs.getincrementaldecoder("cp1252")()
     try:
         while chunk := stream.read(CHUNK):
-            decoder.decode(chunk)
+            fallback.decode(chunk)
     except UnicodeDecodeError as error:
         raise SourceError(NOT_TEXT.format(file=file), code="not-text") from error
     finally:
         stream.seek(0)
-    return "cp1252", READ_AS_CP1252.format(file=file)
+    return "cp1252", READ_AS_CP1252
 
 
 def _delimiter(line: str) -> str:
@@ -434,7 +437,9 @@ def _chain(first: list[str], rest: Iterable[str]) -> Iterator[str]:
     yield from rest
 
 
-def _csv_rows(lines: _Lines, limits: ReadLimits, text: IO[str]) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(
+    lines: _Lines, limits: ReadLimits, text: IO[str]
+) -> Generator[tuple[int, list[Any]], None, None]:
     reader = csv.reader(lines, delimiter=lines.delimiter, strict=True)
     header: list[str] | None = None
     cells = 0
@@ -594,9 +599,7 @@ def _check_zip(stream: IO[bytes], limits: ReadLimits) -> zipfile.ZipFile:
     total = sum(info.file_size for info in infos)
     if total > limits.max_unpacked_bytes:
         raise SourceError(
-            UNPACKS_TOO_LARGE.format(
-                found=total // MIB, allowed=limits.max_unpacked_bytes // MIB
-            ),
+            UNPACKS_TOO_LARGE.format(found=total // MIB, allowed=limits.max_unpacked_bytes // MIB),
             code="zip-bomb",
         )
     for info in infos:
@@ -679,14 +682,17 @@ def _parser() -> Any:
 
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+
+    def refuse_entity(*_: object) -> int:
+        refuse()
+        return 0
+
+    parser.ExternalEntityRefHandler = refuse_entity
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     return parser
 
 
-def _parse(
-    parser: Any, chunks: Iterable[bytes], part: str
-) -> None:
+def _parse(parser: Any, chunks: Iterable[bytes], part: str) -> None:
     try:
         for chunk in chunks:
             parser.Parse(chunk, False)
@@ -871,13 +877,13 @@ def _calamine(stream: IO[bytes]) -> Any:
 
 def _sheet_rows(
     book: Any, name: str, rows: int, columns: int, limits: ReadLimits
-) -> Iterator[tuple[int, list[Any]]]:
+) -> Generator[tuple[int, list[Any]], None, None]:
     try:
         grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows)
     except Exception as error:  # calamine raises several types for a broken sheet
         raise SourceError(DAMAGED_WORKBOOK.format(reason=error)) from error
 
-    def each() -> Iterator[tuple[int, list[Any]]]:
+    def each() -> Generator[tuple[int, list[Any]], None, None]:
         for number, row in enumerate(grid[:rows], start=1):
             values = row[:columns]
             if all(value is None or value == "" for value in values):
@@ -966,7 +972,10 @@ def _read_xls(stream: IO[bytes], file: str, limits: ReadLimits, picker: _Picker)
         if cells > limits.max_cells:
             raise SourceError(
                 TOO_MANY_CELLS.format(
-                    whose=f"the sheet {name!r}", allowed=limits.max_cells, rows=rows, columns=columns
+                    whose=f"the sheet {name!r}",
+                    allowed=limits.max_cells,
+                    rows=rows,
+                    columns=columns,
                 ),
                 code="too-many-cells",
             )

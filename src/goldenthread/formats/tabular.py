@@ -171,7 +171,7 @@ def read_sheets(
         source = read_source(
             data, file, kind=kind, all_sheets=not first_only, choose=first_data_sheet, limits=limits
         )
-        notes = tuple(source.notes)
+        notes = tuple(f"{file}: {note}" for note in source.notes)
         tables = [
             table
             for table in (_table(sheet, file, notes) for sheet in source.sheets)
