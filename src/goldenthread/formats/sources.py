@@ -118,6 +118,10 @@ TOO_MANY_CELLS = (
     "{whose} has more than {allowed:,} cells ({rows:,} rows by {columns:,} columns); "
     "at most {allowed:,} are read"
 )
+TOO_MANY_CELLS_BOOK = (
+    "the sheets read, up to {sheet!r}, have more than {allowed:,} cells; at most {allowed:,} "
+    "are read"
+)
 TOO_LONG_CELL = "a value has more than {allowed:,} characters; at most {allowed:,} are read"
 TOO_LONG_CSV_FIELD = (
     "a value starting on this row has more than {allowed:,} characters; at most "
@@ -146,6 +150,7 @@ OLD_NAMED_XLSX = (
 ZIP_NAMED_XLS = "{file} is an .xlsx workbook, not an Excel 97-2003 workbook; name it .xlsx"
 WORKBOOK_NAMED_CSV = "{file} is an Excel workbook, not CSV text; save it as CSV or name it .xlsx"
 ZIP_NAMED_CSV = "{file} is a zip file, not CSV text"
+ZIP_NAMED_XLSX = "{file} is a zip file, not an Excel workbook"
 NOT_READ_KIND = (
     "{file}: {what} files are not read, because their size cannot be checked before "
     "they are unpacked; save it as .xlsx or .csv"
@@ -729,7 +734,7 @@ def _relationships(
     return found
 
 
-def _sheet_parts(stream: IO[bytes], archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(stream: IO[bytes], archive: zipfile.ZipFile, file: str) -> dict[str, str]:
     """Each sheet's name and the part holding its cells."""
     book = next(
         (
@@ -742,9 +747,7 @@ def _sheet_parts(stream: IO[bytes], archive: zipfile.ZipFile) -> dict[str, str]:
     try:
         info = archive.getinfo(book)
     except KeyError as error:
-        raise SourceError(
-            DAMAGED_WORKBOOK.format(reason="it has no workbook part"), code="wrong-type"
-        ) from error
+        raise SourceError(ZIP_NAMED_XLSX.format(file=file), code="wrong-type") from error
     targets = _relationships(stream, archive, book)
     sheets: dict[str, str] = {}
 
@@ -838,6 +841,11 @@ class _SheetScan:
         self.rows = max(self.rows, self.row)
         self.columns = max(self.columns, self.column)
         if self.cells_before + self.rows * self.columns > limits.max_cells:
+            if self.cells_before:
+                raise SourceError(
+                    TOO_MANY_CELLS_BOOK.format(sheet=self.name, allowed=limits.max_cells),
+                    code="too-many-cells",
+                )
             raise SourceError(
                 TOO_MANY_CELLS.format(
                     whose=f"the sheet {self.name!r}",
@@ -916,7 +924,7 @@ def _column_letters(number: int) -> str:
 
 def _read_xlsx(stream: IO[bytes], file: str, limits: ReadLimits, picker: _Picker) -> Source:
     archive = _check_zip(stream, limits)
-    parts = _sheet_parts(stream, archive)
+    parts = _sheet_parts(stream, archive, file)
     chosen = picker(list(parts))
     ranges: dict[str, tuple[int, int]] = {}
     cells = 0
