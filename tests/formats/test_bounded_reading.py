@@ -622,3 +622,52 @@ def test_header_sniffing_is_bounded_and_reads_any_encoding(tmp_path: Path) -> No
     lga.write_bytes("Level\tJobTitle\r\n1\tChief Executive\r\n".encode("utf-16"))
     assert detect_format(lga) == "lga"
     assert header_names(lga, limits=ReadLimits(max_columns=1)) == []
+
+
+# --- Excel 97-2003 ----------------------------------------------------------------------
+
+
+class _FakeSheet:
+    """What calamine reports of a full BIFF sheet; converting it would fail the test."""
+
+    end = (65_535, 255)
+
+    def to_python(self, **_: Any) -> Any:
+        raise AssertionError("the sheet was converted before its size was checked")
+
+
+class _FakeBook:
+    sheet_names = ("About this file", "Posts")
+
+    def get_sheet_by_name(self, name: str) -> _FakeSheet:
+        assert name == "Posts"
+        return _FakeSheet()
+
+
+def test_an_old_workbook_is_checked_from_its_size_before_its_cells_are_converted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sources, "_calamine", lambda stream: _FakeBook())
+    path = tmp_path / "posts.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    with pytest.raises(FormatError) as error:
+        read_frame(path, limits=ReadLimits(max_columns=300))
+    assert error.value.problems[0].message == (
+        "the sheet 'Posts' has more than 5,000,000 cells (65,536 rows by 256 columns); "
+        "at most 5,000,000 are read"
+    )
+    with pytest.raises(FormatError) as error:
+        read_frame(path, limits=ReadLimits(max_columns=200))
+    assert error.value.problems[0].message == (
+        "this workbook has 256 columns; at most 200 are read (sheet 'Posts')"
+    )
+
+
+def test_an_xlsx_workbook_named_xls_is_named_as_such(tmp_path: Path) -> None:
+    path = tmp_path / "posts.xls"
+    path.write_bytes(write_xlsx([Sheet("Posts", ("id",), [("1",)])]))
+    with pytest.raises(FormatError) as error:
+        read_frame(path)
+    assert error.value.problems[0].message == (
+        f"{path} is an .xlsx workbook, not an Excel 97-2003 workbook; name it .xlsx"
+    )
