@@ -156,11 +156,14 @@ def test_the_structure_reader_refuses_it_too(tmp_path: Path, no_calamine: None) 
 
 
 def test_a_sheet_past_the_row_limit_names_it() -> None:
-    data = workbook(("Units", UNITS_ROWS + '<row r="1001">' + number("A1001", 1) + "</row>"))
+    last = UNITS_ROWS + '<row r="1001">' + number("A1001", 1) + "</row>"
+    assert read_table(workbook(("Units", last)), "units.xlsx", limits=ReadLimits(max_rows=1000))
+    data = workbook(("Units", last + '<row r="1002">' + number("A1002", 1) + "</row>"))
     with pytest.raises(TableError) as error:
         read_table(data, "units.xlsx", limits=ReadLimits(max_rows=1000))
     assert problem_of(error).message == (
-        "units.xlsx: the sheet 'Units' has more than 1,000 rows; at most 1,000 are read"
+        "units.xlsx: the sheet 'Units' has more than 1,000 rows below its header; "
+        "at most 1,000 are read"
     )
 
 
@@ -358,9 +361,10 @@ def test_a_csv_file_of_three_million_rows_stops_at_the_row_limit() -> None:
     with pytest.raises(TableError) as error:
         read_table(data, "units.csv", limits=ReadLimits(max_rows=1000))
     problem = problem_of(error)
-    assert problem.row == 1001
+    assert problem.row == 1002
     assert (
-        problem.message == "units.csv: this file has more than 1,000 rows; at most 1,000 are read"
+        problem.message
+        == "units.csv: this file has more than 1,000 rows below its header; at most 1,000 are read"
     )
 
 
@@ -463,6 +467,22 @@ def test_a_quote_that_never_closes_over_a_long_file_is_refused_as_too_long() -> 
     problem = problem_of(error)
     assert problem.row == 2
     assert "a value starting on this row has more than 32,767 characters" in problem.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"x" * 40_000, b'"' + b"a line\n" * 6_000 + b'"'],
+    ids=["one line", "many short lines"],
+)
+def test_a_csv_value_longer_than_excel_allows_is_refused_with_its_cell(value: bytes) -> None:
+    data = b"code,name\nPEO,People\nCOM," + value + b"\nFIN,Finance\n"
+    with pytest.raises(TableError) as error:
+        read_table(data, "units.csv")
+    problem = problem_of(error)
+    assert (problem.row, problem.column) == (3, "name")
+    assert problem.message == (
+        "units.csv: a value has more than 32,767 characters; at most 32,767 are read"
+    )
 
 
 def test_a_ragged_row_is_an_error_naming_the_row_and_both_counts() -> None:

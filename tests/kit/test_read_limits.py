@@ -41,7 +41,7 @@ def test_limits_passed_in_win_over_the_settings() -> None:
     report = Report("units.csv")
     data = b"code,name\n" + b"PEO,People\n" * 5
     assert read_rows(UNITS, "units.csv", data, report, limits=ReadLimits(max_rows=3)) is None
-    assert report.problems[0]["row"] == 4
+    assert report.problems[0]["row"] == 5
 
 
 def test_a_utf16_file_finds_its_code_column() -> None:

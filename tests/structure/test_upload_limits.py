@@ -21,10 +21,10 @@ def test_the_header_of_an_upload_is_read_within_the_column_limit(settings: Any) 
 
 def test_an_upload_past_the_row_limit_is_refused(settings: Any) -> None:
     settings.GOLDENTHREAD_READ_MAX_ROWS = 3
-    data = b"Level,JobTitle\n1,Chief\n2,Director\n2,Director\n"
+    data = b"Level,JobTitle\n1,Chief\n2,Director\n2,Director\n3,Manager\n"
     with pytest.raises(FormatError) as error:
         read_upload(fmt="lga", filename="council.csv", data=data)
-    assert error.value.problems[0].row == 4
+    assert error.value.problems[0].row == 5
 
 
 def test_the_layout_of_a_utf16_semicolon_file_is_found() -> None:

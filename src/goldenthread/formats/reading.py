@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from goldenthread.formats.cells import unneutralise
+from goldenthread.formats.cells import QUOTED_PATTERN, unneutralise
 from goldenthread.formats.errors import (
     EMPTY_FILE,
     MISSING_COLUMN,
@@ -69,6 +69,11 @@ def _cell(value: object) -> str | None:
     return unneutralise(str(value))
 
 
+#: Rows turned into a polars frame at a time: their Python strings are freed
+#: as each batch is packed into the frame's columns.
+FRAME_BATCH_ROWS = 50_000
+
+
 def _frame(rows: Iterator[tuple[int, list[Any]]], text: bool) -> pl.DataFrame:
     """A frame of text columns from the rows, the first the header, with their numbers.
 
@@ -81,18 +86,29 @@ def _frame(rows: Iterator[tuple[int, list[Any]]], text: bool) -> pl.DataFrame:
     header = [_cell(h) or "" for h in first[1]]
     width = len(header)
     names = _unique(unneutralise(name.lstrip("\ufeff")) for name in header)
-    columns: list[list[str | None]] = [[] for _ in range(width)]
+    schema = dict.fromkeys(names, pl.String)
+    batches: list[pl.DataFrame] = []
+    batch: list[list[Any]] = []
     numbers: list[int] = []
     for number, raw in rows:
-        cells = [None if text and v == "" else _cell(v) for v in raw[:width]]
-        cells += [None] * (width - len(cells))
         numbers.append(number)
-        for j, c in enumerate(cells):
-            columns[j].append(c)
-    frame = pl.DataFrame(
-        dict(zip(names, columns, strict=True)),
-        schema=dict.fromkeys(names, pl.String),
-    )
+        if text:
+            # CSV rows come as wide as the header; their text is unquoted below, all at once.
+            batch.append(raw)
+        else:
+            cells = [_cell(v) for v in raw[:width]]
+            batch.append(cells + [None] * (width - len(cells)))
+        if len(batch) == FRAME_BATCH_ROWS:
+            batches.append(pl.DataFrame(batch, schema=schema, orient="row"))
+            batch = []
+    batches.append(pl.DataFrame(batch, schema=schema, orient="row"))
+    frame = pl.concat(batches, rechunk=True)
+    if text:
+        frame = frame.with_columns(pl.when(pl.all() != "").then(pl.all()))
+        # Only a column with a value that starts with a quote can hold an export's quote.
+        quoted = [name for name in names if frame[name].str.starts_with("'").any()]
+        if quoted:
+            frame = frame.with_columns(pl.col(quoted).str.replace(QUOTED_PATTERN, "$1"))
     return frame.with_columns(pl.Series(ROW_COLUMN, numbers, dtype=pl.Int64))
 
 

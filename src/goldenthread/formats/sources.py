@@ -39,6 +39,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import posixpath
 import re
 import struct
@@ -85,7 +86,7 @@ class ReadLimits:
     asks for.
     """
 
-    #: Rows of a sheet or CSV file, counting the header as row 1.
+    #: Rows of a sheet or CSV file below the header: the last row read is this plus one.
     max_rows: int = 1_000_000
     #: Columns of a sheet or CSV file.
     max_columns: int = 500
@@ -110,10 +111,14 @@ MAX_ZIP_PARTS = 10_000
 CHUNK = 1024 * 1024
 #: Blank lines read at most while looking for a CSV file's header row.
 HEADER_SEARCH_LINES = 1000
+#: Characters of a header row that does not parse shown in its message.
+HEADER_SHOWN = 80
 
 # Messages. ``{file}`` is the file's name; a row, when known, goes with the error.
 TOO_MANY_COLUMNS = "this {what} has {found:,} columns; at most {allowed:,} are read"
-TOO_MANY_ROWS = "{whose} has more than {allowed:,} rows; at most {allowed:,} are read"
+TOO_MANY_ROWS = (
+    "{whose} has more than {allowed:,} rows below its header; at most {allowed:,} are read"
+)
 TOO_MANY_CELLS = (
     "{whose} has more than {allowed:,} cells ({rows:,} rows by {columns:,} columns); "
     "at most {allowed:,} are read"
@@ -165,7 +170,7 @@ NUL_BYTE = (
 NEVER_CLOSED = "a quoted value starting on this row is never closed"
 BAD_QUOTE = "a quoted value starting on this row is not closed properly ({reason})"
 BAD_HEADER = (
-    "the header row cannot be read as CSV separated by {delimiter} ({reason}); found {found!r}"
+    "the header row cannot be read as CSV separated by {delimiter} ({reason}); it begins {found!r}"
 )
 RAGGED = "this row has {found:,} values; the header has {expected:,}"
 
@@ -375,47 +380,58 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-class _Lines:
-    """The lines of the text for the csv module, checked before they are parsed.
+class _Place:
+    """Where the csv module is: the row of the record it reads next, whether
+    the next line it takes begins that record, and whether that record may
+    hold a value too long (a long line, or a record of several lines)."""
 
-    The reader sets ``row`` to the row of the record it asks for next; a
-    line at the start of a record with no quote in it is that whole record,
-    so its values are counted (by its delimiters) before the csv module
-    splits them.
-    """
+    __slots__ = ("long", "record_start", "row")
 
-    def __init__(self, lines: Iterable[str], delimiter: str, limits: ReadLimits) -> None:
-        self.lines = iter(lines)
-        self.delimiter = delimiter
-        self.limits = limits
+    def __init__(self) -> None:
         self.row = 1
         self.record_start = True
-        self.encoding = ""
+        self.long = False
 
-    def __iter__(self) -> Iterator[str]:
-        return self
 
-    def __next__(self) -> str:
-        try:
-            line = next(self.lines)
-        except UnicodeDecodeError as error:
-            raise SourceError(
-                BAD_TEXT.format(encoding=self.encoding), row=self.row, code="not-text"
-            ) from error
-        if "\x00" in line:
-            raise SourceError(NUL_BYTE, row=self.row, code="nul-byte")
-        if self.record_start and '"' not in line:
-            found = line.count(self.delimiter) + 1
-            if found > self.limits.max_columns:
-                raise SourceError(
-                    TOO_MANY_COLUMNS.format(
-                        what="file", found=found, allowed=self.limits.max_columns
-                    ),
-                    row=self.row,
-                    code="too-many-columns",
-                )
-        self.record_start = False
-        return line
+def _checked_lines(
+    lines: Iterable[str], place: _Place, delimiter: str, limits: ReadLimits, encoding: str
+) -> Iterator[str]:
+    """The lines for the csv module, checked before they are parsed.
+
+    A line that begins a record and holds no quote is that whole record, so
+    its values are counted by its delimiters before the csv module splits
+    them: a line of 200,000 columns is refused without building them. (A
+    line of more columns than the limit has at least as many characters.)
+    Only the rows of a long line, or of several lines, have their values
+    measured against the limit on characters.
+    """
+    short = min(limits.max_columns, limits.max_cell_chars)
+    try:
+        for line in lines:
+            if "\x00" in line:
+                raise SourceError(NUL_BYTE, row=place.row, code="nul-byte")
+            if not place.record_start:
+                place.long = True
+            elif len(line) > short:
+                place.record_start = False
+                place.long = len(line) > limits.max_cell_chars
+                if len(line) > limits.max_columns and '"' not in line:
+                    found = line.count(delimiter) + 1
+                    if found > limits.max_columns:
+                        raise SourceError(
+                            TOO_MANY_COLUMNS.format(
+                                what="file", found=found, allowed=limits.max_columns
+                            ),
+                            row=place.row,
+                            code="too-many-columns",
+                        )
+            else:
+                place.record_start = False
+            yield line
+    except UnicodeDecodeError as error:
+        raise SourceError(
+            BAD_TEXT.format(encoding=encoding), row=place.row, code="not-text"
+        ) from error
 
 
 def _read_csv(stream: IO[bytes], file: str, limits: ReadLimits) -> Source:
@@ -431,36 +447,33 @@ def _read_csv(stream: IO[bytes], file: str, limits: ReadLimits) -> Source:
     except UnicodeDecodeError as error:
         raise SourceError(NOT_TEXT.format(file=file), code="not-text") from error
     delimiter = _delimiter(before[-1] if before else "")
-    lines = _Lines(_chain(before, text), delimiter, limits)
-    lines.encoding = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encoding, encoding.upper())
-    rows = _csv_rows(lines, limits, text)
+    header_line = before[-1] if before else ""
+    rows = _csv_rows(itertools.chain(before, text), text, delimiter, limits, encoding, header_line)
     return Source(file, "csv", [SourceSheet("", rows)], [note] if note else [])
 
 
-def _chain(first: list[str], rest: Iterable[str]) -> Iterator[str]:
-    yield from first
-    yield from rest
-
-
 def _csv_rows(
-    lines: _Lines, limits: ReadLimits, text: IO[str]
+    lines: Iterable[str],
+    text: IO[str],
+    delimiter: str,
+    limits: ReadLimits,
+    encoding: str,
+    header_line: str,
 ) -> Generator[tuple[int, list[Any]], None, None]:
-    reader = csv.reader(lines, delimiter=lines.delimiter, strict=True)
-    header: list[str] | None = None
-    cells = 0
-    number = 0
+    place = _Place()
+    name = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16"}.get(encoding, encoding.upper())
+    checked = _checked_lines(lines, place, delimiter, limits, name)
+    reader = csv.reader(checked, delimiter=delimiter, strict=True)
+    header: list[str] = []
+    width = cells = number = 0
+    last_row = limits.max_rows + 1
     try:
-        while True:
-            lines.row = number + 1
-            lines.record_start = True
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                raise _csv_error(error, number + 1, header is None, lines, limits) from error
+        for values in reader:
             number += 1
-            if number > limits.max_rows:
+            place.row = number + 1
+            place.record_start = True
+            long, place.long = place.long, False
+            if number > last_row:
                 raise SourceError(
                     TOO_MANY_ROWS.format(whose="this file", allowed=limits.max_rows),
                     row=number,
@@ -468,39 +481,39 @@ def _csv_rows(
                 )
             if not any(values):
                 continue
-            if len(values) > limits.max_columns:
-                raise SourceError(
-                    TOO_MANY_COLUMNS.format(
-                        what="file", found=len(values), allowed=limits.max_columns
-                    ),
-                    row=number,
-                    code="too-many-columns",
-                )
-            if header is None:
-                header = values
-            else:
-                values = _fit(values, header, number)
-            for index, value in enumerate(values):
-                if len(value) > limits.max_cell_chars:
+            if not header:
+                if len(values) > limits.max_columns:
                     raise SourceError(
-                        TOO_LONG_CELL.format(allowed=limits.max_cell_chars),
+                        TOO_MANY_COLUMNS.format(
+                            what="file", found=len(values), allowed=limits.max_columns
+                        ),
                         row=number,
-                        column=header[index] if index < len(header) else None,
-                        code="too-long",
+                        code="too-many-columns",
                     )
-            cells += len(values)
+                header, width = values, len(values)
+            elif len(values) != width:
+                values = _fit(values, header, number)
+            if long and max(map(len, values)) > limits.max_cell_chars:
+                column = next(i for i, v in enumerate(values) if len(v) > limits.max_cell_chars)
+                raise SourceError(
+                    TOO_LONG_CELL.format(allowed=limits.max_cell_chars),
+                    row=number,
+                    column=header[column],
+                    code="too-long",
+                )
+            cells += width
             if cells > limits.max_cells:
                 raise SourceError(
                     TOO_MANY_CELLS.format(
-                        whose="this file",
-                        allowed=limits.max_cells,
-                        rows=number,
-                        columns=len(header),
+                        whose="this file", allowed=limits.max_cells, rows=number, columns=width
                     ),
                     row=number,
                     code="too-many-cells",
                 )
             yield number, values
+    except csv.Error as error:
+        found = None if header else header_line[:HEADER_SHOWN].rstrip("\r\n")
+        raise _csv_error(error, place.row, found, delimiter, limits) from error
     finally:
         text.close()
 
@@ -521,8 +534,10 @@ def _fit(values: list[str], header: list[str], number: int) -> list[str]:
 
 
 def _csv_error(
-    error: csv.Error, row: int, in_header: bool, lines: _Lines, limits: ReadLimits
+    error: csv.Error, row: int, header: str | None, delimiter: str, limits: ReadLimits
 ) -> SourceError:
+    """The error for the record starting at ``row``; ``header`` is the header
+    line when it is the header that does not parse."""
     reason = str(error)
     if "field larger than field limit" in reason:
         return SourceError(
@@ -532,10 +547,8 @@ def _csv_error(
         message = NEVER_CLOSED
     else:
         message = BAD_QUOTE.format(reason=reason)
-    if in_header:
-        message = BAD_HEADER.format(
-            delimiter=_DELIMITERS[lines.delimiter], reason=message, found=reason
-        )
+    if header is not None:
+        message = BAD_HEADER.format(delimiter=_DELIMITERS[delimiter], reason=message, found=header)
     return SourceError(message, row=row, code="bad-quote")
 
 
@@ -833,7 +846,7 @@ class _SheetScan:
                 + f" (sheet {self.name!r})",
                 code="too-many-columns",
             )
-        if self.row > limits.max_rows:
+        if self.row > limits.max_rows + 1:
             raise SourceError(
                 TOO_MANY_ROWS.format(whose=f"the sheet {self.name!r}", allowed=limits.max_rows),
                 code="too-many-rows",
@@ -971,7 +984,7 @@ def _read_xls(stream: IO[bytes], file: str, limits: ReadLimits, picker: _Picker)
                 + f" (sheet {name!r})",
                 code="too-many-columns",
             )
-        if rows > limits.max_rows:
+        if rows > limits.max_rows + 1:
             raise SourceError(
                 TOO_MANY_ROWS.format(whose=f"the sheet {name!r}", allowed=limits.max_rows),
                 code="too-many-rows",
