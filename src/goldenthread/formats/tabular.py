@@ -103,6 +103,8 @@ class Table:
 
 
 def _cell_text(value: object) -> str:
+    if type(value) is str:  # every CSV value, most workbook values
+        return unneutralise(value.strip())
     if value is None:
         return ""
     if isinstance(value, bool):
