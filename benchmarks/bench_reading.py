@@ -176,7 +176,8 @@ def main() -> None:
             f"of the run, {os.getloadavg()[0]:.1f} at the end.",
             "",
             f"Command: `{COMMAND}` (each file read once, in a fresh process; "
-            "the default limits of `goldenthread.formats.sources.ReadLimits`).",
+            "the default limits of `goldenthread.formats.sources.ReadLimits`; the posts file "
+            "with the structure command's own limit on cells).",
             "",
             "| File | Size (MiB) | Time (s) | Max RSS of process (MiB) | Outcome |",
             "|---|---:|---:|---:|---|",
