@@ -691,3 +691,21 @@ def test_an_xlsx_workbook_named_xls_is_named_as_such(tmp_path: Path) -> None:
     assert error.value.problems[0].message == (
         f"{path} is an .xlsx workbook, not an Excel 97-2003 workbook; name it .xlsx"
     )
+
+
+def test_cells_calamine_finds_beyond_the_scanned_range_stop_the_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sources, "_scan_sheet", lambda *args: (1, 1))
+    with pytest.raises(TableError) as error:
+        read_table(workbook(("Units", UNITS_ROWS)), "units.xlsx")
+    assert problem_of(error).message == (
+        "units.xlsx: this workbook is damaged and cannot be read: sheet 'Units' holds cells "
+        "its scan did not find"
+    )
+
+
+def test_an_empty_sheet_reads_as_an_empty_file() -> None:
+    with pytest.raises(TableError) as error:
+        read_table(workbook(("Units", "")), "units.xlsx")
+    assert problem_of(error).message == "units.xlsx: the file is empty; expected a header row"

@@ -900,7 +900,16 @@ def _sheet_rows(
     book: Any, name: str, rows: int, columns: int, limits: ReadLimits
 ) -> Generator[tuple[int, list[Any]], None, None]:
     try:
-        grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=rows)
+        sheet = book.get_sheet_by_name(name)
+        end = sheet.end if sheet.height and sheet.width else None
+        if end is not None and (end[0] >= rows or end[1] >= columns):
+            # Never expected: the scan counts every cell calamine places.
+            raise SourceError(
+                DAMAGED_WORKBOOK.format(reason=f"sheet {name!r} holds cells its scan did not find")
+            )
+        grid = sheet.to_python(skip_empty_area=False, nrows=rows)
+    except SourceError:
+        raise
     except Exception as error:  # calamine raises several types for a broken sheet
         raise SourceError(DAMAGED_WORKBOOK.format(reason=error)) from error
 
