@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor, ServiceError, acting_user
+from goldenthread.formats.sources import ReadLimits
 from goldenthread.formats.tabular import Table, TableError, read_sheets
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.findings import PROBLEM_LIMIT, Findings
@@ -48,6 +49,7 @@ from goldenthread.jobs.registry import register
 from goldenthread.jobs.services import JobFailed, Progress, job_create
 
 from .columns import Column, Columns, ColumnType
+from .limits import read_limits
 from .models import ImportRun, ImportStatus
 
 __all__ = [
@@ -482,7 +484,7 @@ class TableImporter(Importer):
         return str(row.values.get("name") or "")
 
     def read(self, run: ImportRun, report: Report) -> list[TableRow] | None:
-        return read_rows(self.columns, run.filename, bytes(run.data), report)
+        return read_rows(self.columns, run.filename, bytes(run.data), report, limits=read_limits())
 
     def plan(self, run: ImportRun, report: Report, progress: Progress) -> Plan:
         progress.stage("Reading the file")
@@ -511,7 +513,12 @@ class TableImporter(Importer):
 
 
 def read_rows(
-    columns: Columns, filename: str, data: bytes, report: Report
+    columns: Columns,
+    filename: str,
+    data: bytes,
+    report: Report,
+    *,
+    limits: ReadLimits | None = None,
 ) -> list[TableRow] | None:
     """Read a CSV or Excel file against ``columns``, reporting every problem with its place.
 
@@ -520,9 +527,10 @@ def read_rows(
 
     The header may name a column by its name (``parent_code``) or its label
     (``Parent code``), in any case; unknown columns are left out with a note.
+    The file is read within ``limits`` (by default those of the settings).
     """
     try:
-        tables = read_sheets(data, filename)
+        tables = read_sheets(data, filename, limits=limits or read_limits())
     except TableError as error:
         problem = error.problem
         report.problem(problem.message, row=problem.row, column=problem.column)
@@ -539,6 +547,8 @@ def read_rows(
 
     # A workbook may open with a sheet about the file: read the first sheet of records.
     table = next((table for table in tables if set(columns.required) <= known(table)), tables[0])
+    for note in table.notes:
+        report.note(note)
     found: dict[str, str] = {}
     for title in table.header:
         header_column = by_header.get(_header_name(title))
