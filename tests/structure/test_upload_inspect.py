@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from goldenthread.accounts.services import ServiceError
+from goldenthread.formats.sources import DAMAGED_WORKBOOK, TOO_MANY_COLUMNS
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.models import JobStatus
 from goldenthread.kit.models import ImportRun
@@ -22,6 +23,9 @@ from tests.html import attribute, error_links, hrefs, links, texts
 from tests.structure.conftest import named, upload
 
 pytestmark = pytest.mark.django_db
+
+#: The column limit these tests set, low so that a wider file is small.
+LIMIT = 40
 
 POSTS = b"""Post ref,Manager ref,Job title,Directorate
 CX1,XX,Chief Executive,Office
@@ -33,16 +37,6 @@ def _url(organisation, name: str, pending: StructureUpload) -> str:
     return reverse(
         f"structure:{name}", kwargs={"org_slug": organisation.slug, "upload_id": pending.pk}
     )
-
-
-def _read_nothing(monkeypatch) -> None:
-    """The header and layout readers fail the test if the inspection calls them."""
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("the file's header was parsed")
-
-    monkeypatch.setattr(inspect, "header", refuse)
-    monkeypatch.setattr(inspect, "detect", refuse)
 
 
 def test_while_the_file_is_read_its_page_follows_the_job(editor, organisation) -> None:
@@ -114,15 +108,15 @@ def test_a_column_that_is_not_in_the_file_is_refused(
 
 
 def test_a_header_wider_than_the_limit_fails_before_it_is_parsed(
-    editor, organisation, django_capture_on_commit_callbacks, monkeypatch
+    editor, organisation, django_capture_on_commit_callbacks, settings
 ) -> None:
-    _read_nothing(monkeypatch)
-    width = inspect.MAX_COLUMNS + 1
+    settings.GOLDENTHREAD_READ_MAX_COLUMNS = LIMIT
+    width = LIMIT + 1
     wide = ",".join(f"c{i}" for i in range(width)).encode() + b"\n" + b"x," * (width - 1) + b"x\n"
     response = upload(editor, organisation, "wide.csv", wide, django_capture_on_commit_callbacks)
     pending = StructureUpload.objects.get()
     job = pending.inspect_job
-    too_wide = inspect.TOO_WIDE.format(count=width, limit=inspect.MAX_COLUMNS)
+    too_wide = TOO_MANY_COLUMNS.format(what="file", found=width, allowed=LIMIT)
     assert job.status == JobStatus.FAILED
     assert job.summary == inspect.UNREADABLE.format(file="wide.csv", problem=f"row 1: {too_wide}")
     assert [(p["file"], p["row"], p["message"]) for p in job.problems] == [
@@ -146,25 +140,28 @@ def test_a_header_wider_than_the_limit_fails_before_it_is_parsed(
 
 
 def test_quoted_commas_do_not_count_as_columns(
-    editor, organisation, django_capture_on_commit_callbacks
+    editor, organisation, django_capture_on_commit_callbacks, settings
 ) -> None:
-    names = ",".join(f'"a, {i}"' for i in range(inspect.MAX_COLUMNS)).encode()
-    data = names + b"\n" + b"x," * (inspect.MAX_COLUMNS - 1) + b"x\n"
+    settings.GOLDENTHREAD_READ_MAX_COLUMNS = LIMIT
+    names = ",".join(f'"a, {i}"' for i in range(LIMIT)).encode()
+    data = names + b"\n" + b"x," * (LIMIT - 1) + b"x\n"
     upload(editor, organisation, "quoted.csv", data, django_capture_on_commit_callbacks)
     pending = StructureUpload.objects.get()
     assert pending.inspect_job.status == JobStatus.SUCCEEDED, pending.inspect_job.summary
-    assert len(pending.columns) == inspect.MAX_COLUMNS
+    assert len(pending.columns) == LIMIT
 
 
 def test_a_workbook_wider_than_the_limit_is_refused(
-    editor, organisation, django_capture_on_commit_callbacks
+    editor, organisation, django_capture_on_commit_callbacks, settings
 ) -> None:
-    width = inspect.MAX_COLUMNS + 1
+    settings.GOLDENTHREAD_READ_MAX_COLUMNS = LIMIT
+    width = LIMIT + 1
     book = write_xlsx([Sheet("Posts", [f"c{i}" for i in range(width)], [["x"] * width])])
     upload(editor, organisation, "wide.xlsx", book, django_capture_on_commit_callbacks)
     job = StructureUpload.objects.get().inspect_job
     assert job.status == JobStatus.FAILED
-    assert inspect.TOO_WIDE.format(count=width, limit=inspect.MAX_COLUMNS) in job.summary
+    too_wide = TOO_MANY_COLUMNS.format(what="workbook", found=width, allowed=LIMIT)
+    assert too_wide in job.summary
 
 
 def test_a_file_that_cannot_be_read_fails_with_the_readers_message(
@@ -177,7 +174,8 @@ def test_a_file_that_cannot_be_read_fails_with_the_readers_message(
     )
     job = StructureUpload.objects.get().inspect_job
     assert job.status == JobStatus.FAILED
-    assert job.summary.startswith("Nothing was saved from posts.xlsx: the file cannot be read")
+    damaged_message = DAMAGED_WORKBOOK.format(reason="its zip directory is missing")
+    assert job.summary == f"Nothing was saved from posts.xlsx: {damaged_message}"
     assert [p["file"] for p in job.problems] == ["posts.xlsx"]
     page = editor.get(response["Location"])
     assert texts(page, ".gt-upload-unreadable p") == [job.summary]

@@ -10,7 +10,6 @@ import kit's check; a table still to be matched waits on the mapping page.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.db import transaction
@@ -32,8 +31,6 @@ from .models import StructureUpload
 from .services.uploads import AUTO, INSPECT_KIND
 
 __all__ = [
-    "MAX_COLUMNS",
-    "TOO_WIDE",
     "UNREADABLE",
     "UPLOAD_GONE",
     "upload_import_start",
@@ -41,19 +38,8 @@ __all__ = [
     "upload_reference",
 ]
 
-#: The most columns the mapping page offers: as many as the file readers accept
-#: by default. A wider file is refused here, before its header is parsed, so no
-#: page ever lists thousands of columns in each of its drop-downs.
-MAX_COLUMNS = 500
-#: Spreadsheet workbooks: their header is read with the workbook reader.
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
-
 UPLOAD_GONE = "The upload this job was reading no longer exists. Upload the file again."
 UNREADABLE = "Nothing was saved from {file}: {problem}"
-TOO_WIDE = (
-    "the header row has {count} columns; expected at most {limit}. Remove the columns "
-    "goldenthread does not need and upload the file again"
-)
 READ_TABLE = "{file} has been read: {count} columns to match."
 READ_LAYOUT = "{file} has been read as {layout}: it is being checked."
 LAYOUTS = {
@@ -96,26 +82,8 @@ def _fail(progress: Progress, filename: str, problems: list[dict[str, Any]]) -> 
     raise JobFailed(UNREADABLE.format(file=filename, problem=_place(first) + str(first["message"])))
 
 
-def _csv_width(data: bytes) -> int:
-    """How many columns a CSV file's header row has, without parsing the file.
-
-    Commas are counted first (cheap); only a line with more than the limit is
-    read as CSV, so that quoted commas are not counted.
-    """
-    end = data.find(b"\n")
-    first = data if end < 0 else data[:end]
-    if first.count(b",") < MAX_COLUMNS:
-        return first.count(b",") + 1
-    row = next(csv.reader([first.decode("utf-8-sig", "replace").rstrip("\r")]), [])
-    return len(row)
-
-
 def _problem(filename: str, message: str, *, row: int | None) -> dict[str, Any]:
     return {"file": filename, "row": row, "column": None, "value": None, "message": message}
-
-
-def _too_wide(filename: str, count: int) -> dict[str, Any]:
-    return _problem(filename, TOO_WIDE.format(count=count, limit=MAX_COLUMNS), row=1)
 
 
 @register(INSPECT_KIND)
@@ -131,10 +99,6 @@ def upload_inspect(progress: Progress) -> None:
     by = progress.job.created_by
     filename, data = upload.filename, bytes(upload.data)
     progress.stage("Reading the header")
-    if not filename.lower().endswith(_WORKBOOK_SUFFIXES):
-        width = _csv_width(data)
-        if width > MAX_COLUMNS:
-            _fail(progress, filename, [_too_wide(filename, width)])
     fmt = upload.fmt
     columns: list[str] = []
     try:
@@ -149,8 +113,6 @@ def upload_inspect(progress: Progress) -> None:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         message = READER_UNREADABLE.format(reason=reason)
         _fail(progress, filename, [_problem(filename, message, row=None)])
-    if len(columns) > MAX_COLUMNS:
-        _fail(progress, filename, [_too_wide(filename, len(columns))])
     with transaction.atomic():
         upload = services.upload_inspected(upload=upload, fmt=fmt, columns=columns, by=by)
         if fmt == "table" and not upload.mapping:
