@@ -216,10 +216,9 @@ def test_a_stale_form_with_its_own_errors_shows_both_and_saves_nothing(
     assert jane.post(url, {**form_values(jane.get(url)), "name": "Jane's"}).status_code == 302
     refused = aaron.post(url, {**form_values(aarons_page), "name": ""})
     assert refused.status_code == 200
-    assert (
-        STALE.format(who="Jane Smith (jsmith)", what="unit", when=_changed_at(unit))
-        in error_summary(refused)
-    )
+    assert STALE.format(
+        who="Jane Smith (jsmith)", what="unit", when=_changed_at(unit)
+    ) in error_summary(refused)
     assert guard(refused)[VERSION_FIELD] == guard(jane.get(url))[VERSION_FIELD]
     assert _saved(unit, "name") == "Jane's"
 
