@@ -44,6 +44,11 @@ def _uses_database(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not POSTGRES_RUN:
+        # A test marked ``postgres`` runs in the PostgreSQL run only.
+        only_pg = [item for item in items if item.get_closest_marker("postgres")]
+        if only_pg:
+            config.hook.pytest_deselected(items=only_pg)
+            items[:] = [item for item in items if not item.get_closest_marker("postgres")]
         return
     # The PostgreSQL run repeats only the tests that touch the database: the
     # pure analysis tests gain nothing from a second run.

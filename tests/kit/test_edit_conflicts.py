@@ -237,3 +237,71 @@ def test_a_change_by_a_job_or_command_names_no_one(
     )
     refused = aaron.post(url, {**form_values(page), "name": "Aaron's"})
     assert error_summary(refused)[0].startswith("Someone else changed this unit at ")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_at_the_same_moment_cannot_both_win(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version is compared after the row is locked, in the save's transaction.
+
+    Aaron's save holds the unit's row while it saves; Jane's save, from a page
+    read at the same version, waits for the lock and then finds his version:
+    refused. Comparing before locking would let both through, his undone.
+    """
+    import threading
+
+    from django.db import connection
+
+    from goldenthread.core import services as units
+
+    organisation = OrganisationFactory(name="Wealdham District Council", slug="wealdham")
+    member(organisation, Role.ADMIN, username="aaron", full_name="Aaron Ash")
+    member(organisation, Role.ADMIN, username="jsmith", full_name="Jane Smith")
+    aaron, jane = Client(), Client()
+    aaron.login(username="aaron", password=PASSWORD)
+    jane.login(username="jsmith", password=PASSWORD)
+    unit = _unit(organisation)
+    url = CASES["unit"].url(organisation, unit)
+    aarons_page, janes_page = aaron.get(url), jane.get(url)
+
+    saving, finish = threading.Event(), threading.Event()
+    update = units.unit_update
+
+    def held_update(**fields: Any) -> Any:
+        if threading.current_thread().name == "aaron":
+            saving.set()
+            finish.wait(30)
+        return update(**fields)
+
+    monkeypatch.setattr(units, "unit_update", held_update)
+    answers: dict[str, Any] = {}
+
+    def post(client: Client, page: Any, name: str) -> None:
+        try:
+            answers[threading.current_thread().name] = client.post(
+                url, {**form_values(page), "name": name}
+            )
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post, args=(aaron, aarons_page, "Aaron's"), name="aaron")
+    second = threading.Thread(target=post, args=(jane, janes_page, "Jane's"), name="jane")
+    first.start()
+    assert saving.wait(30)
+    second.start()
+    # Let Aaron's save finish once Jane's is waiting for the unit's row.
+    with connection.cursor() as cursor:
+        for _ in range(3000):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.01)
+    finish.set()
+    first.join(30)
+    second.join(30)
+    assert answers["aaron"].status_code == 302
+    assert answers["jane"].status_code == 200
+    assert error_summary(answers["jane"]) == [
+        STALE.format(who="Aaron Ash (aaron)", what="unit", when=_changed_at(unit))
+    ]
+    assert _saved(unit, "name") == "Aaron's"

@@ -170,3 +170,61 @@ def test_old_tokens_are_forgotten(editor, organisation, settings) -> None:
 def test_the_form_of_a_kit_page_carries_its_token(editor, organisation) -> None:
     page = editor.get(_url("core:unit_create", organisation))
     assert guard(page, MAIN_FORM)[TOKEN_FIELD]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_while_the_first_is_still_saving_joins_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The second submission waits for the first's token, then goes where it went."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from goldenthread.core import services as units
+
+    organisation = OrganisationFactory(name="Eastmoor Council", slug="eastmoor")
+    member(organisation, Role.EDITOR, username="ed")
+    client = Client()
+    client.login(username="ed", password=PASSWORD)
+    url = _url("core:unit_create", organisation)
+    values = {**form_values(client.get(url)), "name": "People", "code": "PEO"}
+
+    saving, finish = threading.Event(), threading.Event()
+    create = units.unit_create
+
+    def held_create(**fields):
+        if threading.current_thread().name == "first":
+            saving.set()
+            finish.wait(30)
+        return create(**fields)
+
+    monkeypatch.setattr(units, "unit_create", held_create)
+    answers = {}
+
+    def post() -> None:
+        try:
+            answers[threading.current_thread().name] = client.post(url, values)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post, name="first")
+    second = threading.Thread(target=post, name="second")
+    first.start()
+    assert saving.wait(30)
+    second.start()
+    with connection.cursor() as cursor:
+        for _ in range(3000):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.01)
+    finish.set()
+    first.join(30)
+    second.join(30)
+    unit = Unit.objects.get()
+    assert answers["first"]["Location"] == _url("core:unit_detail", organisation, unit_id=unit.pk)
+    assert answers["second"].status_code == 302
+    assert answers["second"]["Location"] == answers["first"]["Location"]
