@@ -171,6 +171,10 @@ def edit_save(
                 stale = _stale(record, submitted)
                 if stale is not None:
                     raise stale
+                if record.pk is not None:
+                    # The fields the form does not set (counters kept by other
+                    # writes) are saved as they are now, not as the page read them.
+                    record.refresh_from_db()
                 outcome.result = save(form.cleaned_data)
                 outcome.saved = True
         except StaleEdit as refused:
