@@ -88,3 +88,22 @@ class ImportRun(models.Model):
     def more_problems(self) -> int:
         """Problems counted but not kept in full."""
         return max(0, self.problem_count - len(self.problems))
+
+class Submission(models.Model):
+    """A form's one-time token, recorded when the form is first submitted.
+
+    A second submission with the same token (a double click, a resent POST)
+    does not act again: it goes where the first one went. See
+    :mod:`goldenthread.kit.submissions`.
+    """
+
+    token = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    #: Where the first submission's answer sent the user.
+    redirect_to = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.token

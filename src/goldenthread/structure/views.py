@@ -52,7 +52,7 @@ from .forms import (
 )
 from .importing import IMPORTER as STRUCTURE_IMPORTER
 from .inspect import upload_import_start, upload_reference
-from .models import Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
+from .models import DesignRuleSet, Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
 
 #: Posts per page on the posts and unit pages.
 PAGE_SIZE = 50
@@ -247,6 +247,7 @@ def snapshot_edit(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         caption=snapshot.name,
         crumbs=_crumbs(request, snapshot, ("Change", "")),
         cancel_url=detail,
+        record=snapshot,
     )
 
 
@@ -302,6 +303,8 @@ def design_rules(request: OrgRequest) -> HttpResponse:
         crumbs=_crumbs(request, None, ("Design rules", "")),
         cancel_url=structures,
         button="Save the rules",
+        record=selectors.design_rule_set(organisation=organisation)
+        or DesignRuleSet(organisation=organisation),
     )
 
 

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "goldenthread.kit.submissions.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "goldenthread.web.urls"
@@ -232,6 +233,10 @@ GOLDENTHREAD_READ_MAX_COMPRESSION_RATIO = env_int(
 )
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+#: Hours a form's one-time token is remembered: a second submission within
+#: them goes where the first went instead of acting again.
+GOLDENTHREAD_SUBMISSION_KEEP_HOURS = int(env("GOLDENTHREAD_SUBMISSION_KEEP_HOURS", "24") or "24")
 
 LOGGING = {
     "version": 1,
