@@ -89,6 +89,7 @@ class ImportRun(models.Model):
         """Problems counted but not kept in full."""
         return max(0, self.problem_count - len(self.problems))
 
+
 class Submission(models.Model):
     """A form's one-time token, recorded when the form is first submitted.
 
