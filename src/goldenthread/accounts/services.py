@@ -26,6 +26,7 @@ M = TypeVar("M", bound=models.Model)
 Actor = User | AnonymousUser | None
 
 USERNAME_TAKEN = "The username {username} is taken: choose another, or add that person instead."
+ROLE_NEEDED = "You need the {role} role in {organisation} to do this."
 
 
 class ServiceError(Exception):
@@ -44,6 +45,28 @@ def acting_user(by: Actor) -> User | None:
     user counts as the system.
     """
     return by if isinstance(by, User) and by.is_authenticated else None
+
+
+def require_role(*, organisation: Organisation, by: Actor, role: str) -> None:
+    """Refuse a privileged write unless ``by`` holds ``role`` (or more) in ``organisation``.
+
+    Services that approve, adopt or promote call this themselves, so a form or
+    a view that forgets its guard cannot lift an editor to an admin. ``None``
+    is the system (the demo, a job, a command) and may do anything; an
+    anonymous user may do nothing.
+    """
+    if by is None:
+        return
+    user = acting_user(by)
+    membership = (
+        Membership.objects.filter(organisation=organisation, user=user).first()
+        if user is not None
+        else None
+    )
+    if membership is None or not membership.allows(role):
+        raise ServiceError(
+            ROLE_NEEDED.format(role=Role(role).label.lower(), organisation=organisation)
+        )
 
 
 def attribute(instance: models.Model, by: Actor) -> None:
