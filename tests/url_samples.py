@@ -145,3 +145,49 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     # A picker registered in the kit.
     "source": lambda org: "units",
 }
+
+
+#: Every query-string parameter a view reads (``request.GET``, forms bound to
+#: it, and the kit tables' sort, page, download and filter parameters). The
+#: walk in tests/test_odd_values.py sends odd values in each; a parameter a
+#: view reads that is missing here fails that test until it is listed.
+QUERY_PARAMETERS = frozenset(
+    {
+        # pages
+        "choose",
+        "from",
+        "kind",
+        "new",
+        "next",
+        "old",
+        "page",
+        "parent",
+        "q",
+        "scope",
+        "start",
+        "tier",
+        "tiers",
+        "unit",
+        # kit tables
+        "download",
+        "order",
+        "sort",
+        # the kit tables' filters
+        "agency",
+        "effective-from",
+        "effective-to",
+        "grade",
+        "inside",
+        "layer",
+        "level",
+        "linked",
+        "manager",
+        "perspective",
+        "span",
+        "status",
+        "user",
+        "vacant",
+        "when-from",
+        "when-to",
+    }
+)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
@@ -33,8 +35,28 @@ def apply_service_error(form: forms.Form, error: services.ServiceError) -> None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address sign-in throttling counts against (REMOTE_ADDR: proxies are not trusted)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, as the trusted reverse proxies report it.
+
+    With ``GOLDENTHREAD_TRUSTED_PROXY_COUNT`` at 0 (the default) no proxy is
+    trusted and the address is ``REMOTE_ADDR``. With N proxies in front, each
+    appends the address it was called from to ``X-Forwarded-For``, so the
+    client is the Nth address from the right; anything further left was
+    written by the client and is not believed. A header with fewer addresses,
+    or a value that is not an address, falls back to ``REMOTE_ADDR``.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.GOLDENTHREAD_TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    ]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 class SignInForm(forms.Form):
@@ -60,11 +82,14 @@ class SignInForm(forms.Form):
         if not username or not password:
             return cleaned
         ip = client_ip(self.request)
-        if services.login_is_locked(username=username, ip_address=ip):
+        if not services.login_attempt_reserve(username=username):
             raise forms.ValidationError(SIGN_IN_LOCKED, code="locked")
+        address_locked = services.login_address_locked(ip_address=ip)
         user = authenticate(self.request, username=username, password=password)
         if user is None or not user.is_active:
             services.login_failure_record(username=username, ip_address=ip)
+            if address_locked:
+                raise forms.ValidationError(SIGN_IN_LOCKED, code="locked")
             raise forms.ValidationError(SIGN_IN_FAILED, code="invalid_login")
         services.login_success_record(username=username)
         self.user_cache = user

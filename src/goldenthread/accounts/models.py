@@ -122,6 +122,23 @@ class LoginAttempt(models.Model):
         return f"Failed sign-in as {self.username} at {self.attempted_at:%Y-%m-%d %H:%M}"
 
 
+class LoginThrottle(models.Model):
+    """The sign-in attempts one username has used in the current window.
+
+    Each attempt is reserved here, under a row lock, before its password is
+    checked, so parallel guesses cannot all pass the check before any failure
+    is counted. A successful sign-in deletes the row.
+    """
+
+    #: The username as typed, lower-cased: usernames are matched without case.
+    username = models.CharField(max_length=150, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.attempts} sign-in attempts as {self.username}"
+
+
 def _register_user_history() -> None:
     """Audit changes to user accounts too (not the password hash or last sign-in)."""
     from django.contrib.auth import get_user_model

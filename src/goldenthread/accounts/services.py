@@ -6,7 +6,7 @@ Each service is one transaction. Errors a user can cause are raised as
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -16,7 +16,14 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import LoginAttempt, Membership, Organisation, OrganisationKind, Role
+from .models import (
+    LoginAttempt,
+    LoginThrottle,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
 
 LAST_ADMIN = "{organisation} must keep at least one admin: make someone else an admin first."
 ALREADY_MEMBER = "{username} is already a member of {organisation}."
@@ -221,14 +228,51 @@ def membership_delete(*, membership: Membership, by: Actor = None) -> None:
     membership.delete()
 
 
-def login_is_locked(*, username: str, ip_address: str | None) -> bool:
-    """True when too many recent failures came for this username or from this address."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginAttempt.objects.filter(attempted_at__gte=since)
-    by_name = recent.filter(username__iexact=username).count()
-    by_address = recent.filter(ip_address=ip_address).count() if ip_address else 0
-    # An address is allowed more failures than a name: several people may share it.
-    return by_name >= settings.LOGIN_FAILURE_LIMIT or by_address >= settings.LOGIN_FAILURE_LIMIT * 4
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def login_attempt_reserve(*, username: str) -> bool:
+    """Reserve one password check for ``username``; ``False`` when its attempts are used up.
+
+    The count is read and raised under a row lock in its own transaction,
+    before the password is checked, so that parallel attempts are counted one
+    after another: at most ``LOGIN_FAILURE_LIMIT`` passwords are ever checked
+    for one username in a window, however many requests arrive at once. Only
+    a successful sign-in gives the attempts back (:func:`login_success_record`).
+    """
+    key = username.lower()[:150]
+    now = timezone.now()
+    with transaction.atomic():
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(
+            username=key, defaults={"window_started_at": now}
+        )
+        if throttle.window_started_at < _window_start():
+            throttle.attempts = 0
+            throttle.window_started_at = now
+        if throttle.attempts >= settings.LOGIN_FAILURE_LIMIT:
+            throttle.save()
+            return False
+        throttle.attempts += 1
+        throttle.save()
+    return True
+
+
+def login_address_locked(*, ip_address: str | None) -> bool:
+    """True when too many recent sign-ins from this address failed.
+
+    A locked address does not shut out a known user with the right password
+    (behind a proxy many people may share one address): it only means that
+    every failure from it is answered as "too many attempts", so guessing
+    usernames from it tells the guesser nothing. Guessing passwords stays
+    bounded by the per-username limit.
+    """
+    if not ip_address:
+        return False
+    failures = LoginAttempt.objects.filter(
+        attempted_at__gte=_window_start(), ip_address=ip_address
+    ).count()
+    return failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
 
 def login_failure_record(*, username: str, ip_address: str | None) -> None:
@@ -236,5 +280,6 @@ def login_failure_record(*, username: str, ip_address: str | None) -> None:
 
 
 def login_success_record(*, username: str) -> None:
-    """A successful sign-in clears that username's failures."""
+    """A successful sign-in clears that username's failures and gives its attempts back."""
     LoginAttempt.objects.filter(Q(username__iexact=username)).delete()
+    LoginThrottle.objects.filter(username=username.lower()[:150]).delete()

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view, query_id
 from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
 from goldenthread.kit import dashboard
@@ -102,8 +102,9 @@ def unit_detail(request: OrgRequest, unit_id: int) -> HttpResponse:
 def unit_create(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     initial: dict[str, object] = {"kind": UnitKind.SERVICE}
-    if request.GET.get("parent"):
-        initial["parent"] = request.GET["parent"]
+    parent_id = query_id(request.GET.get("parent"))
+    if parent_id is not None:
+        initial["parent"] = parent_id
     form = UnitForm(bound(request), organisation=organisation, initial=initial)
     return form_page(
         request,
