@@ -76,7 +76,8 @@ def _request(method, url: str, failures: list[str], label: str) -> None:
         failures.append(f"{label} {method.__name__.upper()} {url[:120]} raised {error!r}"[:300])
         return
     if response.status_code >= 500:
-        failures.append(f"{label} {method.__name__.upper()} {url[:120]} gave {response.status_code}")
+        status = response.status_code
+        failures.append(f"{label} {method.__name__.upper()} {url[:120]} gave {status}")
 
 
 def test_odd_values_in_url_arguments_never_answer_a_server_error(client, demo) -> None:
@@ -200,3 +201,17 @@ def test_a_query_id_is_read_as_ascii_digits_only(value) -> None:
 
     assert query_id(value) is None
     assert query_id("42") == 42
+
+
+@pytest.mark.django_db
+def test_a_null_character_in_the_query_string_is_a_bad_request(client) -> None:
+    """PostgreSQL cannot compare text holding a null character: it never reaches a query."""
+    from goldenthread.accounts.models import Role
+    from tests.factories import PASSWORD, OrganisationFactory, member
+
+    organisation = OrganisationFactory()
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    url = reverse("core:unit_list", kwargs={"org_slug": organisation.slug})
+    assert client.get(url, {"q": "a\x00b"}).status_code == 400
+    assert client.get(url, {"q": "ab"}).status_code == 200

@@ -69,7 +69,7 @@ def test_parallel_wrong_passwords_check_at_most_the_limit(settings, checks) -> N
         try:
             start.wait()
             answers.append(_sign_in(Client(), "ada", "wrong").status_code)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             if parallel:
@@ -150,9 +150,7 @@ def test_behind_trusted_proxies_the_address_is_the_clients(
 
 
 @pytest.mark.django_db
-def test_behind_a_proxy_one_clients_failures_do_not_lock_anothers_address(
-    client, settings
-) -> None:
+def test_behind_a_proxy_one_clients_failures_do_not_lock_anothers_address(client, settings) -> None:
     settings.GOLDENTHREAD_TRUSTED_PROXY_COUNT = 1
     member(OrganisationFactory(), username="ada")
     proxy = "10.0.0.1"

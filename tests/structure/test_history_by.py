@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 
+from goldenthread.accounts.models import Role
 from goldenthread.audit.selectors import change_list
 from goldenthread.core import services as core_services
 from goldenthread.core.models import Unit
@@ -20,7 +21,6 @@ from goldenthread.kit.importing import import_run_confirm, import_run_create
 from goldenthread.structure import selectors, services
 from goldenthread.structure.importing import IMPORTER as STRUCTURE_IMPORTER
 from goldenthread.structure.models import ScenarioChange, Snapshot, SnapshotKind, SnapshotStatus
-from goldenthread.accounts.models import Role
 from tests.factories import OrganisationFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db

@@ -59,9 +59,7 @@ def _details(snapshot: Snapshot, **changes: str) -> dict[str, str]:
     }
 
 
-def test_an_editor_cannot_approve_through_the_details_form(
-    editor, organisation, scenario
-) -> None:
+def test_an_editor_cannot_approve_through_the_details_form(editor, organisation, scenario) -> None:
     url = _url("snapshot_edit", organisation, snapshot_id=scenario.pk)
     editor.post(url, _details(scenario, status=SnapshotStatus.APPROVED, name="Option A2"))
     scenario.refresh_from_db()

@@ -48,9 +48,7 @@ def client_ip(request: HttpRequest) -> str | None:
     count = settings.GOLDENTHREAD_TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    ]
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     if len(forwarded) < count:
         return remote
     try:
