@@ -109,6 +109,14 @@ def _thread_link(organisation: Organisation) -> int:
     return link.pk
 
 
+def _invitation(organisation: Organisation) -> Any:
+    from goldenthread.accounts.models import Invitation
+    from goldenthread.accounts.services import invitation_create
+
+    found = Invitation.objects.filter(organisation=organisation, accepted_at=None).first()
+    return found or invitation_create(organisation=organisation, invitee="invited", role="viewer")
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -144,6 +152,8 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "thread_link_id": _thread_link,
     # A picker registered in the kit.
     "source": lambda org: "units",
+    "invitation_id": lambda org: _invitation(org).pk,
+    "token": lambda org: _invitation(org).token,
 }
 
 

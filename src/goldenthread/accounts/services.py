@@ -6,6 +6,7 @@ Each service is one transaction. Errors a user can cause are raised as
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -17,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import (
+    Invitation,
     LoginAttempt,
     LoginThrottle,
     Membership,
@@ -195,6 +197,103 @@ def membership_create(
     attribute(membership, by)
     membership.save()
     return membership
+
+
+INVITATION_OPEN = "{invitee} already has an invitation to {organisation} waiting to be accepted."
+NOT_FOR_YOU = (
+    "This invitation is for {invitee}. Sign in as {invitee}, or ask the admin who sent it "
+    "to invite the username or e-mail address you use."
+)
+INVITATION_USED = "This invitation has already been accepted."
+
+
+def _same_person(invitee: str, user: User) -> bool:
+    """Whether ``invitee`` (a username or an e-mail address) names ``user``."""
+    wanted = invitee.strip().lower()
+    return wanted in {user.get_username().lower(), (user.email or "").strip().lower()} - {""}
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organisation: Organisation,
+    invitee: str,
+    role: str,
+    job_title: str = "",
+    by: Actor = None,
+) -> Invitation:
+    """Invite a username or e-mail address to join ``organisation`` with ``role``.
+
+    The same happens whether or not anyone has that username or address, so
+    the invitation says nothing about accounts outside the organisation. Only
+    the organisation's own members and invitations are checked.
+    """
+    require_role(organisation=organisation, by=by, role=Role.ADMIN)
+    invitee = invitee.strip()
+    members = Membership.objects.filter(organisation=organisation)
+    if members.filter(Q(user__username__iexact=invitee) | Q(user__email__iexact=invitee)).exists():
+        raise ServiceError(
+            ALREADY_MEMBER.format(username=invitee, organisation=organisation), field="invitee"
+        )
+    waiting = Invitation.objects.filter(
+        organisation=organisation, invitee__iexact=invitee, accepted_at__isnull=True
+    )
+    if waiting.exists():
+        raise ServiceError(
+            INVITATION_OPEN.format(invitee=invitee, organisation=organisation), field="invitee"
+        )
+    return create_attributed(
+        Invitation,
+        by=by,
+        organisation=organisation,
+        invitee=invitee,
+        role=Role(role),
+        job_title=job_title,
+        token=secrets.token_urlsafe(32),
+        invited_by=acting_user(by),
+    )
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, by: Actor = None) -> None:
+    require_role(organisation=invitation.organisation, by=by, role=Role.ADMIN)
+    attribute(invitation, by)
+    invitation.delete()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """``user`` accepts the invitation, if it names them: they become a member with its role."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ServiceError(INVITATION_USED)
+    if not _same_person(invitation.invitee, user):
+        raise ServiceError(NOT_FOR_YOU.format(invitee=invitation.invitee))
+    membership = Membership.objects.filter(organisation=invitation.organisation, user=user).first()
+    if membership is None:
+        membership = create_attributed(
+            Membership,
+            by=user,
+            organisation=invitation.organisation,
+            user=user,
+            role=Role(invitation.role),
+            job_title=invitation.job_title,
+        )
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    attribute(invitation, user)
+    invitation.save()
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_as_new_user(
+    *, invitation: Invitation, username: str, password: str, full_name: str, email: str
+) -> User:
+    """Create the invited person's account and accept the invitation with it, in one go."""
+    user = user_create(username=username, password=password, full_name=full_name, email=email)
+    invitation_accept(invitation=invitation, user=user)
+    return user
 
 
 def _ensure_admin_remains(membership: Membership) -> None:

@@ -56,7 +56,9 @@ def home(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     context = {
         "cards": dashboard.cards(organisation, request.membership),
-        "recent_changes": change_list(organisation=organisation, limit=10),
+        "recent_changes": change_list(
+            organisation=organisation, role=request.membership.role, limit=10
+        ),
         "recent_jobs": job_list(organisation=organisation)[:5],
     }
     return render(request, "core/home.html", context)
