@@ -158,3 +158,46 @@ def test_the_edit_page_of_a_draft_has_no_status_field(editor, organisation, scen
     page = editor.get(_url("snapshot_edit", organisation, snapshot_id=scenario.pk))
     assert attribute(page, "input[name=status]", "value") == []
     assert attribute(page, "input[name=kind]", "value") == []
+
+
+def test_admin_settings_services_refuse_an_editor(organisation, admin) -> None:
+    """The role and settings changes admins make are checked in the services too."""
+    from decimal import Decimal
+
+    from goldenthread.accounts import services as account_services
+    from goldenthread.accounts.models import Membership
+
+    editor = member(organisation, Role.EDITOR, username="ed4")
+    own = Membership.objects.get(user=editor)
+    attempts = [
+        lambda: account_services.membership_update(
+            membership=own, role=Role.ADMIN, job_title="", by=editor
+        ),
+        lambda: account_services.membership_delete(
+            membership=Membership.objects.get(user=admin), by=editor
+        ),
+        lambda: account_services.organisation_update(
+            organisation=organisation,
+            name="Renamed",
+            kind=organisation.kind,
+            ons_code="",
+            description="",
+            redundancy_cost_per_post=Decimal(1),
+            by=editor,
+        ),
+        lambda: services.design_rules_update(
+            organisation=organisation,
+            target_span_min=1,
+            target_span_max=2,
+            narrow_span_max=0,
+            max_layers=None,
+            by=editor,
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ServiceError, match="admin role"):
+            attempt()
+    own.refresh_from_db()
+    organisation.refresh_from_db()
+    assert own.role == Role.EDITOR and organisation.name != "Renamed"
+    assert Membership.objects.filter(user=admin).exists()

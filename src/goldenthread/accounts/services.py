@@ -134,6 +134,7 @@ def organisation_update(
     redundancy_cost_per_post: Decimal,
     by: Actor = None,
 ) -> Organisation:
+    require_role(organisation=organisation, by=by, role=Role.ADMIN)
     organisation.name = name
     organisation.kind = kind
     organisation.ons_code = ons_code
@@ -310,6 +311,8 @@ def _ensure_admin_remains(membership: Membership) -> None:
 def membership_update(
     *, membership: Membership, role: str, job_title: str, by: Actor = None
 ) -> Membership:
+    """Change a member's role: admins only, so nobody raises their own."""
+    require_role(organisation=membership.organisation, by=by, role=Role.ADMIN)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_admin_remains(membership)
     membership.role = Role(role)
@@ -321,6 +324,7 @@ def membership_update(
 
 @transaction.atomic
 def membership_delete(*, membership: Membership, by: Actor = None) -> None:
+    require_role(organisation=membership.organisation, by=by, role=Role.ADMIN)
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
     attribute(membership, by)
