@@ -51,9 +51,11 @@ from .snapshots import (
 )
 from .uploads import (
     MAPPING_NEEDS_IDS,
+    MAPPING_NOT_A_COLUMN,
     column_mapping_save,
     upload_create,
     upload_data_discard,
+    upload_inspected,
     upload_set_mapping,
 )
 
@@ -65,6 +67,7 @@ __all__ = [
     "KIND_FIXED",
     "MANAGER_IN_SELECTION",
     "MAPPING_NEEDS_IDS",
+    "MAPPING_NOT_A_COLUMN",
     "NAME_NEEDED",
     "NARROW_ABOVE_TARGET",
     "NOTHING_TO_CHANGE",
@@ -100,5 +103,6 @@ __all__ = [
     "units_for_paths",
     "upload_create",
     "upload_data_discard",
+    "upload_inspected",
     "upload_set_mapping",
 ]

@@ -196,6 +196,20 @@ TASKS = {
 GOLDENTHREAD_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+#: A file over GOLDENTHREAD_MAX_UPLOAD_BYTES is not kept past the limit (kit.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "goldenthread.kit.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+#: Background jobs: a running job writes a heartbeat this often; one whose
+#: heartbeat is older than the stale limit was lost with its worker and is
+#: marked failed. An upload's bytes are deleted this many hours after the work
+#: on it ends (0: at once).
+GOLDENTHREAD_JOB_HEARTBEAT_SECONDS = float(env("GOLDENTHREAD_JOB_HEARTBEAT_SECONDS", "10") or 10)
+GOLDENTHREAD_JOB_STALE_SECONDS = float(env("GOLDENTHREAD_JOB_STALE_SECONDS", "120") or 120)
+GOLDENTHREAD_UPLOAD_RETENTION_HOURS = float(env("GOLDENTHREAD_UPLOAD_RETENTION_HOURS", "24") or 24)
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

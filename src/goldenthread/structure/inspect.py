@@ -1,0 +1,167 @@
+"""The first look at a structure upload, in a background job: its layout and its header.
+
+The upload page only checks the form (the file's type and size) and keeps the
+bytes; no web request opens an uploaded file. This job detects the layout (when
+the user left it to goldenthread), reads the header once and keeps the column
+names on the upload, so the mapping page offers them without reading the file.
+Then it hands an organogram, a council file or an already-mapped table to the
+import kit's check; a table still to be matched waits on the mapping page.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from python_calamine import CalamineError
+
+from goldenthread.accounts.services import Actor
+from goldenthread.formats.errors import UNREADABLE as READER_UNREADABLE
+from goldenthread.formats.reading import ROW_COLUMN, FormatError
+from goldenthread.jobs.registry import register
+from goldenthread.jobs.services import JobFailed, Progress
+from goldenthread.kit.importing import import_run_create
+from goldenthread.kit.models import ImportRun
+
+from . import services
+from .engine import detect, header
+from .importing import IMPORTER, finding_entry
+from .models import StructureUpload
+from .services.uploads import AUTO, INSPECT_KIND
+
+__all__ = [
+    "MAX_COLUMNS",
+    "TOO_WIDE",
+    "UNREADABLE",
+    "UPLOAD_GONE",
+    "upload_import_start",
+    "upload_inspect",
+    "upload_reference",
+]
+
+#: The most columns the mapping page offers: as many as the file readers accept
+#: by default. A wider file is refused here, before its header is parsed, so no
+#: page ever lists thousands of columns in each of its drop-downs.
+MAX_COLUMNS = 500
+#: Spreadsheet workbooks: their header is read with the workbook reader.
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+
+UPLOAD_GONE = "The upload this job was reading no longer exists. Upload the file again."
+UNREADABLE = "Nothing was saved from {file}: {problem}"
+TOO_WIDE = (
+    "the header row has {count} columns; expected at most {limit}. Remove the columns "
+    "goldenthread does not need and upload the file again"
+)
+READ_TABLE = "{file} has been read: {count} columns to match."
+READ_LAYOUT = "{file} has been read as {layout}: it is being checked."
+LAYOUTS = {
+    "organogram": "a government organogram",
+    "lga": "a council transparency file",
+    "table": "an HR export",
+}
+
+
+def upload_reference(upload: StructureUpload) -> str:
+    """How the import kit's run names the upload it checks."""
+    return f"upload:{upload.pk}"
+
+
+def upload_import_start(*, upload: StructureUpload, by: Actor) -> ImportRun:
+    """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
+    return import_run_create(
+        organisation=upload.organisation,
+        importer=IMPORTER,
+        filename=upload.filename
+        + (f" and {upload.junior_filename}" if upload.junior_filename else ""),
+        options={"upload_id": upload.pk},
+        reference=upload_reference(upload),
+        by=by,
+    )
+
+
+def _place(problem: dict[str, Any]) -> str:
+    where = []
+    if problem.get("row") is not None:
+        where.append(f"row {problem['row']}")
+    if problem.get("column"):
+        where.append(f"column {problem['column']}")
+    return f"{', '.join(where)}: " if where else ""
+
+
+def _fail(progress: Progress, filename: str, problems: list[dict[str, Any]]) -> None:
+    progress.problems.extend(problems)
+    first = problems[0]
+    raise JobFailed(UNREADABLE.format(file=filename, problem=_place(first) + str(first["message"])))
+
+
+def _csv_width(data: bytes) -> int:
+    """How many columns a CSV file's header row has, without parsing the file.
+
+    Commas are counted first (cheap); only a line with more than the limit is
+    read as CSV, so that quoted commas are not counted.
+    """
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    if first.count(b",") < MAX_COLUMNS:
+        return first.count(b",") + 1
+    row = next(csv.reader([first.decode("utf-8-sig", "replace").rstrip("\r")]), [])
+    return len(row)
+
+
+def _problem(filename: str, message: str, *, row: int | None) -> dict[str, Any]:
+    return {"file": filename, "row": row, "column": None, "value": None, "message": message}
+
+
+def _too_wide(filename: str, count: int) -> dict[str, Any]:
+    return _problem(filename, TOO_WIDE.format(count=count, limit=MAX_COLUMNS), row=1)
+
+
+@register(INSPECT_KIND)
+def upload_inspect(progress: Progress) -> None:
+    """Detect the upload's layout, keep its header's columns, and start its check."""
+    upload = (
+        StructureUpload.objects.select_related("organisation")
+        .filter(pk=progress.job.parameters.get("upload_id"), organisation=progress.organisation)
+        .first()
+    )
+    if upload is None:
+        raise JobFailed(UPLOAD_GONE)
+    by = progress.job.created_by
+    filename, data = upload.filename, bytes(upload.data)
+    progress.stage("Reading the header")
+    if not filename.lower().endswith(_WORKBOOK_SUFFIXES):
+        width = _csv_width(data)
+        if width > MAX_COLUMNS:
+            _fail(progress, filename, [_too_wide(filename, width)])
+    fmt = upload.fmt
+    columns: list[str] = []
+    try:
+        if fmt == AUTO:
+            fmt = detect(filename, data)
+        if fmt == "table":
+            columns = [name for name in header(filename, data) if name != ROW_COLUMN]
+    except FormatError as error:
+        _fail(progress, filename, [finding_entry(problem) for problem in error.problems])
+    except CalamineError as error:
+        # A damaged or disguised workbook: say so, as the readers do for a CSV file.
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = READER_UNREADABLE.format(reason=reason)
+        _fail(progress, filename, [_problem(filename, message, row=None)])
+    if len(columns) > MAX_COLUMNS:
+        _fail(progress, filename, [_too_wide(filename, len(columns))])
+    with transaction.atomic():
+        upload = services.upload_inspected(upload=upload, fmt=fmt, columns=columns, by=by)
+        if fmt == "table" and not upload.mapping:
+            progress.job.summary = READ_TABLE.format(file=filename, count=len(columns))
+            progress.job.result_url = reverse(
+                "structure:upload_mapping",
+                kwargs={"org_slug": upload.organisation.slug, "upload_id": upload.pk},
+            )
+            return
+        run = upload_import_start(upload=upload, by=by)
+    progress.job.summary = READ_LAYOUT.format(file=filename, layout=LAYOUTS[fmt])
+    progress.job.result_url = reverse(
+        "kit:import_run", kwargs={"org_slug": upload.organisation.slug, "run_id": run.pk}
+    )
