@@ -22,6 +22,6 @@ urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
-    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("invitations/<slug:token>/", views.invitation, name="invitation"),
     path("o/<slug:org_slug>/settings/", views.organisation_settings, name="settings"),
 ]
