@@ -25,6 +25,8 @@ PUBLIC = {
     "core:cookies",
     "core:accessibility",
     "accounts:login",
+    # An invitation's link, for someone who may have no account yet.
+    "accounts:invitation",
     "guide:index",
     "guide:page",
     "guide:image",

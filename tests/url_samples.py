@@ -109,6 +109,14 @@ def _thread_link(organisation: Organisation) -> int:
     return link.pk
 
 
+def _invitation(organisation: Organisation) -> Any:
+    from goldenthread.accounts.models import Invitation
+    from goldenthread.accounts.services import invitation_create
+
+    found = Invitation.objects.filter(organisation=organisation, accepted_at=None).first()
+    return found or invitation_create(organisation=organisation, invitee="invited", role="viewer")
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -144,4 +152,52 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "thread_link_id": _thread_link,
     # A picker registered in the kit.
     "source": lambda org: "units",
+    "invitation_id": lambda org: _invitation(org).pk,
+    "token": lambda org: _invitation(org).token,
 }
+
+
+#: Every query-string parameter a view reads (``request.GET``, forms bound to
+#: it, and the kit tables' sort, page, download and filter parameters). The
+#: walk in tests/test_odd_values.py sends odd values in each; a parameter a
+#: view reads that is missing here fails that test until it is listed.
+QUERY_PARAMETERS = frozenset(
+    {
+        # pages
+        "choose",
+        "from",
+        "kind",
+        "new",
+        "next",
+        "old",
+        "page",
+        "parent",
+        "q",
+        "scope",
+        "start",
+        "tier",
+        "tiers",
+        "unit",
+        # kit tables
+        "download",
+        "order",
+        "sort",
+        # the kit tables' filters
+        "agency",
+        "effective-from",
+        "effective-to",
+        "grade",
+        "inside",
+        "layer",
+        "level",
+        "linked",
+        "manager",
+        "perspective",
+        "span",
+        "status",
+        "user",
+        "vacant",
+        "when-from",
+        "when-to",
+    }
+)

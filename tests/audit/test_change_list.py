@@ -58,7 +58,7 @@ def test_the_history_has_no_cap_and_pages_through_everything(
 ) -> None:
     for n in range(205):
         UnitFactory(organisation=organisation, name=f"Many {n:03d}")
-    everything = ChangeQuery(organisation=organisation).count()
+    everything = ChangeQuery(organisation=organisation, role=Role.ADMIN).count()
     assert everything >= 207  # the units, the organisation, the membership
     html = page(client.get(_url(organisation)))
     assert text(html, ".gt-result-count") == f"{everything:,} changes"

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 
+from goldenthread.accounts.models import Role
 from goldenthread.audit.selectors import change_list
 from goldenthread.core import services as core_services
 from goldenthread.core.models import Unit
@@ -20,7 +21,7 @@ from goldenthread.kit.importing import import_run_confirm, import_run_create
 from goldenthread.structure import selectors, services
 from goldenthread.structure.importing import IMPORTER as STRUCTURE_IMPORTER
 from goldenthread.structure.models import ScenarioChange, Snapshot, SnapshotKind, SnapshotStatus
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_without_by_outside_a_request_the_history_names_the_system(organisation)
 
 
 def test_every_scenario_service_names_its_user(organisation, maker) -> None:
-    approver = UserFactory(username="approver")
+    approver = member(organisation, Role.ADMIN, username="approver")
     as_is = services.snapshot_create_from_structure(
         organisation=organisation,
         structure=_structure(),

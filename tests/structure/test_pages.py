@@ -89,7 +89,7 @@ MENU_ITEMS = "> a.govuk-button.govuk-button--secondary.moj-button-menu__item"
         (
             "demo-editor",
             [
-                "Change the details",
+                # The demo's as-is is approved, so its details can no longer be changed.
                 "Create a scenario from this snapshot",
                 "See the history of this snapshot",
             ],

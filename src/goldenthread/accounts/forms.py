@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
@@ -22,8 +24,9 @@ SIGN_IN_LOCKED = (
 ENTER_USERNAME = "Enter your username"
 ENTER_PASSWORD = "Enter your password"
 CHOOSE_ROLE = "Choose a role"
-NO_SUCH_USER = "There is no user called {username}: give a password to create the account."
-NEW_USER_NEEDS_NAME = "Enter the person's full name"
+NEW_USER_NEEDS_NAME = "Enter your full name"
+ENTER_INVITEE = "Enter the username or e-mail address of the person to invite"
+ENTER_NEW_PASSWORD = "Enter a password for your account"
 
 
 def apply_service_error(form: forms.Form, error: services.ServiceError) -> None:
@@ -33,8 +36,26 @@ def apply_service_error(form: forms.Form, error: services.ServiceError) -> None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address sign-in throttling counts against (REMOTE_ADDR: proxies are not trusted)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, as the trusted reverse proxies report it.
+
+    With ``GOLDENTHREAD_TRUSTED_PROXY_COUNT`` at 0 (the default) no proxy is
+    trusted and the address is ``REMOTE_ADDR``. With N proxies in front, each
+    appends the address it was called from to ``X-Forwarded-For``, so the
+    client is the Nth address from the right; anything further left was
+    written by the client and is not believed. A header with fewer addresses,
+    or a value that is not an address, falls back to ``REMOTE_ADDR``.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.GOLDENTHREAD_TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote
 
 
 class SignInForm(forms.Form):
@@ -60,11 +81,14 @@ class SignInForm(forms.Form):
         if not username or not password:
             return cleaned
         ip = client_ip(self.request)
-        if services.login_is_locked(username=username, ip_address=ip):
+        if not services.login_attempt_reserve(username=username):
             raise forms.ValidationError(SIGN_IN_LOCKED, code="locked")
+        address_locked = services.login_address_locked(ip_address=ip)
         user = authenticate(self.request, username=username, password=password)
         if user is None or not user.is_active:
             services.login_failure_record(username=username, ip_address=ip)
+            if address_locked:
+                raise forms.ValidationError(SIGN_IN_LOCKED, code="locked")
             raise forms.ValidationError(SIGN_IN_FAILED, code="invalid_login")
         services.login_success_record(username=username)
         self.user_cache = user
@@ -126,23 +150,20 @@ ROLE_CHOICES = [(value, f"{label}: {Role.descriptions()[value]}") for value, lab
 
 
 class MemberAddForm(forms.Form):
-    username = forms.RegexField(
+    """Invite someone by username or e-mail address; nothing says whether they have an account."""
+
+    invitee = forms.RegexField(
         regex=r"^[\w.@+-]+$",
-        max_length=150,
-        help_text="An existing user's username, or a new one to create the account.",
+        max_length=254,
+        label="Username or e-mail address",
+        help_text="They accept the invitation by signing in, or by creating their account, "
+        "with this username or e-mail address.",
         error_messages={
-            "required": "Enter a username",
-            "invalid": "A username may contain only letters, numbers and @ . + - _",
+            "required": ENTER_INVITEE,
+            "invalid": "A username or e-mail address may contain only letters, numbers "
+            "and @ . + - _",
         },
-    )
-    full_name = forms.CharField(
-        max_length=200, required=False, label="Full name (for a new account)"
-    )
-    password = forms.CharField(
-        required=False,
-        strip=False,
-        label="Password (for a new account)",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
     job_title = forms.CharField(max_length=200, required=False, label="Job title (optional)")
     role = forms.ChoiceField(
@@ -151,26 +172,35 @@ class MemberAddForm(forms.Form):
         error_messages={"required": CHOOSE_ROLE},
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        username = cleaned.get("username")
-        if not username:
-            return cleaned
-        from .selectors import user_get_by_username
 
-        user = user_get_by_username(username=username)
-        cleaned["user"] = user
-        if user is None:
-            if not cleaned.get("password"):
-                self.add_error("password", NO_SUCH_USER.format(username=username))
-            else:
-                try:
-                    validate_password(cleaned["password"])
-                except forms.ValidationError as error:
-                    self.add_error("password", error)
-            if not cleaned.get("full_name"):
-                self.add_error("full_name", NEW_USER_NEEDS_NAME)
-        return cleaned
+class AccountCreateForm(forms.Form):
+    """An invited person's new account: the username or e-mail address must be the one invited."""
+
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        error_messages={
+            "required": "Enter a username",
+            "invalid": "A username may contain only letters, numbers and @ . + - _",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+    full_name = forms.CharField(max_length=200, error_messages={"required": NEW_USER_NEEDS_NAME})
+    email = forms.EmailField(
+        required=False,
+        label="E-mail address (optional)",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        strip=False,
+        error_messages={"required": ENTER_NEW_PASSWORD},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        validate_password(password)
+        return password
 
 
 class MemberEditForm(forms.Form):

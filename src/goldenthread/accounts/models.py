@@ -52,6 +52,9 @@ class OrganisationKind(models.TextChoices):
 class Organisation(models.Model):
     """A council, a partnership or a shared service using goldenthread."""
 
+    #: The settings page is for admins, so the history of the settings is too.
+    history_role = Role.ADMIN
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True, validators=[slug_validator])
     kind = models.CharField(
@@ -84,6 +87,9 @@ class Organisation(models.Model):
 class Membership(models.Model):
     """A user's role in one organisation."""
 
+    #: The members page is for admins, so the history of memberships is too.
+    history_role = Role.ADMIN
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -108,6 +114,49 @@ class Membership(models.Model):
         return Role.rank(self.role) >= Role.rank(role)
 
 
+class Invitation(models.Model):
+    """An admin's invitation for someone to join the organisation with a role.
+
+    Adding a member always makes an invitation, whether or not an account with
+    that username or e-mail address exists anywhere, so the admin learns
+    nothing about other organisations' people. The person opens the
+    invitation's link, signs in (or creates their account) as the username or
+    e-mail address invited, and accepts it.
+    """
+
+    #: Only admins see the members page, so only admins see invitations' history.
+    history_role = Role.ADMIN
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    #: The username or e-mail address invited, as the admin typed it.
+    invitee = models.CharField(max_length=254)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    job_title = models.CharField(max_length=200, blank=True)
+    #: The secret in the invitation's link.
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        ordering = ["organisation", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.invitee} to {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None
+
+
 class LoginAttempt(models.Model):
     """A failed sign-in, kept to throttle guessing of passwords."""
 
@@ -120,6 +169,23 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Failed sign-in as {self.username} at {self.attempted_at:%Y-%m-%d %H:%M}"
+
+
+class LoginThrottle(models.Model):
+    """The sign-in attempts one username has used in the current window.
+
+    Each attempt is reserved here, under a row lock, before its password is
+    checked, so parallel guesses cannot all pass the check before any failure
+    is counted. A successful sign-in deletes the row.
+    """
+
+    #: The username as typed, lower-cased: usernames are matched without case.
+    username = models.CharField(max_length=150, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.attempts} sign-in attempts as {self.username}"
 
 
 def _register_user_history() -> None:

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from .models import Membership, Organisation
+from .models import Invitation, Membership, Organisation
 
 
 def membership_list_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
@@ -26,3 +26,23 @@ def membership_get(*, organisation: Organisation, pk: int) -> Membership:
 
 def user_get_by_username(*, username: str):  # type: ignore[no-untyped-def]
     return get_user_model().objects.filter(username__iexact=username).first()
+
+
+def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """The organisation's invitations still waiting to be accepted, newest first."""
+    return Invitation.objects.filter(
+        organisation=organisation, accepted_at__isnull=True
+    ).select_related("invited_by")
+
+
+def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:
+    return invitation_list(organisation=organisation).get(pk=pk)
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    """The open invitation whose link holds ``token``, or ``None``."""
+    return (
+        Invitation.objects.filter(token=token, accepted_at__isnull=True)
+        .select_related("organisation")
+        .first()
+    )

@@ -6,7 +6,8 @@ Each service is one transaction. Errors a user can cause are raised as
 
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -16,7 +17,15 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import LoginAttempt, Membership, Organisation, OrganisationKind, Role
+from .models import (
+    Invitation,
+    LoginAttempt,
+    LoginThrottle,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
 
 LAST_ADMIN = "{organisation} must keep at least one admin: make someone else an admin first."
 ALREADY_MEMBER = "{username} is already a member of {organisation}."
@@ -26,6 +35,7 @@ M = TypeVar("M", bound=models.Model)
 Actor = User | AnonymousUser | None
 
 USERNAME_TAKEN = "The username {username} is taken: choose another, or add that person instead."
+ROLE_NEEDED = "You need the {role} role in {organisation} to do this."
 
 
 class ServiceError(Exception):
@@ -44,6 +54,28 @@ def acting_user(by: Actor) -> User | None:
     user counts as the system.
     """
     return by if isinstance(by, User) and by.is_authenticated else None
+
+
+def require_role(*, organisation: Organisation, by: Actor, role: str) -> None:
+    """Refuse a privileged write unless ``by`` holds ``role`` (or more) in ``organisation``.
+
+    Services that approve, adopt or promote call this themselves, so a form or
+    a view that forgets its guard cannot lift an editor to an admin. ``None``
+    is the system (the demo, a job, a command) and may do anything; an
+    anonymous user may do nothing.
+    """
+    if by is None:
+        return
+    user = acting_user(by)
+    membership = (
+        Membership.objects.filter(organisation=organisation, user=user).first()
+        if user is not None
+        else None
+    )
+    if membership is None or not membership.allows(role):
+        raise ServiceError(
+            ROLE_NEEDED.format(role=Role(role).label.lower(), organisation=organisation)
+        )
 
 
 def attribute(instance: models.Model, by: Actor) -> None:
@@ -102,6 +134,7 @@ def organisation_update(
     redundancy_cost_per_post: Decimal,
     by: Actor = None,
 ) -> Organisation:
+    require_role(organisation=organisation, by=by, role=Role.ADMIN)
     organisation.name = name
     organisation.kind = kind
     organisation.ons_code = ons_code
@@ -167,6 +200,103 @@ def membership_create(
     return membership
 
 
+INVITATION_OPEN = "{invitee} already has an invitation to {organisation} waiting to be accepted."
+NOT_FOR_YOU = (
+    "This invitation is for {invitee}. Sign in as {invitee}, or ask the admin who sent it "
+    "to invite the username or e-mail address you use."
+)
+INVITATION_USED = "This invitation has already been accepted."
+
+
+def _same_person(invitee: str, user: User) -> bool:
+    """Whether ``invitee`` (a username or an e-mail address) names ``user``."""
+    wanted = invitee.strip().lower()
+    return wanted in {user.get_username().lower(), (user.email or "").strip().lower()} - {""}
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organisation: Organisation,
+    invitee: str,
+    role: str,
+    job_title: str = "",
+    by: Actor = None,
+) -> Invitation:
+    """Invite a username or e-mail address to join ``organisation`` with ``role``.
+
+    The same happens whether or not anyone has that username or address, so
+    the invitation says nothing about accounts outside the organisation. Only
+    the organisation's own members and invitations are checked.
+    """
+    require_role(organisation=organisation, by=by, role=Role.ADMIN)
+    invitee = invitee.strip()
+    members = Membership.objects.filter(organisation=organisation)
+    if members.filter(Q(user__username__iexact=invitee) | Q(user__email__iexact=invitee)).exists():
+        raise ServiceError(
+            ALREADY_MEMBER.format(username=invitee, organisation=organisation), field="invitee"
+        )
+    waiting = Invitation.objects.filter(
+        organisation=organisation, invitee__iexact=invitee, accepted_at__isnull=True
+    )
+    if waiting.exists():
+        raise ServiceError(
+            INVITATION_OPEN.format(invitee=invitee, organisation=organisation), field="invitee"
+        )
+    return create_attributed(
+        Invitation,
+        by=by,
+        organisation=organisation,
+        invitee=invitee,
+        role=Role(role),
+        job_title=job_title,
+        token=secrets.token_urlsafe(32),
+        invited_by=acting_user(by),
+    )
+
+
+@transaction.atomic
+def invitation_cancel(*, invitation: Invitation, by: Actor = None) -> None:
+    require_role(organisation=invitation.organisation, by=by, role=Role.ADMIN)
+    attribute(invitation, by)
+    invitation.delete()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """``user`` accepts the invitation, if it names them: they become a member with its role."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ServiceError(INVITATION_USED)
+    if not _same_person(invitation.invitee, user):
+        raise ServiceError(NOT_FOR_YOU.format(invitee=invitation.invitee))
+    membership = Membership.objects.filter(organisation=invitation.organisation, user=user).first()
+    if membership is None:
+        membership = create_attributed(
+            Membership,
+            by=user,
+            organisation=invitation.organisation,
+            user=user,
+            role=Role(invitation.role),
+            job_title=invitation.job_title,
+        )
+    invitation.accepted_by = user
+    invitation.accepted_at = timezone.now()
+    attribute(invitation, user)
+    invitation.save()
+    return membership
+
+
+@transaction.atomic
+def invitation_accept_as_new_user(
+    *, invitation: Invitation, username: str, password: str, full_name: str, email: str
+) -> User:
+    """Create the invited person's account and accept the invitation with it, in one go."""
+    user = user_create(username=username, password=password, full_name=full_name, email=email)
+    invitation_accept(invitation=invitation, user=user)
+    return user
+
+
 def _ensure_admin_remains(membership: Membership) -> None:
     others = (
         Membership.objects.select_for_update()
@@ -181,6 +311,8 @@ def _ensure_admin_remains(membership: Membership) -> None:
 def membership_update(
     *, membership: Membership, role: str, job_title: str, by: Actor = None
 ) -> Membership:
+    """Change a member's role: admins only, so nobody raises their own."""
+    require_role(organisation=membership.organisation, by=by, role=Role.ADMIN)
     if membership.role == Role.ADMIN and role != Role.ADMIN:
         _ensure_admin_remains(membership)
     membership.role = Role(role)
@@ -192,20 +324,58 @@ def membership_update(
 
 @transaction.atomic
 def membership_delete(*, membership: Membership, by: Actor = None) -> None:
+    require_role(organisation=membership.organisation, by=by, role=Role.ADMIN)
     if membership.role == Role.ADMIN:
         _ensure_admin_remains(membership)
     attribute(membership, by)
     membership.delete()
 
 
-def login_is_locked(*, username: str, ip_address: str | None) -> bool:
-    """True when too many recent failures came for this username or from this address."""
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginAttempt.objects.filter(attempted_at__gte=since)
-    by_name = recent.filter(username__iexact=username).count()
-    by_address = recent.filter(ip_address=ip_address).count() if ip_address else 0
-    # An address is allowed more failures than a name: several people may share it.
-    return by_name >= settings.LOGIN_FAILURE_LIMIT or by_address >= settings.LOGIN_FAILURE_LIMIT * 4
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def login_attempt_reserve(*, username: str) -> bool:
+    """Reserve one password check for ``username``; ``False`` when its attempts are used up.
+
+    The count is read and raised under a row lock in its own transaction,
+    before the password is checked, so that parallel attempts are counted one
+    after another: at most ``LOGIN_FAILURE_LIMIT`` passwords are ever checked
+    for one username in a window, however many requests arrive at once. Only
+    a successful sign-in gives the attempts back (:func:`login_success_record`).
+    """
+    key = username.lower()[:150]
+    now = timezone.now()
+    with transaction.atomic():
+        throttle, _ = LoginThrottle.objects.select_for_update().get_or_create(
+            username=key, defaults={"window_started_at": now}
+        )
+        if throttle.window_started_at < _window_start():
+            throttle.attempts = 0
+            throttle.window_started_at = now
+        if throttle.attempts >= settings.LOGIN_FAILURE_LIMIT:
+            throttle.save()
+            return False
+        throttle.attempts += 1
+        throttle.save()
+    return True
+
+
+def login_address_locked(*, ip_address: str | None) -> bool:
+    """True when too many recent sign-ins from this address failed.
+
+    A locked address does not shut out a known user with the right password
+    (behind a proxy many people may share one address): it only means that
+    every failure from it is answered as "too many attempts", so guessing
+    usernames from it tells the guesser nothing. Guessing passwords stays
+    bounded by the per-username limit.
+    """
+    if not ip_address:
+        return False
+    failures = LoginAttempt.objects.filter(
+        attempted_at__gte=_window_start(), ip_address=ip_address
+    ).count()
+    return failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
 
 def login_failure_record(*, username: str, ip_address: str | None) -> None:
@@ -213,5 +383,6 @@ def login_failure_record(*, username: str, ip_address: str | None) -> None:
 
 
 def login_success_record(*, username: str) -> None:
-    """A successful sign-in clears that username's failures."""
+    """A successful sign-in clears that username's failures and gives its attempts back."""
     LoginAttempt.objects.filter(Q(username__iexact=username)).delete()
+    LoginThrottle.objects.filter(username=username.lower()[:150]).delete()

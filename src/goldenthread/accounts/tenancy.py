@@ -101,6 +101,22 @@ def org_view(
     return decorator
 
 
+#: More digits than this cannot be a database id (a 64-bit integer has 19).
+ID_MAX_DIGITS = 18
+
+
+def query_id(text: str | None) -> int | None:
+    """``text`` (a query-string value) as a record id, or ``None``: ASCII digits 0-9 only.
+
+    ``str.isdigit`` and ``int`` also accept other scripts' digits and
+    superscripts (``"²".isdigit()`` is true), which a database id never has;
+    and an id longer than a 64-bit column holds is no id either.
+    """
+    if text and text.isascii() and text.isdigit() and len(text) <= ID_MAX_DIGITS:
+        return int(text)
+    return None
+
+
 def get_or_404(selector: Callable[..., T], request: OrgRequest, thing: str, **lookup: Any) -> T:
     """The record ``selector(organisation=..., **lookup)`` returns, or 404 naming ``thing``.
 

@@ -17,5 +17,11 @@ urlpatterns = [
         views.member_remove,
         name="member_remove",
     ),
+    path(
+        "o/<slug:org_slug>/members/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("invitations/<slug:token>/", views.invitation, name="invitation"),
     path("o/<slug:org_slug>/settings/", views.organisation_settings, name="settings"),
 ]

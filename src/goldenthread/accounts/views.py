@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import (
+    AccountCreateForm,
     MemberAddForm,
     MemberEditForm,
     OrganisationSettingsForm,
@@ -26,11 +27,18 @@ from .forms import (
     SignInForm,
     apply_service_error,
 )
-from .models import Membership, Role
+from .models import Invitation, Membership, Role
 from .tenancy import NOT_FOUND, OrgRequest, get_or_404, org_view
 from .versions import edit_context, edit_save
 
 NO_SUCH_MEMBER = NOT_FOUND.format(thing="member")
+NO_SUCH_INVITATION = "This invitation has been accepted or cancelled, or the link is not complete."
+INVITED = (
+    "{invitee} has been invited to join with the {role} role. Send them the invitation's link, "
+    "below: they accept it by signing in or creating their account."
+)
+INVITATION_CANCELLED = "The invitation for {invitee} has been cancelled."
+JOINED = "You are now a member of {organisation}."
 
 
 def _membership_or_404(request: OrgRequest, membership_id: int) -> Membership:
@@ -87,27 +95,31 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @org_view(Role.ADMIN)
 def member_list(request: OrgRequest) -> HttpResponse:
     members = selectors.membership_list(organisation=request.organisation)
-    return render(request, "accounts/member_list.html", {"members": members})
+    invitations = [
+        (invitation, request.build_absolute_uri(_invitation_url(invitation)))
+        for invitation in selectors.invitation_list(organisation=request.organisation)
+    ]
+    return render(
+        request, "accounts/member_list.html", {"members": members, "invitations": invitations}
+    )
+
+
+def _invitation_url(invitation: Invitation) -> str:
+    return reverse("accounts:invitation", kwargs={"token": invitation.token})
 
 
 @org_view(Role.ADMIN)
-@sensitive_post_parameters("password")
 def member_add(request: OrgRequest) -> HttpResponse:
+    """Invite someone: the same answer whether or not they have an account anywhere."""
     organisation = request.organisation
     form = MemberAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = data["user"] or services.user_create(
-                by=request.user,
-                username=data["username"],
-                password=data["password"],
-                full_name=data["full_name"],
-            )
-            membership = services.membership_create(
+            invitation = services.invitation_create(
                 by=request.user,
                 organisation=organisation,
-                user=user,
+                invitee=data["invitee"],
                 role=data["role"],
                 job_title=data["job_title"],
             )
@@ -116,11 +128,72 @@ def member_add(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{membership.user.get_username()} is now a "
-                f"{membership.get_role_display().lower()} of {organisation}.",
+                INVITED.format(
+                    invitee=invitation.invitee, role=invitation.get_role_display().lower()
+                ),
             )
             return redirect("accounts:member_list", org_slug=organisation.slug)
     return render(request, "accounts/member_form.html", {"form": form, "adding": True})
+
+
+@org_view(Role.ADMIN)
+def invitation_cancel(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_or_404(selectors.invitation_get, request, "invitation", pk=invitation_id)
+    if request.method == "POST":
+        services.invitation_cancel(invitation=invitation, by=request.user)
+        messages.success(request, INVITATION_CANCELLED.format(invitee=invitation.invitee))
+    return redirect("accounts:member_list", org_slug=request.organisation.slug)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Where an invitation's link leads: accept it signed in, or create the account invited."""
+    found = selectors.invitation_by_token(token=token)
+    if found is None:
+        raise Http404(NO_SUCH_INVITATION)
+    signed_in = request.user.is_authenticated
+    posted = request.POST if request.method == "POST" else None
+    invitee = found.invitee
+    form = None
+    if not signed_in:
+        initial = {"email": invitee} if "@" in invitee else {"username": invitee}
+        form = AccountCreateForm(posted, initial=initial)
+    error = ""
+    if posted is not None:
+        try:
+            if signed_in:
+                services.invitation_accept(invitation=found, user=cast(User, request.user))
+            elif form is not None and form.is_valid():
+                user = services.invitation_accept_as_new_user(invitation=found, **form.cleaned_data)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                return _invitation_page(request, found, form, error)
+        except services.ServiceError as refused:
+            if form is not None:
+                apply_service_error(form, refused)
+            else:
+                error = refused.message
+        else:
+            messages.success(request, JOINED.format(organisation=found.organisation))
+            return redirect("core:home", org_slug=found.organisation.slug)
+    return _invitation_page(request, found, form, error)
+
+
+def _invitation_page(
+    request: HttpRequest, found: Invitation, form: AccountCreateForm | None, error: str
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/invitation.html",
+        {
+            "invitation": found,
+            "form": form,
+            "error": error,
+            "sign_in_url": reverse("accounts:login") + "?" + urlencode({"next": request.path}),
+        },
+    )
 
 
 @org_view(Role.ADMIN)

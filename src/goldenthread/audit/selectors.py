@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import CharField, Value
 from django.utils.text import capfirst
 
-from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.models import Organisation, Role
 
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
@@ -42,6 +42,22 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     except FieldDoesNotExist:
         return False
     return True
+
+
+def history_role(model: type[models.Model]) -> str:
+    """The least role that may read ``model``'s history: the role its own pages need.
+
+    A model names it with a ``history_role`` class attribute (memberships,
+    invitations and the organisation's settings are for admins); without one,
+    every member may read it, as every member may read its pages.
+    """
+    return str(getattr(model, "history_role", Role.VIEWER))
+
+
+def visible_models(role: str) -> list[type[models.Model]]:
+    """The audited models whose history a member with ``role`` may read."""
+    rank = Role.rank(role)
+    return [model for model in audited_models() if rank >= Role.rank(history_role(model))]
 
 
 def audited_model(label: str) -> type[models.Model] | None:
@@ -190,6 +206,7 @@ class ChangeQuery:
         self,
         *,
         organisation: Organisation,
+        role: str = Role.VIEWER,
         models: Sequence[type[models.Model]] | None = None,
         user_id: int | None = None,
         first: datetime | None = None,
@@ -197,7 +214,9 @@ class ChangeQuery:
         descending: bool = True,
     ) -> None:
         self.organisation = organisation
-        self.models = tuple(audited_models() if models is None else models)
+        self.role = role
+        visible = visible_models(role)
+        self.models = tuple(visible if models is None else [m for m in models if m in visible])
         self.user_id = user_id
         self.first = first
         self.after = after
@@ -206,6 +225,7 @@ class ChangeQuery:
     def _copy(self, **changes: Any) -> ChangeQuery:
         state = {
             "organisation": self.organisation,
+            "role": self.role,
             "models": self.models,
             "user_id": self.user_id,
             "first": self.first,
@@ -292,16 +312,18 @@ class ChangeQuery:
         ]
 
 
-def change_list(*, organisation: Organisation, limit: int = 50) -> list[Change]:
-    """The most recent changes to anything in the organisation, newest first."""
-    return ChangeQuery(organisation=organisation)[:limit]
+def change_list(
+    *, organisation: Organisation, role: str = Role.VIEWER, limit: int = 50
+) -> list[Change]:
+    """The most recent changes a member with ``role`` may see in the organisation, newest first."""
+    return ChangeQuery(organisation=organisation, role=role)[:limit]
 
 
-def change_kinds() -> list[tuple[str, str]]:
-    """``(model label, name)`` of every kind of record the history keeps, by name."""
+def change_kinds(role: str = Role.VIEWER) -> list[tuple[str, str]]:
+    """``(model label, name)`` of every kind of record whose history ``role`` may read, by name."""
     kinds = [
         (model._meta.label_lower, capfirst(str(model._meta.verbose_name)))
-        for model in audited_models()
+        for model in visible_models(role)
     ]
     return sorted(kinds, key=lambda kind: kind[1])
 

@@ -77,7 +77,7 @@ CHANGES = Table(
         ChoiceFilter(
             "kind",
             "Record type",
-            choices=lambda _t: change_kinds(),
+            choices=lambda table: change_kinds(table.request.membership.role),
             multiple=True,
             apply=_of_kinds,
         ),

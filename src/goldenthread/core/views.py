@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view, query_id
 from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
 from goldenthread.kit import dashboard
@@ -56,7 +56,9 @@ def home(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     context = {
         "cards": dashboard.cards(organisation, request.membership),
-        "recent_changes": change_list(organisation=organisation, limit=10),
+        "recent_changes": change_list(
+            organisation=organisation, role=request.membership.role, limit=10
+        ),
         "recent_jobs": job_list(organisation=organisation)[:5],
     }
     return render(request, "core/home.html", context)
@@ -102,8 +104,9 @@ def unit_detail(request: OrgRequest, unit_id: int) -> HttpResponse:
 def unit_create(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     initial: dict[str, object] = {"kind": UnitKind.SERVICE}
-    if request.GET.get("parent"):
-        initial["parent"] = request.GET["parent"]
+    parent_id = query_id(request.GET.get("parent"))
+    if parent_id is not None:
+        initial["parent"] = parent_id
     form = UnitForm(bound(request), organisation=organisation, initial=initial)
     return form_page(
         request,

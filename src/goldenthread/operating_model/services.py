@@ -13,13 +13,14 @@ from django.db import models, transaction
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
-from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.services import (
     Actor,
     ServiceError,
     acting_user,
     attribute,
     create_attributed,
+    require_role,
 )
 
 from .models import (
@@ -62,11 +63,22 @@ NO_SUCH_TEMPLATE = "Choose one of the starter templates"
 LINK_EXISTS = "That is already linked to {component}"
 
 
-def _check_editable(version: TomVersion) -> None:
+def _check_editable_or(version: TomVersion, message: str) -> None:
+    """Refuse with ``message`` unless ``version`` is a draft or consultation draft.
+
+    The status is read under a row lock, so an adoption that commits first is seen.
+    """
+    version.status = (
+        TomVersion.objects.select_for_update().values_list("status", flat=True).get(pk=version.pk)
+    )
     if not version.is_editable:
         raise ServiceError(
-            VERSION_LOCKED.format(version=version, status=version.get_status_display().lower())
+            message.format(version=version, status=version.get_status_display().lower())
         )
+
+
+def _check_editable(version: TomVersion) -> None:
+    _check_editable_or(version, VERSION_LOCKED)
 
 
 def _same_org(organisation_id: int, other: models.Model | None, field: str | None = None) -> None:
@@ -225,11 +237,12 @@ def version_adopt(
     decision_reference: str,
     by: Actor = None,
 ) -> TomVersion:
-    """Adopt a draft or consultation version, superseding the adopted one in one transaction."""
-    if not version.is_editable:
-        raise ServiceError(
-            ALREADY_ADOPTED.format(version=version, status=version.get_status_display().lower())
-        )
+    """Adopt a draft or consultation version, superseding the adopted one in one transaction.
+
+    Adoption records a formal decision and changes the baseline: only an admin may do it.
+    """
+    require_role(organisation=version.organisation, by=by, role=Role.ADMIN)
+    _check_editable_or(version, ALREADY_ADOPTED)
     approved_by = _required(approved_by, ENTER_APPROVED_BY, "approved_by")
     if approved_on is None:
         raise ServiceError(ENTER_APPROVED_ON, field="approved_on")

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
-from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view, query_id
 from goldenthread.kit.links import item_link_panels, links_lost, record_links_lost
 from goldenthread.kit.orphans import orphan_sections
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
@@ -26,21 +26,6 @@ LEVEL_BELOW = {
     Level.SERVICE_PLAN: Level.TEAM_OBJECTIVE,
     Level.TEAM_OBJECTIVE: Level.INDIVIDUAL_OBJECTIVE,
 }
-
-
-#: More digits than this cannot be a database id (a 64-bit integer has 19).
-ID_MAX_DIGITS = 18
-
-
-def _id_or_none(text: str) -> int | None:
-    """``text`` as a record id, or None: only the ASCII digits 0-9.
-
-    ``str.isdigit`` and ``int`` also accept other scripts' digits and
-    superscripts (``"²".isdigit()`` is true), which a database id never has.
-    """
-    if text.isascii() and text.isdigit() and len(text) <= ID_MAX_DIGITS:
-        return int(text)
-    return None
 
 
 def _item_or_404(request: OrgRequest, item_id: int) -> ThreadItem:
@@ -109,7 +94,7 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
 def item_create(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     initial: dict[str, object] = {}
-    parent_id = _id_or_none(request.GET.get("parent", ""))
+    parent_id = query_id(request.GET.get("parent"))
     if parent_id is not None:
         parent = selectors.thread_item_list(organisation=organisation).filter(pk=parent_id).first()
         if parent is not None:

@@ -9,7 +9,7 @@ from goldenthread.accounts.models import Organisation
 from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload, date_field
 from goldenthread.kit.pickers import PickerField
 
-from .models import ColumnMappingPreset, Snapshot, SnapshotKind, SnapshotStatus
+from .models import ColumnMappingPreset, Snapshot, SnapshotKind
 
 ENTER_NAME = "Enter a name for the snapshot, for example As-is structure, April 2025"
 REAL_EFFECTIVE_DATE = "The effective date must be a real date, for example 1/4/2025"
@@ -162,10 +162,20 @@ class MappingForm(forms.Form):
         return columns
 
 
+#: The kinds a snapshot's details may move it between: a scenario is made by
+#: copying a snapshot, and becomes the as-is only when an admin promotes it.
+DETAIL_KINDS = [choice for choice in SnapshotKind.choices if choice[0] != SnapshotKind.SCENARIO]
+
+
 class SnapshotForm(SnapshotFieldsForm):
-    status = forms.ChoiceField(
-        choices=SnapshotStatus.choices, widget=forms.RadioSelect, label="Status"
-    )
+    """A draft snapshot's details. Its status is not one of them: admins approve and promote."""
+
+    def __init__(self, *args: Any, snapshot: Snapshot, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if snapshot.kind == SnapshotKind.SCENARIO:
+            del self.fields["kind"]
+        else:
+            self.fields["kind"].choices = DETAIL_KINDS  # type: ignore[attr-defined]
 
 
 class DesignRulesForm(forms.Form):

@@ -228,15 +228,20 @@ def snapshot_edit(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     form = SnapshotForm(
         bound(request),
+        snapshot=snapshot,
         initial={
             "name": snapshot.name,
             "kind": snapshot.kind,
-            "status": snapshot.status,
             "effective_date": snapshot.effective_date,
             "notes": snapshot.notes,
         },
     )
     detail = org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk)
+    locked = ""
+    if snapshot.status != SnapshotStatus.DRAFT:
+        locked = services.SNAPSHOT_LOCKED.format(
+            name=snapshot.name, status=snapshot.get_status_display().lower()
+        )
     return form_page(
         request,
         form,
@@ -245,6 +250,7 @@ def snapshot_edit(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         message=lambda saved: SNAPSHOT_SAVED.format(name=saved.name),
         title="Change the snapshot's details",
         caption=snapshot.name,
+        locked=locked,
         crumbs=_crumbs(request, snapshot, ("Change", "")),
         cancel_url=detail,
         record=snapshot,

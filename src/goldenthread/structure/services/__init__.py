@@ -41,7 +41,9 @@ from .scenarios import (
     scenario_promote,
 )
 from .snapshots import (
+    KIND_FIXED,
     NAME_NEEDED,
+    SNAPSHOT_LOCKED,
     snapshot_create_from_structure,
     snapshot_delete,
     snapshot_set_effective_date,
@@ -62,6 +64,7 @@ __all__ = [
     "APPROVE_DRAFTS_ONLY",
     "FIGURES_BATCH",
     "FIGURE_COLUMNS",
+    "KIND_FIXED",
     "MANAGER_IN_SELECTION",
     "MAPPING_NEEDS_IDS",
     "MAPPING_NOT_A_COLUMN",
@@ -77,6 +80,7 @@ __all__ = [
     "PROMOTED",
     "PROMOTE_APPROVED_ONLY",
     "REASON_NEEDED",
+    "SNAPSHOT_LOCKED",
     "SPAN_BAND_ORDER",
     "UNDO_LATER_FIRST",
     "UNDO_REFUSED",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import Actor, ServiceError, attribute
+from goldenthread.accounts.models import Organisation, Role
+from goldenthread.accounts.services import Actor, ServiceError, attribute, require_role
 from goldenthread.structure.models import DesignRuleSet
 
 SPAN_BAND_ORDER = "The lowest target span must not be more than the highest"
@@ -22,6 +22,8 @@ def design_rules_update(
     max_layers: int | None,
     by: Actor = None,
 ) -> DesignRuleSet:
+    """Set the organisation's design rules: admins only, as every dashboard is measured by them."""
+    require_role(organisation=organisation, by=by, role=Role.ADMIN)
     if target_span_min > target_span_max:
         raise ServiceError(SPAN_BAND_ORDER, field="target_span_min")
     if narrow_span_max >= target_span_min:

@@ -15,7 +15,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
+from goldenthread.accounts.models import Role
+from goldenthread.accounts.services import (
+    Actor,
+    ServiceError,
+    acting_user,
+    attribute,
+    require_role,
+)
 from goldenthread.core.models import Unit
 from goldenthread.structure import modelling, selectors
 from goldenthread.structure.models import (
@@ -29,7 +36,7 @@ from goldenthread.structure.models import (
 from goldenthread.structure.selectors import MONEY_FIELDS, NO_SUCH_POST, NO_SUCH_POSTS, money_text
 
 from .posts import FIGURE_COLUMNS, POST_COLUMNS, post_insert
-from .snapshots import NAME_NEEDED
+from .snapshots import NAME_NEEDED, lock_snapshot
 
 NOT_A_DRAFT_SCENARIO = (
     "{name} cannot be changed: only a draft scenario can. "
@@ -54,6 +61,7 @@ Values = dict[str, dict[str, Any] | None]
 
 
 def _check_editable(snapshot: Snapshot) -> None:
+    lock_snapshot(snapshot)
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.DRAFT:
         raise ServiceError(NOT_A_DRAFT_SCENARIO.format(name=snapshot.name))
 
@@ -547,6 +555,9 @@ def scenario_change_undo(*, change: ScenarioChange, by: Actor = None) -> Scenari
 
 @transaction.atomic
 def scenario_approve(*, snapshot: Snapshot, by: Actor = None) -> Snapshot:
+    """An admin approves a draft scenario: from then on it cannot be changed or reopened."""
+    require_role(organisation=snapshot.organisation, by=by, role=Role.ADMIN)
+    lock_snapshot(snapshot)
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.DRAFT:
         raise ServiceError(APPROVE_DRAFTS_ONLY)
     snapshot.status = SnapshotStatus.APPROVED
@@ -561,8 +572,10 @@ def scenario_approve(*, snapshot: Snapshot, by: Actor = None) -> Snapshot:
 def scenario_promote(*, snapshot: Snapshot, by: Actor = None) -> list[Snapshot]:
     """Make an approved scenario the as-is; the previous as-is is marked superseded.
 
-    Returns the snapshots superseded.
+    Returns the snapshots superseded. Only an admin may promote.
     """
+    require_role(organisation=snapshot.organisation, by=by, role=Role.ADMIN)
+    lock_snapshot(snapshot)
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.APPROVED:
         raise ServiceError(PROMOTE_APPROVED_ONLY)
     superseded = selectors.as_is_current(organisation=snapshot.organisation, but=snapshot)

@@ -18,6 +18,14 @@ from goldenthread.structure.models import Post, Snapshot, SnapshotKind, Snapshot
 from .posts import FIGURE_COLUMNS, POST_COLUMNS, ProgressFn, post_insert, units_for_paths
 
 NAME_NEEDED = "Enter a name for the snapshot"
+SNAPSHOT_LOCKED = (
+    "{name} is {status}, so its details cannot be changed: "
+    "create a scenario from it to propose changes"
+)
+KIND_FIXED = (
+    "A scenario stays a scenario until an admin makes it the new as-is, and a snapshot "
+    "becomes a scenario only by creating a scenario from it"
+)
 
 
 @transaction.atomic
@@ -107,22 +115,54 @@ def snapshot_create_from_structure(
     return snapshot
 
 
+def lock_snapshot(snapshot: Snapshot) -> None:
+    """Hold the snapshot's row until the write ends, and read its kind and status afresh.
+
+    A change or an edit then sees an approval that committed first, and cannot race it.
+    """
+    snapshot.kind, snapshot.status = (
+        Snapshot.objects.select_for_update().values_list("kind", "status").get(pk=snapshot.pk)
+    )
+
+
+def _lock_draft(snapshot: Snapshot) -> None:
+    """Refuse unless ``snapshot`` is still a draft.
+
+    Approved and superseded snapshots are the record of what was agreed: their
+    status changes only through approval and promotion, which admins do.
+    """
+    lock_snapshot(snapshot)
+    if snapshot.status != SnapshotStatus.DRAFT:
+        raise ServiceError(
+            SNAPSHOT_LOCKED.format(name=snapshot.name, status=snapshot.get_status_display().lower())
+        )
+
+
 @transaction.atomic
 def snapshot_update(
     *,
     snapshot: Snapshot,
     name: str,
-    kind: str,
-    status: str,
     effective_date: datetime.date | None,
     notes: str,
+    kind: str | None = None,
     by: Actor = None,
 ) -> Snapshot:
+    """Change a draft snapshot's details; its status is not among them.
+
+    ``kind`` moves a snapshot between as-is, proposed and implemented; a
+    scenario keeps its kind.
+    """
+    _lock_draft(snapshot)
     if not name.strip():
         raise ServiceError(NAME_NEEDED, field="name")
+    if kind is not None and (kind == SnapshotKind.SCENARIO) != (
+        snapshot.kind == SnapshotKind.SCENARIO
+    ):
+        raise ServiceError(KIND_FIXED, field="kind")
     snapshot.name = name.strip()
-    snapshot.kind = SnapshotKind(kind)
-    snapshot.status = SnapshotStatus(status)
+    if kind is not None:
+        snapshot.kind = SnapshotKind(kind)
     snapshot.effective_date = effective_date
     snapshot.notes = notes
     attribute(snapshot, by)

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "goldenthread.web.middleware.RefuseNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -161,6 +162,12 @@ LOGOUT_REDIRECT_URL = "core:start"
 #: address) within the window lock further attempts until the window passes.
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+#: Past this many failures from one address in the window, every failure from
+#: it is answered "too many attempts"; a known user's right password still works.
+LOGIN_ADDRESS_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT * 4
+#: How many reverse proxies in front of the service append to X-Forwarded-For:
+#: 0 trusts none (the client is REMOTE_ADDR); N takes the Nth address from the right.
+GOLDENTHREAD_TRUSTED_PROXY_COUNT = int(env("GOLDENTHREAD_TRUSTED_PROXY_COUNT", "0") or "0")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
