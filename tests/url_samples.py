@@ -57,9 +57,11 @@ def _import_run(organisation: Organisation) -> int:
 
 
 def _snapshot(organisation: Organisation) -> Any:
-    from goldenthread.structure.models import Snapshot
+    """A draft if there is one (its pages offer every form), else the first snapshot."""
+    from goldenthread.structure.models import Snapshot, SnapshotStatus
 
-    return Snapshot.objects.filter(organisation=organisation).order_by("pk").first()
+    snapshots = Snapshot.objects.filter(organisation=organisation).order_by("pk")
+    return snapshots.filter(status=SnapshotStatus.DRAFT).first() or snapshots.first()
 
 
 def _change(organisation: Organisation) -> int:

@@ -22,7 +22,8 @@ from goldenthread.operating_model.models import VersionStatus
 from goldenthread.structure import services
 from goldenthread.structure.models import Snapshot, SnapshotKind, SnapshotStatus
 from tests.factories import OrganisationFactory, member
-from tests.html import attribute, text
+from tests.html import attribute, parse, text
+from tests.submitting import MAIN_FORM, guard
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +50,12 @@ def _url(name: str, organisation, **kwargs) -> str:
     return reverse(f"structure:{name}", kwargs={"org_slug": organisation.slug, **kwargs})
 
 
-def _details(snapshot: Snapshot, **changes: str) -> dict[str, str]:
+def _details(client, url: str, snapshot: Snapshot, **changes: str) -> dict[str, str]:
+    """What the details form sends, with the guard fields of the page as it is opened."""
+    page = client.get(url)
+    held = guard(page) if parse(page).select(MAIN_FORM) else {}
     return {
+        **held,
         "name": snapshot.name,
         "kind": snapshot.kind,
         "effective_date": "",
@@ -61,7 +66,9 @@ def _details(snapshot: Snapshot, **changes: str) -> dict[str, str]:
 
 def test_an_editor_cannot_approve_through_the_details_form(editor, organisation, scenario) -> None:
     url = _url("snapshot_edit", organisation, snapshot_id=scenario.pk)
-    editor.post(url, _details(scenario, status=SnapshotStatus.APPROVED, name="Option A2"))
+    editor.post(
+        url, _details(editor, url, scenario, status=SnapshotStatus.APPROVED, name="Option A2")
+    )
     scenario.refresh_from_db()
     assert scenario.name == "Option A2"
     assert scenario.status == SnapshotStatus.DRAFT
@@ -73,7 +80,9 @@ def test_an_approved_scenario_cannot_be_reopened_or_changed(
 ) -> None:
     services.scenario_approve(snapshot=scenario, by=admin)
     url = _url("snapshot_edit", organisation, snapshot_id=scenario.pk)
-    response = editor.post(url, _details(scenario, status=SnapshotStatus.DRAFT, name="Reopened"))
+    response = editor.post(
+        url, _details(editor, url, scenario, status=SnapshotStatus.DRAFT, name="Reopened")
+    )
     scenario.refresh_from_db()
     assert (scenario.status, scenario.name) == (SnapshotStatus.APPROVED, "Option A")
     assert services.SNAPSHOT_LOCKED.format(name="Option A", status="approved") in text(response)
@@ -87,14 +96,12 @@ def test_the_details_form_cannot_turn_a_scenario_into_the_as_is(
     editor, organisation, scenario, as_is
 ) -> None:
     url = _url("snapshot_edit", organisation, snapshot_id=scenario.pk)
-    editor.post(url, _details(scenario, kind=SnapshotKind.AS_IS))
+    editor.post(url, _details(editor, url, scenario, kind=SnapshotKind.AS_IS))
     scenario.refresh_from_db()
     assert scenario.kind == SnapshotKind.SCENARIO
     # Nor a snapshot into a scenario, whose posts could then be changed.
-    response = editor.post(
-        _url("snapshot_edit", organisation, snapshot_id=as_is.pk),
-        _details(as_is, kind=SnapshotKind.SCENARIO),
-    )
+    url = _url("snapshot_edit", organisation, snapshot_id=as_is.pk)
+    response = editor.post(url, _details(editor, url, as_is, kind=SnapshotKind.SCENARIO))
     as_is.refresh_from_db()
     assert as_is.kind == SnapshotKind.AS_IS
     assert response.status_code == 200
