@@ -44,6 +44,12 @@ def _uses_database(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not POSTGRES_RUN:
+        # Tests marked postgres need a database other processes and threads
+        # share (the SQLite test database lives in memory): the PostgreSQL run has them.
+        postgres_only = [item for item in items if item.get_closest_marker("postgres")]
+        if postgres_only:
+            config.hook.pytest_deselected(items=postgres_only)
+            items[:] = [item for item in items if not item.get_closest_marker("postgres")]
         return
     # The PostgreSQL run repeats only the tests that touch the database: the
     # pure analysis tests gain nothing from a second run.

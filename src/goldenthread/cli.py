@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 from typing import Annotated
 
@@ -49,26 +48,67 @@ def _collect_static() -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _worker_command(worker_id: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "goldenthread.cli",
+        "manage",
+        "worker",
+        "--interval",
+        "0.5",
+        "--worker-id",
+        worker_id,
+    ]
+
+
+def _after_worker_death(worker_id: str) -> None:
+    """The jobs the dead worker was running failed with it: say so now, not when they go stale."""
+    from django.db import connections
+
+    from goldenthread.jobs.recovery import jobs_recover
+
+    try:
+        jobs_recover(worker=worker_id)
+    finally:
+        connections.close_all()
+
+
+def _maintain() -> None:
+    from django.db import connections
+
+    from goldenthread.jobs.recovery import maintain
+
+    try:
+        maintain()
+    finally:
+        connections.close_all()
+
+
 def _serve(host: str, port: int, worker: bool) -> None:
-    """Run the task worker (in a child process) beside the web server until stopped."""
+    """Run the task worker (a child process, restarted if it stops) beside the web server."""
     from django.core.management import call_command
+
+    from goldenthread.jobs.recovery import MAINTENANCE_SECONDS
+    from goldenthread.jobs.supervisor import WorkerSupervisor
 
     _collect_static()
     # Stopping the server (Ctrl+C or SIGTERM) must stop the worker too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    child = None
+    supervisor = None
     if worker:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "goldenthread.cli", "manage", "db_worker", "--interval", "0.5"],
-            env={**os.environ},
-        )
+        supervisor = WorkerSupervisor(
+            _worker_command,
+            on_death=_after_worker_death,
+            maintain=_maintain,
+            maintain_seconds=MAINTENANCE_SECONDS,
+        ).start()
     try:
         typer.echo(f"goldenthread is serving on http://{host}:{port}/ (Ctrl+C stops it)")
         call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=True)
     finally:
-        if child is not None:
-            child.terminate()
-            child.wait(timeout=10)
+        if supervisor is not None:
+            supervisor.stop()
 
 
 @app.command()

@@ -9,6 +9,7 @@ from goldenthread.accounts.forms import NO_SUCH_USER
 from goldenthread.accounts.models import Membership, Role
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.html import error_links, error_summary, select, select_one
+from tests.submitting import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,8 @@ def test_a_weak_password_is_refused_and_nothing_is_saved(admin_client, organisat
 
 def test_the_last_admin_cannot_be_demoted_or_removed(admin_client, organisation) -> None:
     membership = Membership.objects.get(user__username="boss")
-    response = admin_client.post(
+    response = submit(
+        admin_client,
         url("accounts:member_edit", organisation, membership_id=membership.pk),
         {"role": Role.VIEWER},
     )
@@ -123,7 +125,8 @@ def test_the_member_list_runs_a_fixed_number_of_queries(
 
 
 def test_settings_are_saved_and_money_is_exact(admin_client, organisation) -> None:
-    response = admin_client.post(
+    response = submit(
+        admin_client,
         url("accounts:settings", organisation),
         {
             "name": "Havant Borough Council",

@@ -10,6 +10,7 @@ from goldenthread.audit.selectors import audited_models
 from goldenthread.core.models import Unit
 from tests.factories import PASSWORD, OrganisationFactory, UnitFactory, member
 from tests.html import attribute, select, select_one
+from tests.submitting import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,8 @@ def test_a_change_made_in_the_browser_shows_who_and_what_field_by_field(client) 
     member(organisation, Role.EDITOR, username="ed", full_name="Edna Dale")
     unit = UnitFactory(organisation=organisation, code="PEO", name="People")
     client.login(username="ed", password=PASSWORD)
-    client.post(
+    submit(
+        client,
         reverse("core:unit_edit", kwargs={"org_slug": "havering", "unit_id": unit.pk}),
         {"name": "People and Communities", "code": "PEO", "kind": "directorate"},
     )

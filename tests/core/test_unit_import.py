@@ -12,6 +12,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.core import importing, services
 from goldenthread.core.columns import UNIT_COLUMNS
 from goldenthread.core.models import Unit
+from goldenthread.formats.sources import DAMAGED_WORKBOOK
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.kit import importing as kit
 from goldenthread.kit.models import ImportRun, ImportStatus
@@ -251,11 +252,13 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_on_the_form(editor, organis
 def test_a_broken_workbook_fails_with_a_message(
     editor, organisation, django_capture_on_commit_callbacks
 ) -> None:
-    run = upload(
-        editor, organisation, "units.xlsx", b"not a zip", django_capture_on_commit_callbacks
-    )
+    # A zip archive by its first bytes (the form checks those), but no workbook.
+    broken = b"PK\x03\x04not a zip"
+    run = upload(editor, organisation, "units.xlsx", broken, django_capture_on_commit_callbacks)
     assert run.status == ImportStatus.FAILED
-    assert "could not be read as an Excel workbook" in run.problems[0]["message"]
+    assert run.problems[0]["message"] == "units.xlsx: " + DAMAGED_WORKBOOK.format(
+        reason="its zip directory is missing"
+    )
 
 
 def test_an_excel_file_with_headings_imports_and_updates_by_code(

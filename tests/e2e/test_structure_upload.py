@@ -44,6 +44,11 @@ def upload(page, base: str, name: str, senior: str, junior: str | None = None) -
         )
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+    # The file was first read by its inspection job, which led on to the check.
+    from goldenthread.structure.models import StructureUpload
+
+    inspection = StructureUpload.objects.latest("pk").inspect_job
+    assert inspection is not None and inspection.status == "succeeded", inspection
 
 
 def save(page) -> None:

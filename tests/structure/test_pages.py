@@ -16,6 +16,7 @@ from goldenthread.structure.selectors import snapshot_figures
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import PASSWORD, member
 from tests.html import attribute, column, hrefs, page, select
+from tests.submitting import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,8 @@ def test_the_dashboards_actions_and_downloads_are_moj_button_menus(
 
 def test_the_design_rules_change_the_exceptions(client, demo) -> None:
     client.login(username="demo-admin", password=DEMO_PASSWORD)
-    response = client.post(
+    response = submit(
+        client,
         _url("design_rules", demo),
         {"target_span_min": "4", "target_span_max": "6", "narrow_span_max": "1", "max_layers": "5"},
     )
@@ -138,7 +140,8 @@ def test_the_design_rules_change_the_exceptions(client, demo) -> None:
 
 def test_design_rules_out_of_order_are_refused(client, demo) -> None:
     client.login(username="demo-admin", password=DEMO_PASSWORD)
-    response = client.post(
+    response = submit(
+        client,
         _url("design_rules", demo),
         {"target_span_min": "9", "target_span_max": "6", "narrow_span_max": "1"},
     )

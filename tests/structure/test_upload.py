@@ -49,10 +49,15 @@ def test_a_table_with_the_default_columns_is_mapped_previewed_then_saved(
 ) -> None:
     response = upload(editor, organisation, "posts.csv", SMALL, django_capture_on_commit_callbacks)
     pending = StructureUpload.objects.get()
+    # The upload's page follows its inspection; once the header is read it leads to the mapping.
     assert response["Location"] == reverse(
+        "structure:upload_review", kwargs={"org_slug": organisation.slug, "upload_id": pending.pk}
+    )
+    mapping_url = reverse(
         "structure:upload_mapping", kwargs={"org_slug": organisation.slug, "upload_id": pending.pk}
     )
-    page = editor.get(response["Location"])
+    assert editor.get(response["Location"])["Location"] == mapping_url
+    page = editor.get(mapping_url)
     assert page.status_code == 200
     # The columns named as the engine names them are chosen already.
     assert page.context["form"]["post_id"].initial == "post_id"

@@ -28,6 +28,7 @@ from .forms import (
 )
 from .models import Membership, Role
 from .tenancy import NOT_FOUND, OrgRequest, get_or_404, org_view
+from .versions import edit_context, edit_save
 
 NO_SUCH_MEMBER = NOT_FOUND.format(thing="member")
 
@@ -129,20 +130,20 @@ def member_edit(request: OrgRequest, membership_id: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"role": membership.role, "job_title": membership.job_title},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_update(
-                by=request.user,
-                membership=membership,
-                role=form.cleaned_data["role"],
-                job_title=form.cleaned_data["job_title"],
-            )
-        except services.ServiceError as error:
-            apply_service_error(form, error)
-        else:
+    outcome = None
+    if request.method == "POST":
+        outcome = edit_save(
+            request,
+            form,
+            membership,
+            lambda data: services.membership_update(by=request.user, membership=membership, **data),
+        )
+        if outcome.saved:
             messages.success(request, f"{membership.user.get_username()}'s role has been changed.")
             return redirect("accounts:member_list", org_slug=request.organisation.slug)
-    return render(request, "accounts/member_form.html", {"form": form, "membership": membership})
+    context = {"form": form, "membership": membership}
+    context |= edit_context(request, form, membership, outcome)
+    return render(request, "accounts/member_form.html", context)
 
 
 @org_view(Role.ADMIN)
@@ -172,10 +173,18 @@ def organisation_settings(request: OrgRequest) -> HttpResponse:
     form = OrganisationSettingsForm(
         request.POST if request.method == "POST" else None, organisation=organisation
     )
-    if request.method == "POST" and form.is_valid():
-        services.organisation_update(
-            by=request.user, organisation=organisation, **form.cleaned_data
+    outcome = None
+    if request.method == "POST":
+        outcome = edit_save(
+            request,
+            form,
+            organisation,
+            lambda data: services.organisation_update(
+                by=request.user, organisation=organisation, **data
+            ),
         )
-        messages.success(request, "The organisation's settings have been saved.")
-        return redirect("accounts:settings", org_slug=organisation.slug)
-    return render(request, "accounts/settings.html", {"form": form})
+        if outcome.saved:
+            messages.success(request, "The organisation's settings have been saved.")
+            return redirect("accounts:settings", org_slug=organisation.slug)
+    context = {"form": form, **edit_context(request, form, organisation, outcome)}
+    return render(request, "accounts/settings.html", context)

@@ -96,6 +96,20 @@ def _foreign_keys(model: type[models.Model]) -> list[str]:
     ]
 
 
+#: Fields of related records never needed to name them, and whose size a file
+#: can choose (a job's problems, an upload's bytes): the history lists defer them.
+_BULKY_FIELDS = (models.JSONField, models.BinaryField)
+
+
+def _bulky_related(model: type[models.Model]) -> list[str]:
+    return [
+        f"{name}__{field.name}"
+        for name in _foreign_keys(model)
+        for field in model._meta.get_field(name).related_model._meta.concrete_fields  # type: ignore[union-attr]
+        if isinstance(field, _BULKY_FIELDS)
+    ]
+
+
 def _instance(record: Any) -> models.Model:
     """The record as an instance, carrying the related objects fetched with it.
 
@@ -264,9 +278,11 @@ class ChangeQuery:
             history = model.history.model  # type: ignore[attr-defined]
             # Every kind is fetched, even if absent from the page, so that the
             # page's queries do not depend on what it holds.
-            records = history.objects.filter(
-                history_id__in=wanted.get(label) or [0]
-            ).select_related("history_user", *_foreign_keys(history))
+            records = (
+                history.objects.filter(history_id__in=wanted.get(label) or [0])
+                .select_related("history_user", *_foreign_keys(history))
+                .defer(*_bulky_related(history))
+            )
             for record in records:
                 found[(label, record.history_id)] = _change(record, with_fields=False)
         return [

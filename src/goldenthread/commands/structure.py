@@ -83,6 +83,12 @@ def _fail(problems: list[Any], warnings: list[Any], as_json: bool) -> typer.Exit
     return typer.Exit(EXIT_BAD_INPUT)
 
 
+#: Cells read at most from a file given on the command line: a person's own file on
+#: their own machine, so room for the engine's million posts with dozens of columns
+#: (an upload is held to the site's far lower limit on cells).
+LOCAL_MAX_CELLS = 50_000_000
+
+
 def _load(
     path: Path,
     junior: Path | None,
@@ -95,11 +101,18 @@ def _load(
     from goldenthread.formats.errors import StructureImportError
     from goldenthread.formats.posts import build_structure
     from goldenthread.formats.reading import FormatError
+    from goldenthread.formats.sources import ReadLimits
     from goldenthread.formats.table import load_mapping
 
     try:
         column_map = load_mapping(mapping) if mapping is not None else None
-        table = read_posts(path, junior, fmt=None if fmt is None else fmt.value, mapping=column_map)
+        table = read_posts(
+            path,
+            junior,
+            fmt=None if fmt is None else fmt.value,
+            mapping=column_map,
+            limits=ReadLimits(max_cells=LOCAL_MAX_CELLS),
+        )
         return build_structure(table, lenient=lenient)
     except FormatError as exc:
         raise _fail(list(exc.problems), [], as_json) from exc

@@ -141,6 +141,7 @@ def unit_edit(request: OrgRequest, unit_id: int) -> HttpResponse:
         title=f"Change {unit.name}",
         crumbs=_crumbs(request, unit, ("Change", "")),
         cancel_url=detail,
+        record=unit,
     )
 
 

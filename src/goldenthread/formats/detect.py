@@ -7,36 +7,59 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-import polars as pl
-
 from goldenthread.analysis.rules import DesignRules
 from goldenthread.formats.lga import read_lga
 from goldenthread.formats.organogram import read_organogram
 from goldenthread.formats.posts import PostTable
+from goldenthread.formats.sources import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    SourceError,
+    kind_of,
+    read_source,
+)
 from goldenthread.formats.table import ColumnMapping, read_table
 
-__all__ = ["FORMATS", "Format", "detect_format", "load_rules", "read_posts"]
+__all__ = ["FORMATS", "Format", "detect_format", "header_names", "load_rules", "read_posts"]
 
 Format = Literal["organogram", "lga", "table"]
 FORMATS: tuple[Format, ...] = ("organogram", "lga", "table")
 
 
-def _header(path: Path) -> list[str]:
-    if path.suffix.lower() in {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}:
+def header_names(path: str | Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> list[str]:
+    """The names in a CSV file's header row, read within ``limits``.
+
+    None for a workbook, or for a file that cannot be read as CSV (its reader
+    says why).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "posts.csv"
+    ...     _ = path.write_bytes("Level;JobTitle\\n1;Chief Executive\\n".encode("utf-16"))
+    ...     header_names(path)
+    ['Level', 'JobTitle']
+    """
+    p = Path(path)
+    if kind_of(p.name) not in (None, "csv"):
         return []
     try:
-        return pl.read_csv(path, n_rows=1, infer_schema=False, encoding="utf8-lossy").columns
-    except (OSError, pl.exceptions.PolarsError):
+        rows = read_source(p, str(p), kind="csv", limits=limits).sheets[0].rows
+        try:
+            first = next(rows, None)
+        finally:
+            rows.close()
+    except (SourceError, OSError):
         return []
+    return [] if first is None else [str(name) for name in first[1]]
 
 
-def detect_format(path: str | Path) -> Format:
+def detect_format(path: str | Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Format:
     """The format a file looks like, from its header row.
 
     An organogram has ``Post Unique Reference``; the LGA layout has ``Level``
     and ``JobTitle``; anything else (and any spreadsheet) is a table.
     """
-    names = {h.strip().lower().replace(" ", "") for h in _header(Path(path))}
+    names = {h.strip().lower().replace(" ", "") for h in header_names(path, limits=limits)}
     if "postuniquereference" in names or "reportingseniorpost" in names:
         return "organogram"
     if "level" in names and "jobtitle" in names:
@@ -50,16 +73,17 @@ def read_posts(
     *,
     fmt: Format | None = None,
     mapping: ColumnMapping | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> PostTable:
-    """Read a file in the given (or detected) format."""
-    chosen = fmt or detect_format(path)
+    """Read a file in the given (or detected) format, within ``limits``."""
+    chosen = fmt or detect_format(path, limits=limits)
     if chosen == "organogram":
-        return read_organogram(path, junior)
+        return read_organogram(path, junior, limits=limits)
     if junior is not None:
         raise ValueError("a junior file goes with the organogram format only")
     if chosen == "lga":
-        return read_lga(path)
-    return read_table(path, mapping)
+        return read_lga(path, limits=limits)
+    return read_table(path, mapping, limits=limits)
 
 
 def load_rules(path: str | Path) -> DesignRules:

@@ -35,6 +35,7 @@ from goldenthread.formats.reading import (
     pay_band_findings,
     read_frame,
 )
+from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
 from goldenthread.formats.values import clean_text, parse_numbers
 
 __all__ = ["MATCHED_BY_TITLE", "infer_parents", "match_key", "read_lga"]
@@ -81,7 +82,7 @@ def infer_parents(levels: list[int]) -> tuple[list[int], list[tuple[int, int, in
     return parents, gaps
 
 
-def read_lga(path: str | Path) -> PostTable:
+def read_lga(path: str | Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> PostTable:
     """Read a council organisation structure in the LGA layout.
 
     Raises
@@ -90,7 +91,8 @@ def read_lga(path: str | Path) -> PostTable:
         If the file cannot be read or has neither ``Level`` nor IDs.
     """
     source = str(path)
-    raw = read_frame(path)
+    read_findings: list[Finding] = []
+    raw = read_frame(path, limits=limits, warnings=read_findings)
     n = raw.height
     c_id = find_column(
         raw, ["PostUniqueReference", "PostID", "PostRef"], source=source, required=False
@@ -117,7 +119,7 @@ def read_lga(path: str | Path) -> PostTable:
     def text(col: str | None) -> pl.Series:
         return empty if col is None else clean_text(raw[col])
 
-    findings: list[Finding] = []
+    findings: list[Finding] = read_findings
     rows = raw[ROW_COLUMN].to_list()
     title, directorate, service = text(c_title), text(c_dir), text(c_service)
     if has_ids:

@@ -26,6 +26,7 @@ from goldenthread.formats.reading import (
     number_problems,
     read_frame,
 )
+from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
 from goldenthread.formats.values import clean_text, parse_numbers
 
 __all__ = ["PROVENANCE_COLUMNS", "read_organogram"]
@@ -46,9 +47,12 @@ def _midpoint(floor: pl.Series, ceiling: pl.Series) -> pl.Series:
     ).to_series()
 
 
-def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, str]]:
+def _senior(
+    path: str | Path, limits: ReadLimits
+) -> tuple[pl.DataFrame, list[Finding], dict[str, str]]:
     source = str(path)
-    raw = read_frame(path)
+    findings: list[Finding] = []
+    raw = read_frame(path, limits=limits, warnings=findings)
     c_id = find_column(raw, ["Post Unique Reference"], source=source)
     c_to = find_column(raw, ["Reports to Senior Post"], source=source)
     c_title = find_column(raw, ["Job Title"], source=source, required=False)
@@ -59,7 +63,6 @@ def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, st
     c_ceiling = find_column(raw, ["Actual Pay Ceiling (£)"], source=source, required=False)
     c_name = find_column(raw, ["Name"], source=source, required=False)
     assert c_id is not None and c_to is not None
-    findings: list[Finding] = []
     n = raw.height
     empty = pl.repeat(None, n, dtype=pl.String, eager=True)
 
@@ -119,15 +122,15 @@ def _senior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], dict[str, st
     return frame, findings, names
 
 
-def _junior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], str]:
+def _junior(path: str | Path, limits: ReadLimits) -> tuple[pl.DataFrame, list[Finding], str]:
     source = str(path)
-    raw = read_frame(path)
+    findings: list[Finding] = []
+    raw = read_frame(path, limits=limits, warnings=findings)
     c_to = find_column(raw, ["Reporting Senior Post"], source=source)
     c_fte = find_column(raw, ["Number of Posts in FTE"], source=source)
     c_min = find_column(raw, ["Payscale Minimum (£)"], source=source, required=False)
     c_max = find_column(raw, ["Payscale Maximum (£)"], source=source, required=False)
     assert c_to is not None and c_fte is not None
-    findings: list[Finding] = []
     n = raw.height
     fte, bad = parse_numbers(raw[c_fte])
     findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
@@ -157,7 +160,12 @@ def _junior(path: str | Path) -> tuple[pl.DataFrame, list[Finding], str]:
     return frame, findings, c_to
 
 
-def read_organogram(senior: str | Path, junior: str | Path | None = None) -> PostTable:
+def read_organogram(
+    senior: str | Path,
+    junior: str | Path | None = None,
+    *,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> PostTable:
     """Read an organogram senior file and, optionally, its junior file.
 
     Parameters
@@ -180,10 +188,10 @@ def read_organogram(senior: str | Path, junior: str | Path | None = None) -> Pos
     goldenthread.formats.reading.FormatError
         If a file cannot be read or lacks a required column.
     """
-    posts, findings, names = _senior(senior)
+    posts, findings, names = _senior(senior, limits)
     junior_frame = None
     if junior is not None:
-        junior_frame, more, c_to = _junior(junior)
+        junior_frame, more, c_to = _junior(junior, limits)
         findings += more
         names["junior_reports_to"] = c_to
     ordered = sorted(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -20,6 +21,13 @@ from goldenthread.formats.errors import (
     FormatWarning,
     Problem,
 )
+from goldenthread.formats.sources import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    SourceError,
+    kind_of,
+    read_source,
+)
 from goldenthread.formats.values import parse_pay_bands
 from goldenthread.formats.writing import first_data_sheet
 
@@ -34,8 +42,6 @@ __all__ = [
 
 ROW_COLUMN = "__row"
 """Column added to every frame: the row number, counting the header as row 1."""
-
-_EXCEL = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 
 
 class FormatError(ValueError):
@@ -63,29 +69,47 @@ def _cell(value: object) -> str | None:
     return unneutralise(str(value))
 
 
-def _read_excel(path: Path, sheet: str | None) -> pl.DataFrame:
-    from python_calamine import CalamineWorkbook
+#: Rows turned into a polars frame at a time: their Python strings are freed
+#: as each batch is packed into the frame's columns.
+FRAME_BATCH_ROWS = 50_000
 
-    book = CalamineWorkbook.from_path(str(path))
-    name = sheet if sheet is not None else first_data_sheet(book.sheet_names)
-    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    if not rows:
+
+def _frame(rows: Iterator[tuple[int, list[Any]]], text: bool) -> pl.DataFrame:
+    """A frame of text columns from the rows, the first the header, with their numbers.
+
+    In CSV text (``text``) an empty value is missing (null), as a CSV reader
+    gives it; a workbook's empty cell is an empty text.
+    """
+    first = next(rows, None)
+    if first is None:
         return pl.DataFrame()
-    header = [_cell(h) or "" for h in rows[0]]
+    header = [_cell(h) or "" for h in first[1]]
     width = len(header)
-    names = _unique(header)
-    columns: list[list[str | None]] = [[] for _ in range(width)]
-    for raw in rows[1:]:
-        cells = [_cell(v) for v in raw[:width]]
-        cells += [None] * (width - len(cells))
-        if all(c is None or c == "" for c in cells):
-            continue
-        for j, c in enumerate(cells):
-            columns[j].append(c)
-    return pl.DataFrame(
-        dict(zip(names, columns, strict=True)),
-        schema=dict.fromkeys(names, pl.String),
-    )
+    names = _unique(unneutralise(name.lstrip("\ufeff")) for name in header)
+    schema = dict.fromkeys(names, pl.String)
+    batches: list[pl.DataFrame] = []
+    batch: list[list[Any]] = []
+    numbers: list[int] = []
+    for number, raw in rows:
+        numbers.append(number)
+        if text:
+            # CSV rows come as wide as the header; their text is unquoted below, all at once.
+            batch.append(raw)
+        else:
+            cells = [_cell(v) for v in raw[:width]]
+            batch.append(cells + [None] * (width - len(cells)))
+        if len(batch) == FRAME_BATCH_ROWS:
+            batches.append(pl.DataFrame(batch, schema=schema, orient="row"))
+            batch = []
+    batches.append(pl.DataFrame(batch, schema=schema, orient="row"))
+    frame = pl.concat(batches, rechunk=True)
+    if text:
+        frame = frame.with_columns(pl.when(pl.all() != "").then(pl.all()))
+        # Only a column with a value that starts with a quote can hold an export's quote.
+        quoted = [name for name in names if frame[name].str.starts_with("'").any()]
+        if quoted:
+            frame = frame.with_columns(pl.col(quoted).str.replace(QUOTED_PATTERN, "$1"))
+    return frame.with_columns(pl.Series(ROW_COLUMN, numbers, dtype=pl.Int64))
 
 
 def _unique(names: Iterable[str]) -> list[str]:
@@ -101,42 +125,53 @@ def _unique(names: Iterable[str]) -> list[str]:
     return out
 
 
-def read_frame(path: str | Path, *, sheet: str | None = None) -> pl.DataFrame:
+def read_frame(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    warnings: list[Finding] | None = None,
+) -> pl.DataFrame:
     """Every column of a CSV or spreadsheet as text, plus the row number.
 
-    CSV is read as UTF-8 (a byte-order mark is ignored; undecodable bytes are
-    replaced). For XLSX and other spreadsheets the first sheet is read unless
-    ``sheet`` is given (an export's "About this file" sheet is passed over);
-    whole numbers lose the ``.0`` that spreadsheets add. The quote an export
-    puts before formula-looking text is taken off
-    (:func:`goldenthread.formats.cells.unneutralise`).
+    The file is read within ``limits`` by :mod:`goldenthread.formats.sources`:
+    CSV in UTF-8 (with or without a byte-order mark), UTF-16 with a
+    byte-order mark or else Windows-1252, separated by commas, tabs or
+    semicolons. For XLSX and other spreadsheets the first sheet is read
+    unless ``sheet`` is given (an export's "About this file" sheet is passed
+    over); whole numbers lose the ``.0`` that spreadsheets add. The quote an
+    export puts before formula-looking text is taken off
+    (:func:`goldenthread.formats.cells.unneutralise`). Blank rows are left
+    out; the row numbers are those a spreadsheet shows (the header is row 1).
+    How the file was read, when worth saying (it was not UTF-8), is added to
+    ``warnings`` if given.
 
     Raises
     ------
     FormatError
-        If the file cannot be read or has no data rows.
+        If the file cannot be read, passes a limit or has no data rows.
     """
     p = Path(path)
+    kind = kind_of(p.name) or "csv"
     try:
-        if p.suffix.lower() in _EXCEL:
-            frame = _read_excel(p, sheet)
-        else:
-            try:
-                frame = pl.read_csv(p, infer_schema=False, truncate_ragged_lines=True)
-            except pl.exceptions.ComputeError:
-                frame = pl.read_csv(
-                    p, infer_schema=False, encoding="utf8-lossy", truncate_ragged_lines=True
-                )
-            frame = frame.with_columns(pl.all().str.replace(QUOTED_PATTERN, "$1"))
-    except (OSError, pl.exceptions.PolarsError, ValueError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        source = read_source(
+            p, str(path), kind=kind, sheet=sheet, choose=first_data_sheet, limits=limits
+        )
+        frame = _frame(source.sheets[0].rows, text=kind == "csv")
+        if warnings is not None:
+            warnings += [FormatWarning("encoding", note, str(path)) for note in source.notes]
+    except SourceError as error:
+        raise FormatError(
+            [Problem(error.code, error.message, str(path), error.row, error.column)]
+        ) from error
+    except OSError as error:
+        reason = str(error) or type(error).__name__
         raise FormatError(
             [Problem("unreadable", UNREADABLE.format(reason=reason), str(path))]
-        ) from exc
+        ) from error
     if frame.height == 0:
         raise FormatError([Problem("empty", EMPTY_FILE, str(path))])
-    frame = frame.rename({c: unneutralise(c.lstrip("\ufeff")) for c in frame.columns})
-    return frame.with_columns(pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW_COLUMN))
+    return frame
 
 
 def _norm(name: str) -> str:

@@ -47,6 +47,7 @@ from goldenthread.formats.reading import (
     pay_band_findings,
     read_frame,
 )
+from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
 from goldenthread.formats.values import (
     TOP_MARKERS,
     clean_text,
@@ -131,7 +132,12 @@ def load_mapping(path: str | Path) -> ColumnMapping:
         return ColumnMapping.from_dict(tomllib.load(fh))
 
 
-def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTable:
+def read_table(
+    path: str | Path,
+    mapping: ColumnMapping | None = None,
+    *,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> PostTable:
     """Read an establishment export through a column mapping.
 
     Raises
@@ -141,7 +147,8 @@ def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTa
     """
     m = mapping or ColumnMapping()
     source = str(path)
-    raw = read_frame(path, sheet=m.sheet)
+    read_findings: list[Finding] = []
+    raw = read_frame(path, sheet=m.sheet, limits=limits, warnings=read_findings)
     n = raw.height
 
     def col(name: str | None, required: bool = False) -> str | None:
@@ -156,7 +163,7 @@ def read_table(path: str | Path, mapping: ColumnMapping | None = None) -> PostTa
     c_units = [c for c in (col(u) for u in m.unit) if c is not None]
     c_fte, c_cost, c_band = col(m.fte), col(m.cost), col(m.pay_band)
     c_vacant, c_agency = col(m.vacant), col(m.agency)
-    findings: list[Finding] = []
+    findings: list[Finding] = read_findings
     empty = pl.repeat(None, n, dtype=pl.String, eager=True)
 
     def text(c: str | None) -> pl.Series:

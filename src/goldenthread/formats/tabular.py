@@ -1,5 +1,8 @@
 """Read a CSV or XLSX file into rows of text, whatever produced it.
 
+The bytes are read within limits by :mod:`goldenthread.formats.sources`
+(encodings, delimiters, malformed rows, workbooks built to exhaust memory).
+
 Every value comes back as a stripped string (numbers from Excel are turned
 into their shortest text, so ``7.0`` reads as ``7`` and leading zeros typed as
 text survive). Row numbers are those a person sees in a spreadsheet: the
@@ -19,13 +22,19 @@ it went out.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from goldenthread.formats.cells import unneutralise
+from goldenthread.formats.sources import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    SourceError,
+    SourceSheet,
+    kind_of,
+    read_source,
+)
 from goldenthread.formats.writing import first_data_sheet
 
 __all__ = [
@@ -38,9 +47,7 @@ __all__ = [
 ]
 
 UNSUPPORTED_TYPE = "{file}: expected a .csv or .xlsx file"
-NOT_READABLE = "{file}: could not be read as {kind}: {reason}"
 EMPTY_FILE = "{file}: the file is empty; expected a header row"
-NOT_TEXT = "{file}: the file is not UTF-8 or Windows-1252 text"
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,8 @@ class Table:
     file: str
     header: tuple[str, ...]
     rows: tuple[Row, ...] = field(default_factory=tuple)
+    #: How the file was read, worth telling its owner ("read as Windows-1252 text").
+    notes: tuple[str, ...] = ()
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """Each row as (row number, {header: value}); short rows are padded with blanks."""
@@ -94,6 +103,8 @@ class Table:
 
 
 def _cell_text(value: object) -> str:
+    if type(value) is str:  # every CSV value, most workbook values
+        return unneutralise(value.strip())
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -109,66 +120,34 @@ def _cell_text(value: object) -> str:
     return unneutralise(str(value).strip())
 
 
-def _decode(data: bytes, file: str) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableError(CellProblem(file, None, None, None, NOT_TEXT.format(file=file)))
-
-
-def _read_csv(data: bytes, file: str) -> list[list[str]]:
-    text = _decode(data, file)
-    try:
-        return [
-            [unneutralise(cell.strip()) for cell in row] for row in csv.reader(io.StringIO(text))
-        ]
-    except csv.Error as error:
-        message = NOT_READABLE.format(file=file, kind="CSV", reason=error)
-        raise TableError(CellProblem(file, None, None, None, message)) from error
-
-
-def _read_xlsx(data: bytes, file: str, first_only: bool = True) -> list[list[list[str]]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = workbook.sheet_names
-        indices = [names.index(first_data_sheet(names))] if first_only else list(range(len(names)))
-        return [
-            [
-                [_cell_text(cell) for cell in row]
-                for row in workbook.get_sheet_by_index(index).to_python(skip_empty_area=False)
-            ]
-            for index in indices
-        ]
-    except Exception as error:  # calamine raises several types for a broken workbook
-        message = NOT_READABLE.format(file=file, kind="an Excel workbook", reason=error)
-        raise TableError(CellProblem(file, None, None, None, message)) from error
-
-
-def _table(grid: list[list[str]], file: str) -> Table | None:
-    numbered = [(number, row) for number, row in enumerate(grid, start=1) if any(row)]
-    if not numbered:
+def _table(sheet: SourceSheet, file: str, notes: tuple[str, ...]) -> Table | None:
+    rows = (
+        (number, values)
+        for number, values in ((n, tuple(map(_cell_text, row))) for n, row in sheet.rows)
+        if any(values)
+    )
+    first = next(rows, None)
+    if first is None:
         return None
-    (_, header), *body = numbered
     return Table(
         file=file,
-        header=tuple(cell.strip() for cell in header),
-        rows=tuple(Row(number, tuple(row)) for number, row in body),
+        header=first[1],
+        rows=tuple(Row(number, values) for number, values in rows),
+        notes=notes,
     )
 
 
-def read_table(data: bytes, file: str) -> Table:
+def read_table(data: bytes, file: str, *, limits: ReadLimits = DEFAULT_LIMITS) -> Table:
     """Read ``data`` (the bytes of ``file``) as a table with a header row.
 
     Blank rows are dropped; the row numbers of those kept are unchanged.
     """
-    return read_sheets(data, file, first_only=True)[0]
+    return read_sheets(data, file, first_only=True, limits=limits)[0]
 
 
-def read_sheets(data: bytes, file: str, *, first_only: bool = False) -> list[Table]:
+def read_sheets(
+    data: bytes, file: str, *, first_only: bool = False, limits: ReadLimits = DEFAULT_LIMITS
+) -> list[Table]:
     """Every sheet of ``file`` that has a header row, in order; a CSV file is one sheet.
 
     A workbook may open with a sheet about the file (whose, what, when) before
@@ -176,15 +155,33 @@ def read_sheets(data: bytes, file: str, *, first_only: bool = False) -> list[Tab
 
     >>> [table.header for table in read_sheets(b"code\\nPEO\\n", "units.csv")]
     [('code',)]
+
+    The file is read within ``limits``; a file passing one, or not what its
+    name says, or with a malformed row, raises :class:`TableError` naming the
+    row where there is one:
+
+    >>> try:
+    ...     read_table(b'code,name\\nPEO,"People\\nCOM,Communities\\n', "units.csv")
+    ... except TableError as error:
+    ...     print(error.problem.row, error.problem.message)
+    2 units.csv: a quoted value starting on this row is never closed
     """
-    lower = file.lower()
-    if lower.endswith(".csv"):
-        grids = [_read_csv(data, file)]
-    elif lower.endswith((".xlsx", ".xlsm")):
-        grids = _read_xlsx(data, file, first_only=first_only)
-    else:
+    kind = kind_of(file)
+    if kind not in ("csv", "xlsx"):
         raise TableError(CellProblem(file, None, None, None, UNSUPPORTED_TYPE.format(file=file)))
-    tables = [table for table in (_table(grid, file) for grid in grids) if table is not None]
+    try:
+        source = read_source(
+            data, file, kind=kind, all_sheets=not first_only, choose=first_data_sheet, limits=limits
+        )
+        notes = tuple(f"{file}: {note}" for note in source.notes)
+        tables = [
+            table
+            for table in (_table(sheet, file, notes) for sheet in source.sheets)
+            if table is not None
+        ]
+    except SourceError as error:
+        message = error.describe(file, row=False)
+        raise TableError(CellProblem(file, error.row, error.column, None, message)) from error
     if not tables:
         raise TableError(CellProblem(file, None, None, None, EMPTY_FILE.format(file=file)))
     return tables

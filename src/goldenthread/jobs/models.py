@@ -29,8 +29,12 @@ class Job(models.Model):
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     summary = models.TextField(blank=True)
-    #: Every problem found, each {"file", "row", "column", "value", "message"}.
+    #: The first problems found (at most the cap in :mod:`.findings`), each
+    #: {"file", "row", "column", "value", "message"}.
     problems = models.JSONField(default=list, blank=True)
+    #: Every problem found, counted, and counted by kind: ``[{"kind", "count"}]``.
+    problem_count = models.PositiveIntegerField(default=0)
+    problem_kinds = models.JSONField(default=list, blank=True)
     #: Where the result can be seen once the job has succeeded.
     result_url = models.CharField(max_length=500, blank=True)
     parameters = models.JSONField(default=dict, blank=True)
@@ -40,9 +44,13 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: Written every few seconds while the job runs: a job whose heartbeat has
+    #: stopped was lost with its worker (see :func:`.recovery.jobs_recover`).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:
         return self.title
@@ -58,6 +66,16 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(100 * self.done / self.total))
+
+    @property
+    def problems_found(self) -> int:
+        """Every problem found, those kept in full and the rest."""
+        return max(self.problem_count, len(self.problems))
+
+    @property
+    def more_problems(self) -> int:
+        """Problems counted but not kept in full."""
+        return self.problems_found - len(self.problems)
 
 
 class JobInput(models.Model):

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
 
+from .findings import Findings
 from .models import Job, JobInput
+
+if TYPE_CHECKING:
+    from .heartbeat import Heartbeat
 
 #: Progress is written at most this often, so a fast loop does not spend its
 #: time updating the job row.
@@ -32,7 +39,10 @@ class JobFailed(Exception):
 @dataclass
 class Progress:
     job: Job
-    problems: list[dict[str, Any]] = field(default_factory=list)
+    #: The first problems, with the count of all and the count by kind.
+    problems: Findings = field(default_factory=Findings)
+    #: The running job's heartbeat, which writes progress on its own connection.
+    heartbeat: Heartbeat | None = None
     _last_write: float = 0.0
 
     @property
@@ -61,18 +71,32 @@ class Progress:
         row: int | None = None,
         column: str | None = None,
         value: str | None = None,
+        kind: str | None = None,
     ) -> None:
-        self.problems.append(
-            {"file": file, "row": row, "column": column, "value": value, "message": message}
+        """Record a problem; ``kind`` (else the message without its values) groups the count."""
+        self.problems.add(
+            {"file": file, "row": row, "column": column, "value": value, "message": message}, kind
         )
+
+    def state(self) -> dict[str, Any]:
+        """The progress as the job row holds it."""
+        return {"stage": self.job.stage[:200], "done": self.job.done, "total": self.job.total}
+
+    def beat(self) -> None:
+        """Write the progress and the heartbeat now (before a long step, or at its end)."""
+        self._save(force=True)
 
     def _save(self, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self._last_write < PROGRESS_INTERVAL_SECONDS:
             return
         self._last_write = now
-        # A separate, immediate write: the handler's own transaction has not begun
-        # yet (progress is reported while checking, before saving).
-        Job.objects.filter(pk=self.job.pk).update(
-            stage=self.job.stage, done=self.job.done, total=self.job.total
-        )
+        if connection.in_atomic_block and connection.vendor != "sqlite" and self.heartbeat:
+            # Inside the handler's transaction the write would be seen only at
+            # its commit and would hold the job's row: the heartbeat's own
+            # connection writes it at once.
+            self.heartbeat.poke()
+            return
+        # Outside a transaction the write is seen at once; inside one on SQLite
+        # (one writer: the heartbeat's connection waits) it commits with the save.
+        Job.objects.filter(pk=self.job.pk).update(heartbeat_at=timezone.now(), **self.state())

@@ -30,7 +30,7 @@ def job_detail(request: OrgRequest, job_id: int) -> HttpResponse:
 @org_view()
 def job_progress(request: OrgRequest, job_id: int) -> HttpResponse:
     """The progress panel alone, polled by the job page while the job runs."""
-    job = _job_or_404(request, job_id)
+    job = get_or_404(selectors.job_progress_get, request, "job", pk=job_id)
     response = render(request, "jobs/_progress.html", {"job": job})
     if job.is_finished and request.headers.get("HX-Request") == "true":
         # Reload the whole page once, so the result and any problems show.

@@ -14,6 +14,7 @@ __all__ = [
     "DATE_INPUT_FORMATS",
     "FILE_EMPTY",
     "FILE_TOO_BIG",
+    "NOT_A_WORKBOOK",
     "SPREADSHEET_SUFFIXES",
     "WRONG_FILE_TYPE",
     "SpreadsheetUploadForm",
@@ -24,7 +25,11 @@ __all__ = [
 
 FILE_EMPTY = "The selected file is empty"
 WRONG_FILE_TYPE = "The selected file must be a CSV file or an Excel workbook (.xlsx)"
-FILE_TOO_BIG = "The selected file must be smaller than {limit} MB"
+FILE_TOO_BIG = "{what} must be smaller than {limit}"
+NOT_A_WORKBOOK = (
+    "{what} is not an Excel workbook: save it from Excel as a workbook (.xlsx) or as a "
+    "CSV file, then upload it again"
+)
 #: How a date may be typed: as the MoJ date picker writes it (31/3/2026, or
 #: 31/03/2026 typed by hand), in ISO 8601 (2026-03-31), or written out
 #: (31 March 2026, 31 Mar 2026). Years have four digits: a two-digit year would
@@ -35,17 +40,50 @@ DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y")
 DATE_EXAMPLE = "For example, 27/3/2026."
 #: The spreadsheet files every import accepts.
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+#: An .xlsx or .xlsm workbook is a zip archive: its first bytes say so.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+ZIP_MAGIC = b"PK\x03\x04"
+_MB = 1024 * 1024
 
 
-def check_spreadsheet_upload(upload: Any) -> Any:
-    """A form field's cleaning of an uploaded spreadsheet: its type and its size."""
+def size_in_words(size: int) -> str:
+    """A file size as the GOV.UK file upload pattern writes it.
+
+    >>> size_in_words(50 * 1024 * 1024)
+    '50MB'
+    >>> size_in_words(512 * 1024)
+    '512KB'
+    >>> size_in_words(1536 * 1024)
+    '1.5MB'
+    """
+    if size >= _MB:
+        return f"{size / _MB:.1f}".removesuffix(".0") + "MB"
+    return f"{max(1, size // 1024)}KB"
+
+
+def check_spreadsheet_upload(upload: Any, *, what: str = "The selected file") -> Any:
+    """A form field's cleaning of an uploaded spreadsheet: its type and its size.
+
+    Only cheap checks run here, in the request: the name, the size Django has
+    counted while streaming the file (to a temporary file beyond
+    ``FILE_UPLOAD_MAX_MEMORY_SIZE``) and a workbook's first four bytes. The
+    file itself is read by a background job. ``what`` names the field in the
+    messages, as the GOV.UK error summary shows them.
+    """
     if upload is None:
         return upload
-    if not upload.name.lower().endswith(SPREADSHEET_SUFFIXES):
+    name = upload.name.lower()
+    if not name.endswith(SPREADSHEET_SUFFIXES):
         raise forms.ValidationError(WRONG_FILE_TYPE)
     limit = settings.GOLDENTHREAD_MAX_UPLOAD_BYTES
     if upload.size > limit:
-        raise forms.ValidationError(FILE_TOO_BIG.format(limit=limit // (1024 * 1024)))
+        raise forms.ValidationError(FILE_TOO_BIG.format(what=what, limit=size_in_words(limit)))
+    if name.endswith(WORKBOOK_SUFFIXES):
+        upload.seek(0)
+        magic = upload.read(len(ZIP_MAGIC))
+        upload.seek(0)
+        if magic != ZIP_MAGIC:
+            raise forms.ValidationError(NOT_A_WORKBOOK.format(what=what))
     return upload
 
 

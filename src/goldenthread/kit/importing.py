@@ -39,18 +39,23 @@ from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor, ServiceError, acting_user
+from goldenthread.formats.sources import ReadLimits
 from goldenthread.formats.tabular import Table, TableError, read_sheets
 from goldenthread.formats.writing import Sheet, write_xlsx
-from goldenthread.jobs.models import Job
+from goldenthread.jobs.findings import PROBLEM_LIMIT, Findings
+from goldenthread.jobs.models import Job, JobStatus
+from goldenthread.jobs.recovery import Cutoffs, register_purger
 from goldenthread.jobs.registry import register
 from goldenthread.jobs.services import JobFailed, Progress, job_create
 
 from .columns import Column, Columns, ColumnType
+from .limits import read_limits
 from .models import ImportRun, ImportStatus
 
 __all__ = [
     "CHECK_KIND",
     "CREATE",
+    "PROBLEM_LIMIT",
     "SAVE_KIND",
     "UNCHANGED",
     "UPDATE",
@@ -69,6 +74,7 @@ __all__ = [
     "import_run_for",
     "import_run_get",
     "import_run_repair",
+    "import_runs_purge",
     "importer_get",
     "read_cell",
     "register_importer",
@@ -82,8 +88,8 @@ SAVE_KIND = "kit.import_save"
 
 #: Rows of each kind kept for the preview page; the counts are always exact.
 PREVIEW_LIMIT = 200
-#: Problems, notes and repairs kept for the pages; their full counts are kept too.
-PROBLEM_LIMIT = 1000
+#: Problems, notes and repairs kept for the pages (PROBLEM_LIMIT, from the
+#: jobs' findings); their full counts, and the problems' counts by kind, are kept too.
 
 # Messages about the file's header and cells: each names what was expected.
 MISSING_COLUMN = "the header has no {column} column; expected the columns {expected}"
@@ -116,6 +122,16 @@ NOT_READY = "This import cannot be confirmed now: it is {status}."
 NOT_OPEN = "This import has finished: it is {status}."
 NO_REPAIRS = "This import has no repairs to apply."
 NOTHING_TO_SAVE = "The file changes nothing, so there is nothing to save."
+ALREADY_SAVING = "This import is already being saved."
+ALREADY_CHECKING = "This import is already being checked again."
+ALREADY_DISCARDED = "This import has already been discarded."
+FILE_GONE = (
+    "The file of this import is no longer kept, so it cannot be checked again. Upload it again."
+)
+ABANDONED = (
+    "{file} was checked but neither saved nor discarded, so it was discarded after "
+    "{hours}. Nothing was saved."
+)
 
 #: A text cell an export made inert starts with a quote before one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -255,13 +271,19 @@ class Report:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.problems: list[dict[str, Any]] = []
-        self.notes: list[dict[str, Any]] = []
-        self.repairs: list[dict[str, Any]] = []
+        # However many a file holds, the first PROBLEM_LIMIT of each are kept,
+        # with the count of all (and, for problems, the count by kind).
+        self.problems = Findings()
+        self.notes = Findings()
+        self.repairs = Findings()
 
     @staticmethod
     def _entry(
-        file: str, message: str, row: int | None, column: str | None, value: Any
+        file: str,
+        message: str,
+        row: int | None,
+        column: str | None,
+        value: Any,
     ) -> dict[str, Any]:
         return {
             "file": file,
@@ -279,8 +301,10 @@ class Report:
         column: str | None = None,
         value: Any = None,
         file: str | None = None,
+        kind: str | None = None,
     ) -> None:
-        self.problems.append(self._entry(file or self.file, message, row, column, value))
+        """A problem; ``kind`` groups its count (by default, the message without its values)."""
+        self.problems.add(self._entry(file or self.file, message, row, column, value), kind)
 
     def note(
         self,
@@ -460,7 +484,7 @@ class TableImporter(Importer):
         return str(row.values.get("name") or "")
 
     def read(self, run: ImportRun, report: Report) -> list[TableRow] | None:
-        return read_rows(self.columns, run.filename, bytes(run.data), report)
+        return read_rows(self.columns, run.filename, bytes(run.data), report, limits=read_limits())
 
     def plan(self, run: ImportRun, report: Report, progress: Progress) -> Plan:
         progress.stage("Reading the file")
@@ -489,7 +513,12 @@ class TableImporter(Importer):
 
 
 def read_rows(
-    columns: Columns, filename: str, data: bytes, report: Report
+    columns: Columns,
+    filename: str,
+    data: bytes,
+    report: Report,
+    *,
+    limits: ReadLimits | None = None,
 ) -> list[TableRow] | None:
     """Read a CSV or Excel file against ``columns``, reporting every problem with its place.
 
@@ -498,9 +527,10 @@ def read_rows(
 
     The header may name a column by its name (``parent_code``) or its label
     (``Parent code``), in any case; unknown columns are left out with a note.
+    The file is read within ``limits`` (by default those of the settings).
     """
     try:
-        tables = read_sheets(data, filename)
+        tables = read_sheets(data, filename, limits=limits or read_limits())
     except TableError as error:
         problem = error.problem
         report.problem(problem.message, row=problem.row, column=problem.column)
@@ -517,6 +547,8 @@ def read_rows(
 
     # A workbook may open with a sheet about the file: read the first sheet of records.
     table = next((table for table in tables if set(columns.required) <= known(table)), tables[0])
+    for note in table.notes:
+        report.note(note)
     found: dict[str, str] = {}
     for title in table.header:
         header_column = by_header.get(_header_name(title))
@@ -562,6 +594,7 @@ def read_rows(
                     row=number,
                     column=found[columns.key],
                     value=values[columns.key],
+                    kind=DUPLICATE_KEY.format(value="…", other="…", thing=columns.thing),
                 )
             else:
                 seen[key] = number
@@ -621,6 +654,12 @@ def _plural(count: int) -> str:
     return "" if count == 1 else "s"
 
 
+#: What a page that only links to a run never loads: the file, and what the check found.
+UNBOUNDED_FIELDS = ("data", "problems", "preview", "notes", "repairs", "problem_kinds")
+#: What the run's page never needs of its jobs: the run keeps what they found.
+JOB_BULK = ("problems", "problem_kinds", "parameters")
+
+
 def import_run_get(*, organisation: Organisation, pk: int) -> ImportRun:
     """One import run of ``organisation``; ``ImportRun.DoesNotExist`` for another's.
 
@@ -628,7 +667,9 @@ def import_run_get(*, organisation: Organisation, pk: int) -> ImportRun:
     """
     return (
         ImportRun.objects.select_related("check_job", "save_job", "organisation")
-        .defer("data")
+        .defer(
+            "data", *(f"{job}__{name}" for job in ("check_job", "save_job") for name in JOB_BULK)
+        )
         .get(organisation=organisation, pk=pk)
     )
 
@@ -639,6 +680,7 @@ def import_run_for(
     """The newest run tied to a register's own upload record, if any."""
     return (
         ImportRun.objects.filter(organisation=organisation, importer=importer, reference=reference)
+        .defer(*UNBOUNDED_FIELDS)
         .order_by("-pk")
         .first()
     )
@@ -700,13 +742,45 @@ def _refuse_unless(run: ImportRun, *statuses: str) -> None:
         raise ServiceError(message.format(status=run.get_status_display().lower()))
 
 
+def _claim(
+    run: ImportRun, expected: tuple[str, ...], already: tuple[str, str], **changes: Any
+) -> ImportRun:
+    """Move ``run`` on from one of ``expected`` statuses, or refuse: a compare-and-set.
+
+    The row changes only if it is still in an expected status, so of two
+    submits of the same form (or two people) one wins and the other is told
+    what the first did (``already``: the status it leaves, and what to say),
+    even on SQLite where ``select_for_update`` locks nothing.
+    """
+    claimed = ImportRun.objects.filter(pk=run.pk, status__in=expected).update(**changes)
+    current = ImportRun.objects.defer(*UNBOUNDED_FIELDS).get(pk=run.pk)
+    if not claimed:
+        status, message = already
+        if current.status == status:
+            raise ServiceError(message)
+        _refuse_unless(current, *expected)
+    for name, value in changes.items():
+        setattr(run, name, value)
+    run.status = current.status
+    return run
+
+
 @transaction.atomic
 def import_run_confirm(*, run: ImportRun, by: Actor) -> ImportRun:
-    """Queue the save of a checked run: all of it, in one transaction, or nothing."""
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    _refuse_unless(run, ImportStatus.READY)
-    if not can_save(run):
+    """Queue the save of a checked run: all of it, in one transaction, or nothing.
+
+    A second submit (a double click, a second tab) is refused with
+    :data:`ALREADY_SAVING`: only one save is ever queued.
+    """
+    current = ImportRun.objects.defer(*UNBOUNDED_FIELDS).get(pk=run.pk)
+    if current.status == ImportStatus.READY and not can_save(current):
         raise ServiceError(NOTHING_TO_SAVE)
+    run = _claim(
+        run,
+        (ImportStatus.READY,),
+        (ImportStatus.SAVING, ALREADY_SAVING),
+        status=ImportStatus.SAVING,
+    )
     job = job_create(
         organisation=run.organisation,
         kind=SAVE_KIND,
@@ -715,42 +789,46 @@ def import_run_confirm(*, run: ImportRun, by: Actor) -> ImportRun:
         parameters={"run_id": run.pk},
     )
     run.save_job = job
-    run.status = ImportStatus.SAVING
-    run.save(update_fields=["save_job", "status"])
+    ImportRun.objects.filter(pk=run.pk).update(save_job=job)
     return run
 
 
 @transaction.atomic
 def import_run_discard(*, run: ImportRun, by: Actor) -> ImportRun:
     """Drop a run that has not been saved: its file is forgotten and nothing changes."""
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    _refuse_unless(run, ImportStatus.READY, ImportStatus.FAILED, ImportStatus.CHECKING)
-    run.status = ImportStatus.DISCARDED
-    run.data = b""
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "data", "finished_at"])
-    return run
+    return _claim(
+        run,
+        (ImportStatus.READY, ImportStatus.FAILED, ImportStatus.CHECKING),
+        (ImportStatus.DISCARDED, ALREADY_DISCARDED),
+        status=ImportStatus.DISCARDED,
+        data=b"",
+        finished_at=timezone.now(),
+    )
 
 
 @transaction.atomic
 def import_run_repair(*, run: ImportRun, by: Actor) -> ImportRun:
     """Check a failed run again with the register's repairs switched on."""
-    run = ImportRun.objects.select_for_update().get(pk=run.pk)
-    _refuse_unless(run, ImportStatus.FAILED)
-    importer = importer_get(run.importer)
-    if not importer.repairable(run):
-        raise ServiceError(NO_REPAIRS)
-    run.options = importer.repair_options(run)
-    run.save(update_fields=["options"])
+    current = ImportRun.objects.defer("data").get(pk=run.pk)
+    importer = importer_get(current.importer)
+    if current.status == ImportStatus.FAILED:
+        if current.purged_at is not None:
+            raise ServiceError(FILE_GONE)
+        if not importer.repairable(current):
+            raise ServiceError(NO_REPAIRS)
+    options = importer.repair_options(current)
+    run = _claim(
+        run,
+        (ImportStatus.FAILED,),
+        (ImportStatus.CHECKING, ALREADY_CHECKING),
+        status=ImportStatus.CHECKING,
+        options=options,
+    )
     return _start_check(run, by)
 
 
 # ---------------------------------------------------------------------------
 # The two jobs: check, and save.
-
-
-def _capped(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return entries[:PROBLEM_LIMIT]
 
 
 def _run_of(progress: Progress) -> ImportRun:
@@ -766,7 +844,37 @@ def _fail(run: ImportRun, job: Job, summary: str) -> None:
     job.summary = summary
 
 
-@register(CHECK_KIND)
+def _on_lost(job: Job) -> None:
+    """A check or save lost with its worker: settle the run it was working on.
+
+    The run's own writes commit with the job's work, so a run that already
+    says what the job found (checked, failed, saved) tells the job's true
+    outcome, lost only because the worker stopped before writing it. A run
+    still waiting on the job fails with the job's message.
+    """
+    run = (
+        ImportRun.objects.defer(*UNBOUNDED_FIELDS)
+        .filter(pk=job.parameters.get("run_id"), organisation_id=job.organisation_id)
+        .first()
+    )
+    if run is None:
+        return
+    is_check = job.kind == CHECK_KIND
+    if (run.check_job_id if is_check else run.save_job_id) != job.pk:
+        return  # the run has moved on to another job
+    waiting = ImportStatus.CHECKING if is_check else ImportStatus.SAVING
+    finished = (ImportStatus.READY, ImportStatus.FAILED) if is_check else (ImportStatus.DONE,)
+    if run.status in finished:
+        job.status = JobStatus.FAILED if run.status == ImportStatus.FAILED else JobStatus.SUCCEEDED
+        job.summary = run.summary
+        job.result_url = run.result_url or job.result_url
+    elif run.status == waiting:
+        ImportRun.objects.filter(pk=run.pk, status=waiting).update(
+            status=ImportStatus.FAILED, summary=job.summary, finished_at=timezone.now()
+        )
+
+
+@register(CHECK_KIND, on_lost=_on_lost)
 def import_check(progress: Progress) -> None:
     """Check the run's file and keep the preview; saves nothing of the register."""
     run = _run_of(progress)
@@ -779,18 +887,19 @@ def import_check(progress: Progress) -> None:
             run, progress.job, CHECK_STOPPED.format(reason=UNEXPECTED.format(job=progress.job.pk))
         )
         raise
-    progress.problems.extend(_capped(report.problems))
+    progress.problems.absorb(report.problems)
     fields: dict[str, Any] = {
-        "problems": _capped(report.problems),
-        "problem_count": len(report.problems),
-        "notes": _capped(report.notes),
-        "note_count": len(report.notes),
-        "repairs": _capped(report.repairs),
-        "repair_count": len(report.repairs),
+        "problems": list(report.problems),
+        "problem_count": report.problems.total,
+        "problem_kinds": report.problems.summary(),
+        "notes": list(report.notes),
+        "note_count": report.notes.total,
+        "repairs": list(report.repairs),
+        "repair_count": report.repairs.total,
     }
     if report.problems:
-        count = len(report.problems)
-        summary = CHECK_FAILED.format(count=count, plural=_plural(count), file=run.filename)
+        count = report.problems.total
+        summary = CHECK_FAILED.format(count=f"{count:,}", plural=_plural(count), file=run.filename)
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportStatus.FAILED,
             summary=summary,
@@ -808,7 +917,7 @@ def import_check(progress: Progress) -> None:
     progress.job.summary = summary
 
 
-@register(SAVE_KIND)
+@register(SAVE_KIND, on_lost=_on_lost)
 def import_save(progress: Progress) -> None:
     """Check the file again and save every row in one transaction, or nothing at all."""
     run = _run_of(progress)
@@ -823,6 +932,16 @@ def import_save(progress: Progress) -> None:
                 raise JobFailed(CHANGED_SINCE_CHECK.format(file=run.filename))
             progress.stage("Saving", total=len(plan.rows))
             outcome = importer.write(plan, run=run, by=by, progress=progress)
+            # In the same transaction as the rows: a worker that stops after
+            # the commit leaves a run that says it was saved (see _on_lost).
+            ImportRun.objects.filter(pk=run.pk).update(
+                status=ImportStatus.DONE,
+                summary=outcome.summary,
+                result_url=outcome.result_url,
+                data=b"",
+                finished_at=timezone.now(),
+            )
+            progress.beat()
     except JobFailed as failed:
         _fail(run, progress.job, failed.summary)
         raise
@@ -833,15 +952,73 @@ def import_save(progress: Progress) -> None:
     except Exception:
         _fail(run, progress.job, SAVE_FAILED.format(reason=UNEXPECTED.format(job=progress.job.pk)))
         raise
-    ImportRun.objects.filter(pk=run.pk).update(
-        status=ImportStatus.DONE,
-        summary=outcome.summary,
-        result_url=outcome.result_url,
-        data=b"",
-        finished_at=timezone.now(),
-    )
     progress.job.summary = outcome.summary
     progress.job.result_url = outcome.result_url
+
+
+# ---------------------------------------------------------------------------
+# Files kept no longer than they are needed.
+
+
+def _waited(cutoffs: Cutoffs) -> str:
+    hours = round((cutoffs.now - cutoffs.abandoned).total_seconds() / 3600, 1)
+    return f"{hours:g} hour{'' if hours == 1 else 's'}"
+
+
+def import_runs_purge(cutoffs: Cutoffs) -> int:
+    """Delete the files of runs that ended before the retention cutoff, and of abandoned ones.
+
+    A run checked but neither saved nor discarded is abandoned once it has
+    waited past ``cutoffs.abandoned``: it is discarded and its file deleted.
+    What each check found is kept, so the run's page still shows it.
+    """
+    waited = ImportRun.objects.filter(
+        status=ImportStatus.READY, check_job__finished_at__lte=cutoffs.abandoned
+    ).only("pk", "filename")
+    abandoned = 0
+    for run in waited:
+        abandoned += ImportRun.objects.filter(pk=run.pk, status=ImportStatus.READY).update(
+            status=ImportStatus.DISCARDED,
+            summary=ABANDONED.format(file=run.filename, hours=_waited(cutoffs)),
+            data=b"",
+            finished_at=cutoffs.now,
+            purged_at=cutoffs.now,
+        )
+    ended = (
+        ImportRun.objects.filter(purged_at__isnull=True, finished_at__lte=cutoffs.ended)
+        .exclude(status__in=[ImportStatus.CHECKING, ImportStatus.READY, ImportStatus.SAVING])
+        .update(data=b"", purged_at=cutoffs.now)
+    )
+    return abandoned + ended
+
+
+register_purger("imports", import_runs_purge)
+
+
+def import_file_purged(
+    *,
+    organisation_id: int,
+    importer: str,
+    reference: str,
+    created_at: dt.datetime,
+    cutoffs: Cutoffs,
+) -> bool:
+    """Whether a register's own upload record (made at ``created_at``) may drop its file.
+
+    Yes once the newest run tied to it has had its file purged; or, when no
+    run was ever made from it, once it has waited past ``cutoffs.abandoned``.
+    """
+    run = (
+        ImportRun.objects.filter(
+            organisation_id=organisation_id, importer=importer, reference=reference
+        )
+        .only("purged_at")
+        .order_by("-pk")
+        .first()
+    )
+    if run is None:
+        return created_at <= cutoffs.abandoned
+    return run.purged_at is not None
 
 
 def rows_of(plan: Plan, *actions: str) -> Iterable[RowPlan]:

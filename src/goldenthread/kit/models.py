@@ -52,6 +52,8 @@ class ImportRun(models.Model):
     #: Each ``{"file", "row", "column", "value", "message"}``; at most the kit's cap.
     problems = models.JSONField(default=list, blank=True)
     problem_count = models.PositiveIntegerField(default=0)
+    #: Every problem counted by kind, ``[{"kind", "count"}]``, the most frequent first.
+    problem_kinds = models.JSONField(default=list, blank=True)
     #: Things worth knowing that stop nothing: columns left out, job shares.
     notes = models.JSONField(default=list, blank=True)
     note_count = models.PositiveIntegerField(default=0)
@@ -66,6 +68,9 @@ class ImportRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: When the file was deleted, its retention period over (here, or in the
+    #: register's own upload record); what the check found is kept.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -78,3 +83,28 @@ class ImportRun(models.Model):
     def is_open(self) -> bool:
         """Still waiting for a check, a decision or a save."""
         return self.status in {ImportStatus.CHECKING, ImportStatus.READY, ImportStatus.SAVING}
+
+    @property
+    def more_problems(self) -> int:
+        """Problems counted but not kept in full."""
+        return max(0, self.problem_count - len(self.problems))
+
+
+class Submission(models.Model):
+    """A form's one-time token, recorded when the form is first submitted.
+
+    A second submission with the same token (a double click, a resent POST)
+    does not act again: it goes where the first one went. See
+    :mod:`goldenthread.kit.submissions`.
+    """
+
+    token = models.CharField(max_length=100, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    #: Where the first submission's answer sent the user.
+    redirect_to = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.token

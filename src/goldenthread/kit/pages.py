@@ -23,6 +23,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +32,7 @@ from django.utils.text import slugify
 from goldenthread.accounts.forms import apply_service_error
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import NOT_FOUND, OrgRequest, get_or_404
+from goldenthread.accounts.versions import EditOutcome, edit_context, edit_save
 
 __all__ = [
     "NOT_FOUND",
@@ -96,22 +98,34 @@ def form_page(
     locked: str = "",
     template: str = "kit/form.html",
     context: dict[str, Any] | None = None,
+    record: models.Model | None = None,
 ) -> HttpResponse:
     """Show ``form``; on a valid POST call ``save(cleaned_data)`` and redirect to ``done(result)``.
 
     A :class:`ServiceError` from ``save`` is shown on the field it names (or
     on the form) and nothing is saved. ``locked`` explains why the record
     cannot be changed and replaces the form with it.
+
+    ``record`` is the record an edit page changes, its ``form`` initial
+    values read from it: the form carries the version it was read at, and a
+    save after someone else's is refused, naming them, with the values they
+    saved beside the ones typed (:mod:`goldenthread.accounts.versions`).
     """
-    if request.method == "POST" and not locked and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
-            success(request, message(result))
-            return redirect(done(result))
+    outcome = None
+    if request.method == "POST" and not locked:
+        if record is not None:
+            outcome = edit_save(request, form, record, save)
+        elif form.is_valid():
+            try:
+                with transaction.atomic():
+                    outcome = EditOutcome(saved=True, result=save(form.cleaned_data))
+            except ServiceError as error:
+                apply_service_error(form, error)
+        if outcome is not None and outcome.saved:
+            success(request, message(outcome.result))
+            return redirect(done(outcome.result))
     page = {
+        **(edit_context(request, form, record, outcome) if record is not None else {}),
         "form": form,
         "title": title,
         "crumbs": list(crumbs),

@@ -8,13 +8,16 @@ register's own upload page creates the run with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
+from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 
 from . import importing
@@ -40,6 +43,35 @@ SAVE_INTRO = (
     "Every change is saved together, or none is."
 )
 REPAIRING = "Checking {file} again with the repairs applied."
+FILE_NOT_KEPT = (
+    "The uploaded file is no longer kept: files are deleted {hours:g} hour{plural} after "
+    "their import ends. What its check found is still shown here."
+)
+#: A second submit of the same action: the first is under way, so the person
+#: is sent to the run with what the first did, not shown an error.
+ALREADY = (importing.ALREADY_SAVING, importing.ALREADY_CHECKING, importing.ALREADY_DISCARDED)
+
+
+def _once(
+    act: Callable[[], ImportRun], done: str
+) -> tuple[Callable[[], str], Callable[[str], str]]:
+    """``act`` for a confirmation page, whose second submit says what the first did."""
+
+    def attempt() -> str:
+        try:
+            act()
+        except ServiceError as refused:
+            if refused.message in ALREADY:
+                return refused.message
+            raise
+        return done
+
+    return attempt, lambda message: message
+
+
+def _file_not_kept() -> str:
+    hours = settings.GOLDENTHREAD_UPLOAD_RETENTION_HOURS
+    return FILE_NOT_KEPT.format(hours=hours, plural="" if hours == 1 else "s")
 
 
 def _run(request: OrgRequest, run_id: int) -> ImportRun:
@@ -82,7 +114,10 @@ def import_run(request: OrgRequest, run_id: int) -> HttpResponse:
         "job": job,
         "crumbs": _crumbs(run, importer),
         "upload_url": importer.upload_url(run),
-        "can_repair": run.status == ImportStatus.FAILED and importer.repairable(run),
+        "can_repair": run.status == ImportStatus.FAILED
+        and run.purged_at is None
+        and importer.repairable(run),
+        "file_not_kept": _file_not_kept() if run.purged_at else "",
         "can_save": importing.can_save(run),
         "sections": [
             {
@@ -103,11 +138,15 @@ def import_run(request: OrgRequest, run_id: int) -> HttpResponse:
 def import_confirm(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     importer = importing.importer_get(run.importer)
+    act, message = _once(
+        lambda: importing.import_run_confirm(run=run, by=request.user),
+        CONFIRMED.format(file=run.filename),
+    )
     return confirm_page(
         request,
-        lambda: importing.import_run_confirm(run=run, by=request.user),
+        act,
         done=_run_url(run),
-        message=CONFIRMED.format(file=run.filename),
+        message=message,
         title=CONFIRM_TITLE.format(file=run.filename),
         crumbs=_crumbs(run, importer, "Save"),
         cancel_url=_run_url(run),
@@ -120,11 +159,15 @@ def import_confirm(request: OrgRequest, run_id: int) -> HttpResponse:
 def import_discard(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     importer = importing.importer_get(run.importer)
+    act, message = _once(
+        lambda: importing.import_run_discard(run=run, by=request.user),
+        DISCARDED.format(file=run.filename),
+    )
     return confirm_page(
         request,
-        lambda: importing.import_run_discard(run=run, by=request.user),
+        act,
         done=importer.register_url(run.organisation),
-        message=DISCARDED.format(file=run.filename),
+        message=message,
         title=DISCARD_TITLE.format(file=run.filename),
         crumbs=_crumbs(run, importer, "Discard"),
         cancel_url=_run_url(run),
@@ -138,11 +181,15 @@ def import_discard(request: OrgRequest, run_id: int) -> HttpResponse:
 def import_repair(request: OrgRequest, run_id: int) -> HttpResponse:
     run = _run(request, run_id)
     importer = importing.importer_get(run.importer)
+    act, message = _once(
+        lambda: importing.import_run_repair(run=run, by=request.user),
+        REPAIRING.format(file=run.filename),
+    )
     return confirm_page(
         request,
-        lambda: importing.import_run_repair(run=run, by=request.user),
+        act,
         done=_run_url(run),
-        message=REPAIRING.format(file=run.filename),
+        message=message,
         title=REPAIR_TITLE.format(file=run.filename),
         crumbs=_crumbs(run, importer, "Repairs"),
         cancel_url=_run_url(run),

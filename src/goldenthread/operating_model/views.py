@@ -151,6 +151,7 @@ def version_edit(request: OrgRequest, version_id: int) -> HttpResponse:
         locked=_locked(version),
         cancel_url=_url(request, "version_detail", version_id=version.pk),
         crumbs=_version_crumbs(request, version),
+        record=version,
     )
 
 
@@ -337,6 +338,7 @@ def component_edit(request: OrgRequest, component_id: int) -> HttpResponse:
         locked=_locked(component.version),
         cancel_url=detail,
         crumbs=[*_version_crumbs(request, component.version), (component.name, detail)],
+        record=component,
     )
 
 
@@ -398,6 +400,7 @@ def statement_edit(request: OrgRequest, statement_id: int) -> HttpResponse:
         locked=_locked(component.version),
         cancel_url=detail,
         crumbs=[*_version_crumbs(request, component.version), (component.name, detail)],
+        record=statement,
     )
 
 
@@ -524,6 +527,7 @@ def principle_set_edit(request: OrgRequest, set_id: int) -> HttpResponse:
         title=f"Change {principle_set.name}",
         cancel_url=detail,
         crumbs=_set_crumbs(request, principle_set),
+        record=principle_set,
     )
 
 
@@ -581,6 +585,7 @@ def principle_edit(request: OrgRequest, principle_id: int) -> HttpResponse:
         caption=principle.principle_set.name,
         cancel_url=detail,
         crumbs=_set_crumbs(request, principle.principle_set),
+        record=principle,
     )
 
 
@@ -642,6 +647,7 @@ def consideration_edit(request: OrgRequest, consideration_id: int) -> HttpRespon
         caption=consideration.principle.name,
         cancel_url=detail,
         crumbs=_set_crumbs(request, principle_set),
+        record=consideration,
     )
 
 

@@ -164,6 +164,7 @@ def item_edit(request: OrgRequest, item_id: int) -> HttpResponse:
         crumbs=_crumbs(request, item),
         cancel_url=detail,
         template="performance/item_form.html",
+        record=item,
     )
 
 

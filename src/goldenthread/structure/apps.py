@@ -7,6 +7,11 @@ class StructureConfig(AppConfig):
     verbose_name = "Structures"
 
     def ready(self) -> None:
-        from . import cards, importing, registrations  # noqa: F401  (registers the import jobs and card)
+        from . import (  # noqa: F401  (registers the import jobs, the inspection and the card)
+            cards,
+            importing,
+            inspect,
+            registrations,
+        )
 
         registrations.register()

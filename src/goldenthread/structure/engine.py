@@ -22,9 +22,10 @@ import polars as pl
 from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.rules import DesignRules
 from goldenthread.analysis.structure import Structure
-from goldenthread.formats.detect import Format, detect_format, read_posts
+from goldenthread.formats.detect import Format, detect_format, header_names, read_posts
 from goldenthread.formats.posts import PostTable
 from goldenthread.formats.table import MAPPING_FIELDS, ColumnMapping
+from goldenthread.kit.limits import read_limits
 
 from .models import DesignRuleSet
 
@@ -55,11 +56,13 @@ def detect(filename: str, data: bytes) -> Format:
     """The file's layout. A council transparency file that carries post IDs
     (as this application's export does) has both ``Level`` and ``JobTitle``:
     it is read as the council layout, not as an organogram."""
+    limits = read_limits()
     with files_on_disk(filename, data) as (path, _):
-        found = detect_format(path)
-        if found == "organogram" and path.suffix.lower() == ".csv":
-            first = data.split(b"\n", 1)[0].decode("utf-8-sig", "replace").lower()
-            names = {name.strip().strip('"').replace(" ", "") for name in first.split(",")}
+        found = detect_format(path, limits=limits)
+        if found == "organogram":
+            names = {
+                name.strip().lower().replace(" ", "") for name in header_names(path, limits=limits)
+            }
             if {"level", "jobtitle"} <= names:
                 return "lga"
         return found
@@ -70,7 +73,7 @@ def header(filename: str, data: bytes, sheet: str | None = None) -> list[str]:
     from goldenthread.formats.reading import read_frame
 
     with files_on_disk(filename, data) as (path, _):
-        return list(read_frame(path, sheet=sheet).columns)
+        return list(read_frame(path, sheet=sheet, limits=read_limits()).columns)
 
 
 def mapping_from_columns(columns: dict[str, object]) -> ColumnMapping:
@@ -100,6 +103,7 @@ def read_upload(
             junior,
             fmt=fmt,
             mapping=mapping_from_columns(mapping) if fmt == "table" and mapping else None,
+            limits=read_limits(),
         )
 
 

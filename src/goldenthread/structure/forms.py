@@ -86,10 +86,12 @@ class UploadForm(SnapshotFieldsForm):
         )
 
     def clean_file(self) -> Any:
-        return check_spreadsheet_upload(self.cleaned_data.get("file"))
+        return check_spreadsheet_upload(self.cleaned_data.get("file"), what="The file of posts")
 
     def clean_junior_file(self) -> Any:
-        return check_spreadsheet_upload(self.cleaned_data.get("junior_file"))
+        return check_spreadsheet_upload(
+            self.cleaned_data.get("junior_file"), what="The junior staff file"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -95,7 +95,7 @@ POST_COLUMNS = Columns(
 )
 
 
-def _entry(finding: Finding) -> dict[str, Any]:
+def finding_entry(finding: Finding) -> dict[str, Any]:
     message = finding.message
     if finding.expected:
         message = f"{message} (expected {finding.expected})"
@@ -216,22 +216,22 @@ class StructureImporter(Importer):
             )
         except FormatError as error:
             for problem in error.problems:
-                report.problems.append(_entry(problem))
+                report.problems.append(finding_entry(problem))
             return Plan()
         progress.stage("Checking the structure", total=table.posts.height)
         try:
             result = build_structure(table, lenient=self._lenient(run, upload))
         except StructureImportError as error:
-            report.problems.extend(_entry(problem) for problem in error.problems)
-            report.notes.extend(_entry(warning) for warning in error.warnings)
+            report.problems.extend(finding_entry(problem) for problem in error.problems)
+            report.notes.extend(finding_entry(warning) for warning in error.warnings)
             try:
                 repaired = build_structure(table, lenient=True)
             except StructureImportError:
                 pass  # some problems have no repair: only a corrected file will do
             else:
-                report.repairs.extend(_entry(warning) for warning in repaired.warnings)
+                report.repairs.extend(finding_entry(warning) for warning in repaired.warnings)
             return Plan()
-        report.notes.extend(_entry(warning) for warning in result.warnings)
+        report.notes.extend(finding_entry(warning) for warning in result.warnings)
         return self._compare(run, upload, result)
 
     def _compare(self, run: ImportRun, upload: StructureUpload, result: BuildResult) -> Plan:

@@ -230,9 +230,17 @@ class StructureUpload(models.Model):
     data = models.BinaryField()
     junior_filename = models.CharField(max_length=255, blank=True)
     junior_data = models.BinaryField(null=True, blank=True)
+    #: The layout: ``auto`` until the inspection has detected it.
     fmt = models.CharField(max_length=20)
     lenient = models.BooleanField(default=False)
     mapping = models.JSONField(default=dict, blank=True)
+    #: The header's column names, read once by the inspection: the mapping page
+    #: offers these and never opens the file.
+    columns = models.JSONField(default=list, blank=True)
+    #: The background job that detects the layout and reads the header.
+    inspect_job = models.ForeignKey(
+        "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     #: The snapshot to create: name, kind, effective_date, notes.
     snapshot_fields = models.JSONField(default=dict)
     check_job = models.ForeignKey(

@@ -15,10 +15,13 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.core.pickers import unit_paths
+from goldenthread.jobs.recovery import Cutoffs, register_purger
 from goldenthread.kit import orphans, pickers
+from goldenthread.kit.importing import import_file_purged
 
-from . import selectors
-from .models import Post, Snapshot
+from . import selectors, services
+from .importing import IMPORTER
+from .models import Post, Snapshot, StructureUpload
 
 POST_PICKER_KEY = "posts"
 NO_UNIT = "Not in a unit"
@@ -143,6 +146,25 @@ def posts_without_objectives(organisation: Organisation) -> orphans.OrphanSectio
     )
 
 
+def purge_uploads(cutoffs: Cutoffs) -> int:
+    """Drop the files of uploads whose import's file is purged, or that never reached an import."""
+    kept = StructureUpload.objects.filter(created_at__lte=cutoffs.ended).exclude(data=b"")
+    purged = 0
+    for upload in kept.only("pk", "organisation_id", "created_at"):
+        reference = f"upload:{upload.pk}"
+        if import_file_purged(
+            organisation_id=upload.organisation_id,
+            importer=IMPORTER,
+            reference=reference,
+            created_at=upload.created_at,
+            cutoffs=cutoffs,
+        ):
+            services.upload_data_discard(upload=upload)
+            purged += 1
+    return purged
+
+
 def register() -> None:
+    register_purger("structure uploads", purge_uploads)
     pickers.PICKERS.add(POST_PICKER.key, POST_PICKER)
     orphans.ORPHANS.add("structure.posts-without-objectives", posts_without_objectives, order=30)

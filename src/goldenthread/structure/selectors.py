@@ -175,8 +175,11 @@ def column_mapping_list(*, organisation: Organisation) -> QuerySet[ColumnMapping
 
 
 def upload_get(*, organisation: Organisation, pk: int) -> StructureUpload:
-    return StructureUpload.objects.select_related("check_job", "import_job").get(
-        organisation=organisation, pk=pk
+    """One upload of ``organisation``; its file's bytes are left in the database for the jobs."""
+    return (
+        StructureUpload.objects.select_related("inspect_job__organisation")
+        .defer("data", "junior_data")
+        .get(organisation=organisation, pk=pk)
     )
 
 

@@ -18,13 +18,15 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.core import selectors as core_selectors
-from goldenthread.formats.reading import FormatError
+from goldenthread.jobs.models import JobStatus
 from goldenthread.kit.exports import about_file
 from goldenthread.kit.forms import apply_service_error
-from goldenthread.kit.importing import import_run_create, import_run_for
+from goldenthread.kit.importing import import_run_for
+from goldenthread.kit.models import ImportRun
 from goldenthread.kit.pages import (
     Crumbs,
     bound,
+    bound_files,
     confirm_page,
     download,
     form_page,
@@ -35,7 +37,6 @@ from goldenthread.kit.pages import (
 from goldenthread.kit.tables import table_page
 
 from . import dashboard, exports, presenters, selectors, services, tables
-from .engine import detect, header
 from .forms import (
     POST_CHANGES,
     AddPostForm,
@@ -50,12 +51,12 @@ from .forms import (
     post_ids_from,
 )
 from .importing import IMPORTER as STRUCTURE_IMPORTER
-from .models import Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
+from .inspect import upload_import_start, upload_reference
+from .models import DesignRuleSet, Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
 
 #: Posts per page on the posts and unit pages.
 PAGE_SIZE = 50
 
-UNREADABLE = "The file cannot be read: {reason}"
 SNAPSHOT_SAVED = "{name} has been saved."
 SNAPSHOT_DELETED = "{name} has been deleted."
 RULES_SAVED = "The design rules have been saved."
@@ -97,49 +98,45 @@ def snapshot_list(request: OrgRequest) -> HttpResponse:
 
 def _start(request: OrgRequest, upload: StructureUpload) -> HttpResponse:
     """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
-    run = import_run_create(
-        organisation=request.organisation,
-        importer=STRUCTURE_IMPORTER,
-        filename=upload.filename
-        + (f" and {upload.junior_filename}" if upload.junior_filename else ""),
-        options={"upload_id": upload.pk},
-        reference=_upload_reference(upload),
-        by=request.user,
-    )
+    run = upload_import_start(upload=upload, by=request.user)
     return redirect(org_url(request, "kit:import_run", run_id=run.pk))
 
 
-def _upload_reference(upload: StructureUpload) -> str:
-    return f"upload:{upload.pk}"
+def _run_of(request: OrgRequest, upload: StructureUpload) -> ImportRun | None:
+    return import_run_for(
+        organisation=request.organisation,
+        importer=STRUCTURE_IMPORTER,
+        reference=upload_reference(upload),
+    )
 
 
 @org_view(Role.EDITOR)
 def snapshot_upload(request: OrgRequest) -> HttpResponse:
+    """Check the form, keep the file and queue its inspection: the file is not opened here."""
     organisation = request.organisation
     form = UploadForm(
-        *((request.POST, request.FILES) if request.method == "POST" else ()),
+        *bound_files(request),
         organisation=organisation,
         initial={"kind": "as_is", "fmt": "auto", "problems": "strict"},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
-        content = upload.read()
-        fmt = data["fmt"]
-        if fmt == "auto":
-            fmt = "organogram" if data.get("junior_file") else detect(upload.name, content)
         junior = data.get("junior_file")
+        fmt = data["fmt"]
+        if fmt == "auto" and junior:
+            fmt = "organogram"  # only an organogram has a junior file
         preset = data.get("mapping")
         saved = services.upload_create(
             organisation=organisation,
             by=request.user,
             filename=upload.name,
-            data=content,
+            data=upload.read(),
             junior_filename=junior.name if junior else "",
             junior_data=junior.read() if junior else None,
             fmt=fmt,
             lenient=data["problems"] == "lenient",
-            mapping=preset.columns if preset and fmt == "table" else None,
+            mapping=preset.columns if preset and fmt in {"auto", "table"} else None,
             snapshot_fields={
                 "name": data["name"],
                 "kind": data["kind"],
@@ -149,42 +146,28 @@ def snapshot_upload(request: OrgRequest) -> HttpResponse:
                 "notes": data["notes"],
             },
         )
-        if fmt == "table" and not saved.mapping:
-            return redirect(
-                "structure:upload_mapping", org_slug=organisation.slug, upload_id=saved.pk
-            )
-        return _start(request, saved)
+        return redirect(org_url(request, "structure:upload_review", upload_id=saved.pk))
     return render(request, "structure/upload.html", {"form": form, "importer": STRUCTURE_IMPORTER})
 
 
 @org_view(Role.EDITOR)
 def upload_mapping(request: OrgRequest, upload_id: int) -> HttpResponse:
+    """Match the file's columns, as the inspection read them: the file is not opened here."""
     upload = _upload_or_404(request, upload_id)
-    organisation = request.organisation
-    run = import_run_for(
-        organisation=organisation,
-        importer=STRUCTURE_IMPORTER,
-        reference=_upload_reference(upload),
-    )
+    run = _run_of(request, upload)
     if run is not None:
         return redirect(org_url(request, "kit:import_run", run_id=run.pk))
-    try:
-        columns = header(upload.filename, bytes(upload.data))
-    except FormatError as error:
-        messages.error(request, UNREADABLE.format(reason=error.problems[0].message))
-        return redirect("structure:snapshot_upload", org_slug=organisation.slug)
-    form = MappingForm(
-        request.POST if request.method == "POST" else None,
-        columns=columns,
-        initial_mapping=upload.mapping,
-    )
+    if upload.fmt != "table" or not upload.columns:
+        # Not read yet, not readable, or not a table: the upload's page says which.
+        return redirect(org_url(request, "structure:upload_review", upload_id=upload.pk))
+    form = MappingForm(bound(request), columns=upload.columns, initial_mapping=upload.mapping)
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
         try:
             services.upload_set_mapping(upload=upload, mapping=mapping, by=request.user)
             if form.cleaned_data["save_as"].strip():
                 services.column_mapping_save(
-                    organisation=organisation,
+                    organisation=request.organisation,
                     name=form.cleaned_data["save_as"],
                     columns=mapping,
                     by=request.user,
@@ -193,27 +176,28 @@ def upload_mapping(request: OrgRequest, upload_id: int) -> HttpResponse:
             apply_service_error(form, error)
         else:
             return _start(request, upload)
-    return render(
-        request,
-        "structure/upload_mapping.html",
-        {"form": form, "upload": upload, "columns": columns},
-    )
+    return render(request, "structure/upload_mapping.html", {"form": form, "upload": upload})
 
 
 @org_view(Role.EDITOR)
 def upload_review(request: OrgRequest, upload_id: int) -> HttpResponse:
-    """An upload's import: its check, preview or summary, in the import kit."""
+    """An upload's page: its inspection while it runs (or why it failed), then its import."""
     upload = _upload_or_404(request, upload_id)
-    run = import_run_for(
-        organisation=request.organisation,
-        importer=STRUCTURE_IMPORTER,
-        reference=_upload_reference(upload),
-    )
-    if run is None:
-        if upload.fmt == "table" and not upload.mapping:
-            return redirect(org_url(request, "structure:upload_mapping", upload_id=upload.pk))
+    run = _run_of(request, upload)
+    if run is not None:
+        return redirect(org_url(request, "kit:import_run", run_id=run.pk))
+    job = upload.inspect_job
+    read = job is not None and job.status == JobStatus.SUCCEEDED
+    if read and upload.fmt == "table" and upload.columns:
+        return redirect(org_url(request, "structure:upload_mapping", upload_id=upload.pk))
+    if job is None or read:
+        # Nothing left to wait for and no import to show: start again from the form.
         return redirect(org_url(request, "structure:snapshot_upload"))
-    return redirect(org_url(request, "kit:import_run", run_id=run.pk))
+    return render(
+        request,
+        "structure/upload_status.html",
+        {"upload": upload, "job": job},
+    )
 
 
 @org_view()
@@ -263,6 +247,7 @@ def snapshot_edit(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         caption=snapshot.name,
         crumbs=_crumbs(request, snapshot, ("Change", "")),
         cancel_url=detail,
+        record=snapshot,
     )
 
 
@@ -318,6 +303,8 @@ def design_rules(request: OrgRequest) -> HttpResponse:
         crumbs=_crumbs(request, None, ("Design rules", "")),
         cancel_url=structures,
         button="Save the rules",
+        record=selectors.design_rule_set(organisation=organisation)
+        or DesignRuleSet(organisation=organisation),
     )
 
 

@@ -49,9 +49,11 @@ from .snapshots import (
 )
 from .uploads import (
     MAPPING_NEEDS_IDS,
+    MAPPING_NOT_A_COLUMN,
     column_mapping_save,
     upload_create,
     upload_data_discard,
+    upload_inspected,
     upload_set_mapping,
 )
 
@@ -62,6 +64,7 @@ __all__ = [
     "FIGURE_COLUMNS",
     "MANAGER_IN_SELECTION",
     "MAPPING_NEEDS_IDS",
+    "MAPPING_NOT_A_COLUMN",
     "NAME_NEEDED",
     "NARROW_ABOVE_TARGET",
     "NOTHING_TO_CHANGE",
@@ -96,5 +99,6 @@ __all__ = [
     "units_for_paths",
     "upload_create",
     "upload_data_discard",
+    "upload_inspected",
     "upload_set_mapping",
 ]

@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
+from goldenthread.jobs.services import job_create
 from goldenthread.structure.models import ColumnMappingPreset, StructureUpload
 
 MAPPING_NEEDS_IDS = "Choose the columns holding the post ID and the reports-to post"
-#: The job kinds of a structure upload (their handlers are in structure.importing).
+MAPPING_NOT_A_COLUMN = "{column} is not a column of {file}: choose one of its columns"
+#: The job that reads an upload first: its layout and its header (the handler is
+#: in structure.inspect). No web request ever opens an uploaded file.
+INSPECT_KIND = "structure.upload_inspect"
+INSPECT_TITLE = "Read the header of {file}"
+#: The layout of an upload whose layout the inspection has still to detect.
+AUTO = "auto"
 
 
 @transaction.atomic
@@ -62,6 +70,38 @@ def upload_create(
     )
     attribute(upload, by)
     upload.save()
+    upload.inspect_job = job_create(
+        organisation=organisation,
+        kind=INSPECT_KIND,
+        title=INSPECT_TITLE.format(file=upload.filename)[:200],
+        parameters={"upload_id": upload.pk},
+        result_url=reverse(
+            "structure:upload_review",
+            kwargs={"org_slug": organisation.slug, "upload_id": upload.pk},
+        ),
+        by=by,
+    )
+    upload.save(update_fields=["inspect_job"])
+    return upload
+
+
+@transaction.atomic
+def upload_inspected(
+    *, upload: StructureUpload, fmt: str, columns: list[str], by: Actor = None
+) -> StructureUpload:
+    """Keep what the inspection found: the layout and the header's column names.
+
+    A mapping chosen on the upload form is for a table: it is dropped when the
+    file turns out to be an organogram or a council file.
+    """
+    upload.fmt = fmt
+    upload.columns = columns
+    fields = ["fmt", "columns"]
+    if fmt != "table" and upload.mapping:
+        upload.mapping = {}
+        fields.append("mapping")
+    attribute(upload, by)
+    upload.save(update_fields=fields)
     return upload
 
 
@@ -71,6 +111,14 @@ def upload_set_mapping(
 ) -> StructureUpload:
     if not mapping.get("post_id") or not mapping.get("reports_to"):
         raise ServiceError(MAPPING_NEEDS_IDS, field="post_id")
+    known = set(upload.columns)
+    for field, chosen in mapping.items():
+        for column in chosen if isinstance(chosen, list) else [chosen]:
+            if column not in known:
+                raise ServiceError(
+                    MAPPING_NOT_A_COLUMN.format(column=column, file=upload.filename),
+                    field="unit_1" if field == "unit" else field,
+                )
     upload.mapping = mapping
     attribute(upload, by)
     upload.save(update_fields=["mapping"])

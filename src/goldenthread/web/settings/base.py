@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from goldenthread.formats.sources import ReadLimits
+
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 #: The repository root when running from a checkout; var/ lives there.
 BASE_DIR = PACKAGE_DIR.parents[1]
@@ -32,6 +34,19 @@ def env_bool(name: str, default: bool = False) -> bool:
     if value.lower() in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.replace("_", ""))
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of 1 or more, not {value!r}.")
+    return number
 
 
 def env_list(name: str) -> list[str]:
@@ -80,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "goldenthread.kit.submissions.SubmitOnceMiddleware",
 ]
 
 ROOT_URLCONF = "goldenthread.web.urls"
@@ -189,8 +205,38 @@ TASKS = {
 GOLDENTHREAD_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+#: A file over GOLDENTHREAD_MAX_UPLOAD_BYTES is not kept past the limit (kit.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "goldenthread.kit.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+#: Background jobs: a running job writes a heartbeat this often; one whose
+#: heartbeat is older than the stale limit was lost with its worker and is
+#: marked failed. An upload's bytes are deleted this many hours after the work
+#: on it ends (0: at once).
+GOLDENTHREAD_JOB_HEARTBEAT_SECONDS = float(env("GOLDENTHREAD_JOB_HEARTBEAT_SECONDS", "10") or 10)
+GOLDENTHREAD_JOB_STALE_SECONDS = float(env("GOLDENTHREAD_JOB_STALE_SECONDS", "120") or 120)
+GOLDENTHREAD_UPLOAD_RETENTION_HOURS = float(env("GOLDENTHREAD_UPLOAD_RETENTION_HOURS", "24") or 24)
+
+# How much of an uploaded CSV file or workbook is read (goldenthread.kit.limits).
+_READ = ReadLimits()
+GOLDENTHREAD_READ_MAX_ROWS = env_int("GOLDENTHREAD_READ_MAX_ROWS", _READ.max_rows)
+GOLDENTHREAD_READ_MAX_COLUMNS = env_int("GOLDENTHREAD_READ_MAX_COLUMNS", _READ.max_columns)
+GOLDENTHREAD_READ_MAX_CELLS = env_int("GOLDENTHREAD_READ_MAX_CELLS", _READ.max_cells)
+GOLDENTHREAD_READ_MAX_UNPACKED_BYTES = env_int(
+    "GOLDENTHREAD_READ_MAX_UNPACKED_BYTES", _READ.max_unpacked_bytes
+)
+GOLDENTHREAD_READ_MAX_COMPRESSION_RATIO = env_int(
+    "GOLDENTHREAD_READ_MAX_COMPRESSION_RATIO", _READ.max_compression_ratio
+)
 
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+#: Hours a form's one-time token is remembered: a second submission within
+#: them goes where the first went instead of acting again.
+GOLDENTHREAD_SUBMISSION_KEEP_HOURS = int(env("GOLDENTHREAD_SUBMISSION_KEEP_HOURS", "24") or "24")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,129 @@
+"""The first look at a structure upload, in a background job: its layout and its header.
+
+The upload page only checks the form (the file's type and size) and keeps the
+bytes; no web request opens an uploaded file. This job detects the layout (when
+the user left it to goldenthread), reads the header once and keeps the column
+names on the upload, so the mapping page offers them without reading the file.
+Then it hands an organogram, a council file or an already-mapped table to the
+import kit's check; a table still to be matched waits on the mapping page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from python_calamine import CalamineError
+
+from goldenthread.accounts.services import Actor
+from goldenthread.formats.errors import UNREADABLE as READER_UNREADABLE
+from goldenthread.formats.reading import ROW_COLUMN, FormatError
+from goldenthread.jobs.registry import register
+from goldenthread.jobs.services import JobFailed, Progress
+from goldenthread.kit.importing import import_run_create
+from goldenthread.kit.models import ImportRun
+
+from . import services
+from .engine import detect, header
+from .importing import IMPORTER, finding_entry
+from .models import StructureUpload
+from .services.uploads import AUTO, INSPECT_KIND
+
+__all__ = [
+    "UNREADABLE",
+    "UPLOAD_GONE",
+    "upload_import_start",
+    "upload_inspect",
+    "upload_reference",
+]
+
+UPLOAD_GONE = "The upload this job was reading no longer exists. Upload the file again."
+UNREADABLE = "Nothing was saved from {file}: {problem}"
+READ_TABLE = "{file} has been read: {count} columns to match."
+READ_LAYOUT = "{file} has been read as {layout}: it is being checked."
+LAYOUTS = {
+    "organogram": "a government organogram",
+    "lga": "a council transparency file",
+    "table": "an HR export",
+}
+
+
+def upload_reference(upload: StructureUpload) -> str:
+    """How the import kit's run names the upload it checks."""
+    return f"upload:{upload.pk}"
+
+
+def upload_import_start(*, upload: StructureUpload, by: Actor) -> ImportRun:
+    """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
+    return import_run_create(
+        organisation=upload.organisation,
+        importer=IMPORTER,
+        filename=upload.filename
+        + (f" and {upload.junior_filename}" if upload.junior_filename else ""),
+        options={"upload_id": upload.pk},
+        reference=upload_reference(upload),
+        by=by,
+    )
+
+
+def _place(problem: dict[str, Any]) -> str:
+    where = []
+    if problem.get("row") is not None:
+        where.append(f"row {problem['row']}")
+    if problem.get("column"):
+        where.append(f"column {problem['column']}")
+    return f"{', '.join(where)}: " if where else ""
+
+
+def _fail(progress: Progress, filename: str, problems: list[dict[str, Any]]) -> None:
+    progress.problems.extend(problems)
+    first = problems[0]
+    raise JobFailed(UNREADABLE.format(file=filename, problem=_place(first) + str(first["message"])))
+
+
+def _problem(filename: str, message: str, *, row: int | None) -> dict[str, Any]:
+    return {"file": filename, "row": row, "column": None, "value": None, "message": message}
+
+
+@register(INSPECT_KIND)
+def upload_inspect(progress: Progress) -> None:
+    """Detect the upload's layout, keep its header's columns, and start its check."""
+    upload = (
+        StructureUpload.objects.select_related("organisation")
+        .filter(pk=progress.job.parameters.get("upload_id"), organisation=progress.organisation)
+        .first()
+    )
+    if upload is None:
+        raise JobFailed(UPLOAD_GONE)
+    by = progress.job.created_by
+    filename, data = upload.filename, bytes(upload.data)
+    progress.stage("Reading the header")
+    fmt = upload.fmt
+    columns: list[str] = []
+    try:
+        if fmt == AUTO:
+            fmt = detect(filename, data)
+        if fmt == "table":
+            columns = [name for name in header(filename, data) if name != ROW_COLUMN]
+    except FormatError as error:
+        _fail(progress, filename, [finding_entry(problem) for problem in error.problems])
+    except CalamineError as error:
+        # A damaged or disguised workbook: say so, as the readers do for a CSV file.
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = READER_UNREADABLE.format(reason=reason)
+        _fail(progress, filename, [_problem(filename, message, row=None)])
+    with transaction.atomic():
+        upload = services.upload_inspected(upload=upload, fmt=fmt, columns=columns, by=by)
+        if fmt == "table" and not upload.mapping:
+            progress.job.summary = READ_TABLE.format(file=filename, count=len(columns))
+            progress.job.result_url = reverse(
+                "structure:upload_mapping",
+                kwargs={"org_slug": upload.organisation.slug, "upload_id": upload.pk},
+            )
+            return
+        run = upload_import_start(upload=upload, by=by)
+    progress.job.summary = READ_LAYOUT.format(file=filename, layout=LAYOUTS[fmt])
+    progress.job.result_url = reverse(
+        "kit:import_run", kwargs={"org_slug": upload.organisation.slug, "run_id": run.pk}
+    )
