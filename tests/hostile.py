@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the parts of a workbook are written out whole)
 """Hostile files: workbooks and CSV text built to break a reader, for the fuzz tests
 and the benchmarks.
 
