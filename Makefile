@@ -45,7 +45,8 @@ lint: install
 
 # The whole suite on SQLite, then every database test again on PostgreSQL
 # (127.0.0.1:5432, database `test`). The browser tests drive the same pages in
-# both, so they run once, on SQLite; the PostgreSQL run still requests every
+# both, and the fuzz tests send the same files through the same forms, so they
+# run once, on SQLite; the PostgreSQL run still requests every
 # page as a member (tests/test_isolation.py). Without PostgreSQL or Chromium
 # those tests skip and say why, unless GOLDENTHREAD_REQUIRE_ALL=1 (set by
 # .ci/run), which makes any skip a failure.
@@ -53,7 +54,7 @@ pytest-sqlite: install
 	$(BIN)/pytest
 
 pytest-postgres: install
-	GOLDENTHREAD_TEST_POSTGRES=1 $(BIN)/pytest -m "not browser"
+	GOLDENTHREAD_TEST_POSTGRES=1 $(BIN)/pytest -m "not browser and not fuzz"
 
 pytest: pytest-sqlite pytest-postgres
 
