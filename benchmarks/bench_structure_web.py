@@ -167,14 +167,21 @@ def setup_django(var_dir: str) -> None:
 
 
 def upload(organisation, user, name: str, data: bytes) -> tuple[float, object]:
-    """Upload ``data`` as a snapshot through a job run by the real worker.
+    """Upload ``data`` as a snapshot: its check, then its confirmed save, each a background
+    job run by the real database worker.
 
-    Returns the seconds from upload to finished job, and the job.
+    Returns the seconds from upload to finished save, and the save's job.
     """
     from django.core.management import call_command
 
     from goldenthread.jobs.models import Job
+    from goldenthread.kit.importing import import_run_confirm
+    from goldenthread.kit.models import ImportRun
     from goldenthread.structure import services
+    from goldenthread.structure.inspect import upload_import_start
+
+    def work() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     start = time.perf_counter()
     record = services.upload_create(
@@ -186,10 +193,15 @@ def upload(organisation, user, name: str, data: bytes) -> tuple[float, object]:
         lenient=False,
         snapshot_fields={"name": name, "kind": "as_is"},
     )
-    job = services.upload_import_start(upload=record, title=f"Import {name}", by=user)
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run = upload_import_start(upload=record, by=user)
+    work()
+    run = ImportRun.objects.defer("data").get(pk=run.pk)
+    if run.status != "ready":
+        raise SystemExit(f"the check of {name} failed: {run.summary} {run.problems[:5]}")
+    run = import_run_confirm(run=run, by=user)
+    work()
     seconds = time.perf_counter() - start
-    job = Job.objects.get(pk=job.pk)
+    job = Job.objects.get(pk=run.save_job_id)
     if job.status != "succeeded":
         raise SystemExit(f"the upload of {name} failed: {job.summary} {job.problems[:5]}")
     return seconds, job
