@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.kit.charts import chart_nodes
 
 from .models import Post, Snapshot
 from .selectors import Figures
@@ -131,6 +132,26 @@ def charts(figures: Figures) -> dict[str, Any]:
         "band": [r.target_span_min, r.target_span_max],
         "units": list(nodes.values()),
         "reporting": reporting_line(figures),
+    }
+
+
+#: The texts of a tree chart's nodes plotly draws or matches on.
+TREE_TEXTS = ("id", "label", "parent")
+
+
+def plot_data(charts: dict[str, Any]) -> dict[str, Any]:
+    """What the page hands to plotly: :func:`charts` with every text escaped.
+
+    The tables beside the charts show the same names through the template,
+    which escapes them itself; plotly reads markup in its texts, so the
+    chart's copy is escaped here, once, where the figure is built.
+    """
+    return {
+        "layers": charts["layers"],
+        "spans": charts["spans"],
+        "band": charts["band"],
+        "units": chart_nodes(charts["units"], TREE_TEXTS),
+        "reporting": chart_nodes(charts["reporting"], TREE_TEXTS),
     }
 
 

@@ -221,6 +221,7 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
+    charts = dashboard.charts(figures)
     return render(
         request,
         "structure/snapshot_detail.html",
@@ -230,7 +231,8 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
             "summary": figures.summary,
             "rules": figures.rules,
             "headline": presenters.headline(figures),
-            "charts": dashboard.charts(figures),
+            "charts": charts,
+            "plot": dashboard.plot_data(charts),
             "exceptions": dashboard.exceptions(organisation, snapshot, figures),
             "directorates": selectors.unit_top_list(organisation=organisation),
             "others": selectors.snapshot_others(organisation=organisation, snapshot=snapshot),
