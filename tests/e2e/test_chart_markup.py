@@ -24,8 +24,6 @@ def test_the_treemap_draws_markup_as_text(page, live_server) -> None:
     for chart in ("#chart-units", "#chart-line"):
         assert page.locator(f"{chart} a").count() == 0
         assert page.locator(f"{chart} svg b, {chart} [style*='40px']").count() == 0
-    drawn = (
-        page.locator("#chart-units").inner_text() + page.locator("#chart-units svg").text_content()
-    )
-    assert "Session expired: sign in again" in drawn
-    assert '<a href="https://evil.example/">' in page.locator("#chart-units svg").text_content()
+    # The name is drawn whole, as the characters it was typed with.
+    drawn = page.locator("#chart-units").text_content() or ""
+    assert '<a href="https://evil.example/">Session expired' in drawn

@@ -18,6 +18,7 @@ from goldenthread.core.pickers import unit_paths
 from goldenthread.kit import orphans, pickers
 
 from . import selectors
+from .forms import MAPPING_PICKER, SNAPSHOT_PICKER_KEY
 from .models import Post, Snapshot
 
 POST_PICKER_KEY = "posts"
@@ -143,6 +144,17 @@ def posts_without_objectives(organisation: Organisation) -> orphans.OrphanSectio
     )
 
 
+#: The snapshots, newest first, chosen by name (the compare pages).
+SNAPSHOT_PICKER = pickers.records_source(
+    key=SNAPSHOT_PICKER_KEY,
+    noun="a snapshot",
+    records=lambda organisation: selectors.snapshot_list(organisation=organisation),
+    hint="choose a snapshot from the list",
+)
+
+
 def register() -> None:
     pickers.PICKERS.add(POST_PICKER.key, POST_PICKER)
+    pickers.PICKERS.add(SNAPSHOT_PICKER.key, SNAPSHOT_PICKER)
+    pickers.PICKERS.add(MAPPING_PICKER.key, MAPPING_PICKER)
     orphans.ORPHANS.add("structure.posts-without-objectives", posts_without_objectives, order=30)
