@@ -8,6 +8,7 @@
 //   plotly.min.js     plotly.js with only the trace types our charts draw
 //                     (docs/adr/0009-browser-assets.md)
 //   htmx.min.js       copied
+//   plotly.css        copied: plotly.js's rules, linked instead of injected
 //   assets/images/    GOV.UK's and MoJ's images, which the stylesheet and the
 //                     page head refer to
 //
@@ -90,6 +91,10 @@ const copies = [
   ["govuk-frontend/dist/govuk/assets/images", "assets/images"],
   ["@ministryofjustice/frontend/moj/assets/images", "assets/images"],
   ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  // plotly.js's own rules as a file: the chart pages link it with the id and
+  // class that stop plotly.js injecting them in a <style> element, which the
+  // Content-Security-Policy refuses (docs/adr/0014-content-security-policy.md).
+  ["plotly.js/dist/plotly.css", "plotly.css"],
 ];
 for (const [from, to] of copies) {
   cpSync(join(modules, from), join(out, to), { recursive: true });

@@ -42,9 +42,53 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+#: Reports each Content-Security-Policy violation of every page the browser
+#: opens to the test, before the page's own scripts run.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.gtCspViolation(
+    `${event.violatedDirective} refused ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile || event.documentURI}:${event.lineNumber} ${event.sample || ""}`
+  );
+});
+"""
+#: How Chromium's console names a refusal by the Content-Security-Policy.
+CSP_CONSOLE_WORDS = "Content Security Policy"
+
+
+@pytest.fixture(autouse=True)
+def csp_violations() -> Iterator[list[str]]:
+    """Every Content-Security-Policy violation of the browser contexts the test opens.
+
+    The test fails on any: each context comes from :func:`watched_context`.
+    """
+    violations: list[str] = []
+    yield violations
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def watched_context(browser: Any, violations: list[str], **options: Any) -> Any:
+    """A browser context whose every page reports its CSP violations into ``violations``."""
+    context = browser.new_context(**options)
+
+    def report(violation: str) -> None:
+        violations.append(violation)
+
+    context.expose_function("gtCspViolation", report)
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def on_console(message: Any) -> None:
+        if CSP_CONSOLE_WORDS in message.text:
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    context.on("console", on_console)
+    return context
+
+
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def page(browser: Any, csp_violations: list[str]) -> Iterator[Any]:
+    """A page in a fresh context; the test fails on any Content-Security-Policy violation."""
+    context = watched_context(browser, csp_violations, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -10,19 +10,19 @@ from typing import Any
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, watched_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _open_posts(browser: Any, live_server: Any, width: int) -> Any:
+def _open_posts(browser: Any, live_server: Any, width: int, violations: list[str]) -> Any:
     from goldenthread.demo.builder import demo_load
     from goldenthread.structure import demo as structure_demo
     from goldenthread.structure.models import Snapshot
 
     demo = demo_load(password=DEMO_PASSWORD).organisation
     as_is = Snapshot.objects.get(organisation=demo, name=structure_demo.AS_IS)
-    context = browser.new_context(viewport={"width": width, "height": 800})
+    context = watched_context(browser, violations, viewport={"width": width, "height": 800})
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, live_server.url, "demo-viewer")
@@ -46,8 +46,8 @@ def _widest(page: Any) -> list[str]:
     )
 
 
-def test_on_a_phone_the_filters_fold_behind_a_button(browser, live_server) -> None:
-    page = _open_posts(browser, live_server, 390)
+def test_on_a_phone_the_filters_fold_behind_a_button(browser, live_server, csp_violations) -> None:
+    page = _open_posts(browser, live_server, 390, csp_violations)
     toggle = page.get_by_role("button", name="Show filter")
     assert toggle.is_visible()
     # The rows can be read and followed without opening the filters.
@@ -63,8 +63,8 @@ def test_on_a_phone_the_filters_fold_behind_a_button(browser, live_server) -> No
     page.context.close()
 
 
-def test_on_a_desktop_the_filters_sit_beside_the_rows(browser, live_server) -> None:
-    page = _open_posts(browser, live_server, 1280)
+def test_on_a_desktop_the_filters_sit_beside_the_rows(browser, live_server, csp_violations) -> None:
+    page = _open_posts(browser, live_server, 1280, csp_violations)
     assert page.locator(".moj-filter").is_visible()
     assert page.locator("#register-rows table").is_visible()
     scroll, width = _page_width(page)

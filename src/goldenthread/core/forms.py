@@ -7,7 +7,7 @@ from django import forms
 from goldenthread.accounts.models import Organisation
 from goldenthread.kit.pickers import PickerField
 
-from .columns import CODE_MAX_LENGTH, CODE_PATTERN
+from .columns import UNIT_COLUMNS
 from .models import UnitKind
 
 #: The unit picker source core registers (core/pickers.py).
@@ -18,10 +18,9 @@ ENTER_NAME = "Enter the unit's name"
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(max_length=200, error_messages={"required": ENTER_NAME})
-    code = forms.RegexField(
-        regex=f"^{CODE_PATTERN}$",
-        max_length=CODE_MAX_LENGTH,
+    # The import's columns and this form share one declaration of each rule.
+    name = UNIT_COLUMNS.get("name").form_field(error_messages={"required": ENTER_NAME})
+    code = UNIT_COLUMNS.get("code").form_field(
         help_text="A short reference unique in your organisation, for example PEO or PEO-ASC.",
         error_messages={
             "required": ENTER_CODE,

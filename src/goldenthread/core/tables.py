@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Case, CharField, F, Value, When
 from django.db.models.functions import Concat, Lower
-from django.utils.html import format_html
 
 from goldenthread.kit.tables import (
     BoundTable,
@@ -15,9 +14,11 @@ from goldenthread.kit.tables import (
     Table,
     TableColumn,
     TreeFilter,
+    record_link,
 )
 
 from .columns import UNIT_COLUMNS
+from .forms import UNIT_PICKER_KEY
 from .models import Unit, UnitKind
 
 #: The full path sorts by this many levels (a directorate, its services, their
@@ -30,7 +31,7 @@ def _nodes(table: BoundTable) -> Any:
     return units.values_list("pk", "parent_id", "name")
 
 
-INSIDE = TreeFilter("inside", "Inside", field="pk", nodes=_nodes)
+INSIDE = TreeFilter("inside", "Inside", field="pk", nodes=_nodes, picker=UNIT_PICKER_KEY)
 
 
 def _path(unit: Unit, table: BoundTable) -> str:
@@ -57,19 +58,16 @@ def path_sort(depth: int = PATH_SORT_DEPTH) -> Any:
     return Lower(Concat(*pieces, output_field=CharField()))
 
 
-def _link(unit: Unit, table: BoundTable) -> Any:
-    return format_html(
-        '<a class="govuk-link" href="{}">{}</a>',
-        table.url("core:unit_detail", unit_id=unit.pk),
-        unit.name,
-    )
-
-
 UNITS = Table(
     thing="unit",
     things="units",
     columns=[
-        TableColumn("name", "Unit", sort=Lower("name"), cell=_link),
+        TableColumn(
+            "name",
+            "Unit",
+            sort=Lower("name"),
+            cell=record_link("core:unit_detail", "unit_id", "name"),
+        ),
         TableColumn("path", "Full path", cell=_path, sort=path_sort()),
         TableColumn("code", "Code", sort="code"),
         TableColumn("kind", "Kind", value=lambda u: u.get_kind_display(), sort="kind"),

@@ -11,6 +11,7 @@ from goldenthread.audit.selectors import change_list
 from goldenthread.jobs.selectors import job_list
 from goldenthread.kit import dashboard
 from goldenthread.kit.exports import export_response
+from goldenthread.kit.lists import capped
 from goldenthread.kit.pages import (
     Crumbs,
     bound,
@@ -92,11 +93,17 @@ def unit_detail(request: OrgRequest, unit_id: int) -> HttpResponse:
     unit = _unit_or_404(request, unit_id)
     crumbs = list(_crumbs(request, unit))
     crumbs[-1] = (unit.name, "")
-    children = selectors.unit_children(organisation=request.organisation, unit=unit)
+    children = capped(selectors.unit_children(organisation=request.organisation, unit=unit))
     return render(
         request,
         "core/unit_detail.html",
-        {"unit": unit, "children": children, "crumbs": crumbs},
+        {
+            "unit": unit,
+            "children": children,
+            # The register lists them all: this unit and every unit inside it.
+            "children_url": f"{org_url(request, 'core:unit_list')}?inside={unit.pk}",
+            "crumbs": crumbs,
+        },
     )
 
 

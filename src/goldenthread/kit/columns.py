@@ -76,6 +76,26 @@ class Column:
             return self.value(record)
         return getattr(record, self.name)
 
+    def form_field(self, **kwargs: Any) -> Any:
+        """A form field for this text column that refuses what the import refuses.
+
+        The pattern and the length limit come from this one declaration, so a
+        value the form would refuse cannot arrive through a file either (and
+        the reverse). ``kwargs`` go to the field: label, help text, messages.
+        """
+        from django import forms
+
+        if self.type not in (ColumnType.TEXT, ColumnType.REFERENCE):
+            raise ValueError(f"{self.name} is a {self.type} column, not text")
+        kwargs.setdefault("required", self.required)
+        # The import strips each cell; so does the form (RegexField would not).
+        kwargs.setdefault("strip", True)
+        if self.pattern:
+            # \Z, not $: "$" also matches before a final newline.
+            regex = f"^(?:{self.pattern})\\Z"
+            return forms.RegexField(regex=regex, max_length=self.max_length, **kwargs)
+        return forms.CharField(max_length=self.max_length, **kwargs)
+
     def describe(self) -> str:
         """What a cell of this column must hold, in words (for docs and messages)."""
         if self.type == ColumnType.CHOICE:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from goldenthread.accounts.models import Organisation
 
+from .lists import Capped, capped
 from .registry import Registry
 
 __all__ = [
@@ -58,6 +59,11 @@ class OrphanSection:
     @property
     def total(self) -> int:
         return sum(row.count if row.count is not None else 1 for row in self.rows)
+
+    @property
+    def shown(self) -> Capped[OrphanRow]:
+        """The rows the page lists: the first few, so the page does not grow with them."""
+        return capped(self.rows)
 
 
 OrphanSource = Callable[[Organisation], OrphanSection | None]

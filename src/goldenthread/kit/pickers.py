@@ -46,6 +46,7 @@ __all__ = [
     "PickerSelect",
     "PickerSource",
     "picker_search",
+    "records_source",
 ]
 
 #: The most options one search answers: enough to find a record by a few letters,
@@ -224,3 +225,48 @@ class PickerField(forms.Field):
                 code="invalid_choice",
             )
         return option.record if self.records else option.value
+
+
+def records_source(
+    *,
+    key: str,
+    noun: str,
+    records: Callable[[Organisation], Any],
+    search: str = "name",
+    hint: str = "choose one from the list",
+) -> PickerSource:
+    """A picker over the records ``records(organisation)`` gives (a QuerySet), by ``search``.
+
+    Each option is the record's ID and its text; a search keeps the records
+    whose ``search`` field holds every word typed; a typed value is found by
+    ID or by the whole of that field (when only one record has it).
+    """
+
+    def option(record: Any) -> Option:
+        return Option(str(record.pk), str(getattr(record, search)), record)
+
+    def options(
+        organisation: Organisation, scope: str, query: str, limit: int | None
+    ) -> list[Option]:
+        rows = records(organisation)
+        for word in query.split():
+            rows = rows.filter(**{f"{search}__icontains": word})
+        return [option(record) for record in (rows[:limit] if limit else rows)]
+
+    def find(organisation: Organisation, scope: str, value: str) -> Option | None:
+        rows, text = records(organisation), value.strip()
+        if text.isascii() and text.isdigit():
+            found = rows.filter(pk=int(text)).first()
+            if found is not None:
+                return option(found)
+        named = list(rows.filter(**{f"{search}__iexact": text})[:2])
+        return option(named[0]) if len(named) == 1 else None
+
+    return PickerSource(
+        key=key,
+        noun=noun,
+        options=options,
+        find=find,
+        count=lambda organisation, scope: records(organisation).count(),
+        hint=hint,
+    )

@@ -53,7 +53,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, strip_tags
+from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString
 
 from goldenthread.accounts.models import Organisation
@@ -62,6 +62,7 @@ from goldenthread.formats.writing import Cell, Sheet
 
 from .columns import Columns
 from .exports import csv_response, export_rows, workbook_response
+from .pickers import SMALL_SET, search_url
 
 __all__ = [
     "BAD_DATE",
@@ -81,6 +82,7 @@ __all__ = [
     "Table",
     "TableColumn",
     "TreeFilter",
+    "record_link",
     "table_page",
 ]
 
@@ -276,11 +278,28 @@ class TreeFilter(ChoiceFilter):
     """
 
     nodes: Callable[[BoundTable], Iterable[tuple[int, int | None, str]]] | None = None
+    #: The picker source (kit/pickers.py) that searches the nodes: above
+    #: :data:`~goldenthread.kit.pickers.SMALL_SET` nodes the filter is a search
+    #: box on it instead of a select, so the page does not grow with the tree.
+    picker: str = ""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.choices = self._paths
         self.template = "select"
+
+    def inputs(self, query: QueryDict, table: BoundTable) -> dict[str, Any]:
+        paths, _children = self.tree(table)
+        if not self.picker or len(paths) <= SMALL_SET:
+            return super().inputs(query, table)
+        value = table.values.get(self.key)
+        chosen = str(value[0]) if value is not None else ""
+        return {
+            "template": "kit/filters/picker.html",
+            "url": search_url(table.organisation, self.picker),
+            "value": chosen or query.get(self.key, ""),
+            "chosen_label": paths.get(int(chosen), "") if chosen else "",
+        }
 
     def tree(self, table: BoundTable) -> tuple[dict[int, str], dict[int | None, list[int]]]:
         def build() -> tuple[dict[int, str], dict[int | None, list[int]]]:
@@ -314,6 +333,13 @@ class TreeFilter(ChoiceFilter):
 
     def read(self, query: QueryDict, table: BoundTable) -> tuple[Any, str]:
         value, problem = super().read(query, table)
+        if value is None and problem:
+            # A path or name typed into the search box without JavaScript.
+            typed = query.get(self.key, "").strip().lower()
+            paths, _children = self.tree(table)
+            found = [pk for pk, path in paths.items() if typed in (path.lower(), _leaf(path))]
+            if len(found) == 1:
+                value, problem = str(found[0]), ""
         if value is None:
             return None, problem
         return (value, self.below(table, int(value))), problem
@@ -324,6 +350,10 @@ class TreeFilter(ChoiceFilter):
     def tags(self, value: Any, table: BoundTable) -> list[tuple[str, str]]:
         label = dict(self.options(table))[value[0]]
         return [(f"{label} and the units inside", table.url_without(self.key))]
+
+
+def _leaf(path: str) -> str:
+    return path.rsplit(" / ", 1)[-1].lower()
 
 
 def _path(pk: int, names: dict[int, tuple[str, int | None]]) -> str:
@@ -918,6 +948,23 @@ class BoundTable:
         notes.append(("Rows", f"{self.count:,}"))
         sheet = Sheet(what[:1].upper() + what[1:], header, rows, money)
         return workbook_response(self.request, sheets=[sheet], what=what, as_of=as_of, notes=notes)
+
+
+def record_link(url_name: str, id_argument: str, text: str) -> Callable[[Any, BoundTable], Any]:
+    """A cell linking to the row's own page: its ``text`` attribute, escaped.
+
+    ``record_link("core:unit_detail", "unit_id", "name")`` links a unit's name
+    to ``core:unit_detail`` with ``unit_id`` the row's id.
+    """
+
+    def cell(row: Any, table: BoundTable) -> Any:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            table.url(url_name, **{id_argument: row.pk}),
+            getattr(row, text),
+        )
+
+    return cell
 
 
 def _term(key: str | Expression | F, descending: bool) -> Any:

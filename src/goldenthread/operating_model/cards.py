@@ -10,6 +10,9 @@ from goldenthread.kit.dashboard import Card, register
 from .models import VersionStatus
 from .selectors import principle_set_list, version_list
 
+#: The card names this many versions in hand, newest first; the TOM page lists more.
+CARD_OPEN_VERSIONS = 3
+
 
 @register(20)
 def operating_model_card(organisation: Organisation, membership: Membership) -> Card:
@@ -33,7 +36,9 @@ def operating_model_card(organisation: Organisation, membership: Membership) -> 
                 ),
             )
         )
-    for version in open_versions:
+    if len(open_versions) > CARD_OPEN_VERSIONS:
+        rows.append(("Versions in hand", f"{len(open_versions):,}, the newest below"))
+    for version in open_versions[:CARD_OPEN_VERSIONS]:
         rows.append((version.get_status_display(), str(version)))
         if adopted is not None:
             links.append(

@@ -6,8 +6,9 @@ from django import forms
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.kit.forms import date_field
+from goldenthread.kit.pickers import PickerField
 
-from .models import ChangeLevel, PrincipleSet
+from .models import ChangeLevel
 from .starter import PRINCIPLE_TEMPLATES
 
 ENTER_TITLE = "Enter a title for the version"
@@ -31,18 +32,21 @@ def _text(label: str, rows: int = 3, **kwargs: Any) -> forms.CharField:
     )
 
 
-class _PrincipleSetChoice(forms.Form):
-    principle_set = forms.ModelChoiceField(
-        queryset=PrincipleSet.objects.none(),
-        required=False,
-        label="Design principles (optional)",
-        empty_label="None chosen yet",
-    )
+#: The picker of sets of principles this module registers (links.py).
+PRINCIPLE_SET_PICKER_KEY = "principle-sets"
 
+
+class _PrincipleSetChoice(forms.Form):
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["principle_set"].queryset = PrincipleSet.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation
+        # A picker: a select while the sets are few, a search box when they are many.
+        self.fields["principle_set"] = PickerField(
+            source=PRINCIPLE_SET_PICKER_KEY,
+            organisation=organisation,
+            records=True,
+            required=False,
+            label="Design principles (optional)",
+            empty_label="None chosen yet",
         )
 
 

@@ -21,10 +21,11 @@ from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit import links as kit_links
 from goldenthread.kit.pages import get_or_404, org_url
-from goldenthread.kit.pickers import PICKERS, Option, PickerSource
+from goldenthread.kit.pickers import PICKERS, Option, PickerSource, records_source
 
 from . import selectors, services
-from .models import Component
+from .forms import PRINCIPLE_SET_PICKER_KEY
+from .models import Component, PrincipleSet
 
 LINKED = "{item} now delivers {component}."
 UNLINKED = "{record} no longer delivers {component}."
@@ -185,7 +186,18 @@ COMPONENT_LINK_END = kit_links.LinkEnd(
 )
 
 
+#: The sets of principles, by name (a TOM version's "Design principles").
+PRINCIPLE_SET_PICKER = records_source(
+    key=PRINCIPLE_SET_PICKER_KEY,
+    noun="a set of principles",
+    records=lambda organisation: PrincipleSet.objects.filter(organisation=organisation).order_by(
+        "name", "pk"
+    ),
+)
+
+
 def register() -> None:
     """Add the component picker and the component end of links to the kit (from ``ready()``)."""
     PICKERS.add(COMPONENT_PICKER.key, COMPONENT_PICKER)
+    PICKERS.add(PRINCIPLE_SET_PICKER.key, PRINCIPLE_SET_PICKER)
     kit_links.LINK_ENDS.add(COMPONENT_LINK_END.key, COMPONENT_LINK_END, order=10)

@@ -16,10 +16,12 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit.exports import workbook_response
 from goldenthread.kit.links import links_lost
+from goldenthread.kit.lists import capped
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.panels import page_panels
+from goldenthread.kit.tables import table_page
 
-from . import presenters, selectors, services
+from . import presenters, selectors, services, tables
 from .forms import (
     OWN,
     AdoptForm,
@@ -75,13 +77,11 @@ def _set_crumbs(request: OrgRequest, principle_set: PrincipleSet) -> list[tuple[
 @org_view()
 def tom_home(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
-    versions = list(selectors.version_list(organisation=organisation))
-    adopted = next((v for v in versions if v.status == VersionStatus.ADOPTED), None)
+    versions = selectors.version_list(organisation=organisation)
     context = {
-        "versions": versions,
-        "adopted": adopted,
-        "open_versions": [v for v in versions if v.is_editable],
-        "principle_sets": selectors.principle_set_list(organisation=organisation),
+        # The newest versions: the page does not grow with the number kept.
+        "versions": capped(versions),
+        "adopted": versions.filter(status=VersionStatus.ADOPTED).first(),
     }
     return render(request, "operating_model/tom_home.html", context)
 
@@ -430,10 +430,14 @@ def statement_delete(request: OrgRequest, statement_id: int) -> HttpResponse:
 @org_view()
 def principle_set_list(request: OrgRequest) -> HttpResponse:
     sets = selectors.principle_set_list(organisation=request.organisation)
-    return render(
+    table = tables.PRINCIPLE_SETS.bind(request, sets)
+    held = len(sets.order_by().values_list("pk", flat=True)[:1])
+    return table_page(
         request,
+        table,
         "operating_model/principle_set_list.html",
-        {"principle_sets": sets, "templates": PRINCIPLE_TEMPLATES},
+        {"any": held > 0, "templates": PRINCIPLE_TEMPLATES},
+        what="sets of principles",
     )
 
 

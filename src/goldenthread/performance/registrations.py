@@ -17,6 +17,7 @@ from django.urls import reverse
 from goldenthread.accounts.models import Organisation
 from goldenthread.formats.writing import Sheet
 from goldenthread.kit import links, orphans, panels, pickers
+from goldenthread.kit.lists import capped
 
 from . import selectors
 from .models import Level, ThreadItem
@@ -145,12 +146,13 @@ def vision_panel(organisation: Organisation) -> panels.Panel:
     return panels.Panel(
         "performance/_tom_vision.html",
         {
-            "visions": list(selectors.thread_visions(organisation=organisation)),
-            "priorities": list(
+            "visions": capped(selectors.thread_visions(organisation=organisation)),
+            "priorities": capped(
                 selectors.thread_item_list(organisation=organisation)
                 .filter(level=Level.PRIORITY)
                 .order_by("position", "pk")
             ),
+            "items_url": reverse("performance:item_list", kwargs={"org_slug": organisation.slug}),
         },
     )
 

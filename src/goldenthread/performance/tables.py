@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.utils.html import format_html
 
+from goldenthread.core.forms import UNIT_PICKER_KEY
 from goldenthread.core.models import Unit
 from goldenthread.kit.tables import (
     BooleanFilter,
@@ -16,6 +16,7 @@ from goldenthread.kit.tables import (
     Table,
     TableColumn,
     TreeFilter,
+    record_link,
 )
 
 from .models import Level, Perspective, ThreadItem
@@ -33,14 +34,6 @@ def _units(table: BoundTable) -> Any:
     return units.values_list("pk", "parent_id", "name")
 
 
-def _link(item: ThreadItem, table: BoundTable) -> Any:
-    return format_html(
-        '<a class="govuk-link" href="{}">{}</a>',
-        table.url("performance:item_detail", item_id=item.pk),
-        item.title,
-    )
-
-
 def _parent(item: ThreadItem) -> str:
     return item.parent.title if item.parent else ""
 
@@ -53,7 +46,12 @@ ITEMS = Table(
     thing="item",
     things="items",
     columns=[
-        TableColumn("title", "Item", sort="title", cell=_link),
+        TableColumn(
+            "title",
+            "Item",
+            sort="title",
+            cell=record_link("performance:item_detail", "item_id", "title"),
+        ),
         TableColumn("level", "Level", value=lambda i: i.get_level_display(), sort=LEVEL_ORDER),
         TableColumn(
             "perspective",
@@ -83,7 +81,13 @@ ITEMS = Table(
             choices=Perspective.choices,
             multiple=True,
         ),
-        TreeFilter("unit", "Unit, with the units inside it", field="unit", nodes=_units),
+        TreeFilter(
+            "unit",
+            "Unit, with the units inside it",
+            field="unit",
+            nodes=_units,
+            picker=UNIT_PICKER_KEY,
+        ),
         BooleanFilter(
             "linked",
             "Contributes to",

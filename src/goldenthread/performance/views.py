@@ -8,6 +8,7 @@ from django.shortcuts import render
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view, query_id
 from goldenthread.kit.links import item_link_panels, links_lost, record_links_lost
+from goldenthread.kit.lists import capped
 from goldenthread.kit.orphans import orphan_sections
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.tables import table_page
@@ -39,6 +40,11 @@ def _crumbs(request: OrgRequest, item: ThreadItem | None = None) -> list[tuple[s
     return crumbs
 
 
+#: The tree page shows the thread from the top down to this many items; the
+#: item list pages, filters and downloads every item.
+THREAD_ROWS = 50
+
+
 @org_view()
 def thread(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
@@ -52,7 +58,12 @@ def thread(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "performance/thread.html",
-        {"rows": rows, "orphan_ids": orphan_ids, "counts": counts},
+        {
+            "rows": capped(rows, THREAD_ROWS),
+            "orphan_ids": orphan_ids,
+            "counts": counts,
+            "items_url": org_url(request, "performance:item_list"),
+        },
     )
 
 
@@ -83,7 +94,8 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
         {
             "item": item,
             "ancestors": selectors.thread_ancestors(item=item),
-            "children": selectors.thread_children(item=item),
+            "children": capped(selectors.thread_children(item=item)),
+            "items_url": org_url(request, "performance:item_list"),
             "link_panels": item_link_panels(request, item),
             "contributions": contributions(request.organisation, item),
         },

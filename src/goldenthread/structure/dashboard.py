@@ -9,12 +9,18 @@ from typing import Any
 import numpy as np
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.kit.charts import chart_nodes
 
 from .models import Post, Snapshot
 from .selectors import Figures
 
 #: Each exception list shows this many posts; the count says how many there are.
 EXCEPTION_ROWS = 25
+#: The units treemap draws this many levels (plotly's ``maxdepth``); deeper
+#: units are counted in their ancestor, so the chart's data stays small.
+TREE_DEPTH = 3
+#: The unit table beside the treemap lists this many units; the workbook has them all.
+UNIT_TABLE_ROWS = 100
 #: The reporting-line picture shows the top layers, up to this many posts.
 HIERARCHY_POSTS = 400
 
@@ -111,10 +117,12 @@ def charts(figures: Figures) -> dict[str, Any]:
         for i, (posts, fte) in enumerate(zip(s.posts_by_layer, s.fte_by_layer, strict=True))
     ]
     spans = [{"span": span, "managers": count} for span, count in s.spans.histogram]
-    # Units as a tree: every prefix of each unit path is a node.
+    # Units as a tree: every prefix of each unit path is a node, down to the
+    # depth the chart draws; posts deeper down count in their ancestor there.
     nodes: dict[str, dict[str, Any]] = {}
     for group in s.by_unit:
         parts = [p.strip() for p in (group.name or "").split(" / ") if p.strip()] or ["No unit"]
+        parts = parts[:TREE_DEPTH]
         for depth in range(len(parts)):
             node_id = " / ".join(parts[: depth + 1])
             if node_id not in nodes:
@@ -131,6 +139,26 @@ def charts(figures: Figures) -> dict[str, Any]:
         "band": [r.target_span_min, r.target_span_max],
         "units": list(nodes.values()),
         "reporting": reporting_line(figures),
+    }
+
+
+#: The texts of a tree chart's nodes plotly draws or matches on.
+TREE_TEXTS = ("id", "label", "parent")
+
+
+def plot_data(charts: dict[str, Any]) -> dict[str, Any]:
+    """What the page hands to plotly: :func:`charts` with every text escaped.
+
+    The tables beside the charts show the same names through the template,
+    which escapes them itself; plotly reads markup in its texts, so the
+    chart's copy is escaped here, once, where the figure is built.
+    """
+    return {
+        "layers": charts["layers"],
+        "spans": charts["spans"],
+        "band": charts["band"],
+        "units": chart_nodes(charts["units"], TREE_TEXTS),
+        "reporting": chart_nodes(charts["reporting"], TREE_TEXTS),
     }
 
 

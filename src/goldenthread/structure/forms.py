@@ -7,7 +7,7 @@ from django import forms
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload, date_field
-from goldenthread.kit.pickers import PickerField
+from goldenthread.kit.pickers import PickerField, records_source
 
 from .models import ColumnMappingPreset, Snapshot, SnapshotKind
 
@@ -48,6 +48,16 @@ class SnapshotFieldsForm(forms.Form):
     )
 
 
+#: The organisation's saved column mappings, by name (registered in registrations.py).
+MAPPING_PICKER = records_source(
+    key="column-mappings",
+    noun="a saved column mapping",
+    records=lambda organisation: ColumnMappingPreset.objects.filter(
+        organisation=organisation
+    ).order_by("name", "pk"),
+)
+
+
 class UploadForm(SnapshotFieldsForm):
     file = forms.FileField(
         label="The file of posts",
@@ -65,13 +75,6 @@ class UploadForm(SnapshotFieldsForm):
     fmt = forms.ChoiceField(
         choices=FORMAT_CHOICES, widget=forms.RadioSelect, label="Layout of the file", initial="auto"
     )
-    mapping = forms.ModelChoiceField(
-        queryset=ColumnMappingPreset.objects.none(),
-        required=False,
-        label="Column mapping (for an HR export)",
-        empty_label="Choose the columns after uploading",
-        help_text="A mapping you saved before. Leave it to match the columns on the next page.",
-    )
     problems = forms.ChoiceField(
         choices=PROBLEM_CHOICES,
         widget=forms.RadioSelect,
@@ -81,9 +84,18 @@ class UploadForm(SnapshotFieldsForm):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mapping"].queryset = ColumnMappingPreset.objects.filter(  # type: ignore[attr-defined]
-            organisation=organisation
+        # A picker: the saved mappings may be many, and the page must not grow with them.
+        self.fields["mapping"] = PickerField(
+            source=MAPPING_PICKER.key,
+            organisation=organisation,
+            records=True,
+            required=False,
+            label="Column mapping (for an HR export)",
+            empty_label="Choose the columns after uploading",
+            help_text="A mapping you saved before. Leave it to match the columns on the next page.",
         )
+        before = [name for name in self.fields if name not in ("mapping", "problems")]
+        self.order_fields([*before, "mapping", "problems"])
 
     def clean_file(self) -> Any:
         return check_spreadsheet_upload(self.cleaned_data.get("file"), what="The file of posts")
@@ -218,25 +230,38 @@ class DesignRulesForm(forms.Form):
     )
 
 
+#: The snapshot picker the structure module registers (registrations.py).
+SNAPSHOT_PICKER_KEY = "snapshots"
+
+
+def _snapshot_field(organisation: Organisation, label: str) -> PickerField:
+    return PickerField(
+        source=SNAPSHOT_PICKER_KEY,
+        organisation=organisation,
+        records=True,
+        label=label,
+        empty_label="Choose a snapshot",
+        error_messages={"required": CHOOSE_SNAPSHOT},
+    )
+
+
+class CompareWithForm(forms.Form):
+    """The snapshot page's "Compare with": a picker, however many snapshots there are."""
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old"] = _snapshot_field(organisation, "Compare with")
+
+
 class CompareForm(forms.Form):
-    old = forms.ModelChoiceField(
-        queryset=Snapshot.objects.none(),
-        label="Before",
-        error_messages={"required": CHOOSE_SNAPSHOT},
-    )
-    new = forms.ModelChoiceField(
-        queryset=Snapshot.objects.none(),
-        label="After",
-        error_messages={"required": CHOOSE_SNAPSHOT},
-    )
     unit = forms.CharField(required=False, label="Only units whose name contains (optional)")
     tier = forms.CharField(required=False, label="Only this grade or tier (optional)")
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        queryset = Snapshot.objects.filter(organisation=organisation)
-        self.fields["old"].queryset = queryset  # type: ignore[attr-defined]
-        self.fields["new"].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["old"] = _snapshot_field(organisation, "Before")
+        self.fields["new"] = _snapshot_field(organisation, "After")
+        self.order_fields(["old", "new", "unit", "tier"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -20,6 +20,7 @@ from goldenthread.kit import orphans, pickers
 from goldenthread.kit.importing import import_file_purged
 
 from . import selectors, services
+from .forms import MAPPING_PICKER, SNAPSHOT_PICKER_KEY
 from .importing import IMPORTER
 from .models import Post, Snapshot, StructureUpload
 
@@ -164,7 +165,18 @@ def purge_uploads(cutoffs: Cutoffs) -> int:
     return purged
 
 
+#: The snapshots, newest first, chosen by name (the compare pages).
+SNAPSHOT_PICKER = pickers.records_source(
+    key=SNAPSHOT_PICKER_KEY,
+    noun="a snapshot",
+    records=lambda organisation: selectors.snapshot_list(organisation=organisation),
+    hint="choose a snapshot from the list",
+)
+
+
 def register() -> None:
     register_purger("structure uploads", purge_uploads)
     pickers.PICKERS.add(POST_PICKER.key, POST_PICKER)
+    pickers.PICKERS.add(SNAPSHOT_PICKER.key, SNAPSHOT_PICKER)
+    pickers.PICKERS.add(MAPPING_PICKER.key, MAPPING_PICKER)
     orphans.ORPHANS.add("structure.posts-without-objectives", posts_without_objectives, order=30)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils.html import format_html, format_html_join
 
+from goldenthread.core.forms import UNIT_PICKER_KEY
 from goldenthread.core.models import Unit
 from goldenthread.kit.tables import (
     Band,
@@ -19,10 +20,11 @@ from goldenthread.kit.tables import (
     Table,
     TableColumn,
     TreeFilter,
+    record_link,
 )
 
 from . import selectors
-from .models import Post, Snapshot, SnapshotKind, SnapshotStatus
+from .models import Post, SnapshotKind, SnapshotStatus
 
 #: Spans of control in the bands the structure dashboard reports.
 SPAN_BANDS = (
@@ -105,7 +107,13 @@ POSTS = Table(
             exact=["post_id", "grade"],
             hint="Words from the job title, or a whole grade or post ID",
         ),
-        TreeFilter("unit", "Unit, with the units inside it", field="unit", nodes=unit_nodes),
+        TreeFilter(
+            "unit",
+            "Unit, with the units inside it",
+            field="unit",
+            nodes=unit_nodes,
+            picker=UNIT_PICKER_KEY,
+        ),
         ChoiceFilter("grade", "Grade", field="grade", choices=_grades, multiple=True),
         ChoiceFilter("layer", "Layer", field="layer", choices=_layers, multiple=True),
         BandFilter("span", "Direct reports", field="span", bands=SPAN_BANDS),
@@ -123,19 +131,16 @@ POSTS = Table(
 )
 
 
-def _snapshot_link(snapshot: Snapshot, table: BoundTable) -> Any:
-    return format_html(
-        '<a class="govuk-link" href="{}">{}</a>',
-        table.url("structure:snapshot_detail", snapshot_id=snapshot.pk),
-        snapshot.name,
-    )
-
-
 SNAPSHOTS = Table(
     thing="snapshot",
     things="snapshots",
     columns=[
-        TableColumn("name", "Snapshot", sort="name", cell=_snapshot_link),
+        TableColumn(
+            "name",
+            "Snapshot",
+            sort="name",
+            cell=record_link("structure:snapshot_detail", "snapshot_id", "name"),
+        ),
         TableColumn("kind", "Kind", value=lambda s: s.get_kind_display(), sort="kind"),
         TableColumn("status", "Status", value=lambda s: s.get_status_display(), sort="status"),
         TableColumn(

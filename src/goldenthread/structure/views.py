@@ -22,6 +22,7 @@ from goldenthread.jobs.models import JobStatus
 from goldenthread.kit.exports import about_file
 from goldenthread.kit.forms import apply_service_error
 from goldenthread.kit.importing import import_run_for
+from goldenthread.kit.lists import capped
 from goldenthread.kit.models import ImportRun
 from goldenthread.kit.pages import (
     Crumbs,
@@ -42,6 +43,7 @@ from .forms import (
     AddPostForm,
     BulkChangeForm,
     CompareForm,
+    CompareWithForm,
     DesignRulesForm,
     MappingForm,
     PostChangeForm,
@@ -205,6 +207,7 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
+    charts = dashboard.charts(figures)
     return render(
         request,
         "structure/snapshot_detail.html",
@@ -214,10 +217,18 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
             "summary": figures.summary,
             "rules": figures.rules,
             "headline": presenters.headline(figures),
-            "charts": dashboard.charts(figures),
+            "charts": charts,
+            "unit_rows": capped(figures.summary.by_unit, dashboard.UNIT_TABLE_ROWS),
+            "plot": dashboard.plot_data(charts),
             "exceptions": dashboard.exceptions(organisation, snapshot, figures),
-            "directorates": selectors.unit_top_list(organisation=organisation),
-            "others": selectors.snapshot_others(organisation=organisation, snapshot=snapshot),
+            "directorates": capped(selectors.unit_top_list(organisation=organisation)),
+            "units_url": org_url(request, "core:unit_list"),
+            "others": selectors.snapshot_others(
+                organisation=organisation, snapshot=snapshot
+            ).exists(),
+            "compare_with": CompareWithForm(
+                organisation=organisation, initial={"old": snapshot.base_id}
+            ),
             "crumbs": _crumbs(request, None, (snapshot.name, "")),
         },
     )
@@ -382,7 +393,8 @@ def snapshot_unit(request: OrgRequest, snapshot_id: int, unit_id: int) -> HttpRe
             "page": page,
             "rows": rows,
             "managers": [row for row in rows if row["span"] > 0],
-            "children": core_selectors.unit_children(organisation=organisation, unit=unit),
+            "children": capped(core_selectors.unit_children(organisation=organisation, unit=unit)),
+            "children_url": f"{org_url(request, 'core:unit_list')}?inside={unit.pk}",
             "crumbs": _crumbs(request, snapshot, (unit.name, "")),
         },
     )

@@ -1,5 +1,10 @@
 // The structure dashboard's charts. The data comes from a json_script tag; every
 // chart has a table beside it holding the same figures.
+//
+// plotly.js reads HTML in the texts it draws (a unit named "<a href=...>" would
+// become a live link), so every text arrives escaped by the server
+// (goldenthread.kit.charts.chart_text) and is passed on as it is: build no
+// label, hover text or title here from anything but those texts and numbers.
 (function () {
   "use strict";
   var source = document.getElementById("structure-charts");
