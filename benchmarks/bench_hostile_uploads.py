@@ -84,7 +84,9 @@ def large_xlsx(target_bytes: int) -> bytes:
     n = 0
     # Roughly 30 bytes of compressed workbook per row of this shape.
     while n * 30 < target_bytes:
-        rows.append((f"U{n:07d}", f"Team number {n} of the council", "team", "", f"Note {n * 7919}"))
+        rows.append(
+            (f"U{n:07d}", f"Team number {n} of the council", "team", "", f"Note {n * 7919}")
+        )
         n += 1
     header = ("code", "name", "kind", "parent_code", "description")
     return write_xlsx([Sheet("Units", header, rows)])
