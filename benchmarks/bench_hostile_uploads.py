@@ -19,6 +19,7 @@ included. Target: every file under 1 GiB of worker memory.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
 import platform
@@ -53,7 +54,7 @@ def units_csv(target_bytes: int) -> bytes:
 
 
 def duplicate_rows_csv(rows: int) -> bytes:
-    """Three million rows, each the same unit: one problem a row, if nothing capped them."""
+    """``rows`` rows, each the same unit: one problem a row, if nothing capped them."""
     return b"code,name,kind,parent_code,description\n" + b"PEO,People,directorate,,\n" * rows
 
 
@@ -76,20 +77,24 @@ def wide_csv(columns: int) -> bytes:
     return hostile.wide_csv(columns)
 
 
-def large_xlsx(target_bytes: int) -> bytes:
-    """A units workbook of distinct rows whose file is about ``target_bytes`` long."""
+def large_xlsx(rows: int) -> bytes:
+    """A units workbook of ``rows`` distinct rows, each with a description that does not
+    compress (a hash), so that the file is large for its rows (about 30 MB for 500,000)."""
     from goldenthread.formats.writing import Sheet, write_xlsx
 
-    rows = []
-    n = 0
-    # Roughly 30 bytes of compressed workbook per row of this shape.
-    while n * 30 < target_bytes:
-        rows.append(
-            (f"U{n:07d}", f"Team number {n} of the council", "team", "", f"Note {n * 7919}")
-        )
-        n += 1
     header = ("code", "name", "kind", "parent_code", "description")
-    return write_xlsx([Sheet("Units", header, rows)])
+    body = [("TOP", "Whole council", "directorate", "", "")]
+    body += [
+        (
+            f"U{n:07d}",
+            f"Team number {n} of the council",
+            "team",
+            "TOP",
+            hashlib.sha256(str(n).encode()).hexdigest(),
+        )
+        for n in range(rows)
+    ]
+    return write_xlsx([Sheet("Units", header, body)])
 
 
 def fresh_database() -> None:
@@ -215,8 +220,9 @@ def main() -> None:
             accounts.membership_create(organisation=organisation, user=user, role=Role.EDITOR)
             cases = [
                 ("units-30mb.csv", lambda: units_csv(30 * MIB)),
-                ("units-30mb.xlsx", lambda: large_xlsx(30 * MIB)),
+                ("units-30mb.xlsx", lambda: large_xlsx(500_000)),
                 ("three-million-rows.csv", lambda: duplicate_rows_csv(3_000_000)),
+                ("900000-duplicate-rows.csv", lambda: duplicate_rows_csv(900_000)),
                 ("zip-bomb.xlsx", lambda: bomb_workbook(3_000_000)),
                 ("a1-and-xfd1048576.xlsx", far_corner_workbook),
                 ("200000-columns.csv", lambda: wide_csv(200_000)),
