@@ -164,6 +164,8 @@ def setup_django(var_dir: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # The local settings serve static files from the collected, hashed copies.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def upload(organisation, user, name: str, data: bytes) -> tuple[float, object]:

@@ -122,3 +122,20 @@ def test_the_job_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(JOB_LIST_QUERIES):
         page = client.get(reverse("jobs:job_list", kwargs={"org_slug": organisation.slug}))
     assert len(select(page, "main table tbody tr")) == extra + 1
+
+
+@pytest.mark.parametrize(("role", "offered"), [(Role.VIEWER, False), (Role.EDITOR, True)])
+def test_a_job_offers_its_result_only_to_a_role_that_can_open_it(client, role, offered) -> None:
+    organisation = OrganisationFactory()
+    member(organisation, role, username="someone")
+    client.login(username="someone", password=PASSWORD)
+    # An import's page is for editors: a viewer following the link would be refused.
+    result = reverse("kit:import_run", kwargs={"org_slug": organisation.slug, "run_id": 1})
+    job = job_create(
+        organisation=organisation, kind="tests.count", title="Count", by=None, result_url=result
+    )
+    job_run(job_id=job.pk)
+    page = client.get(
+        reverse("jobs:job_detail", kwargs={"org_slug": organisation.slug, "job_id": job.pk})
+    )
+    assert (result in attribute(page, "main a", "href")) is offered

@@ -18,8 +18,9 @@ from .models import Organisation, OrganisationKind, Role
 
 SIGN_IN_FAILED = "Enter a correct username and password. Both are case-sensitive."
 SIGN_IN_LOCKED = (
-    "Too many failed attempts to sign in. Wait 15 minutes and try again, "
-    "or ask your organisation's admin to reset your password."
+    "Too many failed attempts to sign in. Wait 15 minutes and try again. If you have "
+    "forgotten your password, ask the person who runs goldenthread for your council to set "
+    "a new one."
 )
 ENTER_USERNAME = "Enter your username"
 ENTER_PASSWORD = "Enter your password"

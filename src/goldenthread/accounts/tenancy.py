@@ -96,9 +96,23 @@ def org_view(
             return view(org_request, *args, **kwargs)
 
         wrapped.org_guarded = True  # type: ignore[attr-defined]
+        wrapped.org_role = role  # type: ignore[attr-defined]
         return cast(GuardedView[P], wrapped)
 
     return decorator
+
+
+def can_open(request: OrgRequest, url: str) -> bool:
+    """Whether the member making ``request`` may open the page at ``url`` (a path of
+    this site), so that a page offers only the links its reader can follow."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        view = resolve(url.split("?", 1)[0]).func
+    except Resolver404:
+        return False
+    needed = getattr(view, "org_role", None)
+    return needed is None or request.membership.allows(needed)
 
 
 #: More digits than this cannot be a database id (a 64-bit integer has 19).

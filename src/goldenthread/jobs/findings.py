@@ -50,7 +50,7 @@ class Findings(list[dict[str, Any]]):
     >>> findings = Findings(limit=2)
     >>> findings.extend({"message": f"row {n} is blank"} for n in range(5))
     >>> len(findings), findings.total, findings.summary()
-    (2, 5, [{'kind': 'row … is blank', 'count': 5}])
+    (2, 5, [{'kind': 'row … is blank', 'example': 'row 0 is blank', 'count': 5}])
     >>> findings.more
     3
     """
@@ -67,6 +67,8 @@ class Findings(list[dict[str, Any]]):
         self.kind_limit = kind_limit
         self.total = 0
         self.kinds: dict[str, int] = {}
+        #: The first message of each kind, as it was written: what the pages show.
+        self.examples: dict[str, str] = {}
         self.extend(entries)
 
     def append(self, entry: dict[str, Any]) -> None:
@@ -75,10 +77,12 @@ class Findings(list[dict[str, Any]]):
     def add(self, entry: dict[str, Any], kind: str | None = None) -> None:
         """Count ``entry`` under ``kind`` (else its message without its values); keep it if room."""
         self.total += 1
-        kind = (kind or kind_of(str(entry.get("message", ""))))[:KIND_LENGTH]
+        message = str(entry.get("message", ""))
+        kind = (kind or kind_of(message))[:KIND_LENGTH]
         if kind not in self.kinds and len(self.kinds) >= self.kind_limit:
             kind = OTHER_KINDS
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        self.examples.setdefault(kind, OTHER_KINDS if kind == OTHER_KINDS else message)
         if len(self) < self.limit:
             super().append(entry)
 
@@ -100,9 +104,11 @@ class Findings(list[dict[str, Any]]):
                 super().append(entry)
         self.total += other.total
         for kind, count in other.kinds.items():
+            example = other.examples.get(kind, kind)
             if kind not in self.kinds and len(self.kinds) >= self.kind_limit:
-                kind = OTHER_KINDS
+                kind, example = OTHER_KINDS, OTHER_KINDS
             self.kinds[kind] = self.kinds.get(kind, 0) + count
+            self.examples.setdefault(kind, example)
 
     @property
     def more(self) -> int:
@@ -110,6 +116,11 @@ class Findings(list[dict[str, Any]]):
         return self.total - len(self)
 
     def summary(self) -> list[dict[str, Any]]:
-        """Each kind with its count, the most frequent first: ``[{"kind", "count"}]``."""
+        """Each kind with its count and its first message, the most frequent first:
+        ``[{"kind", "example", "count"}]``. The pages show the example, which reads
+        as written (``UTF-8`` keeps its digit); the kind only groups."""
         ranked = sorted(self.kinds.items(), key=lambda item: (-item[1], item[0]))
-        return [{"kind": kind, "count": count} for kind, count in ranked]
+        return [
+            {"kind": kind, "example": self.examples.get(kind, kind), "count": count}
+            for kind, count in ranked
+        ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from goldenthread.accounts.tenancy import NOT_FOUND, OrgRequest, get_or_404, org_view
+from goldenthread.accounts.tenancy import NOT_FOUND, OrgRequest, can_open, get_or_404, org_view
 
 from . import selectors
 from .models import Job
@@ -24,7 +24,9 @@ def job_list(request: OrgRequest) -> HttpResponse:
 @org_view()
 def job_detail(request: OrgRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    return render(request, "jobs/job_detail.html", {"job": job})
+    # A viewer sees the job, but is offered its result only if their role opens it.
+    show_result = bool(job.result_url) and can_open(request, job.result_url)
+    return render(request, "jobs/job_detail.html", {"job": job, "show_result": show_result})
 
 
 @org_view()
