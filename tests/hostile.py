@@ -182,6 +182,7 @@ def shared_string_bomb(cells: int, length: int, *, columns: int = 10) -> bytes:
 def bad_reference(row: str = "1", ref: str = "A1") -> bytes:
     """A sheet of one cell whose row number is ``row`` and cell reference ``ref``:
     ``"²"`` or 5,000 digits are no number a reader can take."""
+    row, ref = (escape(value, {'"': "&quot;"}) for value in (row, ref))
     body = SHEET_OPEN + f'<sheetData><row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
     return workbook(body + b"</sheetData></worksheet>")
 
