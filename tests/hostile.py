@@ -147,13 +147,44 @@ def entity_bomb(depth: int = 9) -> bytes:
 
 def shared_string_out_of_range() -> bytes:
     """A cell that points at shared string 99 of a table of one."""
-    table = (
-        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-        b'2006/main" count="1" uniqueCount="1"><si><t>code</t></si></sst>'
-    )
+    table = shared_strings("code")
     body = SHEET_OPEN + b'<sheetData><row r="1"><c r="A1" t="s"><v>99</v></c></row>'
     body += b"</sheetData></worksheet>"
     return workbook(body, shared_strings=table)
+
+
+def shared_strings(*texts: str) -> bytes:
+    """A shared-strings part holding ``texts``, in order."""
+    items = "".join(f"<si><t>{escape(text)}</t></si>" for text in texts)
+    return (
+        '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        f'2006/main" count="{len(texts)}" uniqueCount="{len(texts)}">{items}</sst>'
+    ).encode()
+
+
+def shared_string_bomb(cells: int, length: int, *, columns: int = 10) -> bytes:
+    """``cells`` cells, ``columns`` to a row, all showing one shared string of ``length``
+    characters: a reader copies the string into each, so a few kilobytes hold
+    ``cells * length`` characters. The shared-strings part stays under the size
+    held to the compression ratio."""
+    parts = [SHEET_OPEN, b"<sheetData>"]
+    for start in range(0, cells, columns):
+        number = start // columns + 1
+        parts.append(f'<row r="{number}">'.encode())
+        for column in range(1, min(columns, cells - start) + 1):
+            ref = f"{column_letters(column)}{number}"
+            parts.append(f'<c r="{ref}" t="s"><v>0</v></c>'.encode())
+        parts.append(b"</row>")
+    parts.append(b"</sheetData></worksheet>")
+    return workbook(b"".join(parts), shared_strings=shared_strings("x" * length), level=9)
+
+
+def bad_reference(row: str = "1", ref: str = "A1") -> bytes:
+    """A sheet of one cell whose row number is ``row`` and cell reference ``ref``:
+    ``"²"`` or 5,000 digits are no number a reader can take."""
+    row, ref = (escape(value, {'"': "&quot;"}) for value in (row, ref))
+    body = SHEET_OPEN + f'<sheetData><row r="{row}"><c r="{ref}"><v>1</v></c></row>'.encode()
+    return workbook(body + b"</sheetData></worksheet>")
 
 
 def wide_csv(columns: int, rows: int = 1) -> bytes:

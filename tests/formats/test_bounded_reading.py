@@ -20,6 +20,7 @@ from goldenthread.formats.reading import ROW_COLUMN, FormatError, read_frame
 from goldenthread.formats.sources import ReadLimits, SourceError, read_source
 from goldenthread.formats.tabular import TableError, read_sheets, read_table
 from goldenthread.formats.writing import About, Sheet, write_csv, write_xlsx
+from tests import hostile
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -696,7 +697,7 @@ def test_an_xlsx_workbook_named_xls_is_named_as_such(tmp_path: Path) -> None:
 def test_cells_calamine_finds_beyond_the_scanned_range_stop_the_reading(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sources, "_scan_sheet", lambda *args: (1, 1))
+    monkeypatch.setattr(sources, "_scan_sheet", lambda *args: (1, 1, 0))
     with pytest.raises(TableError) as error:
         read_table(workbook(("Units", UNITS_ROWS)), "units.xlsx")
     assert problem_of(error).message == (
@@ -709,3 +710,110 @@ def test_an_empty_sheet_reads_as_an_empty_file() -> None:
     with pytest.raises(TableError) as error:
         read_table(workbook(("Units", "")), "units.xlsx")
     assert problem_of(error).message == "units.xlsx: the file is empty; expected a header row"
+
+
+# --- Text copied into cells: shared strings, and all the text read -----------------
+
+
+def test_a_shared_string_shown_in_many_cells_is_counted_in_each(no_calamine: None) -> None:
+    data = hostile.shared_string_bomb(10_000, 32_000)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        # Too small a part to be held to the compression ratio.
+        assert archive.getinfo("xl/sharedStrings.xml").file_size < sources.RATIO_GRACE_BYTES
+    assert len(data) < 30_000
+    with pytest.raises(TableError) as error:
+        read_table(data, "units.xlsx")
+    assert problem_of(error).message == (
+        "units.xlsx: the sheet 'Units' holds more than 100,000,000 characters of text; "
+        "at most 100,000,000 are read"
+    )
+
+
+def test_the_text_limit_counts_shared_inline_and_plain_values_of_every_sheet_read() -> None:
+    # 'code' and 'name' (shared, 4 each), 'PEO' (inline, 3), 12.5 (a value, 4): 15 a sheet.
+    rows = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v> 1 </v></c></row>'
+        '<row r="2">' + text("A2", "PEO") + number("B2", 12.5) + "</row>"
+    )
+    table = hostile.shared_strings("code", "name")
+    data = workbook(("Units", rows), ("More", rows), extra={"xl/sharedStrings.xml": table})
+    tables = read_sheets(data, "units.xlsx", limits=ReadLimits(max_total_chars=30))
+    assert [t.rows[0].values for t in tables] == [("PEO", "12.5")] * 2
+    with pytest.raises(TableError) as error:
+        read_sheets(data, "units.xlsx", limits=ReadLimits(max_total_chars=29))
+    assert problem_of(error).message == (
+        "units.xlsx: the sheet 'More' holds more than 29 characters of text; at most 29 are read"
+    )
+
+
+def test_the_shared_strings_named_by_the_relationships_are_the_ones_counted(
+    no_calamine: None,
+) -> None:
+    data = hostile.shared_string_bomb(10, 100)
+    renamed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(renamed, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            name = info.filename
+            if name == "xl/sharedStrings.xml":
+                name = "xl/strings.xml"
+            if name == "xl/_rels/workbook.xml.rels":
+                content = content.replace(b'Target="sharedStrings.xml"', b'Target="strings.xml"')
+            target.writestr(name, content)
+    with pytest.raises(TableError) as error:
+        read_table(renamed.getvalue(), "units.xlsx", limits=ReadLimits(max_total_chars=999))
+    assert "holds more than 999 characters of text" in problem_of(error).message
+
+
+def test_a_shared_string_longer_than_a_cell_may_hold_is_refused(no_calamine: None) -> None:
+    with pytest.raises(TableError) as error:
+        read_table(hostile.shared_string_bomb(1, 32_768), "units.xlsx")
+    assert problem_of(error).message == (
+        "units.xlsx: a value has more than 32,767 characters; at most 32,767 are read "
+        "(shared string 1)"
+    )
+
+
+def test_a_csv_file_past_the_text_limit_is_refused_at_its_row() -> None:
+    data = b"code,name\n" + b"PEO,People\n" * 10
+    # The header's 8 characters and 9 a row: 98 after row 11, 107 after row 12.
+    assert read_table(data, "units.csv", limits=ReadLimits(max_total_chars=98))
+    with pytest.raises(TableError) as error:
+        read_table(data + b"COM,People\n", "units.csv", limits=ReadLimits(max_total_chars=98))
+    problem = problem_of(error)
+    assert problem.row == 12
+    assert problem.message == (
+        "units.csv: this file holds more than 98 characters of text; at most 98 are read"
+    )
+
+
+# --- References that are no number ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("row", "ref", "shown"),
+    [
+        ("²", "A1", "bad row number '²'"),
+        ("١", "A1", "bad row number '١'"),
+        ("9" * 4_300, "A1", "bad row number '99999999999999999999'"),
+        ("1", "A²", "bad cell 'A²'"),
+        ("1", "A" + "9" * 4_300, "bad cell 'A9999999999999999999'"),
+    ],
+)
+def test_a_reference_that_is_no_number_is_a_damaged_workbook(
+    row: str, ref: str, shown: str, no_calamine: None
+) -> None:
+    with pytest.raises(TableError) as error:
+        read_table(hostile.bad_reference(row, ref), "units.xlsx")
+    assert problem_of(error).message == (
+        f"units.xlsx: this workbook is damaged and cannot be read: sheet 'Units': {shown}"
+    )
+
+
+def test_a_cell_pointing_past_the_shared_strings_is_a_damaged_workbook(no_calamine: None) -> None:
+    with pytest.raises(TableError) as error:
+        read_table(hostile.shared_string_out_of_range(), "units.xlsx")
+    assert problem_of(error).message == (
+        "units.xlsx: this workbook is damaged and cannot be read: sheet 'Units': cell A1 "
+        "points at shared string 100; the workbook has 1"
+    )

@@ -19,12 +19,14 @@ def test_the_limits_come_from_the_settings(settings: Any) -> None:
     settings.GOLDENTHREAD_READ_MAX_CELLS = 20
     settings.GOLDENTHREAD_READ_MAX_UNPACKED_BYTES = 1000
     settings.GOLDENTHREAD_READ_MAX_COMPRESSION_RATIO = 7
+    settings.GOLDENTHREAD_READ_MAX_TOTAL_CHARS = 30
     assert read_limits() == ReadLimits(
         max_rows=10,
         max_columns=3,
         max_cells=20,
         max_unpacked_bytes=1000,
         max_compression_ratio=7,
+        max_total_chars=30,
     )
 
 

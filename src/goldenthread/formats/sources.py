@@ -45,6 +45,7 @@ import re
 import struct
 import zipfile
 import zlib
+from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,9 @@ class ReadLimits:
     max_compression_ratio: int = 100
     #: Characters in one cell: Excel's own limit.
     max_cell_chars: int = 32_767
+    #: Characters of text in all the cells read together: a workbook's shared
+    #: string is counted in every cell that shows it, as it is copied there.
+    max_total_chars: int = 100_000_000
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -126,6 +130,9 @@ TOO_MANY_CELLS = (
 TOO_MANY_CELLS_BOOK = (
     "the sheets read, up to {sheet!r}, have more than {allowed:,} cells; at most {allowed:,} "
     "are read"
+)
+TOO_MUCH_TEXT = (
+    "{whose} holds more than {allowed:,} characters of text; at most {allowed:,} are read"
 )
 TOO_LONG_CELL = "a value has more than {allowed:,} characters; at most {allowed:,} are read"
 TOO_LONG_CSV_FIELD = (
@@ -177,7 +184,10 @@ RAGGED = "this row has {found:,} values; the header has {expected:,}"
 _DELIMITERS = {",": "commas", "\t": "tabs", ";": "semicolons"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
+_CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+_ROW_REF = re.compile(r"[0-9]{1,7}")
+#: Digits a shared string's index may have: a table of more strings could not be unpacked.
+_INDEX_DIGITS = 10
 
 
 class SourceError(Exception):
@@ -465,7 +475,7 @@ def _csv_rows(
     checked = _checked_lines(lines, place, delimiter, limits, name)
     reader = csv.reader(checked, delimiter=delimiter, strict=True)
     header: list[str] = []
-    width = cells = number = 0
+    width = cells = chars = number = 0
     last_row = limits.max_rows + 1
     try:
         for values in reader:
@@ -500,6 +510,13 @@ def _csv_rows(
                     row=number,
                     column=header[column],
                     code="too-long",
+                )
+            chars += sum(map(len, values))
+            if chars > limits.max_total_chars:
+                raise SourceError(
+                    TOO_MUCH_TEXT.format(whose="this file", allowed=limits.max_total_chars),
+                    row=number,
+                    code="too-much-text",
                 )
             cells += width
             if cells > limits.max_cells:
@@ -747,8 +764,15 @@ def _relationships(
     return found
 
 
-def _sheet_parts(stream: IO[bytes], archive: zipfile.ZipFile, file: str) -> dict[str, str]:
-    """Each sheet's name and the part holding its cells."""
+def _book_parts(
+    stream: IO[bytes], archive: zipfile.ZipFile, file: str
+) -> tuple[dict[str, str], list[str]]:
+    """Each sheet's name and the part holding its cells, and the shared-strings parts.
+
+    The shared strings are the part the workbook's relationships name and
+    the part at the usual place, in any case of its name: a reader may take
+    either.
+    """
     book = next(
         (
             target
@@ -774,7 +798,18 @@ def _sheet_parts(stream: IO[bytes], archive: zipfile.ZipFile, file: str) -> dict
     parser = _parser()
     parser.StartElementHandler = start
     _parse(parser, _unpacked(stream, info), book)
-    return sheets
+    named = {target for kind, target in targets.values() if kind.endswith("/sharedStrings")}
+    usual = {n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"}
+    shared = [name for name in sorted(named | usual) if name in usual or _has(archive, name)]
+    return sheets, shared
+
+
+def _has(archive: zipfile.ZipFile, name: str) -> bool:
+    try:
+        archive.getinfo(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _column_number(letters: str) -> int:
@@ -789,52 +824,200 @@ def _column_number(letters: str) -> int:
     return number
 
 
+class _SharedStrings:
+    """The length of each shared string, from a streamed scan of its part.
+
+    A string is the text of its ``<t>`` elements, rich-text runs included,
+    phonetic guides (``<rPh>``) not. One longer than a cell may hold is
+    refused here: each cell that points at it would hold a copy.
+    """
+
+    def __init__(self, limits: ReadLimits) -> None:
+        self.limits = limits
+        self.lengths = array("L")
+        self.length = 0
+        self.in_item = False
+        self.in_text = False
+        self.phonetic = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        local = _local(tag)
+        if local == "si":
+            self.in_item, self.length, self.phonetic = True, 0, 0
+        elif local == "rPh":
+            self.phonetic += 1
+        elif local == "t" and self.in_item and not self.phonetic:
+            self.in_text = True
+
+    def end(self, tag: str) -> None:
+        local = _local(tag)
+        if local == "si" and self.in_item:
+            self.in_item = False
+            self.lengths.append(self.length)
+        elif local == "rPh":
+            self.phonetic = max(self.phonetic - 1, 0)
+        elif local == "t":
+            self.in_text = False
+
+    def text(self, data: str) -> None:
+        if self.in_text:
+            self.length += len(data)
+            if self.length > self.limits.max_cell_chars:
+                raise SourceError(
+                    TOO_LONG_CELL.format(allowed=self.limits.max_cell_chars)
+                    + f" (shared string {len(self.lengths) + 1:,})",
+                    code="too-long",
+                )
+
+
+def _scan_shared_strings(
+    stream: IO[bytes], archive: zipfile.ZipFile, parts: Sequence[str], limits: ReadLimits
+) -> array[int]:
+    """The length of each shared string: the longest at each index of ``parts``."""
+    longest: array[int] = array("L")
+    for part in parts:
+        scan = _SharedStrings(limits)
+        parser = _parser()
+        parser.buffer_text = True
+        parser.StartElementHandler = scan.start
+        parser.EndElementHandler = scan.end
+        parser.CharacterDataHandler = scan.text
+        _parse(parser, _unpacked(stream, archive.getinfo(part)), part)
+        if not longest:
+            longest = scan.lengths
+            continue
+        for index, length in enumerate(scan.lengths):
+            if index >= len(longest):
+                longest.append(length)
+            elif length > longest[index]:
+                longest[index] = length
+    return longest
+
+
 class _SheetScan:
     """The used range of a sheet's XML: the cells holding a value (``<v>`` or ``<is>``).
 
     A cell with only a style holds nothing and counts for nothing; the
     ``<dimension>`` element is not trusted. Every limit is checked as each
-    cell is met, so the scan stops at the first cell too far.
+    cell is met, so the scan stops at the first cell too far. The text of
+    each cell is counted too (a shared string by its length, as each cell
+    pointing at it holds a copy), against the limit on all the text read.
     """
 
-    def __init__(self, name: str, limits: ReadLimits, cells_before: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        limits: ReadLimits,
+        cells_before: int,
+        chars_before: int,
+        shared: Sequence[int],
+    ) -> None:
         self.name = name
         self.limits = limits
         self.cells_before = cells_before
+        self.chars = chars_before
+        self.shared = shared
         self.row = 0
         self.column = 0
         self.in_cell = False
         self.counted = False
         self.rows = 0
         self.columns = 0
+        self.is_shared = False
+        self.in_value = False
+        self.index = ""
+        self.in_inline = False
+        self.in_text = False
+        self.phonetic = 0
+
+    def damaged(self, what: str) -> SourceError:
+        return SourceError(DAMAGED_WORKBOOK.format(reason=f"sheet {self.name!r}: {what}"))
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         local = _local(tag)
         if local == "c":
             ref = attrs.get("r")
             if ref:
-                match = _CELL_REF.match(ref)
+                match = _CELL_REF.fullmatch(ref)
                 if match is None:
-                    raise SourceError(
-                        DAMAGED_WORKBOOK.format(reason=f"sheet {self.name!r}: bad cell {ref!r}")
-                    )
+                    raise self.damaged(f"bad cell {ref[:20]!r}")
                 self.column = _column_number(match[1])
                 self.row = int(match[2])
             else:
                 self.column += 1
             self.in_cell = True
             self.counted = False
-        elif local in ("v", "is") and self.in_cell and not self.counted:
-            self.counted = True
-            self.count()
-        elif local == "row":
-            ref = attrs.get("r")
-            self.row = int(ref) if ref and ref.isdigit() else self.row + 1
-            self.column = 0
+            self.is_shared = attrs.get("t") == "s"
+        elif not self.in_cell:
+            if local == "row":
+                ref = attrs.get("r")
+                if not ref:
+                    self.row += 1
+                elif _ROW_REF.fullmatch(ref):
+                    self.row = int(ref)
+                else:
+                    raise self.damaged(f"bad row number {ref[:20]!r}")
+                self.column = 0
+            return
+        elif local in ("v", "is"):
+            if not self.counted:
+                self.counted = True
+                self.count()
+            self.in_value = local == "v"
+            self.in_inline = local == "is"
+            self.index = ""
+            self.phonetic = 0
+        elif local == "rPh":
+            self.phonetic += 1
+        elif local == "t" and self.in_inline and not self.phonetic:
+            self.in_text = True
 
     def end(self, tag: str) -> None:
-        if _local(tag) == "c":
-            self.in_cell = False
+        local = _local(tag)
+        if local == "c":
+            self.in_cell = self.in_value = self.in_inline = self.in_text = False
+        elif local == "v" and self.in_value:
+            self.in_value = False
+            if self.is_shared:
+                self.add(self.shared_length())
+        elif local == "is":
+            self.in_inline = self.in_text = False
+        elif local == "rPh":
+            self.phonetic = max(self.phonetic - 1, 0)
+        elif local == "t":
+            self.in_text = False
+
+    def text(self, data: str) -> None:
+        if self.in_value:
+            if not self.is_shared:
+                self.add(len(data))
+            elif len(self.index) <= _INDEX_DIGITS:
+                self.index += data[: _INDEX_DIGITS + 1]
+        elif self.in_text:
+            self.add(len(data))
+
+    def shared_length(self) -> int:
+        where = f"cell {_column_letters(self.column)}{self.row}"
+        index = self.index.strip()
+        if not re.fullmatch(rf"[0-9]{{1,{_INDEX_DIGITS}}}", index):
+            raise self.damaged(f"{where} points at shared string {index[:20]!r}")
+        number = int(index)
+        if number >= len(self.shared):
+            raise self.damaged(
+                f"{where} points at shared string {number + 1:,}; "
+                f"the workbook has {len(self.shared):,}"
+            )
+        return self.shared[number]
+
+    def add(self, chars: int) -> None:
+        self.chars += chars
+        if self.chars > self.limits.max_total_chars:
+            raise SourceError(
+                TOO_MUCH_TEXT.format(
+                    whose=f"the sheet {self.name!r}", allowed=self.limits.max_total_chars
+                ),
+                code="too-much-text",
+            )
 
     def count(self) -> None:
         limits = self.limits
@@ -871,14 +1054,22 @@ class _SheetScan:
 
 
 def _scan_sheet(
-    stream: IO[bytes], info: zipfile.ZipInfo, name: str, limits: ReadLimits, cells_before: int
-) -> tuple[int, int]:
-    scan = _SheetScan(name, limits, cells_before)
+    stream: IO[bytes],
+    info: zipfile.ZipInfo,
+    name: str,
+    limits: ReadLimits,
+    before: tuple[int, int],
+    shared: Sequence[int],
+) -> tuple[int, int, int]:
+    """The rows and columns of the sheet's used range, and the characters read up to its end."""
+    scan = _SheetScan(name, limits, *before, shared)
     parser = _parser()
+    parser.buffer_text = True
     parser.StartElementHandler = scan.start
     parser.EndElementHandler = scan.end
+    parser.CharacterDataHandler = scan.text
     _parse(parser, _unpacked(stream, info), info.filename)
-    return scan.rows, scan.columns
+    return scan.rows, scan.columns, scan.chars
 
 
 def _verify(stream: IO[bytes], info: zipfile.ZipInfo) -> None:
@@ -946,10 +1137,11 @@ def _column_letters(number: int) -> str:
 
 def _read_xlsx(stream: IO[bytes], file: str, limits: ReadLimits, picker: _Picker) -> Source:
     archive = _check_zip(stream, limits)
-    parts = _sheet_parts(stream, archive, file)
+    parts, shared_parts = _book_parts(stream, archive, file)
     chosen = picker(list(parts))
+    shared = _scan_shared_strings(stream, archive, shared_parts, limits)
     ranges: dict[str, tuple[int, int]] = {}
-    cells = 0
+    cells = chars = 0
     for name in chosen:
         try:
             info = archive.getinfo(parts[name])
@@ -957,10 +1149,11 @@ def _read_xlsx(stream: IO[bytes], file: str, limits: ReadLimits, picker: _Picker
             raise SourceError(
                 DAMAGED_WORKBOOK.format(reason=f"sheet {name!r} has no cells part")
             ) from error
-        ranges[name] = _scan_sheet(stream, info, name, limits, cells)
-        cells += ranges[name][0] * ranges[name][1]
+        rows, columns, chars = _scan_sheet(stream, info, name, limits, (cells, chars), shared)
+        ranges[name] = rows, columns
+        cells += rows * columns
     # Every other part calamine may read is checked to unpack to no more than it says.
-    scanned = {parts[name] for name in chosen}
+    scanned = {parts[name] for name in chosen} | set(shared_parts)
     for info in archive.infolist():
         if info.filename not in scanned and not info.is_dir():
             _verify(stream, info)
