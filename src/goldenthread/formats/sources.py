@@ -59,6 +59,7 @@ __all__ = [
     "Source",
     "SourceError",
     "SourceSheet",
+    "delimiter_of",
     "kind_of",
     "read_source",
 ]
@@ -379,10 +380,10 @@ def _encoding(stream: IO[bytes], file: str) -> tuple[str, str | None]:
     return "cp1252", READ_AS_CP1252
 
 
-def _delimiter(line: str) -> str:
+def delimiter_of(line: str) -> str:
     """The most frequent of comma, tab and semicolon in the header line; comma if none.
 
-    >>> _delimiter("code;name;parent"), _delimiter("code\\tname"), _delimiter("code")
+    >>> delimiter_of("code;name;parent"), delimiter_of("code\\tname"), delimiter_of("code")
     (';', '\\t', ',')
     """
     counts = {delimiter: line.count(delimiter) for delimiter in _DELIMITERS}
@@ -456,7 +457,7 @@ def _read_csv(stream: IO[bytes], file: str, limits: ReadLimits) -> Source:
                 break
     except UnicodeDecodeError as error:
         raise SourceError(NOT_TEXT.format(file=file), code="not-text") from error
-    delimiter = _delimiter(before[-1] if before else "")
+    delimiter = delimiter_of(before[-1] if before else "")
     header_line = before[-1] if before else ""
     rows = _csv_rows(itertools.chain(before, text), text, delimiter, limits, encoding, header_line)
     return Source(file, "csv", [SourceSheet("", rows)], [note] if note else [])
