@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.tenancy import query_id
 from goldenthread.core.pickers import unit_paths
 from goldenthread.jobs.recovery import Cutoffs, register_purger
 from goldenthread.kit import orphans, pickers
@@ -37,9 +38,10 @@ def _snapshot(organisation: Organisation, scope: str) -> Snapshot | None:
     """The snapshot ``scope`` names (its id), or the current as-is when it names none."""
     if not scope:
         return selectors.snapshot_current_as_is(organisation=organisation)
-    if not scope.isdigit():
+    pk = query_id(scope)
+    if pk is None:
         return None
-    return selectors.snapshot_list(organisation=organisation).filter(pk=int(scope)).first()
+    return selectors.snapshot_list(organisation=organisation).filter(pk=pk).first()
 
 
 def _posts(organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:
