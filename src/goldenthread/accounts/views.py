@@ -61,6 +61,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
 
 
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's own sign-in, sent to the throttled sign-in page (keeping ``next``).
+
+    Nothing posted here is checked: the only way to sign in is the sign-in page.
+    """
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    url = reverse("accounts:login")
+    return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
+
+
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
