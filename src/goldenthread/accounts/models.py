@@ -144,6 +144,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
+    #: Attempts to accept it as someone it does not name; too many cancel it.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
