@@ -213,6 +213,7 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         "structure/snapshot_detail.html",
         {
             "snapshot": snapshot,
+            "can_delete": request.membership.allows(services.snapshot_delete_role(snapshot)),
             "figures": figures,
             "summary": figures.summary,
             "rules": figures.rules,
@@ -275,6 +276,7 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         organisation=request.organisation,
         snapshot=snapshot,
     )
+    allowed = request.membership.allows(services.snapshot_delete_role(snapshot))
     return confirm_page(
         request,
         lambda: services.snapshot_delete(snapshot=snapshot, by=request.user),
@@ -287,6 +289,8 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         cancel_url=org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
         button="Delete the snapshot",
         warning=True,
+        # The page says who may delete it before anyone tries.
+        context={} if allowed else {"error": services.SNAPSHOT_DELETE_NEEDS_ADMIN},
     )
 
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_invitation'),
+        ("accounts", "0003_invitation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalinvitation',
-            name='failed_attempts',
+            model_name="historicalinvitation",
+            name="failed_attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='failed_attempts',
+            model_name="invitation",
+            name="failed_attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
     ]

@@ -43,9 +43,11 @@ from .scenarios import (
 from .snapshots import (
     KIND_FIXED,
     NAME_NEEDED,
+    SNAPSHOT_DELETE_NEEDS_ADMIN,
     SNAPSHOT_LOCKED,
     snapshot_create_from_structure,
     snapshot_delete,
+    snapshot_delete_role,
     snapshot_set_effective_date,
     snapshot_update,
 )
@@ -80,6 +82,7 @@ __all__ = [
     "PROMOTED",
     "PROMOTE_APPROVED_ONLY",
     "REASON_NEEDED",
+    "SNAPSHOT_DELETE_NEEDS_ADMIN",
     "SNAPSHOT_LOCKED",
     "SPAN_BAND_ORDER",
     "UNDO_LATER_FIRST",
@@ -98,6 +101,7 @@ __all__ = [
     "scenario_promote",
     "snapshot_create_from_structure",
     "snapshot_delete",
+    "snapshot_delete_role",
     "snapshot_set_effective_date",
     "snapshot_update",
     "units_for_paths",
