@@ -55,8 +55,14 @@ def upload_reference(upload: StructureUpload) -> str:
     return f"upload:{upload.pk}"
 
 
+@transaction.atomic
 def upload_import_start(*, upload: StructureUpload, by: Actor) -> ImportRun:
-    """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
+    """Hand the upload to the import kit: checked, previewed, then saved on confirmation.
+
+    Under the upload's row lock, refused once its file is no longer kept: the
+    run is made in the same transaction, so the purge sees it and keeps the file.
+    """
+    services.upload_lock_kept(upload=upload)
     return import_run_create(
         organisation=upload.organisation,
         importer=IMPORTER,

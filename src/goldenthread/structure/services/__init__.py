@@ -58,6 +58,8 @@ from .uploads import (
     upload_create,
     upload_data_discard,
     upload_inspected,
+    upload_lock_kept,
+    upload_not_kept_message,
     upload_set_mapping,
 )
 
@@ -108,5 +110,7 @@ __all__ = [
     "upload_create",
     "upload_data_discard",
     "upload_inspected",
+    "upload_lock_kept",
+    "upload_not_kept_message",
     "upload_set_mapping",
 ]
