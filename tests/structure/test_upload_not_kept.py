@@ -70,7 +70,7 @@ def test_no_import_starts_from_a_purged_upload(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_mapping_submitted_during_the_purge_never_loses_its_file(monkeypatch) -> None:
-    """The purge decides, then an import starts before it discards: the import must win or see it gone."""
+    """The purge decides, then an import starts before it discards: one of them wins whole."""
     organisation = OrganisationFactory()
     editor = member(organisation, Role.EDITOR, username="ed")
     pending = services.upload_create(
