@@ -7,9 +7,12 @@ and learn, name after name, which usernames were taken.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from goldenthread.accounts import services
 from goldenthread.accounts.models import Invitation, Role
@@ -55,3 +58,25 @@ def test_an_invitation_is_cancelled_after_five_failed_attempts(client) -> None:
     assert history.history_change_reason == "Cancelled after too many failed attempts"
     assert _attempt(client, link, "nia").status_code == 404
     assert not User.objects.filter(username="nia").exists()
+
+
+def test_an_invitation_expires_and_the_person_can_be_invited_again(client, settings) -> None:
+    organisation = OrganisationFactory()
+    invitation = services.invitation_create(
+        organisation=organisation, invitee="nia", role=Role.VIEWER
+    )
+    link = reverse("accounts:invitation", kwargs={"token": invitation.token})
+    assert client.get(link).status_code == 200
+    settings.GOLDENTHREAD_INVITATION_DAYS = 14
+    Invitation.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=14, seconds=1)
+    )
+    assert client.get(link).status_code == 404
+    assert _attempt(client, link, "nia").status_code == 404
+    with pytest.raises(services.ServiceError) as refused:
+        services.invitation_accept(
+            invitation=invitation, user=member(OrganisationFactory(), username="nia")
+        )
+    assert refused.value.message == services.INVITATION_EXPIRED
+    again = services.invitation_create(organisation=organisation, invitee="nia", role=Role.VIEWER)
+    assert again.pk != invitation.pk

@@ -25,6 +25,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     Role,
+    invitation_cutoff,
 )
 
 LAST_ADMIN = "{organisation} must keep at least one admin: make someone else an admin first."
@@ -206,6 +207,7 @@ NOT_FOR_YOU = (
     "to invite the username or e-mail address you use."
 )
 INVITATION_USED = "This invitation has already been accepted."
+INVITATION_EXPIRED = "This invitation has expired. Ask the admin who sent it for a new one."
 INVITATION_WORN_OUT = (
     "This invitation has been cancelled: it was tried too many times with a username or "
     "e-mail address it is not for. Ask the admin who sent it for a new one."
@@ -243,7 +245,10 @@ def invitation_create(
             ALREADY_MEMBER.format(username=invitee, organisation=organisation), field="invitee"
         )
     waiting = Invitation.objects.filter(
-        organisation=organisation, invitee__iexact=invitee, accepted_at__isnull=True
+        organisation=organisation,
+        invitee__iexact=invitee,
+        accepted_at__isnull=True,
+        created_at__gt=invitation_cutoff(),
     )
     if waiting.exists():
         raise ServiceError(
@@ -274,6 +279,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ServiceError(INVITATION_USED)
+    if invitation.is_expired:
+        raise ServiceError(INVITATION_EXPIRED)
     if not _same_person(invitation.invitee, user):
         raise ServiceError(NOT_FOR_YOU.format(invitee=invitation.invitee))
     membership = Membership.objects.filter(organisation=invitation.organisation, user=user).first()

@@ -32,7 +32,9 @@ from .tenancy import NOT_FOUND, OrgRequest, get_or_404, org_view
 from .versions import edit_context, edit_save
 
 NO_SUCH_MEMBER = NOT_FOUND.format(thing="member")
-NO_SUCH_INVITATION = "This invitation has been accepted or cancelled, or the link is not complete."
+NO_SUCH_INVITATION = (
+    "This invitation has been accepted, cancelled or has expired, or the link is not complete."
+)
 INVITED = (
     "{invitee} has been invited to join with the {role} role. Send them the invitation's link, "
     "below: they accept it by signing in or creating their account."
