@@ -217,3 +217,49 @@ def test_a_null_character_in_the_query_string_is_a_bad_request(client) -> None:
     assert client.get(url, {"q": "ab"}).status_code == 200
     # A text argument in the path, too.
     assert client.get("/invitations/a%00b/").status_code == 400
+
+
+#: The query parameters the picker search reads.
+PICKER_SEARCH_PARAMETERS = ("scope", "q")
+
+
+def test_odd_values_in_every_picker_search_never_answer_a_server_error(client, demo) -> None:
+    """Every registered picker, each of its search parameters odd alone and all of them at once."""
+    from goldenthread.kit.pickers import PICKERS
+
+    client.login(username="demo-admin", password=DEMO_PASSWORD)
+    failures: list[str] = []
+    for source in PICKERS.keys():  # noqa: SIM118 - a registry iterates its entries
+        url = reverse("pickers:search", kwargs={"org_slug": demo.slug, "source": source})
+        for value in ODD_VALUES:
+            odd = quote(value, safe="")
+            queries = [
+                f"{p}={odd}&q=x" if p != "q" else f"q={odd}" for p in PICKER_SEARCH_PARAMETERS
+            ]
+            queries.append("&".join(f"{p}={odd}" for p in PICKER_SEARCH_PARAMETERS))
+            for query in queries:
+                _request(client.get, f"{url}?{query}", failures, f"pickers:search[{source}]")
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_picker_search_parameters_are_all_walked() -> None:
+    """A parameter the picker search reads that the walk above does not send fails here."""
+    from goldenthread.kit import pickers
+
+    tree = ast.parse(Path(pickers.__file__).read_text())
+    search = next(
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name == "picker_search"
+    )
+    assert _read_parameters(search) == set(PICKER_SEARCH_PARAMETERS)
+
+
+def test_a_picker_finds_no_record_by_an_odd_id(demo) -> None:
+    """A typed value is an id only when it is ASCII digits a database id can hold."""
+    from goldenthread.kit.pickers import PICKERS
+
+    for source in PICKERS:
+        for value in ODD_VALUES:
+            source.find(demo, "", value)  # raises nothing
+            source.find(demo, value, "1")

@@ -9,10 +9,12 @@ is given the organisation.
 from __future__ import annotations
 
 import contextlib
+import datetime
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -114,6 +116,11 @@ class Membership(models.Model):
         return Role.rank(self.role) >= Role.rank(role)
 
 
+def invitation_cutoff() -> datetime.datetime:
+    """Invitations sent at or before this moment have expired."""
+    return timezone.now() - datetime.timedelta(days=settings.GOLDENTHREAD_INVITATION_DAYS)
+
+
 class Invitation(models.Model):
     """An admin's invitation for someone to join the organisation with a role.
 
@@ -144,6 +151,8 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
+    #: Attempts to accept it as someone it does not name; too many cancel it.
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(excluded_fields=["token"])
 
     class Meta:
@@ -155,6 +164,10 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created_at <= invitation_cutoff()
 
 
 class LoginAttempt(models.Model):

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from .models import Invitation, Membership, Organisation
+from .models import Invitation, Membership, Organisation, invitation_cutoff
 
 
 def membership_list_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Membership]:
@@ -31,7 +31,7 @@ def user_get_by_username(*, username: str):  # type: ignore[no-untyped-def]
 def invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
     """The organisation's invitations still waiting to be accepted, newest first."""
     return Invitation.objects.filter(
-        organisation=organisation, accepted_at__isnull=True
+        organisation=organisation, accepted_at__isnull=True, created_at__gt=invitation_cutoff()
     ).select_related("invited_by")
 
 
@@ -42,7 +42,9 @@ def invitation_get(*, organisation: Organisation, pk: int) -> Invitation:
 def invitation_by_token(*, token: str) -> Invitation | None:
     """The open invitation whose link holds ``token``, or ``None``."""
     return (
-        Invitation.objects.filter(token=token, accepted_at__isnull=True)
+        Invitation.objects.filter(
+            token=token, accepted_at__isnull=True, created_at__gt=invitation_cutoff()
+        )
         .select_related("organisation")
         .first()
     )

@@ -25,6 +25,7 @@ from .models import (
     Organisation,
     OrganisationKind,
     Role,
+    invitation_cutoff,
 )
 
 LAST_ADMIN = "{organisation} must keep at least one admin: make someone else an admin first."
@@ -206,6 +207,13 @@ NOT_FOR_YOU = (
     "to invite the username or e-mail address you use."
 )
 INVITATION_USED = "This invitation has already been accepted."
+INVITATION_EXPIRED = "This invitation has expired. Ask the admin who sent it for a new one."
+INVITATION_WORN_OUT = (
+    "This invitation has been cancelled: it was tried too many times with a username or "
+    "e-mail address it is not for. Ask the admin who sent it for a new one."
+)
+#: Failed attempts to accept an invitation before it is cancelled.
+INVITATION_FAILURE_LIMIT = 5
 
 
 def _same_person(invitee: str, user: User) -> bool:
@@ -237,7 +245,10 @@ def invitation_create(
             ALREADY_MEMBER.format(username=invitee, organisation=organisation), field="invitee"
         )
     waiting = Invitation.objects.filter(
-        organisation=organisation, invitee__iexact=invitee, accepted_at__isnull=True
+        organisation=organisation,
+        invitee__iexact=invitee,
+        accepted_at__isnull=True,
+        created_at__gt=invitation_cutoff(),
     )
     if waiting.exists():
         raise ServiceError(
@@ -268,6 +279,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ServiceError(INVITATION_USED)
+    if invitation.is_expired:
+        raise ServiceError(INVITATION_EXPIRED)
     if not _same_person(invitation.invitee, user):
         raise ServiceError(NOT_FOR_YOU.format(invitee=invitation.invitee))
     membership = Membership.objects.filter(organisation=invitation.organisation, user=user).first()
@@ -288,12 +301,41 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 
 @transaction.atomic
+def invitation_failure_record(*, invitation: Invitation) -> ServiceError:
+    """Count one attempt to accept ``invitation`` as someone else; the refusal to raise.
+
+    Counted in its own transaction, under a row lock, so the count survives
+    the refusal. At :data:`INVITATION_FAILURE_LIMIT` failures the invitation is
+    cancelled (its history records the cancellation), so that its link cannot
+    be used to try names without end.
+    """
+    with transaction.atomic():
+        found = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if found is None or not found.is_open:
+            return ServiceError(INVITATION_WORN_OUT if found is None else INVITATION_USED)
+        found.failed_attempts += 1
+        if found.failed_attempts >= INVITATION_FAILURE_LIMIT:
+            found._change_reason = "Cancelled after too many failed attempts"  # type: ignore[attr-defined]
+            found.delete()
+            return ServiceError(INVITATION_WORN_OUT)
+        found.save(update_fields=["failed_attempts"])
+    return ServiceError(NOT_FOR_YOU.format(invitee=invitation.invitee))
+
+
 def invitation_accept_as_new_user(
     *, invitation: Invitation, username: str, password: str, full_name: str, email: str
 ) -> User:
-    """Create the invited person's account and accept the invitation with it, in one go."""
-    user = user_create(username=username, password=password, full_name=full_name, email=email)
-    invitation_accept(invitation=invitation, user=user)
+    """Create the invited person's account and accept the invitation with it, in one go.
+
+    The username or e-mail address typed must be the one invited before
+    anything else is checked, so the page tells nobody which usernames exist.
+    """
+    invitee = invitation.invitee.strip().lower()
+    if invitee not in {username.strip().lower(), email.strip().lower()} - {""}:
+        raise invitation_failure_record(invitation=invitation)
+    with transaction.atomic():
+        user = user_create(username=username, password=password, full_name=full_name, email=email)
+        invitation_accept(invitation=invitation, user=user)
     return user
 
 

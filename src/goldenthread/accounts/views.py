@@ -32,7 +32,9 @@ from .tenancy import NOT_FOUND, OrgRequest, get_or_404, org_view
 from .versions import edit_context, edit_save
 
 NO_SUCH_MEMBER = NOT_FOUND.format(thing="member")
-NO_SUCH_INVITATION = "This invitation has been accepted or cancelled, or the link is not complete."
+NO_SUCH_INVITATION = (
+    "This invitation has been accepted, cancelled or has expired, or the link is not complete."
+)
 INVITED = (
     "{invitee} has been invited to join with the {role} role. Send them the invitation's link, "
     "below: they accept it by signing in or creating their account."
@@ -59,6 +61,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         login(request, form.user_cache)
         return redirect(next_url or reverse("accounts:organisations"))
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
+
+
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's own sign-in, sent to the throttled sign-in page (keeping ``next``).
+
+    Nothing posted here is checked: the only way to sign in is the sign-in page.
+    """
+    next_url = request.GET.get("next") or request.POST.get("next") or ""
+    url = reverse("accounts:login")
+    return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
 
 
 @require_POST

@@ -30,7 +30,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view, query_id
 
 from .registry import Registry
 
@@ -255,8 +255,9 @@ def records_source(
 
     def find(organisation: Organisation, scope: str, value: str) -> Option | None:
         rows, text = records(organisation), value.strip()
-        if text.isascii() and text.isdigit():
-            found = rows.filter(pk=int(text)).first()
+        pk = query_id(text)
+        if pk is not None:
+            found = rows.filter(pk=pk).first()
             if found is not None:
                 return option(found)
         named = list(rows.filter(**{f"{search}__iexact": text})[:2])

@@ -18,7 +18,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation, Role
-from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.accounts.tenancy import OrgRequest, org_view, query_id
 from goldenthread.kit import links as kit_links
 from goldenthread.kit.pages import get_or_404, org_url
 from goldenthread.kit.pickers import PICKERS, Option, PickerSource, records_source
@@ -56,7 +56,8 @@ def _component_options(
 
 def _component_find(organisation: Organisation, scope: str, value: str) -> Option | None:
     found = selectors.component_options(organisation=organisation)
-    component = found.filter(pk=int(value)).first() if value.isdigit() else None
+    pk = query_id(value)
+    component = found.filter(pk=pk).first() if pk is not None else None
     if component is None:
         matches = list(found.filter(name__iexact=value)[:2])
         component = matches[0] if len(matches) == 1 else None

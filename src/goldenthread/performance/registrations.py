@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.tenancy import query_id
 from goldenthread.formats.writing import Sheet
 from goldenthread.kit import links, orphans, panels, pickers
 from goldenthread.kit.lists import capped
@@ -73,7 +74,8 @@ def _options(
 
 def _find(organisation: Organisation, scope: str, value: str) -> pickers.Option | None:
     found = _scoped(organisation, scope)
-    item = found.filter(pk=int(value)).first() if value.isdigit() else None
+    pk = query_id(value)
+    item = found.filter(pk=pk).first() if pk is not None else None
     if item is None:
         matches = list(found.filter(title__iexact=value)[:2])
         item = matches[0] if len(matches) == 1 else None

@@ -19,6 +19,7 @@ from python_calamine import CalamineError
 from goldenthread.accounts.services import Actor
 from goldenthread.formats.errors import UNREADABLE as READER_UNREADABLE
 from goldenthread.formats.reading import ROW_COLUMN, FormatError
+from goldenthread.jobs.models import Job, JobStatus
 from goldenthread.jobs.registry import register
 from goldenthread.jobs.services import JobFailed, Progress
 from goldenthread.kit.importing import import_run_create
@@ -54,8 +55,14 @@ def upload_reference(upload: StructureUpload) -> str:
     return f"upload:{upload.pk}"
 
 
+@transaction.atomic
 def upload_import_start(*, upload: StructureUpload, by: Actor) -> ImportRun:
-    """Hand the upload to the import kit: checked, previewed, then saved on confirmation."""
+    """Hand the upload to the import kit: checked, previewed, then saved on confirmation.
+
+    Under the upload's row lock, refused once its file is no longer kept: the
+    run is made in the same transaction, so the purge sees it and keeps the file.
+    """
+    services.upload_lock_kept(upload=upload)
     return import_run_create(
         organisation=upload.organisation,
         importer=IMPORTER,
@@ -86,7 +93,57 @@ def _problem(filename: str, message: str, *, row: int | None) -> dict[str, Any]:
     return {"file": filename, "row": row, "column": None, "value": None, "message": message}
 
 
-@register(INSPECT_KIND)
+def _mapping_url(upload: StructureUpload) -> str:
+    return reverse(
+        "structure:upload_mapping",
+        kwargs={"org_slug": upload.organisation.slug, "upload_id": upload.pk},
+    )
+
+
+def _run_url(upload: StructureUpload, run: ImportRun) -> str:
+    return reverse(
+        "kit:import_run", kwargs={"org_slug": upload.organisation.slug, "run_id": run.pk}
+    )
+
+
+def _on_lost(job: Job) -> None:
+    """An inspection lost with its worker: say what it did if its transaction committed.
+
+    The layout, the columns and the check's run are written in one
+    transaction, so an upload whose check has a run, or a table whose columns
+    are kept and that waits on its mapping, was inspected: the worker only
+    stopped before the job said so.
+    """
+    upload = (
+        StructureUpload.objects.select_related("organisation")
+        .defer("data", "junior_data")
+        .filter(pk=job.parameters.get("upload_id"), organisation_id=job.organisation_id)
+        .first()
+    )
+    if upload is None:
+        return
+    run = (
+        ImportRun.objects.filter(
+            organisation_id=job.organisation_id,
+            importer=IMPORTER,
+            reference=upload_reference(upload),
+        )
+        .only("pk")
+        .order_by("pk")
+        .first()
+    )
+    if run is not None and upload.fmt in LAYOUTS:
+        job.summary = READ_LAYOUT.format(file=upload.filename, layout=LAYOUTS[upload.fmt])
+        job.result_url = _run_url(upload, run)
+    elif upload.fmt == "table" and upload.columns:
+        job.summary = READ_TABLE.format(file=upload.filename, count=len(upload.columns))
+        job.result_url = _mapping_url(upload)
+    else:
+        return
+    job.status = JobStatus.SUCCEEDED
+
+
+@register(INSPECT_KIND, on_lost=_on_lost)
 def upload_inspect(progress: Progress) -> None:
     """Detect the upload's layout, keep its header's columns, and start its check."""
     upload = (
@@ -117,13 +174,8 @@ def upload_inspect(progress: Progress) -> None:
         upload = services.upload_inspected(upload=upload, fmt=fmt, columns=columns, by=by)
         if fmt == "table" and not upload.mapping:
             progress.job.summary = READ_TABLE.format(file=filename, count=len(columns))
-            progress.job.result_url = reverse(
-                "structure:upload_mapping",
-                kwargs={"org_slug": upload.organisation.slug, "upload_id": upload.pk},
-            )
+            progress.job.result_url = _mapping_url(upload)
             return
         run = upload_import_start(upload=upload, by=by)
     progress.job.summary = READ_LAYOUT.format(file=filename, layout=LAYOUTS[fmt])
-    progress.job.result_url = reverse(
-        "kit:import_run", kwargs={"org_slug": upload.organisation.slug, "run_id": run.pk}
-    )
+    progress.job.result_url = _run_url(upload, run)

@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.accounts.tenancy import query_id
 from goldenthread.core.pickers import unit_paths
 from goldenthread.jobs.recovery import Cutoffs, register_purger
 from goldenthread.kit import orphans, pickers
@@ -37,9 +39,10 @@ def _snapshot(organisation: Organisation, scope: str) -> Snapshot | None:
     """The snapshot ``scope`` names (its id), or the current as-is when it names none."""
     if not scope:
         return selectors.snapshot_current_as_is(organisation=organisation)
-    if not scope.isdigit():
+    pk = query_id(scope)
+    if pk is None:
         return None
-    return selectors.snapshot_list(organisation=organisation).filter(pk=int(scope)).first()
+    return selectors.snapshot_list(organisation=organisation).filter(pk=pk).first()
 
 
 def _posts(organisation: Organisation, snapshot: Snapshot) -> QuerySet[Post]:
@@ -151,18 +154,37 @@ def purge_uploads(cutoffs: Cutoffs) -> int:
     """Drop the files of uploads whose import's file is purged, or that never reached an import."""
     kept = StructureUpload.objects.filter(created_at__lte=cutoffs.ended).exclude(data=b"")
     purged = 0
-    for upload in kept.only("pk", "organisation_id", "created_at"):
-        reference = f"upload:{upload.pk}"
-        if import_file_purged(
-            organisation_id=upload.organisation_id,
-            importer=IMPORTER,
-            reference=reference,
-            created_at=upload.created_at,
-            cutoffs=cutoffs,
-        ):
-            services.upload_data_discard(upload=upload)
+    for pk in kept.values_list("pk", flat=True):
+        if _purge_upload(pk, cutoffs):
             purged += 1
     return purged
+
+
+@transaction.atomic
+def _purge_upload(pk: int, cutoffs: Cutoffs) -> bool:
+    """Discard one upload's file under its row lock, checking again that it may go.
+
+    An import started from the upload at the same moment holds the same lock
+    (:func:`.services.upload_lock_kept`): it either sees the file gone, or made
+    its run first, and then the file stays for it.
+    """
+    upload = (
+        StructureUpload.objects.select_for_update()
+        .filter(pk=pk)
+        .exclude(data=b"")
+        .only("pk", "organisation_id", "created_at")
+        .first()
+    )
+    if upload is None or not import_file_purged(
+        organisation_id=upload.organisation_id,
+        importer=IMPORTER,
+        reference=f"upload:{upload.pk}",
+        created_at=upload.created_at,
+        cutoffs=cutoffs,
+    ):
+        return False
+    services.upload_data_discard(upload=upload)
+    return True
 
 
 #: The snapshots, newest first, chosen by name (the compare pages).

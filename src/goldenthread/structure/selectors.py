@@ -183,6 +183,11 @@ def upload_get(*, organisation: Organisation, pk: int) -> StructureUpload:
     )
 
 
+def upload_file_kept(*, upload: StructureUpload) -> bool:
+    """Whether the upload's file is still kept (the purge empties it after it waited)."""
+    return StructureUpload.objects.filter(pk=upload.pk).exclude(data=b"").exists()
+
+
 @dataclass
 class Figures:
     """A snapshot as the engine sees it, with its figures."""

@@ -162,6 +162,8 @@ def upload_mapping(request: OrgRequest, upload_id: int) -> HttpResponse:
     if upload.fmt != "table" or not upload.columns:
         # Not read yet, not readable, or not a table: the upload's page says which.
         return redirect(org_url(request, "structure:upload_review", upload_id=upload.pk))
+    if not selectors.upload_file_kept(upload=upload):
+        return _upload_not_kept(request, upload)
     form = MappingForm(bound(request), columns=upload.columns, initial_mapping=upload.mapping)
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
@@ -174,11 +176,25 @@ def upload_mapping(request: OrgRequest, upload_id: int) -> HttpResponse:
                     columns=mapping,
                     by=request.user,
                 )
-        except ServiceError as error:
-            apply_service_error(form, error)
-        else:
             return _start(request, upload)
+        except ServiceError as error:
+            if not selectors.upload_file_kept(upload=upload):
+                return _upload_not_kept(request, upload)
+            apply_service_error(form, error)
     return render(request, "structure/upload_mapping.html", {"form": form, "upload": upload})
+
+
+def _upload_not_kept(request: OrgRequest, upload: StructureUpload) -> HttpResponse:
+    """The mapping page of an upload whose file was deleted: say so and lead to a new upload."""
+    return render(
+        request,
+        "structure/upload_mapping.html",
+        {
+            "upload": upload,
+            "not_kept": services.upload_not_kept_message(upload),
+            "upload_url": org_url(request, "structure:snapshot_upload"),
+        },
+    )
 
 
 @org_view(Role.EDITOR)
@@ -213,6 +229,7 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         "structure/snapshot_detail.html",
         {
             "snapshot": snapshot,
+            "can_delete": request.membership.allows(services.snapshot_delete_role(snapshot)),
             "figures": figures,
             "summary": figures.summary,
             "rules": figures.rules,
@@ -275,6 +292,7 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         organisation=request.organisation,
         snapshot=snapshot,
     )
+    allowed = request.membership.allows(services.snapshot_delete_role(snapshot))
     return confirm_page(
         request,
         lambda: services.snapshot_delete(snapshot=snapshot, by=request.user),
@@ -287,6 +305,8 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         cancel_url=org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
         button="Delete the snapshot",
         warning=True,
+        # The page says who may delete it before anyone tries.
+        context={} if allowed else {"error": services.SNAPSHOT_DELETE_NEEDS_ADMIN},
     )
 
 

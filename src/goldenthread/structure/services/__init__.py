@@ -43,9 +43,11 @@ from .scenarios import (
 from .snapshots import (
     KIND_FIXED,
     NAME_NEEDED,
+    SNAPSHOT_DELETE_NEEDS_ADMIN,
     SNAPSHOT_LOCKED,
     snapshot_create_from_structure,
     snapshot_delete,
+    snapshot_delete_role,
     snapshot_set_effective_date,
     snapshot_update,
 )
@@ -56,6 +58,8 @@ from .uploads import (
     upload_create,
     upload_data_discard,
     upload_inspected,
+    upload_lock_kept,
+    upload_not_kept_message,
     upload_set_mapping,
 )
 
@@ -80,6 +84,7 @@ __all__ = [
     "PROMOTED",
     "PROMOTE_APPROVED_ONLY",
     "REASON_NEEDED",
+    "SNAPSHOT_DELETE_NEEDS_ADMIN",
     "SNAPSHOT_LOCKED",
     "SPAN_BAND_ORDER",
     "UNDO_LATER_FIRST",
@@ -98,11 +103,14 @@ __all__ = [
     "scenario_promote",
     "snapshot_create_from_structure",
     "snapshot_delete",
+    "snapshot_delete_role",
     "snapshot_set_effective_date",
     "snapshot_update",
     "units_for_paths",
     "upload_create",
     "upload_data_discard",
     "upload_inspected",
+    "upload_lock_kept",
+    "upload_not_kept_message",
     "upload_set_mapping",
 ]

@@ -8,8 +8,14 @@ from typing import Any
 
 from django.db import transaction
 
-from goldenthread.accounts.models import Organisation
-from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
+from goldenthread.accounts.models import Organisation, Role
+from goldenthread.accounts.services import (
+    Actor,
+    ServiceError,
+    acting_user,
+    attribute,
+    require_role,
+)
 from goldenthread.analysis.structure import Structure, post_metrics
 from goldenthread.core.models import UnitKind
 from goldenthread.structure.engine import pounds_or_none
@@ -181,12 +187,30 @@ def snapshot_set_effective_date(
     return snapshot
 
 
+SNAPSHOT_DELETE_NEEDS_ADMIN = (
+    "Only an admin can delete an approved or superseded snapshot: it records a decision."
+)
+
+
+def snapshot_delete_role(snapshot: Snapshot) -> Role:
+    """The role needed to delete ``snapshot``: an editor for a draft, else an admin."""
+    return Role.EDITOR if snapshot.status == SnapshotStatus.DRAFT else Role.ADMIN
+
+
 @transaction.atomic
 def snapshot_delete(*, snapshot: Snapshot, by: Actor = None) -> None:
     """Delete the snapshot, its posts and its recorded changes.
 
     Scenarios based on it stay, with their own posts, but no longer have a base.
+    An editor deletes only a draft: an approved or superseded snapshot is a
+    record of a decision, which only an admin may delete.
     """
+    try:
+        require_role(organisation=snapshot.organisation, by=by, role=snapshot_delete_role(snapshot))
+    except ServiceError:
+        if snapshot.status == SnapshotStatus.DRAFT:
+            raise
+        raise ServiceError(SNAPSHOT_DELETE_NEEDS_ADMIN) from None
     for change in snapshot.changes.all():
         attribute(change, by)
         change.delete()

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor, ServiceError, acting_user, attribute
+from goldenthread.jobs.recovery import ABANDONED_MINIMUM
 from goldenthread.jobs.services import job_create
 from goldenthread.structure.models import ColumnMappingPreset, StructureUpload
 
+UPLOAD_NOT_KEPT = (
+    "{file} is no longer kept: a file waiting to be matched is deleted after {hours:g} "
+    "hour{plural}. Upload it again."
+)
 MAPPING_NEEDS_IDS = "Choose the columns holding the post ID and the reports-to post"
 MAPPING_NOT_A_COLUMN = "{column} is not a column of {file}: choose one of its columns"
 #: The job that reads an upload first: its layout and its header (the handler is
@@ -109,6 +116,7 @@ def upload_inspected(
 def upload_set_mapping(
     *, upload: StructureUpload, mapping: dict[str, Any], by: Actor = None
 ) -> StructureUpload:
+    upload_lock_kept(upload=upload)
     if not mapping.get("post_id") or not mapping.get("reports_to"):
         raise ServiceError(MAPPING_NEEDS_IDS, field="post_id")
     known = set(upload.columns)
@@ -123,6 +131,31 @@ def upload_set_mapping(
     attribute(upload, by)
     upload.save(update_fields=["mapping"])
     return upload
+
+
+def upload_not_kept_message(upload: StructureUpload) -> str:
+    """Why the upload can no longer be checked: its file was deleted after waiting."""
+    retention = dt.timedelta(hours=settings.GOLDENTHREAD_UPLOAD_RETENTION_HOURS)
+    hours = max(retention, ABANDONED_MINIMUM).total_seconds() / 3600
+    return UPLOAD_NOT_KEPT.format(
+        file=upload.filename, hours=hours, plural="" if hours == 1 else "s"
+    )
+
+
+def upload_lock_kept(*, upload: StructureUpload) -> None:
+    """Lock the upload's row until the transaction ends; refuse if its file is gone.
+
+    The purge discards a file under the same lock, after checking again that
+    no import has started from it, so an import started here keeps its file.
+    """
+    kept = (
+        StructureUpload.objects.select_for_update()
+        .filter(pk=upload.pk)
+        .exclude(data=b"")
+        .values_list("pk", flat=True)
+    )
+    if not kept.exists():
+        raise ServiceError(upload_not_kept_message(upload))
 
 
 @transaction.atomic

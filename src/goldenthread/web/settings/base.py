@@ -168,6 +168,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 #: Past this many failures from one address in the window, every failure from
 #: it is answered "too many attempts"; a known user's right password still works.
 LOGIN_ADDRESS_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT * 4
+#: An invitation to join an organisation can be accepted for this many days.
+GOLDENTHREAD_INVITATION_DAYS = float(env("GOLDENTHREAD_INVITATION_DAYS", "14") or 14)
 #: How many reverse proxies in front of the service append to X-Forwarded-For:
 #: 0 trusts none (the client is REMOTE_ADDR); N takes the Nth address from the right.
 GOLDENTHREAD_TRUSTED_PROXY_COUNT = int(env("GOLDENTHREAD_TRUSTED_PROXY_COUNT", "0") or "0")
