@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from goldenthread.accounts import services
 from goldenthread.accounts.models import Invitation, Membership, Role
-from goldenthread.accounts.views import INVITED, JOINED
+from goldenthread.accounts.views import INVITED, JOINED, NO_SUCH_INVITATION
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.html import error_summary, select, text, texts
 
@@ -84,8 +84,10 @@ def test_an_existing_user_accepts_by_signing_in(client, admin_client, organisati
     assert joined.role == Role.EDITOR
     invitation.refresh_from_db()
     assert invitation.accepted_by == joined.user and invitation.accepted_at is not None
-    # The link is spent.
-    assert client.get(link).status_code == 404
+    # The link is spent, and its page says so and what to do.
+    spent = client.get(link)
+    assert spent.status_code == 404
+    assert texts(spent, ".gt-invitation-gone") == [NO_SUCH_INVITATION]
 
 
 def test_a_new_person_creates_their_account_from_the_link(client, organisation) -> None:

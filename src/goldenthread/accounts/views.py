@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -164,7 +164,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Where an invitation's link leads: accept it signed in, or create the account invited."""
     found = selectors.invitation_by_token(token=token)
     if found is None:
-        raise Http404(NO_SUCH_INVITATION)
+        # Not a bare "page not found": the person holding the link is told what to do.
+        return render(
+            request, "accounts/invitation_gone.html", {"message": NO_SUCH_INVITATION}, status=404
+        )
     signed_in = request.user.is_authenticated
     posted = request.POST if request.method == "POST" else None
     invitee = found.invitee
