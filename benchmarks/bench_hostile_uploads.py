@@ -30,6 +30,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from bench_structure_web import drop_database, fresh_database, setup_django, update_doc
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
@@ -95,42 +97,6 @@ def large_xlsx(rows: int) -> bytes:
         for n in range(rows)
     ]
     return write_xlsx([Sheet("Units", header, body)])
-
-
-def fresh_database() -> None:
-    import psycopg
-
-    with psycopg.connect(
-        "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
-
-
-def drop_database() -> None:
-    import psycopg
-
-    with psycopg.connect(
-        "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-
-
-def setup_django(var_dir: str) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="goldenthread.web.settings.local",
-        GOLDENTHREAD_DB_NAME=DATABASE,
-        GOLDENTHREAD_DB_HOST="127.0.0.1",
-        GOLDENTHREAD_ALLOWED_HOSTS="testserver",
-        GOLDENTHREAD_VAR_DIR=var_dir,
-        GOLDENTHREAD_LOG_LEVEL="ERROR",
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def high_water_mib(pid: int) -> float:
@@ -207,11 +173,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-doc", action="store_true", help="do not update the docs")
     args = parser.parse_args()
-    fresh_database()
+    fresh_database(DATABASE)
     results = []
     try:
         with tempfile.TemporaryDirectory() as var_dir:
-            setup_django(var_dir)
+            setup_django(var_dir, DATABASE, log_level="ERROR")
             from goldenthread.accounts import services as accounts
             from goldenthread.accounts.models import Role
 
@@ -237,14 +203,12 @@ def main() -> None:
                     f"peak {result['peak']:.0f} MiB, {result['status']}: {result['first']}"
                 )
     finally:
-        drop_database()
+        drop_database(DATABASE)
     if not args.no_doc:
         write_doc(results)
 
 
 def write_doc(results: list[dict[str, object]]) -> None:
-    from benchmarks.bench_structure_web import update_doc
-
     load = os.getloadavg()[0]
     lines = [
         SECTION,

@@ -130,33 +130,33 @@ def organogram(n: int, seed: int, *, changed: bool = False) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def fresh_database() -> None:
+def fresh_database(database: str = DATABASE) -> None:
     import psycopg
 
     with psycopg.connect(
         "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
     ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
 
 
-def drop_database() -> None:
+def drop_database(database: str = DATABASE) -> None:
     import psycopg
 
     with psycopg.connect(
         "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
     ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
-def setup_django(var_dir: str) -> None:
+def setup_django(var_dir: str, database: str = DATABASE, log_level: str = "WARNING") -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="goldenthread.web.settings.local",
-        GOLDENTHREAD_DB_NAME=DATABASE,
+        GOLDENTHREAD_DB_NAME=database,
         GOLDENTHREAD_DB_HOST="127.0.0.1",
         GOLDENTHREAD_ALLOWED_HOSTS="testserver",
         GOLDENTHREAD_VAR_DIR=var_dir,
-        GOLDENTHREAD_LOG_LEVEL="WARNING",
+        GOLDENTHREAD_LOG_LEVEL=log_level,
     )
     import django
 
