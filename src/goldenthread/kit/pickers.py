@@ -92,6 +92,32 @@ class PickerSource:
     #: What a typed value must be, for the error message: "a post ID in this snapshot".
     hint: str = "choose one from the list"
 
+    def __post_init__(self) -> None:
+        # A NUL character names no record, and PostgreSQL refuses it in a query: a
+        # value or search holding one finds nothing, whichever app's source it is.
+        find, options = self.find, self.options
+
+        def found(organisation: Organisation, scope: str, value: str) -> Option | None:
+            if "\x00" in scope or "\x00" in value:
+                return None
+            return find(organisation, scope, value)
+
+        def matching(
+            organisation: Organisation, scope: str, query: str, limit: int | None
+        ) -> Sequence[Option]:
+            if "\x00" in scope or "\x00" in query:
+                return []
+            return options(organisation, scope, query, limit)
+
+        count = self.count
+
+        def counted(organisation: Organisation, scope: str) -> int:
+            return 0 if "\x00" in scope else count(organisation, scope)
+
+        object.__setattr__(self, "find", found)
+        object.__setattr__(self, "options", matching)
+        object.__setattr__(self, "count", counted)
+
 
 #: Every app's picker sources, by key.
 PICKERS: Registry[PickerSource] = Registry("pickers")
