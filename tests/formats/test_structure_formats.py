@@ -164,41 +164,55 @@ def test_mod_diff_2015_to_2016_with_per_unit_counts() -> None:
 # --- DWP 2013: broken by its publisher ---------------------------------------
 
 
-def test_dwp_fails_strictly_naming_dwp135_and_the_cycle() -> None:
+DWP135_ROWS = (
+    "row 116 (SCS1 Work Services Director, North West; reports to DWP29) and "
+    "row 201 (SCS4 Permanent Secretary; a top post)"
+)
+
+
+def test_dwp_fails_strictly_naming_dwp135_with_both_rows() -> None:
     table = read_organogram(real(DWP))
     with pytest.raises(StructureImportError) as caught:
         build_structure(table)
-    problems = caught.value.problems
-    assert [p.code for p in problems] == ["cycle", "duplicate-id"]
-    cycle, duplicate = problems
+    # The reporting cycle DWP202 → DWP135 → DWP29 → DWP202 exists only when
+    # DWP135 is read as the director; the one problem is the shared ID.
+    (duplicate,) = caught.value.problems
+    assert duplicate.code == "duplicate-id"
     assert duplicate.message == errors.DUPLICATE_CONFLICT.format(
-        post_id="DWP135", count=2, rows="116, 201", managers="DWP29, top"
-    )
+        post_id="DWP135", count=2, rows=DWP135_ROWS
+    ) + errors.DUPLICATE_REPORTS.format(reporting="8 posts report to", post_id="DWP135")
     assert (duplicate.row, duplicate.column, duplicate.value) == (
         116,
         "Post Unique Reference",
         "DWP135",
     )
-    assert cycle.message == errors.CYCLE.format(
-        count=3, path="DWP202 (row 13) → DWP135 (row 116) → DWP29 (row 127) → DWP202"
-    )
-    assert cycle.file.endswith(DWP)
-    assert "DWP135" in str(caught.value)
+    assert duplicate.file.endswith(DWP)
 
 
-def test_dwp_lenient_repairs_and_warns() -> None:
+def test_dwp_lenient_attaches_the_reports_to_the_permanent_secretary() -> None:
     result = build_structure(read_organogram(real(DWP)), lenient=True)
     codes = Counter(w.code for w in result.warnings)
-    assert codes["duplicate-id"] == 1
-    assert codes["cycle"] == 1
-    assert codes["job-share"] == 3
-    ids = result.structure.post_id.to_list()
-    assert "DWP135~2" in ids
-    s = summarise(result.structure)
+    assert codes == {"duplicate-id": 1, "job-share": 3}
+    (repair,) = [w for w in result.warnings if w.code == "duplicate-id"]
+    assert repair.message == errors.REPAIRED_DUPLICATE_ATTACHED.format(
+        post_id="DWP135",
+        count=2,
+        rows=DWP135_ROWS,
+        renamed="row 116 became post DWP135~2",
+        attached="the 8 posts that report to DWP135 were attached",
+        row=201,
+        reason="row 116 is itself below those posts, so attaching them there would make a "
+        "reporting cycle",
+    )
+    s = result.structure
+    ids = s.post_id.to_list()
+    perm_sec, director = ids.index("DWP135"), ids.index("DWP135~2")
     # The lower-case "xx" marks the Permanent Secretary as a top post.
-    perm_sec = ids.index("DWP135~2")
-    assert result.structure.parent[perm_sec] == -1
-    assert s.posts == 229 - 3
+    assert s.parent[perm_sec] == -1 and s.title[perm_sec] == "Permanent Secretary"
+    assert ids[s.parent[director]] == "DWP29"
+    assert (s.parent == perm_sec).sum() == 8
+    summary = summarise(s)
+    assert (summary.posts, summary.roots) == (229 - 3, 1)
 
 
 # --- Trafford: council layout without IDs ------------------------------------

@@ -211,8 +211,8 @@ def test_the_dwp_file_shows_its_problems_then_saves_with_the_listed_repairs(
     upload(editor, organisation, path.name, path.read_bytes(), django_capture_on_commit_callbacks)
     run = latest_run()
     assert run.status == ImportStatus.FAILED
-    assert run.problem_count == 2
-    assert {p["row"] for p in run.problems} == {13, 116}
+    assert run.problem_count == 1
+    assert {p["row"] for p in run.problems} == {116}
     assert all(p["file"] == path.name for p in run.problems)
     assert Snapshot.objects.count() == 0
     page = editor.get(run_url(organisation, run))
@@ -237,9 +237,10 @@ def test_the_dwp_file_shows_its_problems_then_saves_with_the_listed_repairs(
     run = confirm(editor, organisation, run, django_capture_on_commit_callbacks)
     assert run.status == ImportStatus.DONE, run.summary
     snapshot = Snapshot.objects.get()
-    assert Post.objects.filter(
-        snapshot=snapshot, post_id="DWP135~2", manager_position=None
-    ).exists()
+    perm_sec = Post.objects.get(snapshot=snapshot, post_id="DWP135")
+    assert (perm_sec.title, perm_sec.manager_position) == ("Permanent Secretary", None)
+    director = Post.objects.get(snapshot=snapshot, post_id="DWP135~2")
+    assert director.title == "Work Services Director, North West"
 
 
 def test_the_lenient_choice_shows_each_repair_as_a_note_before_saving(

@@ -16,10 +16,12 @@ __all__ = [
     "BLANK_FTE",
     "CYCLE",
     "DUPLICATE_CONFLICT",
+    "DUPLICATE_REPORTS",
     "EMPTY_FILE",
     "EXACT_DUPLICATE",
     "INFERRED_PARENTS",
     "JOB_SHARE",
+    "LEADING_ZEROS",
     "LEVEL_GAP",
     "MISSING_COLUMN",
     "MISSING_ID",
@@ -27,6 +29,8 @@ __all__ = [
     "NOT_A_PAY_BAND",
     "REPAIRED_CYCLE",
     "REPAIRED_DUPLICATE",
+    "REPAIRED_DUPLICATE_ATTACHED",
+    "REPAIRED_LEADING_ZEROS",
     "REPAIRED_MISSING_ID",
     "REPAIRED_NUMBER",
     "REPAIRED_SELF_REPORT",
@@ -37,6 +41,7 @@ __all__ = [
     "UNKNOWN_SENIOR",
     "UNREADABLE",
     "WIDE_PAY_BAND",
+    "ZERO_TWINS",
     "Finding",
     "FormatWarning",
     "Problem",
@@ -51,8 +56,12 @@ MISSING_ID = "the post has no ID"
 NOT_A_NUMBER = "{column} is not a number"
 NOT_A_PAY_BAND = "{column} is not a pay band such as '95000 - 99999'"
 BAD_LEVEL = "Level is not a whole number of 1 or more"
-DUPLICATE_CONFLICT = (
-    "post {post_id} appears on {count} rows (rows {rows}) with different managers ({managers})"
+DUPLICATE_CONFLICT = "post {post_id} appears on {count} rows with different managers: {rows}"
+DUPLICATE_REPORTS = "; {reporting} {post_id}, so which of these rows is meant is unclear"
+LEADING_ZEROS = (
+    "{count} {what} match no post ID as written but match a post once leading zeros are "
+    "ignored (for example row {row}: {value} is post {post_id}); one of the ID columns may "
+    "have lost its leading zeros, as when a spreadsheet turns a column into numbers"
 )
 SELF_REPORT = "post {post_id} reports to itself"
 UNKNOWN_MANAGER = "post {post_id} reports to {manager}, which is not a post in the file"
@@ -63,7 +72,17 @@ CYCLE = "reporting cycle of {count} posts: {path}"
 REPAIRED_MISSING_ID = "the post has no ID; it was given the ID {post_id}"
 REPAIRED_NUMBER = "{column} is not a number; it was taken as unknown"
 REPAIRED_DUPLICATE = (
-    "post {post_id} is already used by a post with another manager; this row became post {new_id}"
+    "post {post_id} appears on {count} rows with different managers: {rows}; "
+    "{renamed}; no post reports to {post_id}"
+)
+REPAIRED_DUPLICATE_ATTACHED = (
+    "post {post_id} appears on {count} rows with different managers: {rows}; "
+    "{renamed}; {attached} to row {row} because {reason}"
+)
+REPAIRED_LEADING_ZEROS = (
+    "{count} {what} matched no post ID as written; each was matched to the post whose ID is "
+    "the same once leading zeros are ignored (for example row {row}: {value} became post "
+    "{post_id})"
 )
 REPAIRED_SELF_REPORT = "post {post_id} reports to itself; it was made a top post"
 REPAIRED_UNKNOWN_MANAGER = (
@@ -81,6 +100,11 @@ WIDE_PAY_BAND = "pay band {value} is unusually wide; check it"
 INFERRED_PARENTS = (
     "the file has no post IDs or reports-to column: each post's manager was inferred "
     "from the row order and Level (the nearest row above with a lower Level)"
+)
+ZERO_TWINS = (
+    "{count} {what} (for example row {row}: {value}) match a post as written, but another "
+    "post has the same ID once leading zeros are ignored; as other references lost or gained "
+    "leading zeros, check which post these mean"
 )
 LEVEL_GAP = (
     "Level {level} follows Level {previous}; the post was attached to the nearest post above"

@@ -14,8 +14,13 @@ Rules (the user guide explains each with examples):
 * Rows sharing an ID and a manager are one post, a job share: FTE and cost
   are summed (the cost is unknown if any part is).
 * Rows sharing an ID with *different* managers are a problem. With
-  ``lenient`` the later rows become new posts ``ID~2``, ``ID~3`` ...; posts
-  reporting to the ID report to its first row.
+  ``lenient`` one of them keeps the ID and the posts reporting to the ID
+  report to it: the first that is not itself below those posts, then has
+  the most senior grade, then the highest pay, then comes first in the
+  file. The others become new posts ``ID~2``, ``ID~3`` ...
+* A reference that matches no post ID as written but matches exactly one
+  once leading zeros are ignored (``178009`` for ``00178009``) is a
+  problem; with ``lenient`` it is matched to that post.
 * A reports-to naming no post in the file, a self-report and a reporting
   cycle are problems. With ``lenient`` the post becomes a top post (for a
   cycle, the first post of the cycle in file order).
@@ -29,6 +34,7 @@ In strict mode (the default) every problem is collected before failing, and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -41,11 +47,15 @@ from goldenthread.analysis.structure import Structure
 from goldenthread.formats.errors import (
     CYCLE,
     DUPLICATE_CONFLICT,
+    DUPLICATE_REPORTS,
     EXACT_DUPLICATE,
     JOB_SHARE,
+    LEADING_ZEROS,
     MISSING_ID,
     REPAIRED_CYCLE,
     REPAIRED_DUPLICATE,
+    REPAIRED_DUPLICATE_ATTACHED,
+    REPAIRED_LEADING_ZEROS,
     REPAIRED_MISSING_ID,
     REPAIRED_NUMBER,
     REPAIRED_SELF_REPORT,
@@ -54,6 +64,7 @@ from goldenthread.formats.errors import (
     SELF_REPORT,
     UNKNOWN_MANAGER,
     UNKNOWN_SENIOR,
+    ZERO_TWINS,
     Finding,
     FormatWarning,
     Problem,
@@ -68,6 +79,7 @@ __all__ = [
     "BuildResult",
     "PostTable",
     "build_structure",
+    "grade_rank",
     "index_of",
 ]
 
@@ -306,6 +318,142 @@ def _missing_ids(df: pl.DataFrame, f: _Findings) -> pl.DataFrame:
     )
 
 
+_DIGITS = r"^[0-9]+$"
+
+
+def _unpadded(ids: pl.Expr) -> pl.Expr:
+    """An all-digit ID without its leading zeros (``"0"`` for zeros only); null otherwise."""
+    bare = ids.str.strip_chars_start("0")
+    return (
+        pl.when(ids.str.contains(_DIGITS))
+        .then(pl.when(bare == "").then(pl.lit("0")).otherwise(bare))
+        .otherwise(None)
+    )
+
+
+def _zero_matches(df: pl.DataFrame) -> pl.DataFrame:
+    """For each all-digit ID without leading zeros, the one post ID it stands for.
+
+    A key is left out when two different post IDs share it (``012`` and
+    ``12``), or when its one ID is used by rows with different managers: a
+    reference to it could mean either post.
+    """
+    return (
+        df.select(
+            _unpadded(pl.col("post_id")).alias("_key"),
+            "post_id",
+            pl.col("reports_to").fill_null("\x00top").alias("_mgr"),
+        )
+        .drop_nulls("_key")
+        .group_by("_key")
+        .agg(
+            pl.col("post_id").first().alias("_target"),
+            pl.col("post_id").n_unique().alias("_ids"),
+            pl.col("_mgr").n_unique().alias("_mgrs"),
+        )
+        .filter((pl.col("_ids") == 1) & (pl.col("_mgrs") == 1))
+        .select("_key", "_target")
+    )
+
+
+def _rematch(refs: pl.Series, ids: pl.Series, matches: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """References matching no ID as written, matched once leading zeros are ignored.
+
+    Returns the references with those replaced by the post ID they match,
+    and a mask of the replaced ones.
+    """
+    frame = pl.DataFrame({"_ref": refs}).with_columns(
+        (pl.col("_ref").is_not_null() & ~pl.col("_ref").is_in(ids.implode())).alias("_fails"),
+        _unpadded(pl.col("_ref")).alias("_key"),
+    )
+    joined = frame.join(matches, on="_key", how="left", maintain_order="left")
+    fixed = joined["_fails"] & joined["_target"].is_not_null()
+    out = joined.select(
+        pl.when(fixed).then(pl.col("_target")).otherwise(pl.col("_ref")).alias(refs.name)
+    )
+    return out.to_series(), fixed
+
+
+@dataclass(frozen=True)
+class _References:
+    """A column of references to posts, as findings name it."""
+
+    what: str
+    column: str
+    file: str | None = None
+
+
+def _leading_zeros(
+    df: pl.DataFrame, refs: pl.Series, rows: pl.Series, f: _Findings, where: _References
+) -> pl.Series:
+    """``refs`` with references that only lost or gained leading zeros matched (a finding says so).
+
+    Nothing changes unless some reference matches no post ID as written and
+    matches exactly one once leading zeros are ignored.
+    """
+    if refs.is_null().all() or refs.is_in(df["post_id"].implode()).fill_null(True).all():
+        return refs
+    repaired, fixed = _rematch(refs, df["post_id"], _zero_matches(df))
+    count = int(fixed.sum())
+    if count == 0:
+        return refs
+    first = int(fixed.arg_max() or 0)
+    detail = {
+        "count": count,
+        "what": where.what,
+        "row": rows[first],
+        "value": refs[first],
+        "post_id": repaired[first],
+    }
+    f.fault(
+        "leading-zeros",
+        LEADING_ZEROS.format(**detail),
+        REPAIRED_LEADING_ZEROS.format(**detail),
+        int(rows[first]),
+        where.column,
+        str(refs[first]),
+        "an ID written as in the post ID column",
+        file=where.file,
+    )
+    _zero_twins(df, repaired, rows, f, where)
+    return repaired
+
+
+def _zero_twins(
+    df: pl.DataFrame, refs: pl.Series, rows: pl.Series, f: _Findings, where: _References
+) -> None:
+    """Warn of references that match as written a post with a twin once zeros are ignored."""
+    keys = pl.DataFrame({"_key": df["post_id"]}).select(_unpadded(pl.col("_key"))).to_series()
+    twins = (
+        pl.DataFrame({"_key": keys, "post_id": df["post_id"]})
+        .drop_nulls("_key")
+        .group_by("_key")
+        .agg(pl.col("post_id").n_unique().alias("_ids"))
+        .filter(pl.col("_ids") > 1)["_key"]
+    )
+    if twins.len() == 0:
+        return
+    ref_keys = pl.DataFrame({"_key": refs}).select(_unpadded(pl.col("_key"))).to_series()
+    suspect = (refs.is_in(df["post_id"].implode()) & ref_keys.is_in(twins.implode())).fill_null(
+        False
+    )
+    count = int(suspect.sum())
+    if count == 0:
+        return
+    first = int(suspect.arg_max() or 0)
+    f.warnings.append(
+        FormatWarning(
+            "leading-zeros-twin",
+            ZERO_TWINS.format(count=count, what=where.what, row=rows[first], value=refs[first]),
+            where.file if where.file is not None else f.table.source,
+            int(rows[first]),
+            where.column,
+            str(refs[first]),
+            "an ID written as in the post ID column",
+        )
+    )
+
+
 def _exact_duplicates(df: pl.DataFrame, f: _Findings) -> pl.DataFrame:
     if df["record"].null_count() == df.height or not df["post_id"].is_duplicated().any():
         return df
@@ -319,55 +467,207 @@ def _exact_duplicates(df: pl.DataFrame, f: _Findings) -> pl.DataFrame:
     )
 
 
+_SCS_GRADE = re.compile(r"(?:SCS|SCS PAY BAND|PAY BAND|PB) ?-? ?([1-4])(A?)")
+_OF_GRADE = re.compile(r"OF ?-? ?([1-9]|10)")
+_TOP_GRADES = {"PERMANENT SECRETARY", "PERM SEC"}
+
+
+def grade_rank(grade: str | None) -> float | None:
+    """How senior a civil-service grade is, or ``None`` when it is not recognised.
+
+    The senior civil service pay bands rank SCS4 (permanent secretary) above
+    SCS3, SCS2, SCS1A and SCS1 (band 1A sits between 1 and 2 in job
+    evaluation scores); military ranks OF-6 to OF-9 rank with SCS1 to SCS4,
+    the equivalence the Ministry of Defence publishes. Plain numbers are not
+    ranked: a civil-service Grade 6 outranks a Grade 7, while a council's
+    grade 10 outranks its grade 5.
+
+    Examples
+    --------
+    >>> [grade_rank(g) for g in ["SCS4", "scs 1a", "SCS1", "OF-7", "Grade 7", "7", None]]
+    [4.0, 1.5, 1.0, 2.0, None, None, None]
+    """
+    text = " ".join((grade or "").upper().split())
+    if text in _TOP_GRADES:
+        return 4.0
+    if m := _SCS_GRADE.fullmatch(text):
+        return int(m[1]) + (0.5 if m[2] else 0.0)
+    if m := _OF_GRADE.fullmatch(text):
+        return int(m[1]) - 5.0
+    return None
+
+
+@dataclass
+class _Claim:
+    """The rows of one ID that share one manager: one post of a conflicting ID."""
+
+    rows: list[int]
+    position: int
+    manager: str | None
+    title: str
+    grade: str
+    cost: float | None
+
+    def describe(self) -> str:
+        label = " ".join(part for part in (self.grade, _short(self.title)) if part)
+        where = "a top post" if self.manager is None else f"reports to {self.manager}"
+        detail = f"{label}; {where}" if label else where
+        return f"{_rows_text(self.rows)} ({detail})"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    return "rows " + ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _top_of(start: int, parent: np.ndarray) -> int:
+    """The last post reached going up from ``start`` (stops on a loop)."""
+    seen: set[int] = set()
+    i = start
+    while parent[i] >= 0 and i not in seen:
+        seen.add(i)
+        i = int(parent[i])
+    return i
+
+
+def _choose_claim(
+    post_id: str, claims: list[_Claim], parent: np.ndarray, reports_to: pl.Series
+) -> tuple[_Claim, str]:
+    """The claim the reports to ``post_id`` attach to, and why.
+
+    In order: a claim that is not itself below those reports (attaching
+    them to it would close a loop), then the most senior recognised grade,
+    then the higher known pay, then the first in the file.
+    """
+    reasons: list[str] = []
+    below = [c for c in claims if reports_to[_top_of(c.position, parent)] == post_id]
+    left = [c for c in claims if c not in below]
+    if below and left:
+        verb = "is" if len(below) == 1 and len(below[0].rows) == 1 else "are"
+        reasons.append(
+            f"{_join([_rows_text(c.rows) for c in below])} {verb} itself below those posts, "
+            "so attaching them there would make a reporting cycle"
+        )
+    else:
+        left = list(claims)
+    ranks = [grade_rank(c.grade) for c in left]
+    if len(left) > 1 and None not in ranks and len(set(ranks)) > 1:
+        best = max(r for r in ranks if r is not None)
+        left = [c for c, r in zip(left, ranks, strict=True) if r == best]
+        reasons.append(f"{left[0].grade} is the most senior grade of the rows")
+    pays = [c.cost for c in left]
+    if len(left) > 1 and None not in pays and len(set(pays)) > 1:
+        top_pay = max(p for p in pays if p is not None)
+        left = [c for c, p in zip(left, pays, strict=True) if p == top_pay]
+        reasons.append(f"its pay (£{top_pay:,.2f}) is the highest of the rows")
+    if len(left) > 1:
+        reasons.append("nothing else tells the rows apart, so the first in the file was taken")
+    return left[0], "; ".join(reasons)
+
+
 def _conflicting_duplicates(df: pl.DataFrame, f: _Findings) -> pl.DataFrame:
-    """Rename later rows of an ID used with different managers to ``ID~k``."""
-    dup = df.filter(pl.col("post_id").is_duplicated())
+    """Give each ID used with different managers to one row; rename the others ``ID~k``.
+
+    The rows sharing an ID and a manager are one post (a job share). Of the
+    posts sharing an ID, the one the ID's reports attach to keeps the ID
+    (see :func:`_choose_claim`); the others become ``ID~2``, ``ID~3``, ... in
+    file order.
+    """
+    dup = df.with_row_index("_pos").filter(pl.col("post_id").is_duplicated())
     if dup.height == 0:
         return df
     manager = pl.col("reports_to").fill_null("\x00top")
     groups = (
         dup.with_columns(manager.alias("_mgr"))
         .group_by("post_id", maintain_order=True)
-        .agg(pl.col("row"), pl.col("_mgr"), pl.col("reports_to"))
+        .agg("row", "_pos", "_mgr", "reports_to", "title", "grade", "cost")
         .filter(pl.col("_mgr").list.n_unique() > 1)
     )
+    if groups.height == 0:
+        return df
+    conflicted = groups["post_id"]
+    # Each post's manager, with the conflicting IDs left unresolved: going up
+    # from a row then stops where a line reaches one of them.
+    is_conflicted = pl.col("post_id").is_in(conflicted.implode())
+    unique_ids = df.select(
+        pl.when(is_conflicted)
+        .then(pl.format("{}\x00{}", "post_id", "row"))
+        .otherwise("post_id")
+        .alias("reports_to"),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_parent"),
+    ).unique("reports_to", keep="first", maintain_order=True)
+    parent = (
+        df.select("reports_to")
+        .join(unique_ids, on="reports_to", how="left", maintain_order="left")["_parent"]
+        .fill_null(-1)
+        .to_numpy()
+    )
+    reports = dict(
+        df.filter(pl.col("reports_to").is_in(conflicted.implode()))
+        .group_by("reports_to")
+        .len()
+        .iter_rows()
+    )
     renames: dict[int, str] = {}
-    for post_id, rows, mgrs, shown in groups.iter_rows():
-        order: list[str] = []
-        for m in mgrs:
-            if m not in order:
-                order.append(m)
-        managers = ", ".join("top" if s is None else str(s) for s in dict.fromkeys(shown))
-        row_list = ", ".join(str(r) for r in rows)
-        strict = DUPLICATE_CONFLICT.format(
-            post_id=post_id, count=len(rows), rows=row_list, managers=managers
-        )
-        for row, m in zip(rows, mgrs, strict=True):
-            k = order.index(m)
-            if k == 0:
-                continue
-            new_id = f"{post_id}~{k + 1}"
-            renames[row] = new_id
-            if f.lenient:
-                f.fault(
-                    "duplicate-id",
-                    strict,
-                    REPAIRED_DUPLICATE.format(post_id=post_id, new_id=new_id),
-                    row,
-                    f.col("post_id"),
-                    str(post_id),
-                    "an ID used by one post only",
-                )
-        if not f.lenient:
-            f.fault(
-                "duplicate-id",
-                strict,
-                strict,
-                int(rows[0]),
-                f.col("post_id"),
-                str(post_id),
-                "an ID used by one post only",
+    for post_id, rows, positions, mgrs, shown, titles, grades, costs in groups.iter_rows():
+        claims: dict[str, _Claim] = {}
+        for row, pos, mgr, boss, title, grade, cost in zip(
+            rows, positions, mgrs, shown, titles, grades, costs, strict=True
+        ):
+            if mgr in claims:
+                claims[mgr].rows.append(row)
+            else:
+                claims[mgr] = _Claim([row], pos, boss, title or "", grade or "", cost)
+        ordered = list(claims.values())
+        count = reports.get(post_id, 0)
+        if count:
+            kept, reason = _choose_claim(post_id, ordered, parent, df["reports_to"])
+        else:
+            kept, reason = ordered[0], ""
+        described = _join([c.describe() for c in ordered])
+        renamed: list[str] = []
+        for k, claim in enumerate((c for c in ordered if c is not kept), start=2):
+            new_id = f"{post_id}~{k}"
+            renames.update(dict.fromkeys(claim.rows, new_id))
+            renamed.append(f"{_rows_text(claim.rows)} became post {new_id}")
+        strict = DUPLICATE_CONFLICT.format(post_id=post_id, count=len(rows), rows=described)
+        if count:
+            reporting = "1 post reports to" if count == 1 else f"{count} posts report to"
+            strict += DUPLICATE_REPORTS.format(reporting=reporting, post_id=post_id)
+        common = {"post_id": post_id, "count": len(rows), "rows": described}
+        repaired = (
+            REPAIRED_DUPLICATE_ATTACHED.format(
+                **common,
+                renamed=_join(renamed),
+                attached=(
+                    f"the post that reports to {post_id} was attached"
+                    if count == 1
+                    else f"the {count} posts that report to {post_id} were attached"
+                ),
+                row=kept.rows[0],
+                reason=reason,
             )
+            if count
+            else REPAIRED_DUPLICATE.format(**common, renamed=_join(renamed))
+        )
+        f.fault(
+            "duplicate-id",
+            strict,
+            repaired,
+            int(rows[0]),
+            f.col("post_id"),
+            str(post_id),
+            "an ID used by one post only",
+        )
     rename = pl.DataFrame(
         {"row": list(renames), "_new": list(renames.values())},
         schema={"row": pl.Int64, "_new": pl.String},
@@ -523,14 +823,34 @@ def _resolve(df: pl.DataFrame, f: _Findings) -> np.ndarray:
     return parent
 
 
+def _junior_references(table: PostTable, df: pl.DataFrame, f: _Findings) -> pl.DataFrame | None:
+    """The junior rows, their references matched to senior posts despite lost leading zeros."""
+    junior = table.junior
+    if junior is None or junior.height == 0:
+        return None
+    return junior.with_columns(
+        _leading_zeros(
+            df,
+            junior["reports_to"],
+            junior["row"],
+            f,
+            _References(
+                "junior staff references to a senior post",
+                f.col("junior_reports_to"),
+                table.junior_source or table.source,
+            ),
+        )
+    )
+
+
 def _junior(
-    table: PostTable, df: pl.DataFrame, f: _Findings
+    table: PostTable, junior: pl.DataFrame | None, df: pl.DataFrame, f: _Findings
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = df.height
     zero = np.zeros(n, dtype=np.float64)
-    if table.junior is None or table.junior.height == 0:
+    if junior is None:
         return zero, zero.copy(), np.zeros(n, dtype=np.int64)
-    grouped = table.junior.group_by("reports_to", maintain_order=True).agg(
+    grouped = junior.group_by("reports_to", maintain_order=True).agg(
         pl.col("row").first(),
         pl.col("fte").fill_null(0.0).sum(),
         pl.col("cost").fill_null(0.0).sum().alias("known"),
@@ -612,13 +932,23 @@ def build_structure(table: PostTable, *, lenient: bool = False) -> BuildResult:
     not_in_post = df.filter(pl.col("post_id") == NOT_IN_POST_ID)
     df = df.filter((pl.col("post_id") != NOT_IN_POST_ID) | pl.col("post_id").is_null())
     df = _missing_ids(df, f)
+    df = df.with_columns(
+        _leading_zeros(
+            df,
+            df["reports_to"],
+            df["row"],
+            f,
+            _References("reports-to values", f.col("reports_to")),
+        )
+    )
+    junior = _junior_references(table, df, f)
     job_shares = 0
     if _has_repeats(df["post_id"]):
         df = _exact_duplicates(df, f)
         df = _conflicting_duplicates(df, f)
         df, job_shares = _job_shares(df, f)
     parent = _resolve(df, f)
-    junior_fte, junior_cost, junior_unknown = _junior(table, df, f)
+    junior_fte, junior_cost, junior_unknown = _junior(table, junior, df, f)
     if f.problems:
         problems = sorted(f.problems, key=lambda p: (p.file, p.row or 0))
         raise StructureImportError(tuple(problems), tuple(f.warnings))
