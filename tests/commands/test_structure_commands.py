@@ -158,6 +158,30 @@ def test_diff_json_mod() -> None:
     assert (army["posts_before"], army["posts_after"], army["posts_change"]) == (110, 0, -110)
 
 
+def test_diff_lenient_lists_the_repairs_of_both_files(tmp_path: Path) -> None:
+    old = real("300913-DWP.xls-senior.csv")
+    new = tmp_path / "dwp-after.csv"
+    new.write_bytes(Path(old).read_bytes().replace(b"Director of DWP Portfolio", b"Head of"))
+    result = runner.invoke(app, ["diff", old, str(new), "--lenient", "--json"])
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.stdout)["warnings"]
+    found = {(w["structure"], w["file"], w["code"], w["row"]) for w in warnings}
+    assert {
+        ("before", old, "duplicate-id", 116),
+        ("after", str(new), "duplicate-id", 116),
+    } <= found
+    assert {w["structure"] for w in warnings if w["code"] == "job-share"} == {"before", "after"}
+
+    result = runner.invoke(app, ["diff", old, str(new), "--lenient"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert f"4 warnings for the structure before ({old}):" in out
+    assert f"4 warnings for the structure after ({new}):" in out
+    assert f"  {old}, row 116, column 'Post Unique Reference': post DWP135 appears" in out
+    assert f"  {new}, row 116, column 'Post Unique Reference': post DWP135 appears" in out
+    assert out.index(f"structure after ({new})") > out.index(f"  {old}, row 116")
+
+
 def test_diff_council_files_say_how_posts_were_matched() -> None:
     trafford = real("trafford_council_organisation_structure.csv")
     result = runner.invoke(app, ["diff", trafford, trafford])

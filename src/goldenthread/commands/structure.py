@@ -252,13 +252,21 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
         lines.append("")
         lines.append("Design rules not met:")
         lines += [f"  - {b}" for b in s.breaches]
-    if result.warnings:
-        lines.append("")
-        lines.append(f"{len(result.warnings)} warnings:")
-        lines += [f"  {w}" for w in result.warnings[:50]]
-        if len(result.warnings) > 50:
-            lines.append("  ... (see --json for all)")
+    lines += _warning_lines(result, "")
     return "\n".join(lines)
+
+
+def _warning_lines(result: BuildResult, of: str) -> list[str]:
+    """The repairs made and notes found reading one structure (the first 50)."""
+    warnings = result.warnings
+    if not warnings:
+        return []
+    count = len(warnings)
+    lines = ["", f"{count} warning{'s' if count != 1 else ''}{' for ' + of if of else ''}:"]
+    lines += [f"  {w}" for w in warnings[:50]]
+    if count > 50:
+        lines.append("  ... (see --json for all)")
+    return lines
 
 
 @app.command()
@@ -423,8 +431,18 @@ def diff(
     after = _load(new, None, fmt, mapping, lenient, as_json)
     matched_by = before.matched_by if before.matched_by == after.matched_by else "post ID"
     result = diff_structures(before.structure, after.structure, rules=design, matched_by=matched_by)
+    sides = {"before": before, "after": after}
     if as_json:
-        typer.echo(json.dumps(diff_json(result), indent=2, ensure_ascii=False))
+        data = diff_json(result)
+        data["warnings"] = [
+            {"structure": side, **w.as_dict()}
+            for side, built in sides.items()
+            for w in built.warnings
+        ]
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        typer.echo(_diff_report(result, old, new))
+        lines = [_diff_report(result, old, new)]
+        for (side, built), path in zip(sides.items(), (old, new), strict=True):
+            lines += _warning_lines(built, f"the structure {side} ({path})")
+        typer.echo("\n".join(lines))
     sys.stdout.flush()
