@@ -356,15 +356,36 @@ def _zero_matches(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _absent(refs: pl.Series, ids: pl.Series) -> npt.NDArray[np.bool_]:
+    """Which references certainly match no ID: their hash is no ID's hash.
+
+    A reference sharing its hash with a different ID counts as present, so it
+    is left to the usual check as a reference to no post.
+    """
+    known = np.sort(ids.hash(seed=7).to_numpy())
+    if known.size == 0:
+        return refs.is_not_null().to_numpy()
+    # Searching in order (sorted needles walk the sorted keys once) tells
+    # cheaply whether every reference is present, as it usually is.
+    given = refs.drop_nulls().hash(seed=7).to_numpy()
+    ordered = np.sort(given)
+    at = np.minimum(np.searchsorted(known, ordered), known.size - 1)
+    if (known[at] == ordered).all():
+        return np.zeros(refs.len(), dtype=np.bool_)
+    needle = refs.hash(seed=7).to_numpy()
+    at = np.minimum(np.searchsorted(known, needle), known.size - 1)
+    absent: npt.NDArray[np.bool_] = (known[at] != needle) & refs.is_not_null().to_numpy()
+    return absent
+
+
 def _rematch(refs: pl.Series, ids: pl.Series, matches: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
     """References matching no ID as written, matched once leading zeros are ignored.
 
     Returns the references with those replaced by the post ID they match,
     and a mask of the replaced ones.
     """
-    frame = pl.DataFrame({"_ref": refs}).with_columns(
-        (pl.col("_ref").is_not_null() & ~pl.col("_ref").is_in(ids.implode())).alias("_fails"),
-        _unpadded(pl.col("_ref")).alias("_key"),
+    frame = pl.DataFrame({"_ref": refs, "_fails": _absent(refs, ids)}).with_columns(
+        _unpadded(pl.col("_ref")).alias("_key")
     )
     joined = frame.join(matches, on="_key", how="left", maintain_order="left")
     fixed = joined["_fails"] & joined["_target"].is_not_null()
@@ -391,7 +412,7 @@ def _leading_zeros(
     Nothing changes unless some reference matches no post ID as written and
     matches exactly one once leading zeros are ignored.
     """
-    if refs.is_null().all() or refs.is_in(df["post_id"].implode()).fill_null(True).all():
+    if not _absent(refs, df["post_id"]).any():
         return refs
     repaired, fixed = _rematch(refs, df["post_id"], _zero_matches(df))
     count = int(fixed.sum())
@@ -434,8 +455,10 @@ def _zero_twins(
     if twins.len() == 0:
         return
     ref_keys = pl.DataFrame({"_key": refs}).select(_unpadded(pl.col("_key"))).to_series()
-    suspect = (refs.is_in(df["post_id"].implode()) & ref_keys.is_in(twins.implode())).fill_null(
-        False
+    suspect = pl.Series(
+        refs.is_not_null().to_numpy()
+        & ~_absent(refs, df["post_id"])
+        & ref_keys.is_in(twins.implode()).fill_null(False).to_numpy()
     )
     count = int(suspect.sum())
     if count == 0:
