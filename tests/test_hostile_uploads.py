@@ -12,13 +12,12 @@ pass each of them; the examples are bounded in number (``MAX_EXAMPLES``).
 
 from __future__ import annotations
 
-import codecs
 import io
 from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from goldenthread.accounts.models import Role
@@ -27,11 +26,11 @@ from goldenthread.jobs.models import Job, JobStatus
 from goldenthread.kit.importing import PROBLEM_LIMIT, can_save
 from goldenthread.kit.models import ImportRun, ImportStatus
 from goldenthread.structure.models import Post, Snapshot, StructureUpload
-from tests import hostile
 from tests.factories import PASSWORD, OrganisationFactory, member
-from tests.html import select
+from tests.hostile_files import csv_files, files, fuzz_settings
+from tests.html import parse, select
 from tests.memory import peak_growth
-from tests.submitting import guard
+from tests.submitting import form_values, guard
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -49,117 +48,6 @@ LIMITS = {
 
 UNIT_HEADER = ("code", "name", "kind", "parent_code", "description")
 POST_HEADER = ("post_id", "reports_to", "title", "grade", "unit", "fte", "cost")
-
-SHORT_NASTY_TEXT = st.one_of(
-    st.sampled_from(
-        [
-            "",
-            "PEO",
-            '=HYPERLINK("https://example.com","x")',
-            "+1+1",
-            "-2",
-            "@SUM(A1)",
-            "\tTAB",
-            '"unterminated',
-            "a,b",
-            "x\x00y",
-            "<a href='https://example.com'>sign in again</a>",
-            "1e300",
-            "NaN",
-            "-inf",
-            "0,5",
-            "£1,234",
-            "\u202eevil",
-        ]
-    ),
-    st.text(max_size=30),
-)
-#: Cells of any kind, one longer than a spreadsheet allows among them.
-NASTY_TEXT = st.one_of(SHORT_NASTY_TEXT, st.just("x" * 40_000))
-
-
-@st.composite
-def csv_files(draw: st.DrawFn, header: tuple[str, ...]) -> tuple[str, bytes]:
-    """CSV text of any shape: encodings, delimiters, ragged rows, quotes, NULs, width."""
-    columns = list(header) if draw(st.booleans()) else draw(st.lists(NASTY_TEXT, max_size=8))
-    if draw(st.booleans()):
-        columns += [f"extra{i}" for i in range(draw(st.integers(0, 120)))]
-    repeat = draw(st.sampled_from([1, 1, 1, 50, 500]))
-    # Repeated rows are short, so that no generated file is more than a few megabytes.
-    cells = NASTY_TEXT if repeat == 1 else SHORT_NASTY_TEXT
-    rows = draw(
-        st.lists(st.lists(cells, min_size=0, max_size=len(columns) + 3), min_size=0, max_size=30)
-    )
-    delimiter = draw(st.sampled_from([",", ",", "\t", ";"]))
-    quote = draw(st.booleans())
-    lines = [delimiter.join(columns)]
-    for row in rows * repeat:
-        cells = [f'"{cell}"' if quote and '"' not in cell else cell for cell in row]
-        lines.append(delimiter.join(cells))
-    text = draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines)
-    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"]))
-    data = text.encode(encoding, errors="replace")
-    if encoding == "utf-16-le" and draw(st.booleans()):
-        data = codecs.BOM_UTF16_LE + data
-    if draw(st.integers(0, 9)) == 0:
-        data = data[: draw(st.integers(0, len(data)))]
-    name = draw(st.sampled_from(["file.csv", "file.csv", "file.xlsx", "file.txt", "FILE.CSV"]))
-    return name, data
-
-
-@st.composite
-def workbooks(draw: st.DrawFn, header: tuple[str, ...]) -> tuple[str, bytes]:
-    """Workbooks built to break a reader, and some that are merely odd."""
-    kind = draw(
-        st.sampled_from(
-            [
-                "far",
-                "lying",
-                "repeated",
-                "entities",
-                "shared",
-                "shared-bomb",
-                "bad-reference",
-                "truncated",
-                "junk",
-                "plain",
-            ]
-        )
-    )
-    if kind == "far":
-        data = hostile.far_corner(draw(st.integers(1, 1_048_576)), draw(st.integers(1, 16_384)))
-    elif kind == "lying":
-        data = hostile.lying_dimension(draw(st.integers(1, 80)), draw(st.integers(1, 60)))
-    elif kind == "repeated":
-        values = draw(st.lists(SHORT_NASTY_TEXT, min_size=len(header), max_size=len(header)))
-        data = hostile.repeated_rows(draw(st.integers(1, 3_000)), header, values)
-    elif kind == "entities":
-        data = hostile.entity_bomb(draw(st.integers(1, 9)))
-    elif kind == "shared":
-        data = hostile.shared_string_out_of_range()
-    elif kind == "shared-bomb":
-        data = hostile.shared_string_bomb(draw(st.integers(1, 4_000)), draw(st.integers(1, 40_000)))
-    elif kind == "bad-reference":
-        nasty = st.sampled_from(["²", "١", "9" * 4_300, "-1", "0x1", "1e3", ""])
-        row = draw(st.one_of(st.just("1"), nasty, st.text(max_size=8)))
-        ref = draw(st.one_of(st.just("A1"), nasty.map(lambda r: "A" + r), st.text(max_size=8)))
-        data = hostile.bad_reference(row, ref)
-    elif kind == "truncated":
-        whole = hostile.far_corner(2, 2)
-        data = whole[: draw(st.integers(0, len(whole) - 1))]
-    elif kind == "junk":
-        data = draw(st.binary(max_size=2_000))
-    else:
-        rows = draw(st.lists(st.lists(NASTY_TEXT, max_size=len(header)), max_size=20))
-        body = [(1, list(enumerate(header, start=1)))]
-        body += [(n, list(enumerate(r, start=1))) for n, r in enumerate(rows, start=2)]
-        data = hostile.workbook(hostile.sheet(body))
-    name = draw(st.sampled_from(["book.xlsx", "book.xlsx", "book.xlsm", "book.csv"]))
-    return name, data
-
-
-def files(header: tuple[str, ...]) -> st.SearchStrategy[tuple[str, bytes]]:
-    return st.one_of(csv_files(header), workbooks(header))
 
 
 def named(name: str, data: bytes) -> io.BytesIO:
@@ -215,6 +103,34 @@ def visit_everything_new(client, organisation, since: dict[str, int]) -> None:
             assert response.status_code in (200, 302), (name, response.content[:500])
 
 
+def map_columns(client, organisation, since, capture, draw: st.DataObject) -> int:
+    """Submit each new table upload's column mapping, each field a column drawn from the file's.
+
+    Returns how many mappings were submitted.
+    """
+    submitted = 0
+    for upload in StructureUpload.objects.filter(pk__gt=since["upload"], fmt="table"):
+        url = reverse(
+            "structure:upload_mapping",
+            kwargs={"org_slug": organisation.slug, "upload_id": upload.pk},
+        )
+        page = client.get(url)
+        fields = (
+            parse(page).select("main form[method=post] select") if page.status_code == 200 else []
+        )
+        if not fields:
+            continue
+        values = form_values(page)
+        for field in fields:
+            options = [option.get("value", "") for option in field.select("option")]
+            values[field["name"]] = draw.draw(st.sampled_from(options))
+        with capture(execute=True):
+            response = client.post(url, values)
+        follow(client, response)
+        submitted += 1
+    return submitted
+
+
 def marks() -> dict[str, int]:
     def last(model) -> int:
         newest = model.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -245,17 +161,7 @@ def confirm_clean_runs(client, organisation, since, capture, count: Callable[[],
             assert count() == before, "a failed save keeps nothing"
 
 
-FUZZ = settings(
-    max_examples=MAX_EXAMPLES,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.data_too_large,
-        HealthCheck.large_base_example,
-    ],
-)
+FUZZ = fuzz_settings(MAX_EXAMPLES)
 
 
 def test_no_units_file_takes_the_service_down(
@@ -291,9 +197,13 @@ def test_no_units_file_takes_the_service_down(
 def test_no_structure_file_takes_the_service_down(
     editor, organisation, django_capture_on_commit_callbacks, fmt
 ) -> None:
+    mapped: list[int] = []
+
     @FUZZ
-    @given(files(POST_HEADER), st.one_of(st.none(), csv_files(POST_HEADER)))
-    def attempt(file: tuple[str, bytes], junior: tuple[str, bytes] | None) -> None:
+    @given(files(POST_HEADER), st.one_of(st.none(), csv_files(POST_HEADER)), st.data())
+    def attempt(
+        file: tuple[str, bytes], junior: tuple[str, bytes] | None, draw: st.DataObject
+    ) -> None:
         since = marks()
         snapshots = Snapshot.objects.filter(organisation=organisation).count()
         payload = {
@@ -311,6 +221,10 @@ def test_no_structure_file_takes_the_service_down(
                 payload,
             )
         follow(editor, response)
+        if fmt == "table":
+            mapped.append(
+                map_columns(editor, organisation, since, django_capture_on_commit_callbacks, draw)
+            )
         visit_everything_new(editor, organisation, since)
         assert Snapshot.objects.filter(organisation=organisation).count() == snapshots
         confirm_clean_runs(
@@ -324,3 +238,5 @@ def test_no_structure_file_takes_the_service_down(
     with peak_growth() as growth:
         attempt()
     assert growth.mib < MEMORY_BOUND_MIB
+    if fmt == "table":
+        assert sum(mapped) > 0, "some generated files reach the column mapping"
