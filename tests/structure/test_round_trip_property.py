@@ -223,6 +223,8 @@ def test_the_transparency_file_reads_back_with_the_same_posts_and_lines(generate
     posts, their managers, titles, grades and units read back, and every cost under
     £50,000 to the penny."""
     rows, matched_by = generated
+    # Junior staff are not in the Code's layout.
+    rows = [(*row[:8], 0.0, Decimal("0.00"), 0, *row[11:]) for row in rows]
     diff = round_trip(rows, matched_by, "transparency")
     assert_no_change(diff, money=False)
     for change in diff.cost_changed:
