@@ -220,3 +220,66 @@ def test_the_per_post_file_writes_formula_looking_titles_inert(tmp_path: Path) -
     table = read_table(data, "per-post.csv")
     title = table.header.index("title")
     assert [row.values[title] for row in table.rows] == ["=1+1", "@SUM(A1)"]
+
+
+def _posts_file(path: Path, ids: list[str]) -> str:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["post_id", "reports_to", "title", "unit", "cost"])
+        writer.writerow([ids[0], "", "Head of Highways", "Place", "80000"])
+        for post_id in ids[1:]:
+            writer.writerow([post_id, ids[0], "Highways Officer", "Place", "40000"])
+    return str(path)
+
+
+def test_diff_warns_when_few_ids_pair_and_withholds_the_redundancy_estimate(
+    tmp_path: Path,
+) -> None:
+    old = _posts_file(tmp_path / "old.csv", ["A1", "A2", "A3", "A4"])
+    new = _posts_file(tmp_path / "new.csv", ["B1", "B2", "B3", "B4"])
+    result = runner.invoke(app, ["diff", old, new])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith(
+        "  Warning: Only 0 of the 4 posts of the smaller structure pair with a post"
+    )
+    assert "--pair-by title" in lines[2]
+    assert "Redundancy estimate: Not estimated: too few posts pair by post ID" in result.stdout
+    assert "Net saving in the first year: not estimated" in result.stdout
+    data = json.loads(runner.invoke(app, ["diff", old, new, "--json"]).stdout)
+    assert (data["paired"], data["redundancy_cost"], data["net_saving_first_year"]) == (
+        0,
+        None,
+        None,
+    )
+    assert data["pairing_unreliable"] and data["redundancy_withheld"]
+
+
+def test_diff_pairs_by_title_and_unit_when_asked(tmp_path: Path) -> None:
+    old = _posts_file(tmp_path / "old.csv", ["A1", "A2", "A3", "A4"])
+    new = _posts_file(tmp_path / "new.csv", ["B1", "B2", "B3", "B4"])
+    data = json.loads(runner.invoke(app, ["diff", old, new, "--json", "--pair-by", "title"]).stdout)
+    assert data["matched_by"] == "title and unit"
+    assert (len(data["added"]), len(data["removed"]), data["redundancy_cost"]) == (0, 0, "0")
+    assert data["pairing_unreliable"] is None
+
+
+def test_diff_pairs_a_council_file_with_its_organogram_export_by_id(tmp_path: Path) -> None:
+    from goldenthread.formats.detect import read_posts
+    from goldenthread.formats.posts import build_structure
+    from goldenthread.formats.writing import write_csv
+    from goldenthread.structure.exports import ORGANOGRAM_SENIOR
+
+    trafford = real("trafford_council_organisation_structure.csv")
+    structure = build_structure(read_posts(trafford), lenient=True).structure
+    ids = structure.post_id.to_list()
+    rows = [
+        (ids[i], "N/D", "", "", "", ids[p] if p >= 0 else "XX", 1, "", "")
+        for i, p in enumerate(structure.parent.tolist())
+    ]
+    export = tmp_path / "senior.csv"
+    export.write_bytes(write_csv(ORGANOGRAM_SENIOR, rows))
+    result = runner.invoke(app, ["diff", trafford, str(export), "--lenient", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["matched_by"], len(data["added"]), len(data["removed"])) == ("post ID", 0, 0)

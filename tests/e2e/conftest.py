@@ -101,3 +101,13 @@ def sign_in(page: Any, base_url: str, username: str, password: str = DEMO_PASSWO
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state("networkidle")
+
+
+def download_snapshot(page: Any, snapshot_url: str, button: str, path: Any) -> Any:
+    """Save the file the snapshot page's download menu gives for ``button`` at ``path``."""
+    page.goto(snapshot_url)
+    page.get_by_role("button", name="Download this snapshot").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=button).click()
+    download.value.save_as(path)
+    return path

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import download_snapshot, sign_in
 from tests.e2e.test_accessibility import axe_violations, describe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -94,12 +94,12 @@ def test_an_editor_models_a_scenario_and_takes_it_round_trip(
     assert describe(axe_violations(page)) == ""
 
     # Export the scenario and upload it again as a new snapshot.
-    page.goto(f"{demo_site}/o/brackenford/structures/{scenario.pk}/")
-    page.get_by_role("button", name="Download this snapshot").click()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Organogram senior file (CSV)").click()
-    senior = tmp_path / "payroll-option-senior.csv"
-    download.value.save_as(senior)
+    senior = download_snapshot(
+        page,
+        f"{demo_site}/o/brackenford/structures/{scenario.pk}/",
+        "Organogram senior file (CSV)",
+        tmp_path / "payroll-option-senior.csv",
+    )
     page.goto(f"{demo_site}/o/brackenford/structures/upload/")
     page.get_by_label("Name of the snapshot").fill("Payroll option, read back")
     page.get_by_label("The file of posts").set_input_files(str(senior))

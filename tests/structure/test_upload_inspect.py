@@ -213,3 +213,33 @@ def test_an_organogram_goes_straight_to_its_check_and_drops_a_table_mapping(
     assert editor.get(response["Location"])["Location"] == run_url
     assert pending.inspect_job.result_url == run_url
     assert editor.get(_url(organisation, "upload_mapping", pending))["Location"] == run_url
+
+
+def test_an_exported_workbook_is_mapped_by_its_own_columns_with_no_question(
+    editor, organisation, django_capture_on_commit_callbacks
+) -> None:
+    from goldenthread.structure.exports import POST_HEADER, export_mapping
+
+    row = ("CX1", "XX", "Chief Executive", "SMT1", "Office / Policy", 1.0, 185000, "N", "N")
+    workbook = write_xlsx([Sheet("Posts", POST_HEADER, [(*row, 1, 0, 0, 0.0, 0, 0)])])
+    upload(editor, organisation, "export.xlsx", workbook, django_capture_on_commit_callbacks)
+    pending = StructureUpload.objects.get()
+    assert "__row" not in pending.columns
+    assert pending.mapping == export_mapping(list(POST_HEADER))
+    assert pending.mapping["unit"] == ["unit"]
+    run = ImportRun.objects.get()
+    assert run.status == "ready", run.problems
+    assert run.options == {"upload_id": pending.pk}
+
+
+def test_the_mapping_page_never_offers_the_row_number_and_fills_in_the_unit(
+    editor, organisation, django_capture_on_commit_callbacks
+) -> None:
+    header = ("Position", "Manager", "Job", "Unit")
+    workbook = write_xlsx([Sheet("Posts", header, [("CX1", "XX", "Chief Executive", "Office")])])
+    upload(editor, organisation, "hr.xlsx", workbook, django_capture_on_commit_callbacks)
+    pending = StructureUpload.objects.get()
+    assert pending.columns == list(header)
+    page = editor.get(_url(organisation, "upload_mapping", pending))
+    assert attribute(page, "select[name=post_id] option", "value") == ["", *header]
+    assert attribute(page, "select[name=unit_1] option[selected]", "value") == ["Unit"]

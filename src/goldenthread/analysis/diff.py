@@ -1,9 +1,21 @@
 """Comparing two structures: what changed, per unit, and what it saves.
 
-Posts are paired by their match key: the post ID, or for files without IDs
-(council transparency files) title, directorate and service. When a key
-occurs more than once, the first occurrence in one structure pairs with the
-first in the other, the second with the second, and so on.
+Posts are paired by their post ID, or for two files without IDs (council
+transparency files) by their match key, title, directorate and service; or,
+when asked, by title and unit (:data:`BY_TITLE`), for two structures whose
+IDs were assigned apart. When a key occurs more than once, the first
+occurrence in one structure pairs with the first in the other, the second
+with the second, and so on.
+
+When fewer than half of the posts of the smaller structure find a pair, the
+pairing is unreliable: posts that are the same would be counted as removed
+and added. The result says so (:attr:`StructureDiff.pairing_unreliable`) and
+withholds the redundancy estimate, which would count those posts as
+redundancies.
+
+Money is summed in whole pence, each post's cost rounded to the penny first
+(as a stored snapshot holds it), so the same posts in another order give the
+same totals to the penny.
 
 A paired post is *moved* when its manager's key differs, *retitled*,
 *regraded*, or has changed FTE or cost. Per unit, posts, FTE and cost are
@@ -21,18 +33,36 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
-from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules, pounds
+from goldenthread.analysis.rules import DEFAULT_RULES, PENCE, DesignRules
 from goldenthread.analysis.structure import UNKNOWN_GROUP, Structure
 
 __all__ = [
+    "BY_ID",
+    "BY_TITLE",
     "PostChange",
     "PostRef",
     "StructureDiff",
     "UnitChange",
     "diff_structures",
+    "pairing",
+    "title_unit_key",
 ]
 
 _TOP = ""
+
+#: How a comparison pairs posts: by post ID (the default) ...
+BY_ID = "post ID"
+#: ... or by title and unit, for structures whose IDs were assigned apart.
+BY_TITLE = "title and unit"
+#: The share of the smaller structure's posts below which pairing is unreliable.
+RELIABLE_SHARE = 0.5
+
+UNRELIABLE = (
+    "Only {paired:,} of the {smaller:,} posts of the smaller structure pair with a post "
+    "of the other by {matched_by}, fewer than half: posts that are the same may be counted "
+    "as removed and added."
+)
+WITHHELD = "Not estimated: too few posts pair by {matched_by} for the posts removed to be known."
 
 
 @dataclass(frozen=True)
@@ -115,12 +145,19 @@ class StructureDiff:
         removed posts), ordered by unit.
     staffing_saving : Decimal
         Known cost before minus known cost after (negative when cost rises).
-    redundancies : int
-        Removed posts that were not vacant.
-    redundancy_cost : Decimal
-        ``redundancies`` times the cost per redundancy.
-    net_saving_first_year : Decimal
-        ``staffing_saving - redundancy_cost``.
+    redundancies : int or None
+        Removed posts that were not vacant (``None`` when withheld).
+    redundancy_cost : Decimal or None
+        ``redundancies`` times the cost per redundancy (``None`` when withheld).
+    net_saving_first_year : Decimal or None
+        ``staffing_saving - redundancy_cost`` (``None`` when withheld).
+    paired : int
+        Posts present in both structures.
+    pairing_unreliable : str
+        Empty, or why the pairing cannot be relied on (fewer than half of the
+        smaller structure's posts paired).
+    redundancy_withheld : str
+        Empty, or why the redundancy estimate is not given.
     """
 
     matched_by: str
@@ -134,14 +171,43 @@ class StructureDiff:
     total: UnitChange
     by_unit: tuple[UnitChange, ...]
     staffing_saving: Decimal
-    redundancies: int
-    redundancy_cost: Decimal
-    net_saving_first_year: Decimal
+    redundancies: int | None
+    redundancy_cost: Decimal | None
+    net_saving_first_year: Decimal | None
+    paired: int = 0
+    pairing_unreliable: str = ""
+    redundancy_withheld: str = ""
 
 
-def _frame(s: Structure) -> pl.DataFrame:
-    key = s.match_key if s.match_key is not None else s.post_id
-    keys = key.cast(pl.String).fill_null("")
+def _pence(values: np.ndarray) -> np.ndarray:
+    """Amounts in pounds as whole pence, half a penny rounded away from zero; NaN as 0."""
+    known = np.where(np.isnan(values), 0.0, values)
+    return (np.sign(known) * np.floor(np.abs(known) * 100 + 0.5)).astype(np.int64)
+
+
+def title_unit_key(title: pl.Series, unit: pl.Series) -> pl.Series:
+    """The key pairing posts by title and unit: each in lower case, spaces collapsed.
+
+    >>> title_unit_key(pl.Series(["Head of  Highways"]), pl.Series(["Place / Roads"])).to_list()
+    ['head of highways|place / roads']
+    """
+    frame = pl.DataFrame({"t": title, "u": unit}).fill_null("")
+    norm = [
+        pl.col(c).str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars() for c in "tu"
+    ]
+    return frame.select(pl.concat_str(norm, separator="|")).to_series()
+
+
+def _keys(s: Structure, matched_by: str) -> pl.Series:
+    if matched_by == BY_TITLE:
+        return title_unit_key(s.title, s.unit)
+    if matched_by != BY_ID and s.match_key is not None:
+        return s.match_key.cast(pl.String)
+    return s.post_id.cast(pl.String)
+
+
+def _frame(s: Structure, matched_by: str) -> pl.DataFrame:
+    keys = _keys(s, matched_by).fill_null("")
     # Pair repeated keys in order of occurrence.
     occurrence = pl.DataFrame({"k": keys}).select(pl.int_range(pl.len()).over("k")).to_series()
     pair_key = pl.select(pl.format("{}#{}", keys, occurrence)).to_series()
@@ -152,7 +218,7 @@ def _frame(s: Structure) -> pl.DataFrame:
     manager[has] = ids[par[has]]
     manager_pair = np.full(len(s), _TOP, dtype=object)
     manager_pair[has] = pair_key.to_numpy()[par[has]]
-    cost = np.where(np.isnan(s.cost), np.nan, s.cost + s.junior_cost)
+    known = _pence(s.cost) + _pence(s.junior_cost)
     unknown = np.isnan(s.cost) | (s.junior_unknown_cost > 0)
     return pl.DataFrame(
         {
@@ -164,17 +230,22 @@ def _frame(s: Structure) -> pl.DataFrame:
             "grade": s.grade,
             "unit": s.unit.replace("", UNKNOWN_GROUP),
             "fte": s.fte + s.junior_fte,
-            "cost": pl.Series(cost).fill_nan(None),
-            "known": np.where(np.isnan(s.cost), 0.0, s.cost) + s.junior_cost,
+            # In pence; null when the post's own cost is unknown.
+            "cost": pl.Series(known).set(pl.Series(np.isnan(s.cost)), None),
+            "known": known,
             "unknown": unknown,
             "vacant": s.vacant,
         }
     )
 
 
+def _money(pence: object) -> Decimal | None:
+    return None if pence is None else Decimal(int(pence)) * PENCE  # type: ignore[call-overload]
+
+
 def _refs(frame: pl.DataFrame) -> tuple[PostRef, ...]:
     return tuple(
-        PostRef(str(pid), str(title), str(unit), pounds(cost))
+        PostRef(str(pid), str(title), str(unit), _money(cost))
         for pid, title, unit, cost in frame.select("post_id", "title", "unit", "cost").iter_rows()
     )
 
@@ -209,7 +280,7 @@ def _unit_change(name: str, row: dict[str, object]) -> UnitChange:
         value = row[key]
         return float(value) if isinstance(value, int | float) else 0.0
 
-    before, after = pounds(f("cost_before")), pounds(f("cost_after"))
+    before, after = _money(row["cost_before"] or 0), _money(row["cost_after"] or 0)
     assert before is not None and after is not None
     return UnitChange(
         unit=name,
@@ -227,12 +298,32 @@ def _unit_change(name: str, row: dict[str, object]) -> UnitChange:
     )
 
 
+def pairing(old_matched_by: str, new_matched_by: str, *, by_title: bool = False) -> str:
+    """How to pair two structures read with ``old_matched_by`` and ``new_matched_by`` keys.
+
+    By title and unit when asked; by the structures' own match key when both
+    were read with the same one (two council files without IDs); else by
+    post ID, which every structure has (an export keeps the IDs a file
+    without them was given).
+
+    >>> pairing("title, directorate and service", "post ID")
+    'post ID'
+    >>> pairing("title, directorate and service", "title, directorate and service")
+    'title, directorate and service'
+    >>> pairing("post ID", "post ID", by_title=True)
+    'title and unit'
+    """
+    if by_title:
+        return BY_TITLE
+    return old_matched_by if old_matched_by == new_matched_by else BY_ID
+
+
 def diff_structures(
     old: Structure,
     new: Structure,
     *,
     rules: DesignRules = DEFAULT_RULES,
-    matched_by: str = "post ID",
+    matched_by: str = BY_ID,
 ) -> StructureDiff:
     """Compare two structures.
 
@@ -243,7 +334,10 @@ def diff_structures(
     rules : DesignRules, optional
         Supplies the cost per redundancy (default £30,000).
     matched_by : str, optional
-        How the structures' match keys were made, repeated in the result.
+        How posts pair: :data:`BY_ID` (the default) by post ID;
+        :data:`BY_TITLE` by title and unit; anything else names the match key
+        both structures were read with (e.g. ``"title, directorate and
+        service"`` for council files without IDs) and pairs by it.
 
     Examples
     --------
@@ -263,8 +357,24 @@ def diff_structures(
     (['O4'], [('O1', 'PO1', 'PO2')])
     >>> d.total.posts_change, d.staffing_saving, d.redundancy_cost, d.net_saving_first_year
     (-1, Decimal('37500.00'), Decimal('30000'), Decimal('7500.00'))
+
+    The same service renumbered: by ID nothing pairs, so the redundancy
+    estimate is withheld; by title and unit every post pairs.
+
+    >>> renumbered = Structure.from_lists(
+    ...     ["A", "B", "C", "D"], [-1, 0, 0, 0],
+    ...     title=["Head", "Officer", "Officer", "Officer"], unit=["Highways"] * 4)
+    >>> before = Structure.from_lists(
+    ...     ["H1", "O1", "O2", "O3"], [-1, 0, 0, 0],
+    ...     title=["Head", "Officer", "Officer", "Officer"], unit=["Highways"] * 4)
+    >>> d = diff_structures(before, renumbered)
+    >>> d.paired, d.redundancy_cost, bool(d.pairing_unreliable)
+    (0, None, True)
+    >>> d = diff_structures(before, renumbered, matched_by=BY_TITLE)
+    >>> d.paired, len(d.added), len(d.removed), d.redundancy_cost
+    (4, 0, 0, Decimal('0'))
     """
-    a, b = _frame(old), _frame(new)
+    a, b = _frame(old, matched_by), _frame(new, matched_by)
     added = b.join(a.select("key"), on="key", how="anti", maintain_order="left")
     removed = a.join(b.select("key"), on="key", how="anti", maintain_order="left")
     both = b.join(
@@ -284,17 +394,28 @@ def diff_structures(
     fte_changed = both.filter((pl.col("fte") - pl.col("fte_old")).abs() > 1e-9)
     cost_changed = both.filter(
         (pl.col("cost").is_null() != pl.col("cost_old").is_null())
-        | ((pl.col("cost") - pl.col("cost_old")).abs() > 0.005)
+        | (pl.col("cost") != pl.col("cost_old"))
     )
     units = _per_unit(a, b)
     by_unit = tuple(_unit_change(str(r["unit"]), r) for r in units.iter_rows(named=True))
     totals = units.drop("unit").sum().row(0, named=True)
     total = _unit_change("Total", totals)
-    filled = int(removed.filter(~pl.col("vacant")).height)
-    redundancy_cost = rules.cost_per_redundancy * filled
     saving = total.cost_before - total.cost_after
+    shown = "post ID" if matched_by == BY_ID else matched_by
+    smaller = min(len(old), len(new))
+    unreliable = ""
+    if both.height < smaller * RELIABLE_SHARE:
+        unreliable = UNRELIABLE.format(paired=both.height, smaller=smaller, matched_by=shown)
+    filled: int | None = int(removed.filter(~pl.col("vacant")).height)
+    redundancy_cost: Decimal | None = None
+    net: Decimal | None = None
+    if unreliable:
+        filled = None
+    else:
+        redundancy_cost = rules.cost_per_redundancy * (filled or 0)
+        net = saving - redundancy_cost
     return StructureDiff(
-        matched_by=matched_by,
+        matched_by=shown,
         added=_refs(added),
         removed=_refs(removed),
         moved=_changes(both, "manager_key", show="manager"),
@@ -308,8 +429,8 @@ def diff_structures(
             PostChange(
                 str(p),
                 str(t),
-                "unknown" if o is None else str(pounds(o)),
-                "unknown" if n is None else str(pounds(n)),
+                "unknown" if o is None else str(_money(o)),
+                "unknown" if n is None else str(_money(n)),
             )
             for p, t, o, n in cost_changed.select(
                 "post_id", "title", "cost_old", "cost"
@@ -320,5 +441,8 @@ def diff_structures(
         staffing_saving=saving,
         redundancies=filled,
         redundancy_cost=redundancy_cost,
-        net_saving_first_year=saving - redundancy_cost,
+        net_saving_first_year=net,
+        paired=both.height,
+        pairing_unreliable=unreliable,
+        redundancy_withheld=WITHHELD.format(matched_by=shown) if unreliable else "",
     )

@@ -383,10 +383,15 @@ def diff_json(d: StructureDiff) -> dict[str, Any]:
         "redundancies": d.redundancies,
         "redundancy_cost": _money(d.redundancy_cost),
         "net_saving_first_year": _money(d.net_saving_first_year),
+        "paired": d.paired,
+        "pairing_unreliable": d.pairing_unreliable or None,
+        "redundancy_withheld": d.redundancy_withheld or None,
     }
 
 
 def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
+    from goldenthread.analysis.diff import BY_TITLE
+
     lines = [f"Changes from {old} to {new} (posts matched by {d.matched_by})"]
     lines.append(
         f"  {len(d.added)} added, {len(d.removed)} removed, {len(d.moved)} moved to a new "
@@ -406,11 +411,32 @@ def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
         )
     lines.append("")
     lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
-    lines.append(
-        f"Redundancy estimate: {d.redundancies} filled posts removed, £{d.redundancy_cost:,}"
-    )
-    lines.append(f"Net saving in the first year: £{d.net_saving_first_year:,}")
+    if d.redundancy_cost is None or d.net_saving_first_year is None:
+        lines.append(f"Redundancy estimate: {d.redundancy_withheld}")
+        lines.append("Net saving in the first year: not estimated")
+    else:
+        lines.append(
+            f"Redundancy estimate: {d.redundancies} filled posts removed, £{d.redundancy_cost:,}"
+        )
+        lines.append(f"Net saving in the first year: £{d.net_saving_first_year:,}")
+    if d.pairing_unreliable:
+        warning = [f"  Warning: {d.pairing_unreliable}"]
+        if d.matched_by != BY_TITLE:
+            warning.append(f"  {PAIR_BY_TITLE_HINT}")
+        lines[1:1] = warning
     return "\n".join(lines)
+
+
+class PairBy(StrEnum):
+    """How ``diff`` pairs the posts of the two structures."""
+
+    by_id = "id"
+    by_title = "title"
+
+
+PAIR_BY_TITLE_HINT = (
+    "If the two files gave their posts IDs separately, compare them with --pair-by title."
+)
 
 
 @app.command()
@@ -422,14 +448,21 @@ def diff(
     rules: RulesOption = None,
     as_json: JsonOption = False,
     lenient: LenientOption = False,
+    pair_by: Annotated[
+        PairBy,
+        typer.Option(
+            "--pair-by",
+            help="Pair posts by post ID (id, the default) or by title and unit (title).",
+        ),
+    ] = PairBy.by_id,
 ) -> None:
     """What changed between two structures, per unit, and the saving."""
-    from goldenthread.analysis.diff import diff_structures
+    from goldenthread.analysis.diff import diff_structures, pairing
 
     design = _rules(rules)
     before = _load(old, None, fmt, mapping, lenient, as_json)
     after = _load(new, None, fmt, mapping, lenient, as_json)
-    matched_by = before.matched_by if before.matched_by == after.matched_by else "post ID"
+    matched_by = pairing(before.matched_by, after.matched_by, by_title=pair_by == PairBy.by_title)
     result = diff_structures(before.structure, after.structure, rules=design, matched_by=matched_by)
     sides = {"before": before, "after": after}
     if as_json:

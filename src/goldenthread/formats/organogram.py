@@ -6,6 +6,7 @@ The senior file has one row per senior post: ``Post Unique Reference``,
 The optional junior file gives aggregated junior staff per senior post:
 ``Reporting Senior Post``, ``Grade``, ``Payscale Minimum (£)`` /
 ``Payscale Maximum (£)``, ``Generic Job Title`` and ``Number of Posts in FTE``.
+A junior file with its header and no rows means there are no junior staff.
 
 Cost of a senior post is the midpoint of its pay floor and ceiling (``N/D``,
 blank or ``0`` is unknown). Cost of a junior row is the midpoint of its
@@ -22,12 +23,14 @@ from goldenthread.formats.errors import BLANK_FTE, Finding, FormatWarning, Probl
 from goldenthread.formats.posts import JUNIOR_SCHEMA, POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
+    FormatError,
     find_column,
     number_problems,
     read_frame,
 )
-from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
+from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits, SourceError, read_source
 from goldenthread.formats.values import clean_text, parse_numbers
+from goldenthread.formats.writing import first_data_sheet
 
 __all__ = ["PROVENANCE_COLUMNS", "read_organogram"]
 
@@ -122,10 +125,44 @@ def _senior(
     return frame, findings, names
 
 
+def _junior_header(path: str | Path, limits: ReadLimits) -> pl.DataFrame | None:
+    """A junior file holding its header and no rows, as an empty frame; else ``None``.
+
+    Such a file says the structure has no junior staff (an export of a
+    structure without them is one), so it is read as that, not refused.
+    """
+    p = Path(path)
+    try:
+        source = read_source(p, str(p), choose=first_data_sheet, limits=limits)
+        rows = source.sheets[0].rows
+        try:
+            first = next(rows, None)
+            rest = next(rows, None)
+        finally:
+            rows.close()
+    except (SourceError, OSError):
+        return None
+    if first is None or rest is not None:
+        return None
+    names = [str(name) for name in first[1] if name is not None and str(name).strip()]
+    schema: dict[str, pl.DataType] = {name: pl.String() for name in names}
+    frame = pl.DataFrame(schema={**schema, ROW_COLUMN: pl.Int64()})
+    for required in (["Reporting Senior Post"], ["Number of Posts in FTE"]):
+        if find_column(frame, required, source=str(path), required=False) is None:
+            return None
+    return frame
+
+
 def _junior(path: str | Path, limits: ReadLimits) -> tuple[pl.DataFrame, list[Finding], str]:
     source = str(path)
     findings: list[Finding] = []
-    raw = read_frame(path, limits=limits, warnings=findings)
+    try:
+        raw = read_frame(path, limits=limits, warnings=findings)
+    except FormatError as error:
+        empty = _junior_header(path, limits)
+        if empty is None or any(problem.code != "empty" for problem in error.problems):
+            raise
+        raw = empty
     c_to = find_column(raw, ["Reporting Senior Post"], source=source)
     c_fte = find_column(raw, ["Number of Posts in FTE"], source=source)
     c_min = find_column(raw, ["Payscale Minimum (£)"], source=source, required=False)

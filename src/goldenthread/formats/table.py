@@ -13,6 +13,8 @@ it. It can be written as a TOML file::
     cost = "Budgeted Cost"        # or pay_band = "Salary Band"
     vacant = "Vacant?"
     agency = "Agency"
+    junior_fte = "Junior FTE"     # junior staff below the post (FTE), as
+    junior_cost = "Junior Cost"   # an organogram's junior file gives them
 
     [options]
     top_markers = ["XX", "TOP"]   # reports-to values meaning "no manager"
@@ -21,7 +23,13 @@ it. It can be written as a TOML file::
 Only ``post_id`` and ``reports_to`` are required. Without a mapping the
 columns are looked for under their neutral names (``post_id``,
 ``reports_to``, ``title``, ``grade``, ``unit``, ``fte``, ``cost``,
-``pay_band``, ``vacant``, ``agency``), ignoring case and punctuation.
+``pay_band``, ``vacant``, ``agency``, ``junior_fte``, ``junior_cost``,
+``junior_unknown_cost``), ignoring case and punctuation.
+
+The junior columns carry what an organogram's junior file says of each post:
+the FTE of the junior staff reporting to it, their known cost, and how many
+of their rows had no known pay. A workbook exported by goldenthread holds
+them, so a structure with junior staff reads back as it was.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ from goldenthread.formats.errors import (
     FormatWarning,
     Problem,
 )
-from goldenthread.formats.posts import POST_SCHEMA, PostTable
+from goldenthread.formats.posts import JUNIOR_SCHEMA, POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
     find_column,
@@ -67,6 +75,9 @@ MAPPING_FIELDS = (
     "pay_band",
     "vacant",
     "agency",
+    "junior_fte",
+    "junior_cost",
+    "junior_unknown_cost",
 )
 
 __all__ = ["MAPPING_FIELDS", "TRUE_FLAGS", "ColumnMapping", "load_mapping", "read_table"]
@@ -99,6 +110,9 @@ class ColumnMapping:
     pay_band: str | None = "pay_band"
     vacant: str | None = "vacant"
     agency: str | None = "agency"
+    junior_fte: str | None = "junior_fte"
+    junior_cost: str | None = "junior_cost"
+    junior_unknown_cost: str | None = "junior_unknown_cost"
     top_markers: tuple[str, ...] = tuple(sorted(TOP_MARKERS))
     sheet: str | None = None
 
@@ -220,11 +234,64 @@ def read_table(
     names = {"post_id": c_id, "reports_to": c_to}
     if c_fte is not None:
         names["fte"] = c_fte
+    junior = None
+    c_jfte, c_jcost = col(m.junior_fte), col(m.junior_cost)
+    if c_jfte is not None:
+        names["junior_reports_to"] = c_jfte
+        junior = _junior(
+            raw, post_id, c_jfte, c_jcost, col(m.junior_unknown_cost), findings, source
+        )
     ordered = sorted(findings, key=lambda f: (f.row or 0, 0 if isinstance(f, Problem) else 1))
     return PostTable(
         source=source,
         posts=frame,
+        junior=junior,
+        junior_source=source if junior is not None else "",
         findings=tuple(ordered),
         columns=names,
         reports_to_parsed=True,
     )
+
+
+def _junior(
+    raw: pl.DataFrame,
+    post_id: pl.Series,
+    c_fte: str,
+    c_cost: str | None,
+    c_unknown: str | None,
+    findings: list[Finding],
+    source: str,
+) -> pl.DataFrame:
+    """Junior staff rows from a post's junior columns: its FTE and known cost, and a
+    row without a cost for each junior row whose pay was not known."""
+    fte, bad = parse_numbers(raw[c_fte])
+    findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
+    fte = fte.fill_null(0.0)
+    cost = pl.repeat(0.0, raw.height, dtype=pl.Float64, eager=True)
+    if c_cost is not None:
+        parsed, bad = parse_numbers(raw[c_cost])
+        findings += number_problems(raw, c_cost, bad, source=source, expected="an amount in pounds")
+        cost = parsed.fill_null(0.0)
+    unknown = pl.repeat(0, raw.height, dtype=pl.Int64, eager=True)
+    if c_unknown is not None:
+        parsed, bad = parse_numbers(raw[c_unknown])
+        findings += number_problems(
+            raw, c_unknown, bad, source=source, expected="a whole number of rows"
+        )
+        unknown = parsed.fill_null(0.0).cast(pl.Int64)
+    posts = pl.DataFrame(
+        {"row": raw[ROW_COLUMN], "reports_to": post_id, "fte": fte, "cost": cost, "n": unknown}
+    )
+    known = posts.filter((pl.col("fte") > 0) | (pl.col("cost") > 0)).select(
+        "row", "reports_to", "fte", "cost"
+    )
+    # One row without a cost (and without FTE) for each junior row whose pay was not known.
+    unknowns = (
+        posts.filter(pl.col("n") > 0)
+        .select("row", "reports_to", pl.int_ranges(0, "n").alias("_k"))
+        .explode("_k")
+        .select(
+            "row", "reports_to", pl.lit(0.0).alias("fte"), pl.lit(None, pl.Float64).alias("cost")
+        )
+    )
+    return pl.concat([known, unknowns]).sort("row", maintain_order=True).cast(JUNIOR_SCHEMA)  # type: ignore[arg-type]

@@ -69,11 +69,12 @@ def detect(filename: str, data: bytes) -> Format:
 
 
 def header(filename: str, data: bytes, sheet: str | None = None) -> list[str]:
-    """The column names of an upload, for the mapping step."""
-    from goldenthread.formats.reading import read_frame
+    """The column names of an upload, for the mapping step (never the reader's row number)."""
+    from goldenthread.formats.reading import ROW_COLUMN, read_frame
 
     with files_on_disk(filename, data) as (path, _):
-        return list(read_frame(path, sheet=sheet, limits=read_limits()).columns)
+        columns = read_frame(path, sheet=sheet, limits=read_limits()).columns
+        return [name for name in columns if name != ROW_COLUMN]
 
 
 def mapping_from_columns(columns: dict[str, object]) -> ColumnMapping:

@@ -14,10 +14,12 @@ workbook and formula-looking titles are written inert in every file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import ROUND_FLOOR, Decimal
 
 import numpy as np
 
+from goldenthread.formats.table import MAPPING_FIELDS
 from goldenthread.formats.writing import About, Cell, Sheet, write_csv, write_xlsx
 
 from .dashboard import single_report_chain_members
@@ -44,7 +46,39 @@ POST_HEADER = (
     "layer",
     "span",
     "reports_below",
+    "junior_fte",
+    "junior_cost",
+    "junior_unknown_cost",
 )
+#: The columns that tell a file is this export (the junior columns came later).
+EXPORT_SIGNATURE = frozenset(POST_HEADER[:12])
+
+
+#: How the ``Posts`` sheet of :func:`snapshot_xlsx` is read back: each engine
+#: field from the column of its own name (the unit path from ``unit``).
+EXPORT_MAPPING: dict[str, str | list[str]] = {
+    name: [name] if name == "unit" else name for name in POST_HEADER if name in MAPPING_FIELDS
+}
+
+
+def export_mapping(columns: list[str]) -> dict[str, str | list[str]] | None:
+    """The column mapping of a file with every column of the ``Posts`` sheet; else ``None``.
+
+    Such a file is this application's export (or a copy of its sheet), so it
+    is read without asking which column holds what.
+
+    >>> export_mapping(list(POST_HEADER))["unit"]
+    ['unit']
+    >>> export_mapping(["post_id", "reports_to", "title"]) is None
+    True
+    """
+    if not EXPORT_SIGNATURE.issubset(columns):
+        return None
+    return {
+        field: list(value) if isinstance(value, list) else value
+        for field, value in EXPORT_MAPPING.items()
+        if isinstance(value, list) or value in columns
+    }
 
 
 def _money(value: float) -> Decimal | None:
@@ -74,6 +108,9 @@ def _rows(figures: Figures) -> list[tuple[Cell, ...]]:
                 int(m.layer[i]),
                 int(m.span[i]),
                 int(m.reports_below[i]),
+                float(s.junior_fte[i]),
+                _money(float(s.junior_cost[i])),
+                int(s.junior_unknown_cost[i]),
             )
         )
     return rows
@@ -120,7 +157,7 @@ def snapshot_xlsx(figures: Figures, snapshot_name: str, about: About | None = No
     ]
     return write_xlsx(
         [
-            Sheet("Posts", POST_HEADER, rows, money_columns=frozenset({6})),
+            Sheet("Posts", POST_HEADER, rows, money_columns=frozenset({6, 13})),
             Sheet(
                 "Units",
                 ("unit", "posts", "managers", "vacant", "fte", "cost", "unknown_cost_posts"),
@@ -178,15 +215,56 @@ def organogram_senior(figures: Figures) -> bytes:
     return write_csv(ORGANOGRAM_SENIOR, rows)
 
 
-def organogram_junior(figures: Figures) -> bytes:
+def payscale(cost: Decimal, fte: float) -> Decimal:
+    """The payscale that, times ``fte``, reads back as ``cost`` to the penny.
+
+    The organogram reader costs junior staff as their payscale's midpoint
+    times their FTE, so a payscale rounded to pence would not always give the
+    cost back (£1,000 for 3 FTE is £333.33 each, which reads as £999.99).
+    The payscale is given to pence when that reads back exactly, else with as
+    many more decimal places as it takes.
+
+    >>> payscale(Decimal("1000.00"), 4.0)
+    Decimal('250.00')
+    >>> payscale(Decimal("1000.00"), 3.0)
+    Decimal('333.3333')
+    """
+    if fte <= 0:
+        raise ValueError("a payscale needs staff to pay")
+    exact = cost / Decimal(repr(fte))
+    for places in range(2, 18, 2):
+        scale = exact.quantize(Decimal(1).scaleb(-places))
+        if Decimal(f"{float(scale) * fte:.2f}") == cost:
+            return scale
+    return exact
+
+
+def _junior_rows(figures: Figures) -> Iterator[tuple[Cell, ...]]:
+    """Rows of junior staff that read back as each post's junior FTE and cost.
+
+    A post's known junior cost is one row with all its junior FTE; each junior
+    row whose pay was not known is a row without a payscale (after the first,
+    with no FTE), so the count of unknown costs reads back too.
+    """
     s = figures.structure
     ids = s.post_id.to_list()
-    rows = []
-    for i in np.flatnonzero(s.junior_fte > 0):
+    unknown = s.junior_unknown_cost
+    has = (s.junior_fte > 0) | (s.junior_cost > 0) | (unknown > 0)
+    for i in np.flatnonzero(has):
         fte = float(s.junior_fte[i])
-        scale = _money(float(s.junior_cost[i]) / fte) if s.junior_cost[i] else None
-        rows.append((ids[i], fte, scale or "", scale or ""))
-    return write_csv(ORGANOGRAM_JUNIOR, rows)
+        cost = _money(float(s.junior_cost[i])) or Decimal(0)
+        if cost > 0 and fte > 0:
+            scale = payscale(cost, fte)
+            yield (ids[i], fte, scale, scale)
+            fte = 0.0
+        for _ in range(max(int(unknown[i]), 1 if fte > 0 else 0)):
+            yield (ids[i], fte, "", "")
+            fte = 0.0
+
+
+def organogram_junior(figures: Figures) -> bytes:
+    """The junior file: header alone for a structure without junior staff."""
+    return write_csv(ORGANOGRAM_JUNIOR, _junior_rows(figures))
 
 
 def salary_band(cost: Decimal | None) -> tuple[str, str]:
@@ -196,13 +274,16 @@ def salary_band(cost: Decimal | None) -> tuple[str, str]:
     ('95000 - 99999', '')
     >>> salary_band(Decimal("38223"))
     ('', '38223')
+    >>> salary_band(Decimal("38223.50"))
+    ('', '38223.50')
     """
     if cost is None:
         return "", ""
     if cost >= SENIOR_SALARY_FLOOR:
         low = (cost / SALARY_BAND).to_integral_value(rounding=ROUND_FLOOR) * SALARY_BAND
         return f"{low:.0f} - {low + SALARY_BAND - 1:.0f}", ""
-    return "", f"{cost.quantize(Decimal(1)):.0f}"
+    # Whole pounds as the Code's examples show them; pence kept, so the file reads back exactly.
+    return "", f"{cost:.0f}" if cost == cost.to_integral_value() else f"{cost:.2f}"
 
 
 TRANSPARENCY_HEADER = (

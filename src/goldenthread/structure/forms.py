@@ -143,7 +143,15 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "Not in this file")] + [(c, c) for c in columns]
         norm = {c.lower().replace(" ", "").replace("_", ""): c for c in columns}
-        units = initial_mapping.get("unit") or []
+        units = initial_mapping.get("unit") or [
+            found
+            for found in (
+                norm.get("unit") or norm.get("directorate"),
+                norm.get("service"),
+                norm.get("team"),
+            )
+            if found
+        ]
         for index, (name, (label, required)) in enumerate(self.LABELS.items()):
             if name.startswith("unit_"):
                 position = int(name[-1]) - 1
@@ -253,15 +261,30 @@ class CompareWithForm(forms.Form):
         self.fields["old"] = _snapshot_field(organisation, "Compare with")
 
 
+#: How the comparison pairs posts: the value in the address, and its label.
+PAIR_BY_ID, PAIR_BY_TITLE = "id", "title"
+PAIRINGS = [
+    (PAIR_BY_ID, "Post ID"),
+    (PAIR_BY_TITLE, "Title and unit, for snapshots whose post IDs were given separately"),
+]
+
+
 class CompareForm(forms.Form):
     unit = forms.CharField(required=False, label="Only units whose name contains (optional)")
     tier = forms.CharField(required=False, label="Only this grade or tier (optional)")
+    pairing = forms.ChoiceField(
+        choices=PAIRINGS,
+        required=False,
+        label="Pair the posts of the two snapshots by",
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["old"] = _snapshot_field(organisation, "Before")
         self.fields["new"] = _snapshot_field(organisation, "After")
-        self.order_fields(["old", "new", "unit", "tier"])
+        self.fields["pairing"].initial = PAIR_BY_ID
+        self.order_fields(["old", "new", "unit", "tier", "pairing"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

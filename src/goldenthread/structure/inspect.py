@@ -18,7 +18,7 @@ from python_calamine import CalamineError
 
 from goldenthread.accounts.services import Actor
 from goldenthread.formats.errors import UNREADABLE as READER_UNREADABLE
-from goldenthread.formats.reading import ROW_COLUMN, FormatError
+from goldenthread.formats.reading import FormatError
 from goldenthread.jobs.models import Job, JobStatus
 from goldenthread.jobs.registry import register
 from goldenthread.jobs.services import JobFailed, Progress
@@ -27,6 +27,7 @@ from goldenthread.kit.models import ImportRun
 
 from . import services
 from .engine import detect, header
+from .exports import export_mapping
 from .importing import IMPORTER, finding_entry
 from .models import StructureUpload
 from .services.uploads import AUTO, INSPECT_KIND
@@ -162,7 +163,7 @@ def upload_inspect(progress: Progress) -> None:
         if fmt == AUTO:
             fmt = detect(filename, data)
         if fmt == "table":
-            columns = [name for name in header(filename, data) if name != ROW_COLUMN]
+            columns = header(filename, data)
     except FormatError as error:
         _fail(progress, filename, [finding_entry(problem) for problem in error.problems])
     except CalamineError as error:
@@ -172,6 +173,10 @@ def upload_inspect(progress: Progress) -> None:
         _fail(progress, filename, [_problem(filename, message, row=None)])
     with transaction.atomic():
         upload = services.upload_inspected(upload=upload, fmt=fmt, columns=columns, by=by)
+        exported = export_mapping(columns) if fmt == "table" and not upload.mapping else None
+        if exported is not None:
+            # This application's own workbook: every column is known, nothing to ask.
+            upload = services.upload_set_mapping(upload=upload, mapping=exported, by=by)
         if fmt == "table" and not upload.mapping:
             progress.job.summary = READ_TABLE.format(file=filename, count=len(columns))
             progress.job.result_url = _mapping_url(upload)

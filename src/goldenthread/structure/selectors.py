@@ -20,7 +20,7 @@ from django.db.models import F, Max, Q, QuerySet
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import ServiceError
-from goldenthread.analysis.diff import StructureDiff, diff_structures
+from goldenthread.analysis.diff import StructureDiff, diff_structures, pairing
 from goldenthread.analysis.rules import DesignRules
 from goldenthread.analysis.structure import (
     PostMetrics,
@@ -288,15 +288,20 @@ def snapshot_figures(
 
 
 def snapshot_diff(
-    *, organisation: Organisation, old: Snapshot, new: Snapshot
+    *, organisation: Organisation, old: Snapshot, new: Snapshot, by_title: bool = False
 ) -> tuple[StructureDiff, Figures, Figures]:
+    """What changed from ``old`` to ``new``, with both snapshots' figures.
+
+    Posts pair by post ID; by the match key both snapshots were read with when
+    neither file had IDs; or, with ``by_title``, by title and unit.
+    """
     rules = rules_for(organisation)
     before = snapshot_figures(organisation=organisation, snapshot=old, rules=rules)
     after = snapshot_figures(organisation=organisation, snapshot=new, rules=rules)
-    key = ("diff", *_identity(old), *_identity(new), _rules_key(rules))
+    key = ("diff", *_identity(old), *_identity(new), _rules_key(rules), by_title)
     found = _figures.get(key)
     if found is None:
-        matched_by = old.matched_by if old.matched_by == new.matched_by else "post ID"
+        matched_by = pairing(old.matched_by, new.matched_by, by_title=by_title)
         found = diff_structures(
             before.structure, after.structure, rules=rules, matched_by=matched_by
         )

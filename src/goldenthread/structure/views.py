@@ -39,6 +39,7 @@ from goldenthread.kit.tables import table_page
 
 from . import dashboard, exports, presenters, selectors, services, tables
 from .forms import (
+    PAIR_BY_TITLE,
     POST_CHANGES,
     AddPostForm,
     BulkChangeForm,
@@ -430,7 +431,10 @@ def compare(request: OrgRequest) -> HttpResponse:
     }
     if form.is_bound and form.is_valid():
         old, new = form.cleaned_data["old"], form.cleaned_data["new"]
-        diff, before, after = selectors.snapshot_diff(organisation=organisation, old=old, new=new)
+        by_title = form.cleaned_data["pairing"] == PAIR_BY_TITLE
+        diff, before, after = selectors.snapshot_diff(
+            organisation=organisation, old=old, new=new, by_title=by_title
+        )
         notes = selectors.change_notes_by_directorate(organisation=organisation, old=old, new=new)
         context.update(
             presenters.comparison(
@@ -447,9 +451,18 @@ def compare(request: OrgRequest) -> HttpResponse:
                 "old": old,
                 "new": new,
                 "cost_per_redundancy": organisation.redundancy_cost_per_post,
+                "by_title": by_title,
+                "by_title_url": "?" + _query_with(request, pairing=PAIR_BY_TITLE),
             }
         )
     return render(request, "structure/compare.html", context)
+
+
+def _query_with(request: OrgRequest, **values: str) -> str:
+    query = request.GET.copy()
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
 
 
 @org_view()
