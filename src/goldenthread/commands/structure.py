@@ -146,6 +146,9 @@ def _group_json(groups: Any) -> list[dict[str, Any]]:
             "fte": g.fte,
             "cost": _money(g.cost),
             "unknown_cost_posts": g.unknown_cost_posts,
+            "junior_fte": g.junior_fte,
+            "junior_cost": _money(g.junior_cost),
+            "junior_unknown_cost_rows": g.junior_unknown_cost_rows,
         }
         for g in groups
     ]
@@ -163,9 +166,13 @@ def summary_json(
         "layers": s.layers,
         "posts_by_layer": list(s.posts_by_layer),
         "fte_by_layer": list(s.fte_by_layer),
+        "cost_by_layer": [_money(c) for c in s.cost_by_layer],
+        "junior_fte_by_layer": list(s.junior_fte_by_layer),
+        "junior_cost_by_layer": [_money(c) for c in s.junior_cost_by_layer],
         "fte": s.fte,
         "senior_fte": s.senior_fte,
         "junior_fte": s.junior_fte,
+        "junior_posts": s.junior_posts,
         "managers": s.managers,
         "non_managers": s.non_managers,
         "manager_ratio": s.manager_ratio,
@@ -189,7 +196,10 @@ def summary_json(
         "single_report_chains": s.single_report_chains,
         "longest_single_report_chain": s.longest_single_report_chain,
         "total_cost": _money(s.total_cost),
+        "posts_cost": _money(s.posts_cost),
+        "junior_cost": _money(s.junior_cost),
         "unknown_cost_posts": s.unknown_cost_posts,
+        "junior_unknown_cost_rows": s.junior_unknown_cost_rows,
         "management_cost": _money(s.management_cost),
         "management_cost_share": s.management_cost_share,
         "vacant": s.vacant,
@@ -217,8 +227,18 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
         "  Posts by layer: " + ", ".join(f"{i + 1}: {v:,}" for i, v in enumerate(s.posts_by_layer))
     )
     lines.append(
+        "  FTE of posts by layer: "
+        + ", ".join(f"{i + 1}: {v:,.2f}" for i, v in enumerate(s.fte_by_layer))
+    )
+    lines.append(
         f"  FTE {s.fte:,.2f} (posts {s.senior_fte:,.2f}, junior staff {s.junior_fte:,.2f})"
     )
+    if s.junior_fte:
+        lines.append(
+            f"  Junior staff: {s.junior_fte:,.2f} FTE reporting to {s.junior_posts:,} posts, "
+            "counted in the layer below the post they report to (FTE, not posts): "
+            + ", ".join(f"{i + 1}: {v:,.2f}" for i, v in enumerate(s.junior_fte_by_layer) if v)
+        )
     lines.append("")
     lines.append(
         f"Spans (managers only): {s.managers:,} managers, min {s.spans.minimum}, "
@@ -239,13 +259,25 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     lines.append(f"  Managers to non-managers: {ratio}")
     lines.append("")
     share = "n/a" if s.management_cost_share is None else f"{s.management_cost_share:.1%}"
-    lines.append(f"Cost: £{s.total_cost:,} known; {s.unknown_cost_posts} posts with unknown cost")
+    if s.junior_fte or s.junior_unknown_cost_rows:
+        lines.append(
+            f"Cost: £{s.total_cost:,} known (posts £{s.posts_cost:,}, junior staff "
+            f"£{s.junior_cost:,}); {s.unknown_cost_posts} posts and "
+            f"{s.junior_unknown_cost_rows} junior rows with unknown cost"
+        )
+    else:
+        lines.append(
+            f"Cost: £{s.total_cost:,} known; {s.unknown_cost_posts} posts with unknown cost"
+        )
     lines.append(f"  Management cost £{s.management_cost:,} ({share} of known cost)")
     lines.append(f"  Vacant {s.vacant}, agency {s.agency}")
     lines.append("")
     lines.append("By unit:")
     for g in s.by_unit[:25]:
-        lines.append(f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  £{g.cost:,}")
+        line = f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  £{g.cost:,}"
+        if g.junior_fte:
+            line += f"; junior staff {g.junior_fte:,.2f} FTE  £{g.junior_cost:,}"
+        lines.append(line)
     if len(s.by_unit) > 25:
         lines.append(f"  ... and {len(s.by_unit) - 25} more units (see --json)")
     if s.breaches:
@@ -320,6 +352,11 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
             "fte_below": np.round(metrics.fte_below, 4),
             "cost_below": np.round(metrics.cost_below, 2),
             "unknown_cost_below": metrics.unknown_cost_below,
+            "junior_fte": np.round(s.junior_fte, 4),
+            "junior_cost": np.round(s.junior_cost, 2),
+            "junior_fte_below": np.round(metrics.junior_fte_below, 4),
+            "junior_cost_below": np.round(metrics.junior_cost_below, 2),
+            "junior_unknown_cost_below": metrics.junior_unknown_cost_below,
             "title": s.title,
             "grade": s.grade,
             "unit": s.unit,
