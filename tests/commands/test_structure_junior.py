@@ -87,3 +87,23 @@ def test_the_report_gives_each_units_junior_staff_beside_its_posts() -> None:
     posts, junior = army.split("; junior staff ")
     assert posts.split()[-4:] == ["posts", "112.00", "FTE", "£3,574,985.00"]
     assert junior.startswith("87,792.63 FTE")
+
+
+def test_diff_adds_posts_at_their_own_cost_and_reports_junior_staff_apart() -> None:
+    args = ["diff", real("ministry_of_defence-2015-09-30-senior.csv"), real(MOD[0])]
+    args += ["--new-junior", real(MOD[1]), "--lenient"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    chief = next(r for r in d["added"] if r["post_id"] == "00212421")
+    assert (chief["cost"], chief["junior_cost"]) == ("287499.50", "404385693.54")
+    assert d["total"]["cost_after"] == "19899919.00"
+    assert d["total"]["junior_fte_after"] == 191423.62
+    assert (d["junior_compared"], d["junior_saving"]) == (False, "0.00")
+    assert d["staffing_saving"] == d["posts_saving"] == "-657498.50"
+    text = runner.invoke(app, args).stdout
+    assert "Junior staff (FTE, not posts): 0.00 FTE before, 191,423.62 after (+191,423.62)" in text
+    assert (
+        "Staffing saving (known costs of posts only, as only one structure has junior staff): "
+        "£-657,498.50"
+    ) in text

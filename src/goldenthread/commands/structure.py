@@ -383,11 +383,24 @@ def diff_json(d: StructureDiff) -> dict[str, Any]:
             "cost_change": _money(u.cost_change),
             "unknown_cost_before": u.unknown_cost_before,
             "unknown_cost_after": u.unknown_cost_after,
+            "junior_fte_before": u.junior_fte_before,
+            "junior_fte_after": u.junior_fte_after,
+            "junior_fte_change": u.junior_fte_change,
+            "junior_cost_before": _money(u.junior_cost_before),
+            "junior_cost_after": _money(u.junior_cost_after),
+            "junior_cost_change": _money(u.junior_cost_change),
         }
 
     def refs(items: Any) -> list[dict[str, Any]]:
         return [
-            {"post_id": r.post_id, "title": r.title, "unit": r.unit, "cost": _money(r.cost)}
+            {
+                "post_id": r.post_id,
+                "title": r.title,
+                "unit": r.unit,
+                "cost": _money(r.cost),
+                "junior_fte": r.junior_fte,
+                "junior_cost": _money(r.junior_cost),
+            }
             for r in items
         ]
 
@@ -406,9 +419,24 @@ def diff_json(d: StructureDiff) -> dict[str, Any]:
         "regraded": changes(d.regraded),
         "fte_changed": changes(d.fte_changed),
         "cost_changed": changes(d.cost_changed),
+        "junior_changed": [
+            {
+                "post_id": c.post_id,
+                "title": c.title,
+                "unit": c.unit,
+                "fte_before": c.fte_before,
+                "fte_after": c.fte_after,
+                "cost_before": _money(c.cost_before),
+                "cost_after": _money(c.cost_after),
+            }
+            for c in d.junior_changed
+        ],
         "total": unit(d.total),
         "by_unit": [unit(u) for u in d.by_unit],
         "staffing_saving": _money(d.staffing_saving),
+        "posts_saving": _money(d.posts_saving),
+        "junior_saving": _money(d.junior_saving),
+        "junior_compared": d.junior_compared,
         "redundancies": d.redundancies,
         "redundancy_cost": _money(d.redundancy_cost),
         "net_saving_first_year": _money(d.net_saving_first_year),
@@ -434,7 +462,26 @@ def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
             f"{u.fte_change:+11,.2f} {u.cost_change:+15,}"
         )
     lines.append("")
-    lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
+    t = d.total
+    if t.junior_fte_before or t.junior_fte_after:
+        lines.append(
+            f"Junior staff (FTE, not posts): {t.junior_fte_before:,.2f} FTE before, "
+            f"{t.junior_fte_after:,.2f} after ({t.junior_fte_change:+,.2f}); known cost "
+            f"£{t.junior_cost_before:,} before, £{t.junior_cost_after:,} after; "
+            f"{len(d.junior_changed)} posts whose junior staff changed"
+        )
+    if d.junior_compared:
+        lines.append(
+            f"Staffing saving (known costs): £{d.staffing_saving:,} "
+            f"(posts £{d.posts_saving:,}, junior staff £{d.junior_saving:,})"
+        )
+    elif t.junior_fte_before or t.junior_fte_after:
+        lines.append(
+            f"Staffing saving (known costs of posts only, as only one structure has junior "
+            f"staff): £{d.staffing_saving:,}"
+        )
+    else:
+        lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
     lines.append(
         f"Redundancy estimate: {d.redundancies} filled posts removed, £{d.redundancy_cost:,}"
     )
@@ -451,13 +498,25 @@ def diff(
     rules: RulesOption = None,
     as_json: JsonOption = False,
     lenient: LenientOption = False,
+    old_junior: Annotated[
+        Path | None,
+        typer.Option(
+            "--old-junior", help="Organogram junior file of the old structure.", exists=True
+        ),
+    ] = None,
+    new_junior: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-junior", help="Organogram junior file of the new structure.", exists=True
+        ),
+    ] = None,
 ) -> None:
     """What changed between two structures, per unit, and the saving."""
     from goldenthread.analysis.diff import diff_structures
 
     design = _rules(rules)
-    before = _load(old, None, fmt, mapping, lenient, as_json)
-    after = _load(new, None, fmt, mapping, lenient, as_json)
+    before = _load(old, old_junior, fmt, mapping, lenient, as_json)
+    after = _load(new, new_junior, fmt, mapping, lenient, as_json)
     matched_by = before.matched_by if before.matched_by == after.matched_by else "post ID"
     result = diff_structures(before.structure, after.structure, rules=design, matched_by=matched_by)
     if as_json:
