@@ -10,6 +10,7 @@ from functools import cache
 
 import pytest
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from goldenthread.analysis.structure import Structure
 from goldenthread.core.models import Unit
@@ -257,3 +258,35 @@ def _rows(response, css: str):
     from tests.html import parse
 
     return parse(response).select(css)
+
+
+def test_the_workbook_gives_junior_staff_apart_by_unit_and_in_the_summary(
+    viewer, organisation, mod_2016
+) -> None:
+    url = reverse(
+        "structure:snapshot_export",
+        kwargs={"org_slug": organisation.slug, "snapshot_id": mod_2016.pk, "fmt": "xlsx"},
+    )
+    response = viewer.get(url)
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    units = book.get_sheet_by_name("Units").to_python()
+    assert units[0] == [
+        "unit",
+        "posts",
+        "managers",
+        "vacant",
+        "fte",
+        "cost",
+        "unknown_cost_posts",
+        "junior_fte",
+        "junior_cost",
+        "junior_unknown_cost_rows",
+    ]
+    army = next(row for row in units if row[0] == "Army Command")
+    assert army[4:] == [112.0, 3574985.0, 82.0, 87792.63, 2747109766.09, 1.0]
+    summary = dict(book.get_sheet_by_name("Summary").to_python()[1:])
+    assert summary["FTE of posts"] == 704.62
+    assert summary["FTE of junior staff"] == 191423.62
+    assert summary["Known cost of posts (£)"] == 19899919.0
+    assert summary["Junior rows with unknown cost"] == 22.0
