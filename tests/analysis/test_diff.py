@@ -96,4 +96,5 @@ def test_junior_cost_is_added_to_the_penny():
         ["P1"], [-1], cost=[50_000.10], junior_fte=[3.0], junior_cost=[999.99]
     )
     d = diff_structures(old, old)
-    assert d.total.cost_before == Decimal("51000.09")
+    assert d.total.cost_before == Decimal("50000.10")
+    assert d.total.junior_cost_before == Decimal("999.99")

@@ -125,9 +125,10 @@ def test_mod_2016_matches_a_plain_computation() -> None:
     # Junior staff never change spans: every junior-only post is a leaf.
     m = post_metrics(result.structure)
     assert m.span.sum() == s.posts - s.roots
-    # Roll-up: all FTE ends up under the roots.
+    # Roll-up: all FTE ends up under the roots, posts' and junior staff's apart.
     roots = result.structure.parent < 0
-    assert (m.fte_below[roots] + m.fte[roots]).sum() == pytest.approx(s.fte)
+    assert (m.fte_below[roots] + m.fte[roots]).sum() == pytest.approx(s.senior_fte)
+    assert m.junior_fte_below[roots].sum() == pytest.approx(s.junior_fte)
     ids = result.structure.post_id.to_list()
     for post, below in expected["reports_below"].items():  # type: ignore[attr-defined]
         assert m.reports_below[ids.index(post)] == below

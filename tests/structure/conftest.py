@@ -34,6 +34,13 @@ def editor(client, organisation):
     return client
 
 
+@pytest.fixture
+def viewer(client, organisation):
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    return client
+
+
 def named(name: str, data: bytes) -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name

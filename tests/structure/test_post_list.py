@@ -320,6 +320,8 @@ def test_download_gives_exactly_the_filtered_sorted_rows_of_every_page(
         "Vacant",
         "Agency",
         "Reports to",
+        "Junior staff (FTE)",
+        "Junior staff cost",
     ]
     assert [r[1] for r in rows[1:]] == list(reversed(CARE[3:]))
     assert rows[1][10] == "H1"

@@ -23,6 +23,12 @@ given before and after (the shape of a "roles per directorate, proposed and
 implemented" table). The staffing saving is the known cost before minus the
 known cost after; the redundancy estimate counts removed posts that were not
 vacant at a configurable cost per post (£30,000 by default).
+
+Junior staff (the aggregated rows of an organogram junior file) are not posts:
+every post's FTE and cost here are its own, and the junior staff who report to
+a post are compared apart (:attr:`StructureDiff.junior_changed` and the junior
+figures of each :class:`UnitChange`). The saving counts junior staff only when
+both structures have them; otherwise the saving is the posts' alone.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from goldenthread.analysis.structure import UNKNOWN_GROUP, Structure
 __all__ = [
     "BY_ID",
     "BY_TITLE",
+    "JuniorChange",
     "PostChange",
     "PostRef",
     "StructureDiff",
@@ -73,13 +80,41 @@ class PostRef:
     ----------
     post_id, title, unit : str
     cost : Decimal or None
-        Its known cost.
+        Its own known cost (never its junior staff's).
+    junior_fte, junior_cost : float, Decimal
+        FTE and known cost of the junior staff who report to it.
     """
 
     post_id: str
     title: str
     unit: str
     cost: Decimal | None
+    junior_fte: float = 0.0
+    junior_cost: Decimal = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class JuniorChange:
+    """A change to the junior staff who report to a post.
+
+    Attributes
+    ----------
+    post_id, title, unit : str
+        The post they report to (as in the new structure, or the old one for
+        a removed post).
+    fte_before, fte_after : float
+        FTE of its junior staff before and after (0 where the post is not).
+    cost_before, cost_after : Decimal
+        Their known cost before and after.
+    """
+
+    post_id: str
+    title: str
+    unit: str
+    fte_before: float
+    fte_after: float
+    cost_before: Decimal
+    cost_after: Decimal
 
 
 @dataclass(frozen=True)
@@ -107,8 +142,11 @@ class PostChange:
 class UnitChange:
     """Posts, FTE and cost of one unit (or the total) before and after.
 
-    The cost figures are known costs; ``unknown_cost_before`` and
-    ``unknown_cost_after`` count the posts whose cost is unknown.
+    The posts' figures are their own; the cost figures are known costs, and
+    ``unknown_cost_before`` and ``unknown_cost_after`` count the posts whose
+    cost is unknown. The ``junior_`` figures are those of the junior staff
+    who report to the unit's posts, and ``junior_unknown_before`` and
+    ``junior_unknown_after`` count junior rows whose cost is unknown.
     """
 
     unit: str
@@ -123,6 +161,14 @@ class UnitChange:
     cost_change: Decimal
     unknown_cost_before: int
     unknown_cost_after: int
+    junior_fte_before: float = 0.0
+    junior_fte_after: float = 0.0
+    junior_fte_change: float = 0.0
+    junior_cost_before: Decimal = Decimal("0.00")
+    junior_cost_after: Decimal = Decimal("0.00")
+    junior_cost_change: Decimal = Decimal("0.00")
+    junior_unknown_before: int = 0
+    junior_unknown_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,18 +181,32 @@ class StructureDiff:
         How posts were paired (``"post ID"`` or e.g. ``"title, directorate
         and service"``).
     added, removed : tuple of PostRef
-        Posts only in the new, or only in the old, structure.
+        Posts only in the new, or only in the old, structure, at their own
+        cost.
     moved, retitled, regraded, fte_changed, cost_changed : tuple of PostChange
-        Changes to posts in both.
+        Changes to posts in both (their own FTE and cost).
+    junior_changed : tuple of JuniorChange
+        Posts whose junior staff changed in FTE or cost: posts in both (in
+        the new structure's order), then added and removed posts with junior
+        staff.
     total : UnitChange
         The whole structure before and after.
     by_unit : tuple of UnitChange
         Per unit (new unit for posts in the new structure, old unit for
         removed posts), ordered by unit.
     staffing_saving : Decimal
-        Known cost before minus known cost after (negative when cost rises).
+        Known cost before minus known cost after (negative when cost rises):
+        ``posts_saving + junior_saving``.
+    posts_saving, junior_saving : Decimal
+        The part from posts, and from junior staff (zero unless
+        ``junior_compared``).
+    junior_compared : bool
+        Whether both structures have junior staff, so that theirs count in the
+        saving. With junior staff on one side only (one snapshot read without
+        its junior file) the change in junior staff is not a saving or a cost.
     redundancies : int or None
-        Removed posts that were not vacant (``None`` when withheld).
+        Removed posts that were not vacant (posts only: junior staff are not
+        in the redundancy estimate; ``None`` when withheld).
     redundancy_cost : Decimal or None
         ``redundancies`` times the cost per redundancy (``None`` when withheld).
     net_saving_first_year : Decimal or None
@@ -174,6 +234,10 @@ class StructureDiff:
     redundancies: int | None
     redundancy_cost: Decimal | None
     net_saving_first_year: Decimal | None
+    junior_changed: tuple[JuniorChange, ...]
+    posts_saving: Decimal
+    junior_saving: Decimal
+    junior_compared: bool
     paired: int = 0
     pairing_unreliable: str = ""
     redundancy_withheld: str = ""
@@ -218,8 +282,8 @@ def _frame(s: Structure, matched_by: str) -> pl.DataFrame:
     manager[has] = ids[par[has]]
     manager_pair = np.full(len(s), _TOP, dtype=object)
     manager_pair[has] = pair_key.to_numpy()[par[has]]
-    known = _pence(s.cost) + _pence(s.junior_cost)
-    unknown = np.isnan(s.cost) | (s.junior_unknown_cost > 0)
+    known = _pence(s.cost)
+    unknown = np.isnan(s.cost)
     return pl.DataFrame(
         {
             "key": pair_key,
@@ -229,24 +293,84 @@ def _frame(s: Structure, matched_by: str) -> pl.DataFrame:
             "title": s.title,
             "grade": s.grade,
             "unit": s.unit.replace("", UNKNOWN_GROUP),
-            "fte": s.fte + s.junior_fte,
+            "fte": s.fte,
             # In pence; null when the post's own cost is unknown.
-            "cost": pl.Series(known).set(pl.Series(np.isnan(s.cost)), None),
+            "cost": pl.Series(known).set(pl.Series(unknown), None),
             "known": known,
             "unknown": unknown,
             "vacant": s.vacant,
+            "junior_fte": s.junior_fte,
+            "junior_cost": _pence(s.junior_cost),
+            "junior_unknown": s.junior_unknown_cost,
         }
     )
 
 
 def _money(pence: object) -> Decimal | None:
-    return None if pence is None else Decimal(int(pence)) * PENCE  # type: ignore[call-overload]
+    return None if pence is None else _known(pence)
+
+
+def _known(pence: object) -> Decimal:
+    return Decimal(int(pence)) * PENCE  # type: ignore[call-overload]
 
 
 def _refs(frame: pl.DataFrame) -> tuple[PostRef, ...]:
+    rows = frame.select("post_id", "title", "unit", "cost", "junior_fte", "junior_cost")
     return tuple(
-        PostRef(str(pid), str(title), str(unit), _money(cost))
-        for pid, title, unit, cost in frame.select("post_id", "title", "unit", "cost").iter_rows()
+        PostRef(
+            str(pid),
+            str(title),
+            str(unit),
+            _money(cost),
+            round(float(jfte), 4),
+            _known(jcost),
+        )
+        for pid, title, unit, cost, jfte, jcost in rows.iter_rows()
+    )
+
+
+def _junior_changes(
+    old: pl.DataFrame, new: pl.DataFrame, removed: pl.DataFrame
+) -> tuple[JuniorChange, ...]:
+    """Posts whose junior staff differ: those in the new structure, then removed ones."""
+    before = old.select(
+        "key",
+        pl.col("junior_fte").alias("fte_before"),
+        pl.col("junior_cost").alias("cost_before"),
+    )
+    after = new.join(before, on="key", how="left", maintain_order="left").select(
+        "post_id",
+        "title",
+        "unit",
+        pl.col("fte_before").fill_null(0.0),
+        pl.col("junior_fte").alias("fte_after"),
+        pl.col("cost_before").fill_null(0),
+        pl.col("junior_cost").alias("cost_after"),
+    )
+    gone = removed.select(
+        "post_id",
+        "title",
+        "unit",
+        pl.col("junior_fte").alias("fte_before"),
+        pl.lit(0.0).alias("fte_after"),
+        pl.col("junior_cost").alias("cost_before"),
+        pl.lit(0, dtype=pl.Int64).alias("cost_after"),
+    )
+    changed = pl.concat([after, gone]).filter(
+        ((pl.col("fte_after") - pl.col("fte_before")).abs() > 1e-9)
+        | (pl.col("cost_after") != pl.col("cost_before"))
+    )
+    return tuple(
+        JuniorChange(
+            str(pid),
+            str(title),
+            str(unit),
+            round(float(fb), 4),
+            round(float(fa), 4),
+            _known(cb),
+            _known(ca),
+        )
+        for pid, title, unit, fb, fa, cb, ca in changed.iter_rows()
     )
 
 
@@ -269,6 +393,9 @@ def _per_unit(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
             pl.col("fte").sum().alias(f"fte{suffix}"),
             pl.col("known").sum().alias(f"cost{suffix}"),
             pl.col("unknown").sum().alias(f"unknown{suffix}"),
+            pl.col("junior_fte").sum().alias(f"junior_fte{suffix}"),
+            pl.col("junior_cost").sum().alias(f"junior_cost{suffix}"),
+            pl.col("junior_unknown").sum().alias(f"junior_unknown{suffix}"),
         )
 
     joined = agg(old, "_before").join(agg(new, "_after"), on="unit", how="full", coalesce=True)
@@ -280,21 +407,41 @@ def _unit_change(name: str, row: dict[str, object]) -> UnitChange:
         value = row[key]
         return float(value) if isinstance(value, int | float) else 0.0
 
-    before, after = _money(row["cost_before"] or 0), _money(row["cost_after"] or 0)
-    assert before is not None and after is not None
+    def fte(key: str) -> tuple[float, float, float]:
+        before, after = f(f"{key}_before"), f(f"{key}_after")
+        return round(before, 4), round(after, 4), round(after - before, 4)
+
+    def money(key: str) -> tuple[Decimal, Decimal, Decimal]:
+        before, after = _money(row[f"{key}_before"] or 0), _money(row[f"{key}_after"] or 0)
+        assert before is not None and after is not None
+        return before, after, after - before
+
+    posts_before, posts_after = int(f("posts_before")), int(f("posts_after"))
+    fte_before, fte_after, fte_change = fte("fte")
+    cost_before, cost_after, cost_change = money("cost")
+    junior_fte_before, junior_fte_after, junior_fte_change = fte("junior_fte")
+    junior_cost_before, junior_cost_after, junior_cost_change = money("junior_cost")
     return UnitChange(
         unit=name,
-        posts_before=int(f("posts_before")),
-        posts_after=int(f("posts_after")),
-        posts_change=int(f("posts_after")) - int(f("posts_before")),
-        fte_before=round(f("fte_before"), 4),
-        fte_after=round(f("fte_after"), 4),
-        fte_change=round(f("fte_after") - f("fte_before"), 4),
-        cost_before=before,
-        cost_after=after,
-        cost_change=after - before,
+        posts_before=posts_before,
+        posts_after=posts_after,
+        posts_change=posts_after - posts_before,
+        fte_before=fte_before,
+        fte_after=fte_after,
+        fte_change=fte_change,
+        cost_before=cost_before,
+        cost_after=cost_after,
+        cost_change=cost_change,
         unknown_cost_before=int(f("unknown_before")),
         unknown_cost_after=int(f("unknown_after")),
+        junior_fte_before=junior_fte_before,
+        junior_fte_after=junior_fte_after,
+        junior_fte_change=junior_fte_change,
+        junior_cost_before=junior_cost_before,
+        junior_cost_after=junior_cost_after,
+        junior_cost_change=junior_cost_change,
+        junior_unknown_before=int(f("junior_unknown_before")),
+        junior_unknown_after=int(f("junior_unknown_after")),
     )
 
 
@@ -400,7 +547,12 @@ def diff_structures(
     by_unit = tuple(_unit_change(str(r["unit"]), r) for r in units.iter_rows(named=True))
     totals = units.drop("unit").sum().row(0, named=True)
     total = _unit_change("Total", totals)
-    saving = total.cost_before - total.cost_after
+    posts_saving = total.cost_before - total.cost_after
+    compared = _has_junior(old) and _has_junior(new)
+    junior_saving = (
+        total.junior_cost_before - total.junior_cost_after if compared else Decimal("0.00")
+    )
+    saving = posts_saving + junior_saving
     shown = "post ID" if matched_by == BY_ID else matched_by
     smaller = min(len(old), len(new))
     unreliable = ""
@@ -445,4 +597,13 @@ def diff_structures(
         paired=both.height,
         pairing_unreliable=unreliable,
         redundancy_withheld=WITHHELD.format(matched_by=shown) if unreliable else "",
+        junior_changed=_junior_changes(a, b, removed),
+        posts_saving=posts_saving,
+        junior_saving=junior_saving,
+        junior_compared=compared,
     )
+
+
+def _has_junior(s: Structure) -> bool:
+    """Whether junior staff report to any of the posts (read from a junior file)."""
+    return bool((s.junior_fte > 0).any() or (s.junior_unknown_cost > 0).any())

@@ -91,10 +91,12 @@ class Structure:
     cost : numpy.ndarray
         Annual pay cost of the post itself in pounds; NaN when unknown.
     junior_fte, junior_cost : numpy.ndarray
-        FTE and cost of junior staff attached to the post (organogram junior
-        file); they add to roll-ups but are not posts and never change spans.
+        FTE and known cost of the junior staff who report to the post
+        (aggregated rows of an organogram junior file). They are not posts:
+        they never change layers, spans or the post's own FTE and cost, and
+        are counted in the layer below the post (see :func:`summarise`).
     junior_unknown_cost : numpy.ndarray
-        Number of attached junior rows whose cost was unknown.
+        Number of those junior rows whose cost was unknown.
     vacant, agency : numpy.ndarray
         Flags.
     not_in_post_rows : int
@@ -159,6 +161,7 @@ class Structure:
         cost: Sequence[float | None] | npt.ArrayLike | None = None,
         junior_fte: Sequence[float] | npt.ArrayLike | None = None,
         junior_cost: Sequence[float] | npt.ArrayLike | None = None,
+        junior_unknown_cost: Sequence[int] | npt.ArrayLike | None = None,
         vacant: Sequence[bool] | npt.ArrayLike | None = None,
         agency: Sequence[bool] | npt.ArrayLike | None = None,
         source: str = "",
@@ -200,7 +203,11 @@ class Structure:
             cost=np.full(n, np.nan) if cost is None else _floats(cost, n),
             junior_fte=zeros.copy() if junior_fte is None else _floats(junior_fte, n),
             junior_cost=zeros.copy() if junior_cost is None else _floats(junior_cost, n),
-            junior_unknown_cost=np.zeros(n, dtype=np.int64),
+            junior_unknown_cost=(
+                np.zeros(n, dtype=np.int64)
+                if junior_unknown_cost is None
+                else np.asarray(junior_unknown_cost, dtype=np.int64).reshape(n)
+            ),
             vacant=_bools(vacant, n),
             agency=_bools(agency, n),
             source=source,
@@ -220,17 +227,22 @@ class PostMetrics:
     reports_below : numpy.ndarray
         Posts anywhere below.
     fte : numpy.ndarray
-        FTE of the post and its attached junior staff.
+        FTE of the post itself (never its junior staff).
     fte_below : numpy.ndarray
-        FTE of everything below the post, junior staff included.
+        FTE of the posts below the post.
     cost : numpy.ndarray
-        Cost of the post and its attached junior staff (NaN when unknown).
+        Cost of the post itself (NaN when unknown; never its junior staff).
     cost_below : numpy.ndarray
-        Known cost of everything below.
+        Known cost of the posts below.
     unknown_cost_below : numpy.ndarray
         Posts below whose cost is unknown (so ``cost_below`` is a floor).
+    junior_fte_below, junior_cost_below : numpy.ndarray
+        FTE and known cost of the junior staff below the post: those who
+        report to it and those who report to any post below it.
+    junior_unknown_cost_below : numpy.ndarray
+        Junior rows among those whose cost is unknown.
     is_manager : numpy.ndarray
-        Whether the post has at least one direct report.
+        Whether the post has at least one direct report (a post).
     """
 
     layer: IntArray
@@ -241,13 +253,16 @@ class PostMetrics:
     cost: FloatArray
     cost_below: FloatArray
     unknown_cost_below: IntArray
+    junior_fte_below: FloatArray
+    junior_cost_below: FloatArray
+    junior_unknown_cost_below: IntArray
     is_manager: BoolArray
 
 
 def _own_cost(s: Structure) -> tuple[FloatArray, BoolArray]:
-    unknown = np.isnan(s.cost) | (s.junior_unknown_cost > 0)
-    known = np.where(np.isnan(s.cost), 0.0, s.cost) + s.junior_cost
-    return known, unknown
+    """Each post's own known cost (0 when unknown), and whether it is unknown."""
+    unknown = np.isnan(s.cost)
+    return np.where(unknown, 0.0, s.cost), unknown
 
 
 def post_metrics(structure: Structure) -> PostMetrics:
@@ -264,19 +279,33 @@ def post_metrics(structure: Structure) -> PostMetrics:
     ([1, 2, 2, 3], [2, 1, 0, 0], [3, 1, 0, 0])
     >>> m.fte_below.tolist(), m.cost_below.tolist(), m.unknown_cost_below.tolist()
     ([2.8, 1.0, 0.0, 0.0], [216000.0, 0.0, 0.0, 0.0], [1, 1, 0, 0])
+
+    Junior staff (here 12 FTE reporting to D1) are rolled up apart:
+
+    >>> s = Structure.from_lists(["CX", "D1"], [-1, 0], cost=[180_000, 120_000],
+    ...                          junior_fte=[0, 12], junior_cost=[0, 360_000])
+    >>> m = post_metrics(s)
+    >>> m.fte.tolist(), m.fte_below.tolist(), m.junior_fte_below.tolist()
+    ([1.0, 1.0], [1.0, 0.0], [12.0, 12.0])
     """
-    known_cost, unknown = _own_cost(structure)
-    fte = structure.fte + structure.junior_fte
-    h = compute_hierarchy(structure.parent, np.vstack([fte, known_cost]), unknown)
+    s = structure
+    known_cost, unknown = _own_cost(s)
+    junior_unknown = s.junior_unknown_cost.astype(np.float64)
+    values = np.vstack([s.fte, known_cost, s.junior_fte, s.junior_cost, junior_unknown])
+    h = compute_hierarchy(s.parent, values, unknown)
+    # The junior staff below a post include those who report to it.
     return PostMetrics(
         layer=h.layer,
         span=h.span,
         reports_below=h.reports_below,
-        fte=fte,
+        fte=s.fte,
         fte_below=h.below[0],
         cost=np.where(unknown, np.nan, known_cost),
         cost_below=h.below[1],
         unknown_cost_below=h.flagged_below,
+        junior_fte_below=h.below[2] + s.junior_fte,
+        junior_cost_below=h.below[3] + s.junior_cost,
+        junior_unknown_cost_below=np.rint(h.below[4] + junior_unknown).astype(np.int64),
         is_manager=h.span > 0,
     )
 
@@ -311,11 +340,17 @@ class GroupFigures:
     posts, managers, vacant : int
         Counts of posts.
     fte : float
-        FTE of the posts and their attached junior staff.
+        FTE of the posts themselves.
     cost : Decimal
-        Known cost of those posts.
+        Known cost of the posts themselves.
     unknown_cost_posts : int
         Posts whose cost is unknown (so ``cost`` is a floor).
+    junior_fte, junior_cost : float, Decimal
+        FTE and known cost of the junior staff who report to those posts (in
+        the unit of the post they report to; zero in the figures by grade,
+        as aggregated junior rows keep no grade of their own).
+    junior_unknown_cost_rows : int
+        Junior rows among those whose cost is unknown.
     """
 
     name: str
@@ -325,6 +360,9 @@ class GroupFigures:
     fte: float
     cost: Decimal
     unknown_cost_posts: int
+    junior_fte: float = 0.0
+    junior_cost: Decimal = Decimal("0.00")
+    junior_unknown_cost_rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -337,10 +375,17 @@ class StructureSummary:
         Posts, top posts and the number of layers (the deepest layer).
     posts_by_layer : tuple of int
         Posts in layer 1, 2, ...
-    fte_by_layer : tuple of float
-        FTE (junior staff included) in layer 1, 2, ...
+    fte_by_layer, cost_by_layer : tuple of float, tuple of Decimal
+        FTE and known cost of the posts in layer 1, 2, ... (their own).
+    junior_fte_by_layer, junior_cost_by_layer : tuple of float, tuple of Decimal
+        FTE and known cost of junior staff in layer 1, 2, ...: junior staff
+        are counted in the layer below the post they report to, so these
+        have one entry more than ``posts_by_layer`` (and layer 1 has none).
+        Empty for an empty structure.
     fte, senior_fte, junior_fte : float
-        Total FTE, and the part in posts and in attached junior staff.
+        Total FTE, and the part in posts and in junior staff.
+    junior_posts : int
+        Posts that junior staff report to.
     managers, non_managers : int
         Posts with and without direct reports.
     manager_ratio : float or None
@@ -361,13 +406,18 @@ class StructureSummary:
     longest_single_report_chain : int
         Managers in the longest such chain (0 when there is none).
     total_cost : Decimal
-        Known cost of posts and junior staff.
+        Known cost of posts and junior staff: ``posts_cost + junior_cost``.
+    posts_cost, junior_cost : Decimal
+        Known cost of the posts themselves, and of the junior staff.
     unknown_cost_posts : int
-        Posts whose cost is unknown (so every cost figure is a floor).
+        Posts whose own cost is unknown (so every cost figure is a floor).
+    junior_unknown_cost_rows : int
+        Junior rows whose cost is unknown.
     management_cost : Decimal
         Known cost of the managers' own posts.
     management_cost_share : float or None
-        ``management_cost / total_cost`` (``None`` when no cost is known).
+        ``management_cost / total_cost``, a share of the known cost of posts
+        and junior staff (``None`` when no cost is known).
     vacant, agency : int
         Posts flagged vacant or agency.
     not_in_post_rows : int
@@ -383,9 +433,13 @@ class StructureSummary:
     layers: int
     posts_by_layer: tuple[int, ...]
     fte_by_layer: tuple[float, ...]
+    cost_by_layer: tuple[Decimal, ...]
+    junior_fte_by_layer: tuple[float, ...]
+    junior_cost_by_layer: tuple[Decimal, ...]
     fte: float
     senior_fte: float
     junior_fte: float
+    junior_posts: int
     managers: int
     non_managers: int
     manager_ratio: float | None
@@ -399,7 +453,10 @@ class StructureSummary:
     single_report_chains: int
     longest_single_report_chain: int
     total_cost: Decimal
+    posts_cost: Decimal
+    junior_cost: Decimal
     unknown_cost_posts: int
+    junior_unknown_cost_rows: int
     management_cost: Decimal
     management_cost_share: float | None
     vacant: int
@@ -449,8 +506,10 @@ def _single_report_chains(parent: IntArray, span: IntArray) -> tuple[int, int]:
 
 
 def _groups(
-    key: pl.Series, m: PostMetrics, s: Structure, known_cost: FloatArray
+    key: pl.Series, m: PostMetrics, s: Structure, known_cost: FloatArray, junior: bool
 ) -> tuple[GroupFigures, ...]:
+    """Figures per value of ``key``; with ``junior``, the posts' junior staff beside them."""
+    zero = np.zeros(len(s), dtype=np.float64)
     frame = pl.DataFrame(
         {
             "name": key.replace("", UNKNOWN_GROUP),
@@ -459,6 +518,9 @@ def _groups(
             "fte": m.fte,
             "cost": known_cost,
             "unknown": np.isnan(m.cost),
+            "junior_fte": s.junior_fte if junior else zero,
+            "junior_cost": s.junior_cost if junior else zero,
+            "junior_unknown": s.junior_unknown_cost if junior else zero.astype(np.int64),
         }
     )
     grouped = (
@@ -470,6 +532,9 @@ def _groups(
             pl.col("fte").sum(),
             pl.col("cost").sum(),
             pl.col("unknown").sum(),
+            pl.col("junior_fte").sum(),
+            pl.col("junior_cost").sum(),
+            pl.col("junior_unknown").sum(),
         )
         .sort(["posts", "name"], descending=[True, False])
     )
@@ -484,9 +549,16 @@ def _groups(
                 fte=round(float(row["fte"]), 4),
                 cost=pounds(float(row["cost"])) or Decimal("0.00"),
                 unknown_cost_posts=int(row["unknown"]),
+                junior_fte=round(float(row["junior_fte"]), 4),
+                junior_cost=pounds(float(row["junior_cost"])) or Decimal("0.00"),
+                junior_unknown_cost_rows=int(row["junior_unknown"]),
             )
         )
     return tuple(out)
+
+
+def _money_by_layer(values: FloatArray) -> tuple[Decimal, ...]:
+    return tuple(pounds(float(v)) or Decimal("0.00") for v in values)
 
 
 def summarise(
@@ -524,14 +596,20 @@ def summarise(
     m = metrics if metrics is not None else post_metrics(structure)
     n = len(structure)
     known_cost, _ = _own_cost(structure)
-    if n:
-        layers = int(m.layer.max())
-        by_layer = np.bincount(m.layer, minlength=layers + 1)[1:]
-        fte_layer = np.bincount(m.layer, weights=m.fte, minlength=layers + 1)[1:]
-    else:
-        layers = 0
-        by_layer = np.zeros(0, dtype=np.int64)
-        fte_layer = np.zeros(0, dtype=np.float64)
+    junior_cost = structure.junior_cost
+    layers = int(m.layer.max()) if n else 0
+
+    def per_layer(layer: IntArray, weights: FloatArray | None, count: int) -> FloatArray:
+        if not n:
+            return np.zeros(0, dtype=np.float64)
+        return np.bincount(layer, weights=weights, minlength=count + 1)[1:].astype(np.float64)
+
+    by_layer = per_layer(m.layer, None, layers)
+    fte_layer = per_layer(m.layer, m.fte, layers)
+    cost_layer = per_layer(m.layer, known_cost, layers)
+    # Junior staff are counted in the layer below the post they report to.
+    junior_fte_layer = per_layer(m.layer + 1, structure.junior_fte, layers + 1)
+    junior_cost_layer = per_layer(m.layer + 1, junior_cost, layers + 1)
     managers = int(np.count_nonzero(m.is_manager))
     span = m.span
     managed = span > 0
@@ -543,7 +621,9 @@ def summarise(
     if rules.max_layers is not None:
         beyond = int(np.count_nonzero(m.layer > rules.max_layers))
     chains, longest = _single_report_chains(structure.parent, span)
-    total = float(known_cost.sum())
+    posts_total = float(known_cost.sum())
+    junior_total = float(junior_cost.sum())
+    total = posts_total + junior_total
     mgmt = float(np.nansum(structure.cost[m.is_manager]))
     breaches = []
     if rules.max_layers is not None and layers > rules.max_layers:
@@ -563,9 +643,13 @@ def summarise(
         layers=layers,
         posts_by_layer=tuple(int(v) for v in by_layer),
         fte_by_layer=tuple(round(float(v), 4) for v in fte_layer),
-        fte=round(float(m.fte.sum()), 4),
+        cost_by_layer=_money_by_layer(cost_layer),
+        junior_fte_by_layer=tuple(round(float(v), 4) for v in junior_fte_layer),
+        junior_cost_by_layer=_money_by_layer(junior_cost_layer),
+        fte=round(float(structure.fte.sum() + structure.junior_fte.sum()), 4),
         senior_fte=round(float(structure.fte.sum()), 4),
         junior_fte=round(float(structure.junior_fte.sum()), 4),
+        junior_posts=int(np.count_nonzero(structure.junior_fte > 0)),
         managers=managers,
         non_managers=n - managers,
         manager_ratio=round((n - managers) / managers, 4) if managers else None,
@@ -578,14 +662,18 @@ def summarise(
         single_report_posts=int(np.count_nonzero(span == 1)),
         single_report_chains=chains,
         longest_single_report_chain=longest,
-        total_cost=pounds(total) or Decimal("0.00"),
+        total_cost=(pounds(posts_total) or Decimal("0.00"))
+        + (pounds(junior_total) or Decimal("0.00")),
+        posts_cost=pounds(posts_total) or Decimal("0.00"),
+        junior_cost=pounds(junior_total) or Decimal("0.00"),
         unknown_cost_posts=int(np.count_nonzero(np.isnan(m.cost))),
+        junior_unknown_cost_rows=int(structure.junior_unknown_cost.sum()),
         management_cost=pounds(mgmt) or Decimal("0.00"),
         management_cost_share=round(mgmt / total, 4) if total > 0 else None,
         vacant=int(np.count_nonzero(structure.vacant)),
         agency=int(np.count_nonzero(structure.agency)),
         not_in_post_rows=structure.not_in_post_rows,
-        by_unit=_groups(structure.unit, m, structure, known_cost),
-        by_grade=_groups(structure.grade, m, structure, known_cost),
+        by_unit=_groups(structure.unit, m, structure, known_cost, junior=True),
+        by_grade=_groups(structure.grade, m, structure, known_cost, junior=False),
         breaches=tuple(breaches),
     )

@@ -146,6 +146,9 @@ def _group_json(groups: Any) -> list[dict[str, Any]]:
             "fte": g.fte,
             "cost": _money(g.cost),
             "unknown_cost_posts": g.unknown_cost_posts,
+            "junior_fte": g.junior_fte,
+            "junior_cost": _money(g.junior_cost),
+            "junior_unknown_cost_rows": g.junior_unknown_cost_rows,
         }
         for g in groups
     ]
@@ -163,9 +166,13 @@ def summary_json(
         "layers": s.layers,
         "posts_by_layer": list(s.posts_by_layer),
         "fte_by_layer": list(s.fte_by_layer),
+        "cost_by_layer": [_money(c) for c in s.cost_by_layer],
+        "junior_fte_by_layer": list(s.junior_fte_by_layer),
+        "junior_cost_by_layer": [_money(c) for c in s.junior_cost_by_layer],
         "fte": s.fte,
         "senior_fte": s.senior_fte,
         "junior_fte": s.junior_fte,
+        "junior_posts": s.junior_posts,
         "managers": s.managers,
         "non_managers": s.non_managers,
         "manager_ratio": s.manager_ratio,
@@ -189,7 +196,10 @@ def summary_json(
         "single_report_chains": s.single_report_chains,
         "longest_single_report_chain": s.longest_single_report_chain,
         "total_cost": _money(s.total_cost),
+        "posts_cost": _money(s.posts_cost),
+        "junior_cost": _money(s.junior_cost),
         "unknown_cost_posts": s.unknown_cost_posts,
+        "junior_unknown_cost_rows": s.junior_unknown_cost_rows,
         "management_cost": _money(s.management_cost),
         "management_cost_share": s.management_cost_share,
         "vacant": s.vacant,
@@ -217,8 +227,18 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
         "  Posts by layer: " + ", ".join(f"{i + 1}: {v:,}" for i, v in enumerate(s.posts_by_layer))
     )
     lines.append(
+        "  FTE of posts by layer: "
+        + ", ".join(f"{i + 1}: {v:,.2f}" for i, v in enumerate(s.fte_by_layer))
+    )
+    lines.append(
         f"  FTE {s.fte:,.2f} (posts {s.senior_fte:,.2f}, junior staff {s.junior_fte:,.2f})"
     )
+    if s.junior_fte:
+        lines.append(
+            f"  Junior staff: {s.junior_fte:,.2f} FTE reporting to {s.junior_posts:,} posts, "
+            "counted in the layer below the post they report to (FTE, not posts): "
+            + ", ".join(f"{i + 1}: {v:,.2f}" for i, v in enumerate(s.junior_fte_by_layer) if v)
+        )
     lines.append("")
     lines.append(
         f"Spans (managers only): {s.managers:,} managers, min {s.spans.minimum}, "
@@ -239,13 +259,25 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     lines.append(f"  Managers to non-managers: {ratio}")
     lines.append("")
     share = "n/a" if s.management_cost_share is None else f"{s.management_cost_share:.1%}"
-    lines.append(f"Cost: £{s.total_cost:,} known; {s.unknown_cost_posts} posts with unknown cost")
+    if s.junior_fte or s.junior_unknown_cost_rows:
+        lines.append(
+            f"Cost: £{s.total_cost:,} known (posts £{s.posts_cost:,}, junior staff "
+            f"£{s.junior_cost:,}); {s.unknown_cost_posts} posts and "
+            f"{s.junior_unknown_cost_rows} junior rows with unknown cost"
+        )
+    else:
+        lines.append(
+            f"Cost: £{s.total_cost:,} known; {s.unknown_cost_posts} posts with unknown cost"
+        )
     lines.append(f"  Management cost £{s.management_cost:,} ({share} of known cost)")
     lines.append(f"  Vacant {s.vacant}, agency {s.agency}")
     lines.append("")
     lines.append("By unit:")
     for g in s.by_unit[:25]:
-        lines.append(f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  £{g.cost:,}")
+        line = f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  £{g.cost:,}"
+        if g.junior_fte:
+            line += f"; junior staff {g.junior_fte:,.2f} FTE  £{g.junior_cost:,}"
+        lines.append(line)
     if len(s.by_unit) > 25:
         lines.append(f"  ... and {len(s.by_unit) - 25} more units (see --json)")
     if s.breaches:
@@ -328,6 +360,11 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
             "fte_below": np.round(metrics.fte_below, 4),
             "cost_below": np.round(metrics.cost_below, 2),
             "unknown_cost_below": metrics.unknown_cost_below,
+            "junior_fte": np.round(s.junior_fte, 4),
+            "junior_cost": np.round(s.junior_cost, 2),
+            "junior_fte_below": np.round(metrics.junior_fte_below, 4),
+            "junior_cost_below": np.round(metrics.junior_cost_below, 2),
+            "junior_unknown_cost_below": metrics.junior_unknown_cost_below,
             "title": s.title,
             "grade": s.grade,
             "unit": s.unit,
@@ -354,11 +391,24 @@ def diff_json(d: StructureDiff) -> dict[str, Any]:
             "cost_change": _money(u.cost_change),
             "unknown_cost_before": u.unknown_cost_before,
             "unknown_cost_after": u.unknown_cost_after,
+            "junior_fte_before": u.junior_fte_before,
+            "junior_fte_after": u.junior_fte_after,
+            "junior_fte_change": u.junior_fte_change,
+            "junior_cost_before": _money(u.junior_cost_before),
+            "junior_cost_after": _money(u.junior_cost_after),
+            "junior_cost_change": _money(u.junior_cost_change),
         }
 
     def refs(items: Any) -> list[dict[str, Any]]:
         return [
-            {"post_id": r.post_id, "title": r.title, "unit": r.unit, "cost": _money(r.cost)}
+            {
+                "post_id": r.post_id,
+                "title": r.title,
+                "unit": r.unit,
+                "cost": _money(r.cost),
+                "junior_fte": r.junior_fte,
+                "junior_cost": _money(r.junior_cost),
+            }
             for r in items
         ]
 
@@ -377,9 +427,24 @@ def diff_json(d: StructureDiff) -> dict[str, Any]:
         "regraded": changes(d.regraded),
         "fte_changed": changes(d.fte_changed),
         "cost_changed": changes(d.cost_changed),
+        "junior_changed": [
+            {
+                "post_id": c.post_id,
+                "title": c.title,
+                "unit": c.unit,
+                "fte_before": c.fte_before,
+                "fte_after": c.fte_after,
+                "cost_before": _money(c.cost_before),
+                "cost_after": _money(c.cost_after),
+            }
+            for c in d.junior_changed
+        ],
         "total": unit(d.total),
         "by_unit": [unit(u) for u in d.by_unit],
         "staffing_saving": _money(d.staffing_saving),
+        "posts_saving": _money(d.posts_saving),
+        "junior_saving": _money(d.junior_saving),
+        "junior_compared": d.junior_compared,
         "redundancies": d.redundancies,
         "redundancy_cost": _money(d.redundancy_cost),
         "net_saving_first_year": _money(d.net_saving_first_year),
@@ -410,7 +475,26 @@ def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
             f"{u.fte_change:+11,.2f} {u.cost_change:+15,}"
         )
     lines.append("")
-    lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
+    t = d.total
+    if t.junior_fte_before or t.junior_fte_after:
+        lines.append(
+            f"Junior staff (FTE, not posts): {t.junior_fte_before:,.2f} FTE before, "
+            f"{t.junior_fte_after:,.2f} after ({t.junior_fte_change:+,.2f}); known cost "
+            f"£{t.junior_cost_before:,} before, £{t.junior_cost_after:,} after; "
+            f"{len(d.junior_changed)} posts whose junior staff changed"
+        )
+    if d.junior_compared:
+        lines.append(
+            f"Staffing saving (known costs): £{d.staffing_saving:,} "
+            f"(posts £{d.posts_saving:,}, junior staff £{d.junior_saving:,})"
+        )
+    elif t.junior_fte_before or t.junior_fte_after:
+        lines.append(
+            f"Staffing saving (known costs of posts only, as only one structure has junior "
+            f"staff): £{d.staffing_saving:,}"
+        )
+    else:
+        lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
     if d.redundancy_cost is None or d.net_saving_first_year is None:
         lines.append(f"Redundancy estimate: {d.redundancy_withheld}")
         lines.append("Net saving in the first year: not estimated")
@@ -455,13 +539,25 @@ def diff(
             help="Pair posts by post ID (id, the default) or by title and unit (title).",
         ),
     ] = PairBy.by_id,
+    old_junior: Annotated[
+        Path | None,
+        typer.Option(
+            "--old-junior", help="Organogram junior file of the old structure.", exists=True
+        ),
+    ] = None,
+    new_junior: Annotated[
+        Path | None,
+        typer.Option(
+            "--new-junior", help="Organogram junior file of the new structure.", exists=True
+        ),
+    ] = None,
 ) -> None:
     """What changed between two structures, per unit, and the saving."""
     from goldenthread.analysis.diff import diff_structures, pairing
 
     design = _rules(rules)
-    before = _load(old, None, fmt, mapping, lenient, as_json)
-    after = _load(new, None, fmt, mapping, lenient, as_json)
+    before = _load(old, old_junior, fmt, mapping, lenient, as_json)
+    after = _load(new, new_junior, fmt, mapping, lenient, as_json)
     matched_by = pairing(before.matched_by, after.matched_by, by_title=pair_by == PairBy.by_title)
     result = diff_structures(before.structure, after.structure, rules=design, matched_by=matched_by)
     sides = {"before": before, "after": after}

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.analysis.structure import StructureSummary
 from goldenthread.kit.charts import chart_nodes
 
 from .models import Post, Snapshot
@@ -112,10 +113,7 @@ def exceptions(
 def charts(figures: Figures) -> dict[str, Any]:
     """The data the dashboard's charts draw (and their tables show)."""
     s, r = figures.summary, figures.rules
-    layers = [
-        {"layer": i + 1, "posts": posts, "fte": round(fte, 1)}
-        for i, (posts, fte) in enumerate(zip(s.posts_by_layer, s.fte_by_layer, strict=True))
-    ]
+    layers = layer_rows(s)
     spans = [{"span": span, "managers": count} for span, count in s.spans.histogram]
     # Units as a tree: every prefix of each unit path is a node, down to the
     # depth the chart draws; posts deeper down count in their ancestor there.
@@ -142,6 +140,31 @@ def charts(figures: Figures) -> dict[str, Any]:
     }
 
 
+def layer_rows(s: StructureSummary) -> list[dict[str, Any]]:
+    """Posts and junior staff in each layer, down to the deepest that holds either.
+
+    Junior staff are counted in the layer below the post they report to, so
+    the junior staff of the deepest posts make a layer with no posts.
+    """
+    count = len(s.posts_by_layer)
+    if count < len(s.junior_fte_by_layer) and s.junior_fte_by_layer[-1]:
+        count += 1
+    rows = []
+    for i in range(count):
+        posts = i < len(s.posts_by_layer)
+        rows.append(
+            {
+                "layer": i + 1,
+                "posts": s.posts_by_layer[i] if posts else 0,
+                "fte": round(s.fte_by_layer[i], 1) if posts else 0.0,
+                "cost": s.cost_by_layer[i] if posts else Decimal("0.00"),
+                "junior_fte": round(s.junior_fte_by_layer[i], 1),
+                "junior_cost": s.junior_cost_by_layer[i],
+            }
+        )
+    return rows
+
+
 #: The texts of a tree chart's nodes plotly draws or matches on.
 TREE_TEXTS = ("id", "label", "parent")
 
@@ -154,7 +177,10 @@ def plot_data(charts: dict[str, Any]) -> dict[str, Any]:
     chart's copy is escaped here, once, where the figure is built.
     """
     return {
-        "layers": charts["layers"],
+        "layers": [
+            {key: row[key] for key in ("layer", "posts", "fte", "junior_fte")}
+            for row in charts["layers"]
+        ],
         "spans": charts["spans"],
         "band": charts["band"],
         "units": chart_nodes(charts["units"], TREE_TEXTS),
@@ -187,12 +213,17 @@ def reporting_line(figures: Figures) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Rollup:
+    """Posts' own figures in some units, and the junior staff who report to those posts."""
+
     posts: int
     managers: int
     vacant: int
     fte: float
     cost: Decimal
     unknown_cost_posts: int
+    junior_fte: float
+    junior_cost: Decimal
+    junior_unknown_cost_rows: int
 
 
 def unit_rollup(figures: Figures, unit_paths: set[str]) -> Rollup:
@@ -205,6 +236,9 @@ def unit_rollup(figures: Figures, unit_paths: set[str]) -> Rollup:
         fte=round(sum(g.fte for g in groups), 2),
         cost=sum((g.cost for g in groups), Decimal(0)),
         unknown_cost_posts=sum(g.unknown_cost_posts for g in groups),
+        junior_fte=round(sum(g.junior_fte for g in groups), 2),
+        junior_cost=sum((g.junior_cost for g in groups), Decimal(0)),
+        junior_unknown_cost_rows=sum(g.junior_unknown_cost_rows for g in groups),
     )
 
 

@@ -121,7 +121,18 @@ def snapshot_xlsx(figures: Figures, snapshot_name: str, about: About | None = No
     s, m, summary, r = figures.structure, figures.metrics, figures.summary, figures.rules
     rows = _rows(figures)
     units = [
-        (g.name or "", g.posts, g.managers, g.vacant, round(g.fte, 2), g.cost, g.unknown_cost_posts)
+        (
+            g.name or "",
+            g.posts,
+            g.managers,
+            g.vacant,
+            round(g.fte, 2),
+            g.cost,
+            g.unknown_cost_posts,
+            round(g.junior_fte, 2),
+            g.junior_cost,
+            g.junior_unknown_cost_rows,
+        )
         for g in summary.by_unit
     ]
     span = m.span
@@ -140,8 +151,13 @@ def snapshot_xlsx(figures: Figures, snapshot_name: str, about: About | None = No
         ("Snapshot", snapshot_name),
         ("Posts", summary.posts),
         ("FTE", round(summary.fte, 2)),
+        ("FTE of posts", round(summary.senior_fte, 2)),
+        ("FTE of junior staff", round(summary.junior_fte, 2)),
         ("Known cost (£)", summary.total_cost),
+        ("Known cost of posts (£)", summary.posts_cost),
+        ("Known cost of junior staff (£)", summary.junior_cost),
         ("Posts with unknown cost", summary.unknown_cost_posts),
+        ("Junior rows with unknown cost", summary.junior_unknown_cost_rows),
         ("Layers", summary.layers),
         ("Top posts", summary.roots),
         ("Managers", summary.managers),
@@ -160,9 +176,20 @@ def snapshot_xlsx(figures: Figures, snapshot_name: str, about: About | None = No
             Sheet("Posts", POST_HEADER, rows, money_columns=frozenset({6, 13})),
             Sheet(
                 "Units",
-                ("unit", "posts", "managers", "vacant", "fte", "cost", "unknown_cost_posts"),
+                (
+                    "unit",
+                    "posts",
+                    "managers",
+                    "vacant",
+                    "fte",
+                    "cost",
+                    "unknown_cost_posts",
+                    "junior_fte",
+                    "junior_cost",
+                    "junior_unknown_cost_rows",
+                ),
                 units,
-                money_columns=frozenset({5}),
+                money_columns=frozenset({5, 8}),
             ),
             Sheet(
                 "Exceptions",

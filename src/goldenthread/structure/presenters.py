@@ -43,11 +43,20 @@ def headline(figures: Figures) -> list[tuple[str, str]]:
     s = figures.summary
     ratio = f"1 : {s.manager_ratio:.1f}" if s.manager_ratio is not None else "–"
     cost = _pounds(s.total_cost)
-    if s.unknown_cost_posts:
-        cost += f" (at least: {s.unknown_cost_posts:,} posts have no known cost)"
+    fte = f"{s.fte:,.1f}"
+    unknown = f"{s.unknown_cost_posts:,} posts" if s.unknown_cost_posts else ""
+    if s.junior_fte or s.junior_unknown_cost_rows:
+        # Junior staff are not posts: their FTE and cost are given apart.
+        fte += f": posts {s.senior_fte:,.1f}, junior staff {s.junior_fte:,.1f}"
+        cost += f": posts {_pounds(s.posts_cost)}, junior staff {_pounds(s.junior_cost)}"
+        if s.junior_unknown_cost_rows:
+            rows = s.junior_unknown_cost_rows
+            unknown += f"{' and ' if unknown else ''}{rows:,} junior row{_plural(rows)}"
+    if unknown:
+        cost += f" (at least: {unknown} have no known cost)"
     return [
         ("Posts", f"{s.posts:,}"),
-        ("FTE", f"{s.fte:,.1f}"),
+        ("FTE", fte),
         ("Known annual cost", cost),
         ("Layers", str(s.layers)),
         ("Top posts", str(s.roots)),
@@ -142,6 +151,9 @@ def post_figures(figures: Figures, position: int) -> dict[str, Any]:
         "fte_below": float(m.fte_below[index]),
         "cost_below": Decimal(f"{float(m.cost_below[index]):.2f}"),
         "unknown_below": int(m.unknown_cost_below[index]),
+        "junior_fte_below": float(m.junior_fte_below[index]),
+        "junior_cost_below": Decimal(f"{float(m.junior_cost_below[index]):.2f}"),
+        "junior_unknown_below": int(m.junior_unknown_cost_below[index]),
     }
 
 
@@ -204,8 +216,12 @@ def comparison(
         ("Posts regraded", filtered(diff.regraded, "", tier, grades), "change"),
         ("Posts retitled", filtered(diff.retitled, "", tier, grades), "change"),
     ]
+    junior = filtered(diff.junior_changed, unit, tier, grades)
     return {
         "diff": diff,
+        "has_junior": bool(diff.total.junior_fte_before or diff.total.junior_fte_after),
+        "junior_changed": junior[:rows],
+        "junior_changed_count": len(junior),
         "directorates": directorate_table(diff, notes),
         "lists": [(title, items[:rows], len(items), kind) for title, items, kind in lists],
         "by_unit": [c for c in diff.by_unit if not unit or unit.lower() in (c.unit or "").lower()],

@@ -98,6 +98,10 @@ POSTS = Table(
         TableColumn("vacant", "Vacant", show=False),
         TableColumn("agency", "Agency", show=False),
         TableColumn("manager", "Reports to", value=lambda post: post.manager_post_id, show=False),
+        # Junior staff are not posts: downloads give those reporting to each
+        # post apart from its own FTE and cost (its page shows them too).
+        TableColumn("junior_fte", "Junior staff (FTE)", show=False),
+        TableColumn("junior_cost", "Junior staff cost", money=True, show=False),
     ],
     filters=[
         SearchFilter(

@@ -16,6 +16,7 @@
   var font = { family: "GDS Transport, arial, sans-serif", size: 14, color: "#0b0c0c" };
   var blue = "#1d70b8";
   var green = "#00703c";
+  var orange = "#f47738";
 
   function draw(id, traces, layout) {
     var element = document.getElementById(id);
@@ -28,10 +29,20 @@
   }
 
   var layers = data.layers.map(function (row) { return "Layer " + row.layer; });
-  draw("chart-layers", [
-    { type: "bar", name: "Posts", x: layers, y: data.layers.map(function (r) { return r.posts; }), marker: { color: blue } },
-    { type: "bar", name: "FTE", x: layers, y: data.layers.map(function (r) { return r.fte; }), marker: { color: green } }
-  ], { barmode: "group", height: 320, legend: { orientation: "h" } });
+  var layerTraces = [
+    { type: "bar", name: "Posts", x: layers, y: data.layers.map(function (r) { return r.posts; }), marker: { color: blue }, offsetgroup: 1 },
+    { type: "bar", name: "FTE of posts", x: layers, y: data.layers.map(function (r) { return r.fte; }), marker: { color: green }, offsetgroup: 2 }
+  ];
+  var layerLayout = { barmode: "group", height: 320, legend: { orientation: "h" }, yaxis: { title: { text: "Posts and FTE of posts" } } };
+  // Junior staff are counted in FTE in the layer below the post they report
+  // to; they can outnumber the posts by far, so they have an axis of their own.
+  var junior = data.layers.some(function (r) { return r.junior_fte > 0; });
+  if (junior) {
+    layerTraces.push({ type: "bar", name: "FTE of junior staff (right-hand axis)", x: layers, y: data.layers.map(function (r) { return r.junior_fte; }), marker: { color: orange }, yaxis: "y2", offsetgroup: 3 });
+    layerLayout.yaxis2 = { title: { text: "FTE of junior staff" }, overlaying: "y", side: "right", rangemode: "tozero" };
+    layerLayout.margin = { t: 20, r: 70, b: 50, l: 60 };
+  }
+  draw("chart-layers", layerTraces, layerLayout);
 
   draw("chart-spans", [
     { type: "bar", name: "Managers", x: data.spans.map(function (r) { return r.span; }), y: data.spans.map(function (r) { return r.managers; }), marker: { color: blue } }
