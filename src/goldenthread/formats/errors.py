@@ -12,9 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "ABOVE_RANGE",
     "BAD_LEVEL",
+    "BELOW_RANGE",
     "BLANK_FTE",
+    "BLANK_REPORTS_TO",
     "CYCLE",
+    "DECIMAL_COMMA",
     "DUPLICATE_CONFLICT",
     "EMPTY_FILE",
     "EXACT_DUPLICATE",
@@ -23,8 +27,12 @@ __all__ = [
     "LEVEL_GAP",
     "MISSING_COLUMN",
     "MISSING_ID",
+    "NEGATIVE_NUMBER",
     "NOT_A_NUMBER",
     "NOT_A_PAY_BAND",
+    "NOT_WHOLE",
+    "READ_AS",
+    "REPAIRED_BLANK_REPORTS_TO",
     "REPAIRED_CYCLE",
     "REPAIRED_DUPLICATE",
     "REPAIRED_MISSING_ID",
@@ -32,7 +40,12 @@ __all__ = [
     "REPAIRED_SELF_REPORT",
     "REPAIRED_UNKNOWN_MANAGER",
     "REPAIRED_UNKNOWN_SENIOR",
+    "REPEATED_HEADER",
+    "SCIENTIFIC_NOTATION",
     "SELF_REPORT",
+    "SKIPPED_BLANK",
+    "SKIPPED_HEADER",
+    "TAKEN_AS_UNKNOWN",
     "UNKNOWN_MANAGER",
     "UNKNOWN_SENIOR",
     "UNREADABLE",
@@ -49,6 +62,20 @@ EMPTY_FILE = "the file has no data rows"
 UNREADABLE = "the file cannot be read: {reason}"
 MISSING_ID = "the post has no ID"
 NOT_A_NUMBER = "{column} is not a number"
+DECIMAL_COMMA = (
+    "{column} has a decimal comma, which is not read: a comma separates thousands "
+    "(write 0.5, not 0,5)"
+)
+SCIENTIFIC_NOTATION = (
+    "{column} is in scientific notation, which is not read (a spreadsheet shows a number "
+    "so when its column is too narrow, and may have rounded it)"
+)
+NEGATIVE_NUMBER = "{column} is negative"
+BELOW_RANGE = "{column} is less than {minimum}"
+ABOVE_RANGE = "{column} is more than {maximum}"
+NOT_WHOLE = "{column} is not a whole number"
+BLANK_REPORTS_TO = "reports-to is blank"
+REPEATED_HEADER = "the row repeats the header row"
 NOT_A_PAY_BAND = "{column} is not a pay band such as '95000 - 99999'"
 BAD_LEVEL = "Level is not a whole number of 1 or more"
 DUPLICATE_CONFLICT = (
@@ -62,6 +89,11 @@ CYCLE = "reporting cycle of {count} posts: {path}"
 # Warnings: repairs made with --lenient, and notes that hold in every mode.
 REPAIRED_MISSING_ID = "the post has no ID; it was given the ID {post_id}"
 REPAIRED_NUMBER = "{column} is not a number; it was taken as unknown"
+TAKEN_AS_UNKNOWN = "{problem}; it was taken as unknown"
+REPAIRED_BLANK_REPORTS_TO = "reports-to is blank; the post was taken as a top post"
+SKIPPED_HEADER = "the row repeats the header row; it was skipped"
+SKIPPED_BLANK = "{rows} blank; skipped"
+READ_AS = "the file was read as {how}"
 REPAIRED_DUPLICATE = (
     "post {post_id} is already used by a post with another manager; this row became post {new_id}"
 )
@@ -107,6 +139,10 @@ class Finding:
         The value found.
     expected : str or None
         What was expected instead.
+    repair : str or None
+        For a problem that has a documented repair: the message a lenient
+        import gives when it makes the repair. ``None`` for a problem that
+        only a corrected file will mend.
     """
 
     code: str
@@ -116,6 +152,7 @@ class Finding:
     column: str | None = None
     value: str | None = None
     expected: str | None = None
+    repair: str | None = None
 
     def __str__(self) -> str:
         where = self.file

@@ -23,11 +23,11 @@ from goldenthread.formats.posts import JUNIOR_SCHEMA, POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
     find_column,
-    number_problems,
     read_frame,
+    read_number_column,
 )
 from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
-from goldenthread.formats.values import clean_text, parse_numbers
+from goldenthread.formats.values import JUNIOR_FTE, PAY, POST_FTE, clean_text
 
 __all__ = ["PROVENANCE_COLUMNS", "read_organogram"]
 
@@ -70,9 +70,9 @@ def _senior(
         return empty if col is None else clean_text(raw[col])
 
     if c_fte is not None:
-        fte, bad = parse_numbers(raw[c_fte])
-        findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
-        blank = fte.is_null() & ~bad
+        fte, problems = read_number_column(raw, c_fte, POST_FTE, source=source)
+        findings += problems
+        blank = clean_text(raw[c_fte]).is_null()
         for row in raw.filter(blank)[ROW_COLUMN].to_list():
             findings.append(
                 FormatWarning("blank-fte", BLANK_FTE.format(default=1), source, row, c_fte, "")
@@ -85,8 +85,8 @@ def _senior(
         if col is None:
             pay.append(pl.repeat(None, n, dtype=pl.Float64, eager=True))
             continue
-        values, bad = parse_numbers(raw[col], zero_is_unknown=True)
-        findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")
+        values, problems = read_number_column(raw, col, PAY, source=source)
+        findings += problems
         pay.append(values)
     vacant = (
         text(c_name).str.to_uppercase().is_in(list(_VACANT)).fill_null(False)
@@ -132,9 +132,9 @@ def _junior(path: str | Path, limits: ReadLimits) -> tuple[pl.DataFrame, list[Fi
     c_max = find_column(raw, ["Payscale Maximum (£)"], source=source, required=False)
     assert c_to is not None and c_fte is not None
     n = raw.height
-    fte, bad = parse_numbers(raw[c_fte])
-    findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
-    for row in raw.filter(fte.is_null() & ~bad)[ROW_COLUMN].to_list():
+    fte, problems = read_number_column(raw, c_fte, JUNIOR_FTE, source=source)
+    findings += problems
+    for row in raw.filter(clean_text(raw[c_fte]).is_null())[ROW_COLUMN].to_list():
         findings.append(
             FormatWarning("blank-fte", BLANK_FTE.format(default=0), source, row, c_fte, "")
         )
@@ -144,8 +144,8 @@ def _junior(path: str | Path, limits: ReadLimits) -> tuple[pl.DataFrame, list[Fi
         if col is None:
             pay.append(pl.repeat(None, n, dtype=pl.Float64, eager=True))
             continue
-        values, bad = parse_numbers(raw[col], zero_is_unknown=True)
-        findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")
+        values, problems = read_number_column(raw, col, PAY, source=source)
+        findings += problems
         pay.append(values)
     cost = _midpoint(pay[0], pay[1]) * fte
     frame = pl.DataFrame(

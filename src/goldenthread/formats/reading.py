@@ -14,10 +14,17 @@ import polars as pl
 
 from goldenthread.formats.cells import QUOTED_PATTERN, unneutralise
 from goldenthread.formats.errors import (
+    ABOVE_RANGE,
+    BELOW_RANGE,
+    DECIMAL_COMMA,
     EMPTY_FILE,
     MISSING_COLUMN,
+    NEGATIVE_NUMBER,
     NOT_A_NUMBER,
     NOT_A_PAY_BAND,
+    NOT_WHOLE,
+    SCIENTIFIC_NOTATION,
+    TAKEN_AS_UNKNOWN,
     UNREADABLE,
     WIDE_PAY_BAND,
     Finding,
@@ -32,16 +39,26 @@ from goldenthread.formats.sources import (
     kind_of,
     read_source,
 )
-from goldenthread.formats.values import parse_pay_bands
+from goldenthread.formats.values import (
+    ABOVE_FAULT,
+    BELOW_FAULT,
+    DECIMAL_COMMA_FAULT,
+    NOT_WHOLE_FAULT,
+    PAY,
+    SCIENTIFIC_FAULT,
+    NumberRule,
+    parse_pay_bands,
+    read_numbers,
+)
 from goldenthread.formats.writing import first_data_sheet
 
 __all__ = [
     "ROW_COLUMN",
     "FormatError",
     "find_column",
-    "number_problems",
     "pay_band_findings",
     "read_frame",
+    "read_number_column",
 ]
 
 ROW_COLUMN = "__row"
@@ -310,43 +327,97 @@ def find_column(
     return None
 
 
-def number_problems(
-    frame: pl.DataFrame, column: str, bad: pl.Series, *, source: str, expected: str
+_FAULT_MESSAGES = {
+    DECIMAL_COMMA_FAULT: ("decimal-comma", DECIMAL_COMMA),
+    SCIENTIFIC_FAULT: ("scientific-notation", SCIENTIFIC_NOTATION),
+    ABOVE_FAULT: ("out-of-range", ABOVE_RANGE),
+    NOT_WHOLE_FAULT: ("not-whole", NOT_WHOLE),
+}
+
+
+def _fault_problem(fault: str, column: str, rule: NumberRule, not_a_number: str) -> tuple[str, str]:
+    """The code and message of a number's fault in ``column``."""
+    if fault == BELOW_FAULT:
+        if rule.minimum == 0:
+            return "out-of-range", NEGATIVE_NUMBER.format(column=column)
+        return "out-of-range", BELOW_RANGE.format(column=column, minimum=f"{rule.minimum:,.15g}")
+    if fault in _FAULT_MESSAGES:
+        code, message = _FAULT_MESSAGES[fault]
+        return code, message.format(column=column, maximum=f"{rule.maximum:,.15g}")
+    return "not-a-number", not_a_number.format(column=column)
+
+
+def _fault_problems(
+    frame: pl.DataFrame,
+    column: str,
+    faults: pl.Series,
+    *,
+    source: str,
+    rule: NumberRule,
+    expected: str,
+    not_a_number: str,
 ) -> list[Problem]:
-    """One problem per row where ``bad`` is true, naming the value found."""
-    rows = frame.filter(bad.fill_null(False)).select(ROW_COLUMN, column)
-    return [
-        Problem(
-            "not-a-number",
-            NOT_A_NUMBER.format(column=column),
-            source,
-            int(row),
-            column,
-            value,
-            expected,
-        )
-        for row, value in rows.iter_rows()
-    ]
+    found = frame.select(ROW_COLUMN, column, faults.alias("_fault")).filter(
+        pl.col("_fault").is_not_null()
+    )
+    problems = []
+    for row, value, fault in found.iter_rows():
+        code, message = _fault_problem(fault, column, rule, not_a_number)
+        repair = TAKEN_AS_UNKNOWN.format(problem=message) if rule.may_be_unknown else None
+        problems.append(Problem(code, message, source, int(row), column, value, expected, repair))
+    return problems
+
+
+def read_number_column(
+    frame: pl.DataFrame, column: str, rule: NumberRule, *, source: str
+) -> tuple[pl.Series, list[Problem]]:
+    """The numbers of ``column`` read by ``rule``, and a problem for each that cannot be.
+
+    Each problem names the row, the column, the value found and what the
+    rule expects; where the rule lets a value be unknown, it carries the
+    repair a lenient import makes (the value is taken as unknown).
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"FTE": ["1", "0,5"], ROW_COLUMN: [2, 3]})
+    >>> values, problems = read_number_column(frame, "FTE", POST_FTE, source="posts.csv")
+    >>> values.to_list()
+    [1.0, None]
+    >>> print(problems[0])  # doctest: +NORMALIZE_WHITESPACE
+    posts.csv, row 3, column 'FTE': FTE has a decimal comma, which is not read: a comma
+    separates thousands (write 0.5, not 0,5) (found '0,5'; expected a number of FTE from 0 to 10)
+    """
+    values, faults = read_numbers(frame[column], rule)
+    problems = _fault_problems(
+        frame,
+        column,
+        faults,
+        source=source,
+        rule=rule,
+        expected=rule.expected,
+        not_a_number=NOT_A_NUMBER,
+    )
+    return values, problems
 
 
 def pay_band_findings(
-    frame: pl.DataFrame, column: str, *, source: str
+    frame: pl.DataFrame, column: str, *, source: str, rule: NumberRule = PAY
 ) -> tuple[pl.Series, list[Finding]]:
     """The midpoint of each pay band in ``column``, with a problem for each row
-    that is not a band and a warning for each band unusually wide."""
-    mid, bad, wide = parse_pay_bands(frame[column])
-    findings: list[Finding] = [
-        Problem(
-            "not-a-number",
-            NOT_A_PAY_BAND.format(column=column),
-            source,
-            row,
+    that is not a band or an amount within ``rule``, and a warning for each
+    band unusually wide."""
+    mid, faults, wide = parse_pay_bands(frame[column], rule)
+    findings: list[Finding] = list(
+        _fault_problems(
+            frame,
             column,
-            value,
-            "a pay band such as '95000 - 99999'",
+            faults,
+            source=source,
+            rule=rule,
+            expected=f"a pay band such as '95000 - 99999', each end {rule.expected}",
+            not_a_number=NOT_A_PAY_BAND,
         )
-        for row, value in frame.filter(bad).select(ROW_COLUMN, column).iter_rows()
-    ]
+    )
     findings += [
         FormatWarning(
             "wide-pay-band", WIDE_PAY_BAND.format(value=value), source, row, column, value

@@ -43,15 +43,16 @@ from goldenthread.formats.posts import POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
     find_column,
-    number_problems,
     pay_band_findings,
     read_frame,
+    read_number_column,
 )
 from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
 from goldenthread.formats.values import (
+    PAY,
+    POST_FTE,
     TOP_MARKERS,
     clean_text,
-    parse_numbers,
     parse_reports_to,
 )
 
@@ -175,9 +176,9 @@ def read_table(
         return text(c).str.to_uppercase().is_in(list(TRUE_FLAGS)).fill_null(False)
 
     if c_fte is not None:
-        fte, bad = parse_numbers(raw[c_fte])
-        findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
-        for row in raw.filter(fte.is_null() & ~bad)[ROW_COLUMN].to_list():
+        fte, problems = read_number_column(raw, c_fte, POST_FTE, source=source)
+        findings += problems
+        for row in raw.filter(clean_text(raw[c_fte]).is_null())[ROW_COLUMN].to_list():
             findings.append(
                 FormatWarning("blank-fte", BLANK_FTE.format(default=1), source, row, c_fte, "")
             )
@@ -186,8 +187,8 @@ def read_table(
         fte = pl.repeat(1.0, n, dtype=pl.Float64, eager=True)
     cost = pl.repeat(None, n, dtype=pl.Float64, eager=True)
     if c_cost is not None:
-        cost, bad = parse_numbers(raw[c_cost], zero_is_unknown=True)
-        findings += number_problems(raw, c_cost, bad, source=source, expected="an amount in pounds")
+        cost, problems = read_number_column(raw, c_cost, PAY, source=source)
+        findings += problems
     if c_band is not None:
         mid, band_findings = pay_band_findings(raw, c_band, source=source)
         findings += band_findings
