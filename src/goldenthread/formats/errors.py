@@ -33,6 +33,7 @@ __all__ = [
     "NOT_WHOLE",
     "READ_AS",
     "REPAIRED_BLANK_REPORTS_TO",
+    "REPAIRED_BLANK_SENIOR",
     "REPAIRED_CYCLE",
     "REPAIRED_DUPLICATE",
     "REPAIRED_MISSING_ID",
@@ -43,7 +44,8 @@ __all__ = [
     "REPEATED_HEADER",
     "SCIENTIFIC_NOTATION",
     "SELF_REPORT",
-    "SKIPPED_BLANK",
+    "SKIPPED_BLANK_ROW",
+    "SKIPPED_BLANK_ROWS",
     "SKIPPED_HEADER",
     "TAKEN_AS_UNKNOWN",
     "UNKNOWN_MANAGER",
@@ -91,8 +93,10 @@ REPAIRED_MISSING_ID = "the post has no ID; it was given the ID {post_id}"
 REPAIRED_NUMBER = "{column} is not a number; it was taken as unknown"
 TAKEN_AS_UNKNOWN = "{problem}; it was taken as unknown"
 REPAIRED_BLANK_REPORTS_TO = "reports-to is blank; the post was taken as a top post"
+REPAIRED_BLANK_SENIOR = "reports-to is blank; the row's {fte} FTE of junior staff were left out"
 SKIPPED_HEADER = "the row repeats the header row; it was skipped"
-SKIPPED_BLANK = "{rows} blank; skipped"
+SKIPPED_BLANK_ROW = "the row is blank; it was skipped"
+SKIPPED_BLANK_ROWS = "rows {first} to {last} are blank; they were skipped"
 READ_AS = "the file was read as {how}"
 REPAIRED_DUPLICATE = (
     "post {post_id} is already used by a post with another manager; this row became post {new_id}"

@@ -18,8 +18,16 @@ from pathlib import Path
 
 import polars as pl
 
-from goldenthread.formats.errors import BLANK_FTE, Finding, FormatWarning, Problem
-from goldenthread.formats.posts import JUNIOR_SCHEMA, POST_SCHEMA, PostTable
+from goldenthread.formats.errors import (
+    BLANK_FTE,
+    BLANK_REPORTS_TO,
+    REPAIRED_BLANK_REPORTS_TO,
+    REPAIRED_BLANK_SENIOR,
+    Finding,
+    FormatWarning,
+    Problem,
+)
+from goldenthread.formats.posts import JUNIOR_SCHEMA, NOT_IN_POST_ID, POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
     find_column,
@@ -45,6 +53,40 @@ def _midpoint(floor: pl.Series, ceiling: pl.Series) -> pl.Series:
         .otherwise(pl.coalesce("f", "c"))
         .alias("cost")
     ).to_series()
+
+
+def _blank_references(
+    raw: pl.DataFrame,
+    column: str,
+    source: str,
+    repair: str,
+    expected: str,
+    exclude: pl.Series | None = None,
+    fte: str | None = None,
+) -> list[Finding]:
+    """A problem for each row whose reports-to is blank: the organogram marks
+    a top post with ``XX``, so a blank is a value left out, not a top post.
+    The repair may name the row's ``fte`` (the text of that column)."""
+    blank = raw[column].str.strip_chars().fill_null("") == ""
+    if exclude is not None:
+        blank = blank & ~exclude.fill_null(False)
+    found = raw.filter(blank)
+    amounts = (
+        found[fte].fill_null("") if fte is not None else pl.repeat("", found.height, eager=True)
+    )
+    return [
+        Problem(
+            "blank-reports-to",
+            BLANK_REPORTS_TO,
+            source,
+            int(row),
+            column,
+            None,
+            expected,
+            repair.format(fte=amount),
+        )
+        for row, amount in zip(found[ROW_COLUMN].to_list(), amounts.to_list(), strict=True)
+    ]
 
 
 def _senior(
@@ -93,6 +135,14 @@ def _senior(
         if c_name is not None
         else pl.repeat(False, n, dtype=pl.Boolean, eager=True)
     )
+    findings += _blank_references(
+        raw,
+        c_to,
+        source,
+        REPAIRED_BLANK_REPORTS_TO,
+        "a post ID, or XX for a top post",
+        exclude=raw[c_id].str.strip_chars() == NOT_IN_POST_ID,
+    )
     record_cols = [c for c in raw.columns if c not in PROVENANCE_COLUMNS]
     record = raw.select(
         pl.concat_str([pl.col(c).fill_null("") for c in record_cols], separator="\x1f")
@@ -132,6 +182,15 @@ def _junior(path: str | Path, limits: ReadLimits) -> tuple[pl.DataFrame, list[Fi
     c_max = find_column(raw, ["Payscale Maximum (£)"], source=source, required=False)
     assert c_to is not None and c_fte is not None
     n = raw.height
+    blank = raw[c_to].str.strip_chars().fill_null("") == ""
+    if blank.any():
+        # Junior staff under no senior post cannot be placed: a lenient import
+        # leaves them out, as it does staff under a post not in the file.
+        findings += _blank_references(
+            raw, c_to, source, REPAIRED_BLANK_SENIOR, "the ID of a senior post", fte=c_fte
+        )
+        raw = raw.filter(~blank)
+        n = raw.height
     fte, problems = read_number_column(raw, c_fte, JUNIOR_FTE, source=source)
     findings += problems
     for row in raw.filter(clean_text(raw[c_fte]).is_null())[ROW_COLUMN].to_list():
