@@ -231,3 +231,107 @@ def test_read_numbers_never_gives_a_value_that_is_not_finite() -> None:
         assert values.is_null().all()
     mid, _faults, _wide = parse_pay_bands(pl.Series(["1e309 - 1e310", "9" * 400 + " - 1"]))
     assert mid.is_null().all()
+
+
+# --- Blank references, blank rows and repeated headers ------------------------
+
+
+def test_a_blank_senior_reports_to_is_a_problem_not_a_top_post(tmp_path: Path) -> None:
+    path = dclg_variant(tmp_path, set_cell(REPORTS_TO, 6, " "))
+    found = problems_of(read_organogram(path))
+    assert [(p.code, p.row, p.column, p.value, p.expected) for p in found] == [
+        ("blank-reports-to", 6, REPORTS_TO, None, "a post ID, or XX for a top post")
+    ]
+    assert found[0].message == errors.BLANK_REPORTS_TO
+    assert "None" not in str(found[0])
+    result = built(read_organogram(path), lenient=True)
+    repairs = [w for w in result.warnings if w.code == "blank-reports-to"]
+    assert [(w.row, w.message) for w in repairs] == [(6, errors.REPAIRED_BLANK_REPORTS_TO)]
+    post = result.structure.post_id.to_list().index(rows_of(DCLG)[5][0])
+    assert result.structure.parent[post] == -1
+
+
+def test_a_blank_junior_reports_to_names_its_row_and_never_none(tmp_path: Path) -> None:
+    rows = rows_of(MOD_JUNIOR)
+    column = rows[0].index("Reporting Senior Post")
+    fte = rows[0].index("Number of Posts in FTE")
+    rows[2][column] = ""
+    path = write_rows(tmp_path / "junior.csv", rows)
+    found = problems_of(read_organogram(real(MOD_SENIOR), path))
+    assert [(p.code, p.file, p.row, p.column, p.value) for p in found] == [
+        ("blank-reports-to", str(path), 3, "Reporting Senior Post", None)
+    ]
+    assert "None" not in str(found[0])
+    result = built(read_organogram(real(MOD_SENIOR), path), lenient=True)
+    repairs = [w for w in result.warnings if w.code == "blank-reports-to"]
+    assert [w.message for w in repairs] == [errors.REPAIRED_BLANK_SENIOR.format(fte=rows[2][fte])]
+    whole = built(read_organogram(real(MOD_SENIOR), real(MOD_JUNIOR)))
+    left_out = float(rows[2][fte])
+    assert result.structure.junior_fte.sum() == pytest.approx(
+        whole.structure.junior_fte.sum() - left_out
+    )
+
+
+def with_blank_and_header(rows: list[list[str]]) -> None:
+    rows.insert(5, [""] * len(rows[0]))  # row 6
+    rows.insert(8, list(rows[0]))  # row 9
+
+
+def test_a_repeated_header_row_is_named_as_such(tmp_path: Path) -> None:
+    path = dclg_variant(tmp_path, with_blank_and_header)
+    found = problems_of(read_organogram(path))
+    assert [(p.code, p.row, p.message) for p in found] == [
+        ("repeated-header", 9, errors.REPEATED_HEADER)
+    ]
+
+
+def test_lenient_skips_blank_rows_and_repeated_headers_and_lists_each(tmp_path: Path) -> None:
+    path = dclg_variant(tmp_path, with_blank_and_header)
+    result = built(read_organogram(path), lenient=True)
+    plain = built(read_organogram(real(DCLG)))
+    assert len(result.structure) == len(plain.structure)
+    assert result.structure.fte.sum() == pytest.approx(plain.structure.fte.sum())
+    said = [(w.code, w.row, w.message) for w in result.warnings if w.code != "job-share"]
+    assert said == [
+        ("blank-row", 6, errors.SKIPPED_BLANK_ROW),
+        ("repeated-header", 9, errors.SKIPPED_HEADER),
+    ]
+
+
+def test_blank_rows_are_noted_in_every_mode(tmp_path: Path) -> None:
+    def blanks(rows: list[list[str]]) -> None:
+        for _ in range(3):
+            rows.insert(5, [""] * len(rows[0]))  # rows 6 to 8
+
+    result = built(read_organogram(dclg_variant(tmp_path, blanks)))
+    assert [(w.row, w.message) for w in result.warnings if w.code == "blank-row"] == [
+        (6, errors.SKIPPED_BLANK_ROWS.format(first=6, last=8))
+    ]
+
+
+# --- Council files: Level ----------------------------------------------------
+
+
+@pytest.mark.parametrize("level", ["", "2.5", "x", "0", "-1", "1e9"])
+def test_a_council_level_that_cannot_be_read_is_a_problem_and_no_gap(
+    tmp_path: Path, level: str
+) -> None:
+    rows = rows_of(TRAFFORD)
+    rows[4][rows[0].index("Level")] = level
+    path = write_rows(tmp_path / "council.csv", rows)
+    table = read_lga(path)
+    gaps = [f for f in table.findings if f.code == "level-gap"]
+    assert all(str(10**9) not in f.message for f in gaps)
+    assert not any(f.row == 5 for f in gaps)
+    found = problems_of(table)
+    assert [(p.code, p.row, p.column, p.value) for p in found] == [("bad-level", 5, "Level", level)]
+
+
+def test_a_council_level_gap_names_the_levels(tmp_path: Path) -> None:
+    rows = rows_of(TRAFFORD)
+    level = rows[0].index("Level")
+    assert rows[3][level] == "3" and rows[2][level] == "2"
+    rows[3][level] = "4"
+    path = write_rows(tmp_path / "council.csv", rows)
+    gaps = [f for f in read_lga(path).findings if f.code == "level-gap"]
+    assert [(f.row, f.message) for f in gaps] == [(4, errors.LEVEL_GAP.format(level=4, previous=2))]

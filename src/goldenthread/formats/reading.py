@@ -23,7 +23,11 @@ from goldenthread.formats.errors import (
     NOT_A_NUMBER,
     NOT_A_PAY_BAND,
     NOT_WHOLE,
+    REPEATED_HEADER,
     SCIENTIFIC_NOTATION,
+    SKIPPED_BLANK_ROW,
+    SKIPPED_BLANK_ROWS,
+    SKIPPED_HEADER,
     TAKEN_AS_UNKNOWN,
     UNREADABLE,
     WIDE_PAY_BAND,
@@ -256,7 +260,7 @@ def read_frame(
         except OSError:
             plain = None  # the reader below says why the file cannot be read
         if plain is not None and plain.height:
-            return plain
+            return _tidy(plain, str(path), warnings)
     try:
         source = read_source(
             p, str(path), kind=kind, sheet=sheet, choose=first_data_sheet, limits=limits
@@ -275,7 +279,87 @@ def read_frame(
         ) from error
     if frame.height == 0:
         raise FormatError([Problem("empty", EMPTY_FILE, str(path))])
+    return _tidy(frame, str(path), warnings)
+
+
+def _tidy(frame: pl.DataFrame, file: str, warnings: list[Finding] | None) -> pl.DataFrame:
+    """The frame without rows that repeat the header, with a note of the blank
+    rows skipped and a problem for each repeated header added to ``warnings``."""
+    found = _blank_rows(frame, file)
+    frame, headers = _repeated_headers(frame, file)
+    if warnings is not None:
+        warnings += found + headers
+    if frame.height == 0:
+        raise FormatError([Problem("empty", EMPTY_FILE, file)])
     return frame
+
+
+def _blank_rows(frame: pl.DataFrame, file: str) -> list[Finding]:
+    """A note for each run of blank rows between data rows: the readers skip them.
+
+    >>> frame = pl.DataFrame({"a": ["x", "y", "z"], ROW_COLUMN: [2, 5, 6]})
+    >>> [f"{note.row}: {note.message}" for note in _blank_rows(frame, "posts.csv")]
+    ['3: rows 3 to 4 are blank; they were skipped']
+    """
+    rows = frame[ROW_COLUMN]
+    gaps = pl.DataFrame({"row": rows, "gap": rows.diff().fill_null(1) - 1}).filter(
+        pl.col("gap") > 0
+    )
+    notes: list[Finding] = []
+    for row, gap in gaps.iter_rows():
+        first, last = row - gap, row - 1
+        message = (
+            SKIPPED_BLANK_ROW
+            if first == last
+            else SKIPPED_BLANK_ROWS.format(first=first, last=last)
+        )
+        notes.append(FormatWarning("blank-row", message, file, first))
+    return notes
+
+
+def _plain(name: str) -> str:
+    return re.sub(r"_duplicated_[0-9]+$", "", name).strip().casefold()
+
+
+def _repeated_headers(frame: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Finding]]:
+    """The frame without rows that repeat the header, and a problem for each.
+
+    A row repeats the header when most of the named columns hold their own
+    name, as when two files were pasted together. A lenient import skips it.
+
+    >>> frame = pl.DataFrame({"FTE": ["1", "fte"], "Grade": ["SCS1", "Grade"], ROW_COLUMN: [2, 3]})
+    >>> rest, found = _repeated_headers(frame, "posts.csv")
+    >>> rest[ROW_COLUMN].to_list(), str(found[0])
+    ([2], 'posts.csv, row 3: the row repeats the header row (expected a row of data)')
+    """
+    named = [c for c in frame.columns if c != ROW_COLUMN and _plain(c)]
+    if not named:
+        return frame, []
+    matches = pl.sum_horizontal(
+        [
+            (pl.col(c).str.strip_chars().str.to_lowercase() == _plain(c)).fill_null(False)
+            for c in named
+        ]
+    )
+    repeated = matches >= max(2, (len(named) + 1) // 2) if len(named) > 1 else matches >= 1
+    marked = frame.with_columns(repeated.alias("_header"))
+    rows = marked.filter(pl.col("_header"))[ROW_COLUMN].to_list()
+    if not rows:
+        return frame, []
+    problems: list[Finding] = [
+        Problem(
+            "repeated-header",
+            REPEATED_HEADER,
+            file,
+            int(row),
+            None,
+            None,
+            "a row of data",
+            SKIPPED_HEADER,
+        )
+        for row in rows
+    ]
+    return marked.filter(~pl.col("_header")).drop("_header"), problems
 
 
 def _norm(name: str) -> str:
@@ -379,6 +463,7 @@ def read_number_column(
 
     Examples
     --------
+    >>> from goldenthread.formats.values import POST_FTE
     >>> frame = pl.DataFrame({"FTE": ["1", "0,5"], ROW_COLUMN: [2, 3]})
     >>> values, problems = read_number_column(frame, "FTE", POST_FTE, source="posts.csv")
     >>> values.to_list()
