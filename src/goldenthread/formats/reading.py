@@ -37,8 +37,10 @@ from goldenthread.formats.errors import (
 )
 from goldenthread.formats.sources import (
     DEFAULT_LIMITS,
+    DELIMITER_NAMES,
     ReadLimits,
     SourceError,
+    delimiter_notes,
     delimiter_of,
     kind_of,
     read_source,
@@ -256,21 +258,31 @@ def read_frame(
     kind = kind_of(p.name) or "csv"
     if kind == "csv":
         try:
-            plain = _plain_csv_frame(p.read_bytes(), limits)
+            data = p.read_bytes()
+            plain = _plain_csv_frame(data, limits)
         except OSError:
             plain = None  # the reader below says why the file cannot be read
         if plain is not None and plain.height:
+            if warnings is not None:
+                header = data.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
+                delimiter = delimiter_of(header.decode("utf-8"))
+                warnings += _read_notes(delimiter_notes(delimiter), str(path))
             return _tidy(plain, str(path), warnings)
+    delimiter = ","
     try:
         source = read_source(
             p, str(path), kind=kind, sheet=sheet, choose=first_data_sheet, limits=limits
         )
+        delimiter = source.delimiter
         frame = _frame(source.sheets[0].rows, text=kind == "csv")
         if warnings is not None:
-            warnings += [FormatWarning("encoding", note, str(path)) for note in source.notes]
+            warnings += _read_notes(source.notes, str(path))
     except SourceError as error:
+        message = _without_file(error.message, str(path))
+        if error.code == "ragged-row" and delimiter != ",":
+            message += RAGGED_DELIMITER.format(delimiter=DELIMITER_NAMES[delimiter])
         raise FormatError(
-            [Problem(error.code, error.message, str(path), error.row, error.column)]
+            [Problem(error.code, message, str(path), error.row, error.column)]
         ) from error
     except OSError as error:
         reason = str(error) or type(error).__name__
@@ -280,6 +292,31 @@ def read_frame(
     if frame.height == 0:
         raise FormatError([Problem("empty", EMPTY_FILE, str(path))])
     return _tidy(frame, str(path), warnings)
+
+
+#: What a row of a file read with another delimiter than commas adds to its message.
+RAGGED_DELIMITER = " (the values were taken as separated by {delimiter})"
+
+
+def _read_notes(notes: Sequence[str], file: str) -> list[Finding]:
+    """How a file was read, where it is worth saying, as notes."""
+    return [FormatWarning("read-as", note, file) for note in notes]
+
+
+def _without_file(message: str, file: str) -> str:
+    """A reader's message without the file name it begins with: a problem names
+    its file once, in front.
+
+    >>> _without_file("junk.csv: the file is not UTF-8 text", "junk.csv")
+    'the file is not UTF-8 text'
+    >>> _without_file("a.xlsx is CSV text, not an Excel workbook; name it .csv", "a.xlsx")
+    'the file is CSV text, not an Excel workbook; name it .csv'
+    """
+    if message.startswith(f"{file}: "):
+        return message[len(file) + 2 :]
+    if message.startswith(f"{file} "):
+        return "the file " + message[len(file) + 1 :]
+    return message
 
 
 def _tidy(frame: pl.DataFrame, file: str, warnings: list[Finding] | None) -> pl.DataFrame:
