@@ -55,6 +55,7 @@ __all__ = [
     "Finding",
     "FormatWarning",
     "Problem",
+    "SettingsFileError",
     "StructureImportError",
 ]
 
@@ -123,6 +124,33 @@ LEVEL_GAP = (
 )
 
 
+def located(
+    file: str,
+    places: tuple[tuple[str, int | str | None], ...],
+    message: str,
+    value: object,
+    expected: str | None,
+) -> str:
+    """A message with where it applies in front and what was found and expected after.
+
+    >>> located("posts.csv", (("row", 4), ("column", "FTE")), "FTE is negative", "-1", None)
+    "posts.csv, row 4, column 'FTE': FTE is negative (found '-1')"
+    """
+    where = file
+    for label, place in places:
+        if place is not None:
+            where += f", {label} {place!r}"
+    text = f"{where}: {message}"
+    details = []
+    if value is not None:
+        details.append(f"found {value!r}")
+    if expected is not None:
+        details.append(f"expected {expected}")
+    if details:
+        text += f" ({'; '.join(details)})"
+    return text
+
+
 @dataclass(frozen=True)
 class Finding:
     """Something found in an input file.
@@ -159,20 +187,8 @@ class Finding:
     repair: str | None = None
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
-        text = f"{where}: {self.message}"
-        details = []
-        if self.value is not None:
-            details.append(f"found {self.value!r}")
-        if self.expected is not None:
-            details.append(f"expected {self.expected}")
-        if details:
-            text += f" ({'; '.join(details)})"
-        return text
+        places = (("row", self.row), ("column", self.column))
+        return located(self.file, places, self.message, self.value, self.expected)
 
     def as_dict(self) -> dict[str, str | int | None]:
         """The finding as a JSON-ready mapping."""
@@ -205,6 +221,41 @@ class Problem(Finding):
 @dataclass(frozen=True)
 class FormatWarning(Finding):
     """A repair that was made, or something in the input worth checking."""
+
+
+class SettingsFileError(ValueError):
+    """A rules or column-mapping file that cannot be used, located in that file.
+
+    Examples
+    --------
+    >>> print(SettingsFileError("rules.toml", "target_span_min is not a whole number",
+    ...                         key="target_span_min", value="five",
+    ...                         expected="a whole number such as 5"))
+    rules.toml, key 'target_span_min': target_span_min is not a whole number \
+(found 'five'; expected a whole number such as 5)
+    >>> print(SettingsFileError("map.toml", "the file is not valid TOML: invalid value",
+    ...                         line=1))
+    map.toml, line 1: the file is not valid TOML: invalid value
+    """
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        key: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
+        self.file = file
+        self.message = message
+        self.line = line
+        self.key = key
+        self.value = value
+        self.expected = expected
+        places = (("line", line), ("key", key))
+        super().__init__(located(file, places, message, value, expected))
 
 
 class StructureImportError(ValueError):
