@@ -7,10 +7,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from goldenthread.formats import errors
 from goldenthread.formats.errors import Problem, StructureImportError
@@ -22,9 +26,13 @@ from goldenthread.formats.values import (
     JUNIOR_FTE,
     PAY,
     POST_FTE,
+    NumberFault,
     parse_pay_bands,
+    read_number,
     read_numbers,
 )
+from goldenthread.kit.columns import Column, ColumnType
+from goldenthread.kit.importing import CellError, read_cell
 from tests.formats.test_structure_formats import DCLG, MOD_JUNIOR, MOD_SENIOR, TRAFFORD, real
 
 
@@ -335,3 +343,32 @@ def test_a_council_level_gap_names_the_levels(tmp_path: Path) -> None:
     path = write_rows(tmp_path / "council.csv", rows)
     gaps = [f for f in read_lga(path).findings if f.code == "level-gap"]
     assert [(f.row, f.message) for f in gaps] == [(4, errors.LEVEL_GAP.format(level=4, previous=2))]
+
+
+# --- One grammar: the import kit reads a number as the structure readers do ----
+
+NUMBER_TEXTS = st.text(alphabet="0123456789,.-£() eE", max_size=12) | st.sampled_from(
+    ["0,5", "1,250", "1,250.50", "£-5", "(1,250)", "inf", "1e3", ".5", "72.500,00", "0,500"]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(NUMBER_TEXTS)
+def test_one_number_grammar_for_the_readers_and_the_import_kit(text: str) -> None:
+    values, faults = read_numbers(pl.Series([text]), replace(PAY, minimum=-1e300, maximum=1e300))
+    try:
+        exact: Decimal | None = read_number(text, pounds=True)
+        fault = None
+    except NumberFault as error:
+        exact, fault = None, error.fault
+    if values.is_null()[0] and faults[0] is None:
+        return  # a missing value (blank, N/A, "-" ...) or a pay of 0
+    assert faults[0] == fault
+    if exact is not None:
+        assert values[0] == pytest.approx(float(exact))
+    money = Column("cost", "Cost", type=ColumnType.MONEY)
+    if exact is not None and exact == exact.quantize(Decimal("0.01")):
+        assert read_cell(money, text) == exact.quantize(Decimal("0.01"))
+    elif fault is not None:
+        with pytest.raises(CellError):
+            read_cell(money, text)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 import polars as pl
 
@@ -36,11 +37,13 @@ __all__ = [
     "POST_FTE",
     "SCIENTIFIC_FAULT",
     "TOP_MARKERS",
+    "NumberFault",
     "NumberRule",
     "clean_text",
     "is_null",
     "parse_pay_bands",
     "parse_reports_to",
+    "read_number",
     "read_numbers",
 ]
 
@@ -244,6 +247,69 @@ def read_numbers(col: pl.Series, rule: NumberRule) -> tuple[pl.Series, pl.Series
         keep = keep & (number != 0).fill_null(True)
     values = pl.select(pl.when(keep).then(number).alias(name)).to_series()
     return values.alias(name), checked.alias(name)
+
+
+_PLAIN_RE = re.compile(_PLAIN)
+_BODY_RE = re.compile(_BODY)
+_DECIMAL_COMMA_RE = re.compile(_DECIMAL_COMMA)
+_SCIENTIFIC_RE = re.compile(_SCIENTIFIC)
+
+
+class NumberFault(ValueError):
+    """A text that :func:`read_number` does not read; ``fault`` says why."""
+
+    def __init__(self, fault: str) -> None:
+        super().__init__(fault)
+        self.fault = fault
+
+
+def read_number(text: str, *, pounds: bool = False, brackets: bool = False) -> Decimal:
+    """One number, exactly, by the grammar of :func:`read_numbers` (no range).
+
+    The import kit reads its number and money columns with this, so every
+    file in the service reads a number the same way.
+
+    Examples
+    --------
+    >>> read_number("1,250.50"), read_number("£ 42,500", pounds=True)
+    (Decimal('1250.50'), Decimal('42500'))
+    >>> read_number("-3"), read_number("(3)", brackets=True)
+    (Decimal('-3'), Decimal('-3'))
+    >>> for text in ("0,5", "1e3", "inf", "£5", "(3)"):
+    ...     try:
+    ...         read_number(text)
+    ...     except NumberFault as fault:
+    ...         print(text, fault.fault)
+    0,5 decimal-comma
+    1e3 scientific
+    inf not-a-number
+    £5 not-a-number
+    (3) not-a-number
+    """
+    inner = text.strip()
+    if _PLAIN_RE.match(inner):
+        return Decimal(inner)
+    bracketed = inner.startswith("(") and inner.endswith(")")
+    if bracketed:
+        inner = inner[1:-1].strip()
+    minus = inner[:1] in ("-", "\u2212")
+    if minus:
+        inner = inner[1:].strip()
+    pound = inner.startswith("£")
+    if pound:
+        inner = inner[1:].strip()
+        if not minus and inner.startswith("-"):
+            minus, inner = True, inner[1:]
+    allowed = (pounds or not pound) and (brackets or not bracketed)
+    allowed = allowed and not (bracketed and minus)
+    if allowed and _BODY_RE.match(inner):
+        value = Decimal(inner.replace(",", ""))
+        return -value if minus or bracketed else value
+    if allowed and _DECIMAL_COMMA_RE.match(inner):
+        raise NumberFault(DECIMAL_COMMA_FAULT)
+    if allowed and _SCIENTIFIC_RE.match(inner):
+        raise NumberFault(SCIENTIFIC_FAULT)
+    raise NumberFault(NOT_A_NUMBER_FAULT)
 
 
 def parse_pay_bands(
