@@ -338,13 +338,11 @@ def _blank_rows(frame: pl.DataFrame, file: str) -> list[Finding]:
     >>> [f"{note.row}: {note.message}" for note in _blank_rows(frame, "posts.csv")]
     ['3: rows 3 to 4 are blank; they were skipped']
     """
-    rows = frame[ROW_COLUMN]
-    gaps = pl.DataFrame({"row": rows, "gap": rows.diff().fill_null(1) - 1}).filter(
-        pl.col("gap") > 0
-    )
+    rows = frame[ROW_COLUMN].to_numpy()
+    after = np.flatnonzero(np.diff(rows) > 1)
     notes: list[Finding] = []
-    for row, gap in gaps.iter_rows():
-        first, last = row - gap, row - 1
+    for i in after.tolist():
+        first, last = int(rows[i]) + 1, int(rows[i + 1]) - 1
         message = (
             SKIPPED_BLANK_ROW
             if first == last
@@ -355,31 +353,33 @@ def _blank_rows(frame: pl.DataFrame, file: str) -> list[Finding]:
 
 
 def _plain(name: str) -> str:
-    return re.sub(r"_duplicated_[0-9]+$", "", name).strip().casefold()
+    """A column's name as its header cell holds it (before it was made distinct)."""
+    return re.sub(r"_duplicated_[0-9]+$", "", name)
 
 
 def _repeated_headers(frame: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Finding]]:
     """The frame without rows that repeat the header, and a problem for each.
 
-    A row repeats the header when most of the named columns hold their own
-    name, as when two files were pasted together. A lenient import skips it.
+    A row repeats the header when at least half of the named columns hold
+    their own name, as when two files were pasted together. A lenient import
+    skips it.
 
-    >>> frame = pl.DataFrame({"FTE": ["1", "fte"], "Grade": ["SCS1", "Grade"], ROW_COLUMN: [2, 3]})
+    >>> frame = pl.DataFrame({"FTE": ["1", "FTE"], "Grade": ["SCS1", "Grade"], ROW_COLUMN: [2, 3]})
     >>> rest, found = _repeated_headers(frame, "posts.csv")
     >>> rest[ROW_COLUMN].to_list(), str(found[0])
     ([2], 'posts.csv, row 3: the row repeats the header row (expected a row of data)')
     """
-    named = [c for c in frame.columns if c != ROW_COLUMN and _plain(c)]
+    named = [c for c in frame.columns if c != ROW_COLUMN and _plain(c).strip()]
     if not named:
         return frame, []
-    matches = pl.sum_horizontal(
-        [
-            (pl.col(c).str.strip_chars().str.to_lowercase() == _plain(c)).fill_null(False)
-            for c in named
-        ]
-    )
-    repeated = matches >= max(2, (len(named) + 1) // 2) if len(named) > 1 else matches >= 1
-    marked = frame.with_columns(repeated.alias("_header"))
+    # Compared as they are: a header pasted again holds the same text.
+    same = [(pl.col(c) == _plain(c)).fill_null(False) for c in named]
+    needed = max(2, (len(named) + 1) // 2) if len(named) > 1 else 1
+    # A row with ``needed`` of them holds one among any len - needed + 1 columns:
+    # only such rows are counted.
+    if not frame.select(pl.any_horizontal(same[: len(named) - needed + 1]).any()).item():
+        return frame, []
+    marked = frame.with_columns((pl.sum_horizontal(same) >= needed).alias("_header"))
     rows = marked.filter(pl.col("_header"))[ROW_COLUMN].to_list()
     if not rows:
         return frame, []

@@ -198,29 +198,49 @@ def read_numbers(col: pl.Series, rule: NumberRule) -> tuple[pl.Series, pl.Series
         number = text.cast(pl.Float64)
         faults = pl.repeat(None, len(text), dtype=pl.String, eager=True)
     else:
-        frame = pl.DataFrame({"t": text})
-        t = pl.col("t")
-        bracketed = t.str.contains(r"^\(.*\)$")
-        inner = pl.when(bracketed).then(t.str.slice(1, t.str.len_chars() - 2)).otherwise(t)
-        inner = inner.str.strip_chars()
-        minus = inner.str.starts_with("-") | inner.str.starts_with("\u2212")
-        inner = pl.when(minus).then(inner.str.slice(1)).otherwise(inner).str.strip_chars()
-        pound = inner.str.starts_with("£")
-        inner = pl.when(pound).then(inner.str.slice(1)).otherwise(inner).str.strip_chars()
-        # A minus after the pound sign, as in £-1,250.
-        minus_after = pound & ~minus & inner.str.starts_with("-")
-        inner = pl.when(minus_after).then(inner.str.slice(1)).otherwise(inner)
-        allowed = pl.lit(True)
+        # Each stage is a column of its own, so no expression is computed twice.
+        t, inner = pl.col("t"), pl.col("inner")
+        frame = (
+            pl.DataFrame({"t": text})
+            .with_columns(t.str.contains(r"^\(.*\)$").alias("bracketed"))
+            .with_columns(
+                pl.when(pl.col("bracketed"))
+                .then(t.str.slice(1, t.str.len_chars() - 2))
+                .otherwise(t)
+                .str.strip_chars()
+                .alias("inner")
+            )
+            .with_columns(
+                (inner.str.starts_with("-") | inner.str.starts_with("\u2212")).alias("minus")
+            )
+            .with_columns(
+                pl.when(pl.col("minus")).then(inner.str.slice(1)).otherwise(inner).str.strip_chars()
+            )
+            .with_columns(inner.str.starts_with("£").alias("pound"))
+            .with_columns(
+                pl.when(pl.col("pound")).then(inner.str.slice(1)).otherwise(inner).str.strip_chars()
+            )
+            # A minus after the pound sign, as in £-1,250.
+            .with_columns(
+                (pl.col("pound") & ~pl.col("minus") & inner.str.starts_with("-")).alias("late")
+            )
+            .with_columns(pl.when(pl.col("late")).then(inner.str.slice(1)).otherwise(inner))
+        )
+        bracketed, minus, late = pl.col("bracketed"), pl.col("minus"), pl.col("late")
+        allowed = ~(bracketed & (minus | late))
         if not rule.pounds:
-            allowed = allowed & ~pound
+            allowed = allowed & ~pl.col("pound")
         if not rule.brackets:
             allowed = allowed & ~bracketed
-        allowed = allowed & ~(bracketed & (minus | minus_after))
-        ok = allowed & inner.str.contains(_BODY)
-        negative = bracketed | minus | minus_after
+        frame = frame.with_columns(allowed.alias("allowed")).with_columns(
+            (pl.col("allowed") & inner.str.contains(_BODY)).alias("ok")
+        )
+        ok, allowed = pl.col("ok"), pl.col("allowed")
         value = inner.str.replace_all(",", "").cast(pl.Float64, strict=False)
         out = frame.select(
-            pl.when(ok).then(pl.when(negative).then(-value).otherwise(value)).alias("number"),
+            pl.when(ok)
+            .then(pl.when(bracketed | minus | late).then(-value).otherwise(value))
+            .alias("number"),
             pl.when(t.is_null() | ok)
             .then(None)
             .when(allowed & inner.str.contains(_DECIMAL_COMMA))
