@@ -284,13 +284,13 @@ def test_lenient_repairs(tmp_path: Path) -> None:
         "hr.csv",
         "post_id,reports_to,title,fte,cost\n"
         "001,xx,Chief Executive,1,180000\n"
-        "002,001,Director,one,125000\n"
+        "002,001,Director,1,£125k\n"
         "003,003,Head of Audit,1,80000\n"
         "004,999,Head of Legal,1,80000\n",
     )
     result = build_structure(read_table(path), lenient=True)
     messages = [w.message for w in result.warnings]
-    assert errors.REPAIRED_NUMBER.format(column="fte") in messages
+    assert errors.REPAIRED_NUMBER.format(column="cost") in messages
     assert errors.REPAIRED_SELF_REPORT.format(post_id="003") in messages
     assert errors.REPAIRED_UNKNOWN_MANAGER.format(post_id="004", manager="999") in messages
     assert result.structure.parent.tolist() == [-1, 0, -1, -1]

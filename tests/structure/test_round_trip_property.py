@@ -68,7 +68,7 @@ def stored_rows(draw) -> tuple[list[tuple[object, ...]], str]:
         title, grade = draw(maybe_words), draw(maybe_words)
         unit = " / ".join(draw(st.lists(unit_part, max_size=3)))
         fte = draw(st.integers(1, 150)) / 100
-        pence = draw(st.one_of(st.none(), st.integers(1, 1_000_000_000)))
+        pence = draw(st.one_of(st.none(), st.integers(1, 999_000_000)))
         cost = None if pence is None else Decimal(pence) * PENCE
         junior_fte, junior_cost, unknown = 0.0, Decimal("0.00"), 0
         if with_junior and draw(st.booleans()):

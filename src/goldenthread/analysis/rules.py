@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = ["DEFAULT_RULES", "PENCE", "DesignRules", "pounds"]
 
 PENCE = Decimal("0.01")
+_WIDE = Context(prec=400)
 
 
 def pounds(value: float | None) -> Decimal | None:
@@ -22,10 +23,19 @@ def pounds(value: float | None) -> Decimal | None:
     Decimal('1846487.88')
     >>> pounds(float("nan")) is None
     True
+    >>> pounds(1e30)
+    Decimal('1000000000000000000000000000000.00')
+    >>> pounds(float("inf"))
+    Traceback (most recent call last):
+    ...
+    ValueError: an amount of money must be finite, not inf
     """
     if value is None or math.isnan(value):
         return None
-    return Decimal(repr(float(value))).quantize(PENCE, rounding=ROUND_HALF_UP)
+    if math.isinf(value):
+        raise ValueError(f"an amount of money must be finite, not {value}")
+    # Enough digits for the largest float to pence, whatever the context holds.
+    return Decimal(repr(float(value))).quantize(PENCE, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 @dataclass(frozen=True)

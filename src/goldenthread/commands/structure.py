@@ -10,6 +10,7 @@ repairs. The engine's modules are imported inside the commands so the
 from __future__ import annotations
 
 import json
+import math
 import sys
 from decimal import Decimal
 from enum import StrEnum
@@ -59,6 +60,29 @@ LenientOption = Annotated[
 ]
 
 
+def finite(value: Any) -> Any:
+    """``value`` with every float that is not finite (NaN, infinity) as ``None``.
+
+    JSON has no NaN or Infinity; Python's ``json`` would write them, and a
+    strict parser refuses the whole document.
+
+    >>> finite({"mean": float("nan"), "spans": [1.5, float("inf")], "n": 3})
+    {'mean': None, 'spans': [1.5, None], 'n': 3}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    """The JSON the commands print: indented, Unicode kept, never NaN or Infinity."""
+    return json.dumps(finite(value), indent=2, ensure_ascii=False, allow_nan=False)
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
@@ -66,13 +90,11 @@ def _money(value: Decimal | None) -> str | None:
 def _fail(problems: list[Any], warnings: list[Any], as_json: bool) -> typer.Exit:
     if as_json:
         typer.echo(
-            json.dumps(
+            dumps(
                 {
                     "problems": [p.as_dict() for p in problems],
                     "warnings": [w.as_dict() for w in warnings],
-                },
-                indent=2,
-                ensure_ascii=False,
+                }
             )
         )
     count = len(problems)
@@ -98,7 +120,7 @@ def _load(
     as_json: bool,
 ) -> BuildResult:
     from goldenthread.formats.detect import read_posts
-    from goldenthread.formats.errors import StructureImportError
+    from goldenthread.formats.errors import SettingsFileError, StructureImportError
     from goldenthread.formats.posts import build_structure
     from goldenthread.formats.reading import FormatError
     from goldenthread.formats.sources import ReadLimits
@@ -118,6 +140,9 @@ def _load(
         raise _fail(list(exc.problems), [], as_json) from exc
     except StructureImportError as exc:
         raise _fail(list(exc.problems), list(exc.warnings), as_json) from exc
+    except SettingsFileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
     except ValueError as exc:
         typer.echo(f"{path}: {exc}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
@@ -126,13 +151,14 @@ def _load(
 def _rules(path: Path | None) -> DesignRules:
     from goldenthread.analysis.rules import DEFAULT_RULES
     from goldenthread.formats.detect import load_rules
+    from goldenthread.formats.errors import SettingsFileError
 
     if path is None:
         return DEFAULT_RULES
     try:
         return load_rules(path)
-    except (ValueError, TypeError) as exc:
-        typer.echo(f"{path}: {exc}", err=True)
+    except SettingsFileError as exc:
+        typer.echo(str(exc), err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
 
 
@@ -330,7 +356,7 @@ def analyse(
     if per_post is not None:
         _write_per_post(per_post, result, metrics)
     if as_json:
-        typer.echo(json.dumps(summary_json(summary, result, design), indent=2, ensure_ascii=False))
+        typer.echo(dumps(summary_json(summary, result, design)))
     else:
         typer.echo(_report(summary, result, design))
 
@@ -568,7 +594,7 @@ def diff(
             for side, built in sides.items()
             for w in built.warnings
         ]
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(dumps(data))
     else:
         lines = [_diff_report(result, old, new)]
         for (side, built), path in zip(sides.items(), (old, new), strict=True):

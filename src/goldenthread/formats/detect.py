@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal
 
-from goldenthread.analysis.rules import DesignRules
+from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules
+from goldenthread.formats.errors import SettingsFileError
 from goldenthread.formats.lga import read_lga
 from goldenthread.formats.organogram import read_organogram
 from goldenthread.formats.posts import PostTable
@@ -18,7 +18,7 @@ from goldenthread.formats.sources import (
     kind_of,
     read_source,
 )
-from goldenthread.formats.table import ColumnMapping, read_table
+from goldenthread.formats.table import ColumnMapping, read_table, read_toml
 
 __all__ = ["FORMATS", "Format", "detect_format", "header_names", "load_rules", "read_posts"]
 
@@ -86,6 +86,45 @@ def read_posts(
     return read_table(path, mapping, limits=limits)
 
 
+#: Each design rule's key, and what its value must be.
+_RULE_KEYS = {
+    "target_span_min": "a whole number of 1 or more, such as 5",
+    "target_span_max": "a whole number at least target_span_min, such as 8",
+    "narrow_span_max": "a whole number of 0 or more, such as 2",
+    "max_layers": "a whole number of 1 or more, such as 6",
+    "cost_per_redundancy": "an amount in pounds of 0 or more, such as 30000",
+}
+
+
+def _rule_value(file: str, key: str, value: object) -> int | Decimal:
+    """A design rule's value, checked for its type and range."""
+    expected = _RULE_KEYS[key]
+    if key == "cost_per_redundancy":
+        amount: Decimal | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            amount = Decimal(str(value))
+        elif isinstance(value, str):
+            try:
+                amount = Decimal(value.replace(",", "").removeprefix("£"))
+            except InvalidOperation:
+                amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            raise SettingsFileError(
+                file, f"{key} is not an amount in pounds", key=key, value=value, expected=expected
+            )
+        return amount
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SettingsFileError(
+            file, f"{key} is not a whole number", key=key, value=value, expected=expected
+        )
+    lowest = 0 if key == "narrow_span_max" else 1
+    if value < lowest:
+        raise SettingsFileError(
+            file, f"{key} is less than {lowest}", key=key, value=value, expected=expected
+        )
+    return value
+
+
 def load_rules(path: str | Path) -> DesignRules:
     """Design rules from a TOML file.
 
@@ -97,21 +136,41 @@ def load_rules(path: str | Path) -> DesignRules:
         narrow_span_max = 2
         max_layers = 6
         cost_per_redundancy = 30000
+
+    Raises
+    ------
+    SettingsFileError
+        Naming the rules file, the line or key, the value found and what was
+        expected, if the file is not valid TOML, a key is unknown or a value
+        is not what its key takes.
     """
-    with Path(path).open("rb") as fh:
-        data = tomllib.load(fh)
+    file = str(path)
+    data = read_toml(path)
     table = data.get("rules", data)
-    allowed = {
-        "target_span_min",
-        "target_span_max",
-        "narrow_span_max",
-        "max_layers",
-        "cost_per_redundancy",
-    }
-    unknown = set(table) - allowed
-    if unknown:
-        raise ValueError(f"unknown design rules: {', '.join(sorted(unknown))}")
-    kwargs: dict[str, object] = dict(table)
-    if "cost_per_redundancy" in kwargs:
-        kwargs["cost_per_redundancy"] = Decimal(str(kwargs["cost_per_redundancy"]))
-    return DesignRules(**kwargs)  # type: ignore[arg-type]
+    if not isinstance(table, dict):
+        raise SettingsFileError(
+            file, "rules is not a table", key="rules", value=table, expected="a [rules] table"
+        )
+    for key in table:
+        if key not in _RULE_KEYS:
+            raise SettingsFileError(
+                file,
+                "unknown design rule",
+                key=key,
+                expected="one of " + ", ".join(_RULE_KEYS),
+            )
+    kwargs = {key: _rule_value(file, key, value) for key, value in table.items()}
+    low = kwargs.get("target_span_min", DEFAULT_RULES.target_span_min)
+    high = kwargs.get("target_span_max", DEFAULT_RULES.target_span_max)
+    if low > high:
+        raise SettingsFileError(
+            file,
+            f"target_span_min ({low}) is more than target_span_max ({high})",
+            key="target_span_max",
+            value=high,
+            expected=f"a whole number at least target_span_min, {low}",
+        )
+    try:
+        return DesignRules(**kwargs)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise SettingsFileError(file, str(error)) from error

@@ -12,9 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "ABOVE_RANGE",
     "BAD_LEVEL",
+    "BELOW_RANGE",
     "BLANK_FTE",
+    "BLANK_REPORTS_TO",
     "CYCLE",
+    "DECIMAL_COMMA",
     "DUPLICATE_CONFLICT",
     "DUPLICATE_REPORTS",
     "EMPTY_FILE",
@@ -25,8 +29,13 @@ __all__ = [
     "LEVEL_GAP",
     "MISSING_COLUMN",
     "MISSING_ID",
+    "NEGATIVE_NUMBER",
     "NOT_A_NUMBER",
     "NOT_A_PAY_BAND",
+    "NOT_WHOLE",
+    "READ_AS",
+    "REPAIRED_BLANK_REPORTS_TO",
+    "REPAIRED_BLANK_SENIOR",
     "REPAIRED_CYCLE",
     "REPAIRED_DUPLICATE",
     "REPAIRED_DUPLICATE_ATTACHED",
@@ -36,7 +45,13 @@ __all__ = [
     "REPAIRED_SELF_REPORT",
     "REPAIRED_UNKNOWN_MANAGER",
     "REPAIRED_UNKNOWN_SENIOR",
+    "REPEATED_HEADER",
+    "SCIENTIFIC_NOTATION",
     "SELF_REPORT",
+    "SKIPPED_BLANK_ROW",
+    "SKIPPED_BLANK_ROWS",
+    "SKIPPED_HEADER",
+    "TAKEN_AS_UNKNOWN",
     "UNKNOWN_MANAGER",
     "UNKNOWN_SENIOR",
     "UNREADABLE",
@@ -45,6 +60,7 @@ __all__ = [
     "Finding",
     "FormatWarning",
     "Problem",
+    "SettingsFileError",
     "StructureImportError",
 ]
 
@@ -54,6 +70,20 @@ EMPTY_FILE = "the file has no data rows"
 UNREADABLE = "the file cannot be read: {reason}"
 MISSING_ID = "the post has no ID"
 NOT_A_NUMBER = "{column} is not a number"
+DECIMAL_COMMA = (
+    "{column} has a decimal comma, which is not read: a comma separates thousands "
+    "(write 0.5, not 0,5)"
+)
+SCIENTIFIC_NOTATION = (
+    "{column} is in scientific notation, which is not read (a spreadsheet shows a number "
+    "so when its column is too narrow, and may have rounded it)"
+)
+NEGATIVE_NUMBER = "{column} is negative"
+BELOW_RANGE = "{column} is less than {minimum}"
+ABOVE_RANGE = "{column} is more than {maximum}"
+NOT_WHOLE = "{column} is not a whole number"
+BLANK_REPORTS_TO = "reports-to is blank"
+REPEATED_HEADER = "the row repeats the header row"
 NOT_A_PAY_BAND = "{column} is not a pay band such as '95000 - 99999'"
 BAD_LEVEL = "Level is not a whole number of 1 or more"
 DUPLICATE_CONFLICT = "post {post_id} appears on {count} rows with different managers: {rows}"
@@ -71,6 +101,13 @@ CYCLE = "reporting cycle of {count} posts: {path}"
 # Warnings: repairs made with --lenient, and notes that hold in every mode.
 REPAIRED_MISSING_ID = "the post has no ID; it was given the ID {post_id}"
 REPAIRED_NUMBER = "{column} is not a number; it was taken as unknown"
+TAKEN_AS_UNKNOWN = "{problem}; it was taken as unknown"
+REPAIRED_BLANK_REPORTS_TO = "reports-to is blank; the post was taken as a top post"
+REPAIRED_BLANK_SENIOR = "reports-to is blank; the row's {fte} FTE of junior staff were left out"
+SKIPPED_HEADER = "the row repeats the header row; it was skipped"
+SKIPPED_BLANK_ROW = "the row is blank; it was skipped"
+SKIPPED_BLANK_ROWS = "rows {first} to {last} are blank; they were skipped"
+READ_AS = "the file was read as {how}"
 REPAIRED_DUPLICATE = (
     "post {post_id} appears on {count} rows with different managers: {rows}; "
     "{renamed}; no post reports to {post_id}"
@@ -111,6 +148,33 @@ LEVEL_GAP = (
 )
 
 
+def located(
+    file: str,
+    places: tuple[tuple[str, int | str | None], ...],
+    message: str,
+    value: object,
+    expected: str | None,
+) -> str:
+    """A message with where it applies in front and what was found and expected after.
+
+    >>> located("posts.csv", (("row", 4), ("column", "FTE")), "FTE is negative", "-1", None)
+    "posts.csv, row 4, column 'FTE': FTE is negative (found '-1')"
+    """
+    where = file
+    for label, place in places:
+        if place is not None:
+            where += f", {label} {place!r}"
+    text = f"{where}: {message}"
+    details = []
+    if value is not None:
+        details.append(f"found {value!r}")
+    if expected is not None:
+        details.append(f"expected {expected}")
+    if details:
+        text += f" ({'; '.join(details)})"
+    return text
+
+
 @dataclass(frozen=True)
 class Finding:
     """Something found in an input file.
@@ -131,6 +195,10 @@ class Finding:
         The value found.
     expected : str or None
         What was expected instead.
+    repair : str or None
+        For a problem that has a documented repair: the message a lenient
+        import gives when it makes the repair. ``None`` for a problem that
+        only a corrected file will mend.
     """
 
     code: str
@@ -140,22 +208,11 @@ class Finding:
     column: str | None = None
     value: str | None = None
     expected: str | None = None
+    repair: str | None = None
 
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column is not None:
-            where += f", column {self.column!r}"
-        text = f"{where}: {self.message}"
-        details = []
-        if self.value is not None:
-            details.append(f"found {self.value!r}")
-        if self.expected is not None:
-            details.append(f"expected {self.expected}")
-        if details:
-            text += f" ({'; '.join(details)})"
-        return text
+        places = (("row", self.row), ("column", self.column))
+        return located(self.file, places, self.message, self.value, self.expected)
 
     def as_dict(self) -> dict[str, str | int | None]:
         """The finding as a JSON-ready mapping."""
@@ -188,6 +245,41 @@ class Problem(Finding):
 @dataclass(frozen=True)
 class FormatWarning(Finding):
     """A repair that was made, or something in the input worth checking."""
+
+
+class SettingsFileError(ValueError):
+    """A rules or column-mapping file that cannot be used, located in that file.
+
+    Examples
+    --------
+    >>> print(SettingsFileError("rules.toml", "target_span_min is not a whole number",
+    ...                         key="target_span_min", value="five",
+    ...                         expected="a whole number such as 5"))
+    rules.toml, key 'target_span_min': target_span_min is not a whole number \
+(found 'five'; expected a whole number such as 5)
+    >>> print(SettingsFileError("map.toml", "the file is not valid TOML: invalid value",
+    ...                         line=1))
+    map.toml, line 1: the file is not valid TOML: invalid value
+    """
+
+    def __init__(
+        self,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        key: str | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
+        self.file = file
+        self.message = message
+        self.line = line
+        self.key = key
+        self.value = value
+        self.expected = expected
+        places = (("line", line), ("key", key))
+        super().__init__(located(file, places, message, value, expected))
 
 
 class StructureImportError(ValueError):

@@ -15,6 +15,7 @@ and service.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import polars as pl
@@ -31,12 +32,12 @@ from goldenthread.formats.posts import POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
     find_column,
-    number_problems,
     pay_band_findings,
     read_frame,
+    read_number_column,
 )
 from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
-from goldenthread.formats.values import clean_text, parse_numbers
+from goldenthread.formats.values import LEVEL, PAY, POST_FTE, clean_text, read_numbers
 
 __all__ = ["MATCHED_BY_TITLE", "infer_parents", "match_key", "read_lga"]
 
@@ -55,21 +56,30 @@ def match_key(title: str | None, directorate: str | None, service: str | None) -
     return "|".join(re.sub(r"\s+", " ", p or "").strip().lower() for p in parts)
 
 
-def infer_parents(levels: list[int]) -> tuple[list[int], list[tuple[int, int, int]]]:
+def infer_parents(
+    levels: Sequence[int | None],
+) -> tuple[list[int], list[tuple[int, int, int]]]:
     """Managers from row order: the nearest row above with a lower level.
 
     Returns the parent index of each row (``-1`` for none) and the gaps found
-    as ``(row index, level, previous level)`` where a level skips one.
+    as ``(row index, level, previous level)`` where a level skips one. A row
+    whose level is unknown (``None``) is attached to the row above it with a
+    level, is no row's manager and has no gap.
 
     Examples
     --------
     >>> infer_parents([1, 2, 3, 3, 2, 4])
     ([-1, 0, 1, 1, 0, 4], [(5, 4, 2)])
+    >>> infer_parents([1, 2, None, 3])
+    ([-1, 0, 1, 1], [])
     """
     stack: list[tuple[int, int]] = []
     parents: list[int] = []
     gaps: list[tuple[int, int, int]] = []
     for i, level in enumerate(levels):
+        if level is None:
+            parents.append(stack[-1][1] if stack else -1)
+            continue
         while stack and stack[-1][0] >= level:
             stack.pop()
         if stack:
@@ -131,9 +141,9 @@ def read_lga(path: str | Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> PostTa
         keys = post_id
     else:
         assert c_level is not None
-        level_num, bad = parse_numbers(raw[c_level])
-        bad = bad | level_num.is_null() | (level_num < 1) | (level_num != level_num.floor())
-        for row, value in raw.filter(bad.fill_null(True)).select(ROW_COLUMN, c_level).iter_rows():
+        level_num, faults = read_numbers(raw[c_level], LEVEL)
+        bad = (faults.is_not_null() | level_num.is_null()).to_list()
+        for row, value in raw.filter(pl.Series(bad)).select(ROW_COLUMN, c_level).iter_rows():
             findings.append(
                 Problem(
                     "bad-level",
@@ -141,11 +151,13 @@ def read_lga(path: str | Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> PostTa
                     source,
                     row,
                     c_level,
-                    value,
+                    "" if value is None else value,
                     "a whole number, 1 for the top post",
                 )
             )
-        levels = [int(v) if v is not None and v == v else 10**9 for v in level_num.to_list()]
+        # A row whose Level cannot be read is a problem (above) and attached
+        # to no post below it; it takes no part in the gaps reported.
+        levels = [None if b else int(v) for v, b in zip(level_num.to_list(), bad, strict=True)]
         parents, gaps = infer_parents(levels)
         for i, level, previous in gaps:
             findings.append(
@@ -180,15 +192,13 @@ def read_lga(path: str | Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> PostTa
         findings += band_findings
         cost = mid
     if c_max is not None:
-        spot, bad_max = parse_numbers(raw[c_max], zero_is_unknown=True)
-        findings += number_problems(
-            raw, c_max, bad_max, source=source, expected="an amount in pounds"
-        )
+        spot, problems = read_number_column(raw, c_max, PAY, source=source)
+        findings += problems
         cost = pl.DataFrame({"a": cost, "b": spot}).select(pl.coalesce("a", "b")).to_series()
     fte = pl.repeat(1.0, n, dtype=pl.Float64, eager=True)
     if c_fte is not None:
-        fte_num, bad_fte = parse_numbers(raw[c_fte])
-        findings += number_problems(raw, c_fte, bad_fte, source=source, expected="a number of FTE")
+        fte_num, problems = read_number_column(raw, c_fte, POST_FTE, source=source)
+        findings += problems
         fte = fte_num.fill_null(1.0)
     vacancy = text(c_vacancy).str.to_uppercase()
     vacant = vacancy.is_in(["VACANT", "VACANCY", "YES", "Y", "TRUE"]).fill_null(False)

@@ -19,17 +19,25 @@ from pathlib import Path
 
 import polars as pl
 
-from goldenthread.formats.errors import BLANK_FTE, Finding, FormatWarning, Problem
-from goldenthread.formats.posts import JUNIOR_SCHEMA, POST_SCHEMA, PostTable
+from goldenthread.formats.errors import (
+    BLANK_FTE,
+    BLANK_REPORTS_TO,
+    REPAIRED_BLANK_REPORTS_TO,
+    REPAIRED_BLANK_SENIOR,
+    Finding,
+    FormatWarning,
+    Problem,
+)
+from goldenthread.formats.posts import JUNIOR_SCHEMA, NOT_IN_POST_ID, POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
     FormatError,
     find_column,
-    number_problems,
     read_frame,
+    read_number_column,
 )
 from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits, SourceError, read_source
-from goldenthread.formats.values import clean_text, parse_numbers
+from goldenthread.formats.values import JUNIOR_FTE, PAY, POST_FTE, clean_text
 from goldenthread.formats.writing import first_data_sheet
 
 __all__ = ["PROVENANCE_COLUMNS", "read_organogram"]
@@ -48,6 +56,40 @@ def _midpoint(floor: pl.Series, ceiling: pl.Series) -> pl.Series:
         .otherwise(pl.coalesce("f", "c"))
         .alias("cost")
     ).to_series()
+
+
+def _blank_references(
+    raw: pl.DataFrame,
+    column: str,
+    source: str,
+    repair: str,
+    expected: str,
+    exclude: pl.Series | None = None,
+    fte: str | None = None,
+) -> list[Finding]:
+    """A problem for each row whose reports-to is blank: the organogram marks
+    a top post with ``XX``, so a blank is a value left out, not a top post.
+    The repair may name the row's ``fte`` (the text of that column)."""
+    blank = raw[column].str.strip_chars().fill_null("") == ""
+    if exclude is not None:
+        blank = blank & ~exclude.fill_null(False)
+    found = raw.filter(blank)
+    amounts = (
+        found[fte].fill_null("") if fte is not None else pl.repeat("", found.height, eager=True)
+    )
+    return [
+        Problem(
+            "blank-reports-to",
+            BLANK_REPORTS_TO,
+            source,
+            int(row),
+            column,
+            None,
+            expected,
+            repair.format(fte=amount),
+        )
+        for row, amount in zip(found[ROW_COLUMN].to_list(), amounts.to_list(), strict=True)
+    ]
 
 
 def _senior(
@@ -73,9 +115,9 @@ def _senior(
         return empty if col is None else clean_text(raw[col])
 
     if c_fte is not None:
-        fte, bad = parse_numbers(raw[c_fte])
-        findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
-        blank = fte.is_null() & ~bad
+        fte, problems = read_number_column(raw, c_fte, POST_FTE, source=source)
+        findings += problems
+        blank = clean_text(raw[c_fte]).is_null()
         for row in raw.filter(blank)[ROW_COLUMN].to_list():
             findings.append(
                 FormatWarning("blank-fte", BLANK_FTE.format(default=1), source, row, c_fte, "")
@@ -88,13 +130,21 @@ def _senior(
         if col is None:
             pay.append(pl.repeat(None, n, dtype=pl.Float64, eager=True))
             continue
-        values, bad = parse_numbers(raw[col], zero_is_unknown=True)
-        findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")
+        values, problems = read_number_column(raw, col, PAY, source=source)
+        findings += problems
         pay.append(values)
     vacant = (
         text(c_name).str.to_uppercase().is_in(list(_VACANT)).fill_null(False)
         if c_name is not None
         else pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+    )
+    findings += _blank_references(
+        raw,
+        c_to,
+        source,
+        REPAIRED_BLANK_REPORTS_TO,
+        "a post ID, or XX for a top post",
+        exclude=raw[c_id].str.strip_chars() == NOT_IN_POST_ID,
     )
     record_cols = [c for c in raw.columns if c not in PROVENANCE_COLUMNS]
     record = raw.select(
@@ -169,9 +219,18 @@ def _junior(path: str | Path, limits: ReadLimits) -> tuple[pl.DataFrame, list[Fi
     c_max = find_column(raw, ["Payscale Maximum (£)"], source=source, required=False)
     assert c_to is not None and c_fte is not None
     n = raw.height
-    fte, bad = parse_numbers(raw[c_fte])
-    findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
-    for row in raw.filter(fte.is_null() & ~bad)[ROW_COLUMN].to_list():
+    blank = raw[c_to].str.strip_chars().fill_null("") == ""
+    if blank.any():
+        # Junior staff under no senior post cannot be placed: a lenient import
+        # leaves them out, as it does staff under a post not in the file.
+        findings += _blank_references(
+            raw, c_to, source, REPAIRED_BLANK_SENIOR, "the ID of a senior post", fte=c_fte
+        )
+        raw = raw.filter(~blank)
+        n = raw.height
+    fte, problems = read_number_column(raw, c_fte, JUNIOR_FTE, source=source)
+    findings += problems
+    for row in raw.filter(clean_text(raw[c_fte]).is_null())[ROW_COLUMN].to_list():
         findings.append(
             FormatWarning("blank-fte", BLANK_FTE.format(default=0), source, row, c_fte, "")
         )
@@ -181,8 +240,8 @@ def _junior(path: str | Path, limits: ReadLimits) -> tuple[pl.DataFrame, list[Fi
         if col is None:
             pay.append(pl.repeat(None, n, dtype=pl.Float64, eager=True))
             continue
-        values, bad = parse_numbers(raw[col], zero_is_unknown=True)
-        findings += number_problems(raw, col, bad, source=source, expected="an amount in pounds")
+        values, problems = read_number_column(raw, col, PAY, source=source)
+        findings += problems
         pay.append(values)
     cost = _midpoint(pay[0], pay[1]) * fte
     frame = pl.DataFrame(

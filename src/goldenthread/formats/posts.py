@@ -24,7 +24,10 @@ Rules (the user guide explains each with examples):
 * A reports-to naming no post in the file, a self-report and a reporting
   cycle are problems. With ``lenient`` the post becomes a top post (for a
   cycle, the first post of the cycle in file order).
-* A value that is not a number is a problem; with ``lenient`` it is unknown.
+* A value that is not a number, or outside its column's range, is a problem;
+  with ``lenient`` a pay or cost is taken as unknown (an FTE is never
+  guessed). A reader's problem that has a repair carries it
+  (:attr:`~goldenthread.formats.errors.Finding.repair`).
 * Junior rows add FTE and cost to the senior post they report to; they are
   never posts and never change spans.
 
@@ -57,7 +60,6 @@ from goldenthread.formats.errors import (
     REPAIRED_DUPLICATE_ATTACHED,
     REPAIRED_LEADING_ZEROS,
     REPAIRED_MISSING_ID,
-    REPAIRED_NUMBER,
     REPAIRED_SELF_REPORT,
     REPAIRED_UNKNOWN_MANAGER,
     REPAIRED_UNKNOWN_SENIOR,
@@ -277,11 +279,11 @@ class _Findings:
 def _read_findings(table: PostTable, f: _Findings) -> None:
     for item in table.findings:
         if isinstance(item, Problem):
-            if f.lenient and item.code == "not-a-number":
+            if f.lenient and item.repair is not None:
                 f.warnings.append(
                     FormatWarning(
                         item.code,
-                        REPAIRED_NUMBER.format(column=item.column),
+                        item.repair,
                         item.file,
                         item.row,
                         item.column,

@@ -14,10 +14,21 @@ import polars as pl
 
 from goldenthread.formats.cells import QUOTED_PATTERN, unneutralise
 from goldenthread.formats.errors import (
+    ABOVE_RANGE,
+    BELOW_RANGE,
+    DECIMAL_COMMA,
     EMPTY_FILE,
     MISSING_COLUMN,
+    NEGATIVE_NUMBER,
     NOT_A_NUMBER,
     NOT_A_PAY_BAND,
+    NOT_WHOLE,
+    REPEATED_HEADER,
+    SCIENTIFIC_NOTATION,
+    SKIPPED_BLANK_ROW,
+    SKIPPED_BLANK_ROWS,
+    SKIPPED_HEADER,
+    TAKEN_AS_UNKNOWN,
     UNREADABLE,
     WIDE_PAY_BAND,
     Finding,
@@ -26,22 +37,34 @@ from goldenthread.formats.errors import (
 )
 from goldenthread.formats.sources import (
     DEFAULT_LIMITS,
+    DELIMITER_NAMES,
     ReadLimits,
     SourceError,
+    delimiter_notes,
     delimiter_of,
     kind_of,
     read_source,
 )
-from goldenthread.formats.values import parse_pay_bands
+from goldenthread.formats.values import (
+    ABOVE_FAULT,
+    BELOW_FAULT,
+    DECIMAL_COMMA_FAULT,
+    NOT_WHOLE_FAULT,
+    PAY,
+    SCIENTIFIC_FAULT,
+    NumberRule,
+    parse_pay_bands,
+    read_numbers,
+)
 from goldenthread.formats.writing import first_data_sheet
 
 __all__ = [
     "ROW_COLUMN",
     "FormatError",
     "find_column",
-    "number_problems",
     "pay_band_findings",
     "read_frame",
+    "read_number_column",
 ]
 
 ROW_COLUMN = "__row"
@@ -235,21 +258,31 @@ def read_frame(
     kind = kind_of(p.name) or "csv"
     if kind == "csv":
         try:
-            plain = _plain_csv_frame(p.read_bytes(), limits)
+            data = p.read_bytes()
+            plain = _plain_csv_frame(data, limits)
         except OSError:
             plain = None  # the reader below says why the file cannot be read
         if plain is not None and plain.height:
-            return plain
+            if warnings is not None:
+                header = data.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0]
+                delimiter = delimiter_of(header.decode("utf-8"))
+                warnings += _read_notes(delimiter_notes(delimiter), str(path))
+            return _tidy(plain, str(path), warnings)
+    delimiter = ","
     try:
         source = read_source(
             p, str(path), kind=kind, sheet=sheet, choose=first_data_sheet, limits=limits
         )
+        delimiter = source.delimiter
         frame = _frame(source.sheets[0].rows, text=kind == "csv")
         if warnings is not None:
-            warnings += [FormatWarning("encoding", note, str(path)) for note in source.notes]
+            warnings += _read_notes(source.notes, str(path))
     except SourceError as error:
+        message = _without_file(error.message, str(path))
+        if error.code == "ragged-row" and delimiter != ",":
+            message += RAGGED_DELIMITER.format(delimiter=DELIMITER_NAMES[delimiter])
         raise FormatError(
-            [Problem(error.code, error.message, str(path), error.row, error.column)]
+            [Problem(error.code, message, str(path), error.row, error.column)]
         ) from error
     except OSError as error:
         reason = str(error) or type(error).__name__
@@ -258,7 +291,112 @@ def read_frame(
         ) from error
     if frame.height == 0:
         raise FormatError([Problem("empty", EMPTY_FILE, str(path))])
+    return _tidy(frame, str(path), warnings)
+
+
+#: What a row of a file read with another delimiter than commas adds to its message.
+RAGGED_DELIMITER = " (the values were taken as separated by {delimiter})"
+
+
+def _read_notes(notes: Sequence[str], file: str) -> list[Finding]:
+    """How a file was read, where it is worth saying, as notes."""
+    return [FormatWarning("read-as", note, file) for note in notes]
+
+
+def _without_file(message: str, file: str) -> str:
+    """A reader's message without the file name it begins with: a problem names
+    its file once, in front.
+
+    >>> _without_file("junk.csv: the file is not UTF-8 text", "junk.csv")
+    'the file is not UTF-8 text'
+    >>> _without_file("a.xlsx is CSV text, not an Excel workbook; name it .csv", "a.xlsx")
+    'the file is CSV text, not an Excel workbook; name it .csv'
+    """
+    if message.startswith(f"{file}: "):
+        return message[len(file) + 2 :]
+    if message.startswith(f"{file} "):
+        return "the file " + message[len(file) + 1 :]
+    return message
+
+
+def _tidy(frame: pl.DataFrame, file: str, warnings: list[Finding] | None) -> pl.DataFrame:
+    """The frame without rows that repeat the header, with a note of the blank
+    rows skipped and a problem for each repeated header added to ``warnings``."""
+    found = _blank_rows(frame, file)
+    frame, headers = _repeated_headers(frame, file)
+    if warnings is not None:
+        warnings += found + headers
+    if frame.height == 0:
+        raise FormatError([Problem("empty", EMPTY_FILE, file)])
     return frame
+
+
+def _blank_rows(frame: pl.DataFrame, file: str) -> list[Finding]:
+    """A note for each run of blank rows between data rows: the readers skip them.
+
+    >>> frame = pl.DataFrame({"a": ["x", "y", "z"], ROW_COLUMN: [2, 5, 6]})
+    >>> [f"{note.row}: {note.message}" for note in _blank_rows(frame, "posts.csv")]
+    ['3: rows 3 to 4 are blank; they were skipped']
+    """
+    rows = frame[ROW_COLUMN].to_numpy()
+    after = np.flatnonzero(np.diff(rows) > 1)
+    notes: list[Finding] = []
+    for i in after.tolist():
+        first, last = int(rows[i]) + 1, int(rows[i + 1]) - 1
+        message = (
+            SKIPPED_BLANK_ROW
+            if first == last
+            else SKIPPED_BLANK_ROWS.format(first=first, last=last)
+        )
+        notes.append(FormatWarning("blank-row", message, file, first))
+    return notes
+
+
+def _plain(name: str) -> str:
+    """A column's name as its header cell holds it (before it was made distinct)."""
+    return re.sub(r"_duplicated_[0-9]+$", "", name)
+
+
+def _repeated_headers(frame: pl.DataFrame, file: str) -> tuple[pl.DataFrame, list[Finding]]:
+    """The frame without rows that repeat the header, and a problem for each.
+
+    A row repeats the header when at least half of the named columns hold
+    their own name, as when two files were pasted together. A lenient import
+    skips it.
+
+    >>> frame = pl.DataFrame({"FTE": ["1", "FTE"], "Grade": ["SCS1", "Grade"], ROW_COLUMN: [2, 3]})
+    >>> rest, found = _repeated_headers(frame, "posts.csv")
+    >>> rest[ROW_COLUMN].to_list(), str(found[0])
+    ([2], 'posts.csv, row 3: the row repeats the header row (expected a row of data)')
+    """
+    named = [c for c in frame.columns if c != ROW_COLUMN and _plain(c).strip()]
+    if not named:
+        return frame, []
+    # Compared as they are: a header pasted again holds the same text.
+    same = [(pl.col(c) == _plain(c)).fill_null(False) for c in named]
+    needed = max(2, (len(named) + 1) // 2) if len(named) > 1 else 1
+    # A row with ``needed`` of them holds one among any len - needed + 1 columns:
+    # only such rows are counted.
+    if not frame.select(pl.any_horizontal(same[: len(named) - needed + 1]).any()).item():
+        return frame, []
+    marked = frame.with_columns((pl.sum_horizontal(same) >= needed).alias("_header"))
+    rows = marked.filter(pl.col("_header"))[ROW_COLUMN].to_list()
+    if not rows:
+        return frame, []
+    problems: list[Finding] = [
+        Problem(
+            "repeated-header",
+            REPEATED_HEADER,
+            file,
+            int(row),
+            None,
+            None,
+            "a row of data",
+            SKIPPED_HEADER,
+        )
+        for row in rows
+    ]
+    return marked.filter(~pl.col("_header")).drop("_header"), problems
 
 
 def _norm(name: str) -> str:
@@ -310,43 +448,98 @@ def find_column(
     return None
 
 
-def number_problems(
-    frame: pl.DataFrame, column: str, bad: pl.Series, *, source: str, expected: str
+_FAULT_MESSAGES = {
+    DECIMAL_COMMA_FAULT: ("decimal-comma", DECIMAL_COMMA),
+    SCIENTIFIC_FAULT: ("scientific-notation", SCIENTIFIC_NOTATION),
+    ABOVE_FAULT: ("out-of-range", ABOVE_RANGE),
+    NOT_WHOLE_FAULT: ("not-whole", NOT_WHOLE),
+}
+
+
+def _fault_problem(fault: str, column: str, rule: NumberRule, not_a_number: str) -> tuple[str, str]:
+    """The code and message of a number's fault in ``column``."""
+    if fault == BELOW_FAULT:
+        if rule.minimum == 0:
+            return "out-of-range", NEGATIVE_NUMBER.format(column=column)
+        return "out-of-range", BELOW_RANGE.format(column=column, minimum=f"{rule.minimum:,.15g}")
+    if fault in _FAULT_MESSAGES:
+        code, message = _FAULT_MESSAGES[fault]
+        return code, message.format(column=column, maximum=f"{rule.maximum:,.15g}")
+    return "not-a-number", not_a_number.format(column=column)
+
+
+def _fault_problems(
+    frame: pl.DataFrame,
+    column: str,
+    faults: pl.Series,
+    *,
+    source: str,
+    rule: NumberRule,
+    expected: str,
+    not_a_number: str,
 ) -> list[Problem]:
-    """One problem per row where ``bad`` is true, naming the value found."""
-    rows = frame.filter(bad.fill_null(False)).select(ROW_COLUMN, column)
-    return [
-        Problem(
-            "not-a-number",
-            NOT_A_NUMBER.format(column=column),
-            source,
-            int(row),
-            column,
-            value,
-            expected,
-        )
-        for row, value in rows.iter_rows()
-    ]
+    found = frame.select(ROW_COLUMN, column, faults.alias("_fault")).filter(
+        pl.col("_fault").is_not_null()
+    )
+    problems = []
+    for row, value, fault in found.iter_rows():
+        code, message = _fault_problem(fault, column, rule, not_a_number)
+        repair = TAKEN_AS_UNKNOWN.format(problem=message) if rule.may_be_unknown else None
+        problems.append(Problem(code, message, source, int(row), column, value, expected, repair))
+    return problems
+
+
+def read_number_column(
+    frame: pl.DataFrame, column: str, rule: NumberRule, *, source: str
+) -> tuple[pl.Series, list[Problem]]:
+    """The numbers of ``column`` read by ``rule``, and a problem for each that cannot be.
+
+    Each problem names the row, the column, the value found and what the
+    rule expects; where the rule lets a value be unknown, it carries the
+    repair a lenient import makes (the value is taken as unknown).
+
+    Examples
+    --------
+    >>> from goldenthread.formats.values import POST_FTE
+    >>> frame = pl.DataFrame({"FTE": ["1", "0,5"], ROW_COLUMN: [2, 3]})
+    >>> values, problems = read_number_column(frame, "FTE", POST_FTE, source="posts.csv")
+    >>> values.to_list()
+    [1.0, None]
+    >>> print(problems[0])  # doctest: +NORMALIZE_WHITESPACE
+    posts.csv, row 3, column 'FTE': FTE has a decimal comma, which is not read: a comma
+    separates thousands (write 0.5, not 0,5) (found '0,5'; expected a number of FTE from 0 to 10)
+    """
+    values, faults = read_numbers(frame[column], rule)
+    problems = _fault_problems(
+        frame,
+        column,
+        faults,
+        source=source,
+        rule=rule,
+        expected=rule.expected,
+        not_a_number=NOT_A_NUMBER,
+    )
+    return values, problems
 
 
 def pay_band_findings(
-    frame: pl.DataFrame, column: str, *, source: str
+    frame: pl.DataFrame, column: str, *, source: str, rule: NumberRule = PAY
 ) -> tuple[pl.Series, list[Finding]]:
     """The midpoint of each pay band in ``column``, with a problem for each row
-    that is not a band and a warning for each band unusually wide."""
-    mid, bad, wide = parse_pay_bands(frame[column])
-    findings: list[Finding] = [
-        Problem(
-            "not-a-number",
-            NOT_A_PAY_BAND.format(column=column),
-            source,
-            row,
+    that is not a band or an amount within ``rule``, and a warning for each
+    band unusually wide."""
+    mid, faults, wide = parse_pay_bands(frame[column], rule)
+    findings: list[Finding] = list(
+        _fault_problems(
+            frame,
             column,
-            value,
-            "a pay band such as '95000 - 99999'",
+            faults,
+            source=source,
+            rule=rule,
+            expected=f"a pay band such as '95000 - 99999', each end {rule.expected}",
+            not_a_number=NOT_A_PAY_BAND,
         )
-        for row, value in frame.filter(bad).select(ROW_COLUMN, column).iter_rows()
-    ]
+    )
     findings += [
         FormatWarning(
             "wide-pay-band", WIDE_PAY_BAND.format(value=value), source, row, column, value

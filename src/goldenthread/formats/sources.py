@@ -54,11 +54,15 @@ from xml.parsers import expat
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "DELIMITER_NAMES",
     "READ_AS_CP1252",
+    "READ_AS_UTF16",
+    "READ_WITH_DELIMITER",
     "ReadLimits",
     "Source",
     "SourceError",
     "SourceSheet",
+    "delimiter_notes",
     "delimiter_of",
     "kind_of",
     "read_source",
@@ -171,6 +175,8 @@ NOT_READ_KIND = (
 NOT_TEXT = "{file}: the file is not UTF-8, UTF-16 or Windows-1252 text"
 BAD_TEXT = "the text is not valid {encoding} from this row on"
 READ_AS_CP1252 = "the file is not UTF-8 text; it was read as Windows-1252 text"
+READ_AS_UTF16 = "the file is UTF-16 text, not UTF-8; it was read as UTF-16"
+READ_WITH_DELIMITER = "the values are separated by {delimiter}, not commas; the file was read so"
 NUL_BYTE = (
     "this row holds a NUL byte, which text never does (is the file UTF-16 without a "
     "byte-order mark?); save it as CSV UTF-8"
@@ -182,7 +188,8 @@ BAD_HEADER = (
 )
 RAGGED = "this row has {found:,} values; the header has {expected:,}"
 
-_DELIMITERS = {",": "commas", "\t": "tabs", ";": "semicolons"}
+DELIMITER_NAMES = {",": "commas", "\t": "tabs", ";": "semicolons"}
+_DELIMITERS = DELIMITER_NAMES
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
@@ -240,6 +247,8 @@ class Source:
     kind: Kind
     sheets: list[SourceSheet]
     notes: list[str] = field(default_factory=list)
+    #: The delimiter of a CSV file's values.
+    delimiter: str = ","
 
 
 def kind_of(file: str) -> Kind | None:
@@ -460,7 +469,22 @@ def _read_csv(stream: IO[bytes], file: str, limits: ReadLimits) -> Source:
     delimiter = delimiter_of(before[-1] if before else "")
     header_line = before[-1] if before else ""
     rows = _csv_rows(itertools.chain(before, text), text, delimiter, limits, encoding, header_line)
-    return Source(file, "csv", [SourceSheet("", rows)], [note] if note else [])
+    notes = [note] if note else []
+    if encoding == "utf-16":
+        notes.append(READ_AS_UTF16)
+    notes += delimiter_notes(delimiter)
+    return Source(file, "csv", [SourceSheet("", rows)], notes, delimiter)
+
+
+def delimiter_notes(delimiter: str) -> list[str]:
+    """The note that a file's values are not separated by commas, if they are not.
+
+    >>> delimiter_notes(";"), delimiter_notes(",")
+    (['the values are separated by semicolons, not commas; the file was read so'], [])
+    """
+    if delimiter == ",":
+        return []
+    return [READ_WITH_DELIMITER.format(delimiter=_DELIMITERS[delimiter])]
 
 
 def _csv_rows(

@@ -34,6 +34,7 @@ them, so a structure with junior staff reads back as it was.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -46,20 +47,25 @@ from goldenthread.formats.errors import (
     Finding,
     FormatWarning,
     Problem,
+    SettingsFileError,
 )
 from goldenthread.formats.posts import JUNIOR_SCHEMA, POST_SCHEMA, PostTable
 from goldenthread.formats.reading import (
     ROW_COLUMN,
     find_column,
-    number_problems,
     pay_band_findings,
     read_frame,
+    read_number_column,
 )
 from goldenthread.formats.sources import DEFAULT_LIMITS, ReadLimits
 from goldenthread.formats.values import (
+    JUNIOR_COST,
+    JUNIOR_FTE,
+    PAY,
+    POST_FTE,
+    ROW_COUNT,
     TOP_MARKERS,
     clean_text,
-    parse_numbers,
     parse_reports_to,
 )
 
@@ -80,7 +86,14 @@ MAPPING_FIELDS = (
     "junior_unknown_cost",
 )
 
-__all__ = ["MAPPING_FIELDS", "TRUE_FLAGS", "ColumnMapping", "load_mapping", "read_table"]
+__all__ = [
+    "MAPPING_FIELDS",
+    "TRUE_FLAGS",
+    "ColumnMapping",
+    "load_mapping",
+    "read_table",
+    "read_toml",
+]
 
 TRUE_FLAGS = frozenset({"Y", "YES", "TRUE", "1", "X", "VACANT", "AGENCY"})
 """Values of a flag column that mean "yes" (case-insensitive)."""
@@ -117,33 +130,130 @@ class ColumnMapping:
     sheet: str | None = None
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, object]) -> ColumnMapping:
-        """A mapping from parsed TOML (``[columns]`` and ``[options]`` tables)."""
+    def from_dict(cls, data: Mapping[str, object], file: str = "the mapping") -> ColumnMapping:
+        """A mapping from parsed TOML (``[columns]`` and ``[options]`` tables).
+
+        Raises
+        ------
+        SettingsFileError
+            Naming ``file`` and the key, if a key is unknown or its value is
+            not text (a list of text for ``unit`` and ``top_markers``).
+
+        Examples
+        --------
+        >>> ColumnMapping.from_dict({"columns": {"post_id": 7}}, "map.toml")
+        Traceback (most recent call last):
+        ...
+        goldenthread.formats.errors.SettingsFileError: map.toml, key 'columns.post_id': \
+the value is not a column name (found 7; expected the name of a column, in quotes)
+        """
         columns = data.get("columns", {})
         options = data.get("options", {})
-        if not isinstance(columns, Mapping) or not isinstance(options, Mapping):
-            raise ValueError("the mapping needs [columns] and optional [options] tables")
-        known = set(MAPPING_FIELDS)
-        unknown = set(columns) - known
-        if unknown:
-            raise ValueError(f"unknown columns in the mapping: {', '.join(sorted(unknown))}")
+        for key, table in (("columns", columns), ("options", options)):
+            if not isinstance(table, Mapping):
+                raise SettingsFileError(
+                    file,
+                    f"{key} is not a table",
+                    key=key,
+                    value=table,
+                    expected=f"a [{key}] table",
+                )
+        assert isinstance(columns, Mapping) and isinstance(options, Mapping)
+        for table_name, table, known in (
+            ("columns", columns, MAPPING_FIELDS),
+            ("options", options, ("top_markers", "sheet")),
+        ):
+            for key in table:
+                if key not in known:
+                    raise SettingsFileError(
+                        file,
+                        f"unknown key in [{table_name}]",
+                        key=f"{table_name}.{key}",
+                        expected="one of " + ", ".join(known),
+                    )
         kwargs: dict[str, object] = {}
         for key, value in columns.items():
-            if key == "unit":
-                kwargs[key] = (value,) if isinstance(value, str) else tuple(str(v) for v in value)
-            else:
-                kwargs[key] = str(value)
+            many = key == "unit"
+            kwargs[key] = _names(file, f"columns.{key}", value, many=many)
         if "top_markers" in options:
-            kwargs["top_markers"] = tuple(str(v) for v in options["top_markers"])
+            kwargs["top_markers"] = _names(
+                file, "options.top_markers", options["top_markers"], many=True
+            )
         if "sheet" in options:
-            kwargs["sheet"] = str(options["sheet"])
+            kwargs["sheet"] = _names(file, "options.sheet", options["sheet"], many=False)
         return cls(**kwargs)  # type: ignore[arg-type]
 
 
+def _names(file: str, key: str, value: object, *, many: bool) -> str | tuple[str, ...]:
+    """A mapping value: text, or (``many``) text or a list of text."""
+    if isinstance(value, str):
+        return (value,) if many else value
+    if many and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    expected = "the name of a column, in quotes"
+    if many:
+        expected += ', or a list of them such as ["Directorate", "Service"]'
+    raise SettingsFileError(
+        file, "the value is not a column name", key=key, value=value, expected=expected
+    )
+
+
+_TOML_PLACE = re.compile(
+    r"^(?P<reason>.*?)\s*\(at line (?P<line>[0-9]+), column (?P<column>[0-9]+)\)$"
+)
+
+
+def read_toml(path: str | Path) -> dict[str, object]:
+    """A TOML settings file (a mapping or design rules) as a dictionary.
+
+    Raises
+    ------
+    SettingsFileError
+        Naming the file, and the line where the TOML is not valid.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "map.toml"
+    ...     _ = path.write_text("post_id = [unclosed\\n")
+    ...     read_toml(path)
+    Traceback (most recent call last):
+    ...
+    goldenthread.formats.errors.SettingsFileError: .../map.toml, line 1: the file is not \
+valid TOML: invalid value at column 12
+    """
+    name = str(path)
+    try:
+        with Path(path).open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as error:
+        place = _TOML_PLACE.match(str(error))
+        if place is None:
+            raise SettingsFileError(name, f"the file is not valid TOML: {error}") from error
+        reason = place["reason"][:1].lower() + place["reason"][1:]
+        raise SettingsFileError(
+            name,
+            f"the file is not valid TOML: {reason} at column {place['column']}",
+            line=int(place["line"]),
+        ) from error
+    except UnicodeDecodeError as error:
+        raise SettingsFileError(name, "the file is not UTF-8 text") from error
+    except OSError as error:
+        raise SettingsFileError(
+            name, f"the file cannot be read: {error.strerror or error}"
+        ) from error
+
+
 def load_mapping(path: str | Path) -> ColumnMapping:
-    """Read a column mapping from a TOML file."""
-    with Path(path).open("rb") as fh:
-        return ColumnMapping.from_dict(tomllib.load(fh))
+    """Read a column mapping from a TOML file.
+
+    Raises
+    ------
+    SettingsFileError
+        Naming the mapping file (and the line or key) if it cannot be used.
+    """
+    return ColumnMapping.from_dict(read_toml(path), str(path))
 
 
 def read_table(
@@ -189,9 +299,9 @@ def read_table(
         return text(c).str.to_uppercase().is_in(list(TRUE_FLAGS)).fill_null(False)
 
     if c_fte is not None:
-        fte, bad = parse_numbers(raw[c_fte])
-        findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
-        for row in raw.filter(fte.is_null() & ~bad)[ROW_COLUMN].to_list():
+        fte, problems = read_number_column(raw, c_fte, POST_FTE, source=source)
+        findings += problems
+        for row in raw.filter(clean_text(raw[c_fte]).is_null())[ROW_COLUMN].to_list():
             findings.append(
                 FormatWarning("blank-fte", BLANK_FTE.format(default=1), source, row, c_fte, "")
             )
@@ -200,8 +310,8 @@ def read_table(
         fte = pl.repeat(1.0, n, dtype=pl.Float64, eager=True)
     cost = pl.repeat(None, n, dtype=pl.Float64, eager=True)
     if c_cost is not None:
-        cost, bad = parse_numbers(raw[c_cost], zero_is_unknown=True)
-        findings += number_problems(raw, c_cost, bad, source=source, expected="an amount in pounds")
+        cost, problems = read_number_column(raw, c_cost, PAY, source=source)
+        findings += problems
     if c_band is not None:
         mid, band_findings = pay_band_findings(raw, c_band, source=source)
         findings += band_findings
@@ -264,20 +374,18 @@ def _junior(
 ) -> pl.DataFrame:
     """Junior staff rows from a post's junior columns: its FTE and known cost, and a
     row without a cost for each junior row whose pay was not known."""
-    fte, bad = parse_numbers(raw[c_fte])
-    findings += number_problems(raw, c_fte, bad, source=source, expected="a number of FTE")
+    fte, problems = read_number_column(raw, c_fte, JUNIOR_FTE, source=source)
+    findings += problems
     fte = fte.fill_null(0.0)
     cost = pl.repeat(0.0, raw.height, dtype=pl.Float64, eager=True)
     if c_cost is not None:
-        parsed, bad = parse_numbers(raw[c_cost])
-        findings += number_problems(raw, c_cost, bad, source=source, expected="an amount in pounds")
+        parsed, problems = read_number_column(raw, c_cost, JUNIOR_COST, source=source)
+        findings += problems
         cost = parsed.fill_null(0.0)
     unknown = pl.repeat(0, raw.height, dtype=pl.Int64, eager=True)
     if c_unknown is not None:
-        parsed, bad = parse_numbers(raw[c_unknown])
-        findings += number_problems(
-            raw, c_unknown, bad, source=source, expected="a whole number of rows"
-        )
+        parsed, problems = read_number_column(raw, c_unknown, ROW_COUNT, source=source)
+        findings += problems
         unknown = parsed.fill_null(0.0).cast(pl.Int64)
     posts = pl.DataFrame(
         {"row": raw[ROW_COLUMN], "reports_to": post_id, "fte": fte, "cost": cost, "n": unknown}

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -41,6 +41,7 @@ from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor, ServiceError, acting_user
 from goldenthread.formats.sources import ReadLimits
 from goldenthread.formats.tabular import Table, TableError, read_sheets
+from goldenthread.formats.values import NumberFault, read_number
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.jobs.findings import PROBLEM_LIMIT, Findings
 from goldenthread.jobs.models import Job, JobStatus
@@ -168,7 +169,6 @@ def _header_name(title: str) -> str:
     return re.sub(r"[\s\-]+", "_", title.strip().lower())
 
 
-_NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _YES = {"yes", "y", "true", "1"}
@@ -181,14 +181,9 @@ class CellError(ValueError):
 
 
 def _number(text: str, column: Column) -> Decimal:
-    plain = text.replace(" ", "")
-    if column.type == ColumnType.MONEY:
-        plain = plain.replace("£", "", 1)
-    if not _NUMBER.fullmatch(plain):
-        raise CellError(NOT_A_NUMBER.format(expected=column.describe()))
     try:
-        return Decimal(plain.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        return read_number(text, pounds=column.type == ColumnType.MONEY)
+    except NumberFault:
         raise CellError(NOT_A_NUMBER.format(expected=column.describe())) from None
 
 
