@@ -30,6 +30,7 @@ from goldenthread.analysis.structure import (
     summarise,
 )
 from goldenthread.core.models import Unit
+from goldenthread.core.selectors import MAX_DEPTH
 
 from .engine import ENGINE_COLUMNS, rules_for, structure_from_rows
 from .modelling import name_posts
@@ -435,9 +436,40 @@ def as_is_current(*, organisation: Organisation, but: Snapshot) -> list[Snapshot
     )
 
 
-def unit_top_list(*, organisation: Organisation) -> QuerySet[Unit]:
-    """The organisation's directorates and other top units, by name."""
-    return Unit.objects.filter(organisation=organisation, parent__isnull=True).order_by("name")
+def unit_list_in_snapshot(
+    *, organisation: Organisation, snapshot: Snapshot, parent: Unit | None = None
+) -> list[Unit]:
+    """The units directly inside ``parent`` (the top units if ``None``) that hold posts of
+    ``snapshot``, in them or in a unit inside them, by name.
+
+    A unit the snapshot leaves empty is not listed: the organisation's other
+    structures may use it, this one does not. Two queries, whatever the numbers
+    of units and posts.
+    """
+    used = set(
+        Post.objects.filter(snapshot=snapshot, unit__isnull=False)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    units = {
+        unit.pk: unit
+        for unit in Unit.objects.filter(organisation=organisation)
+        .order_by()
+        .only("pk", "parent_id", "name")
+    }
+    wanted = parent.pk if parent is not None else None
+    listed: dict[int, Unit] = {}
+    for pk in used:
+        # Walk up from each unit that holds posts to the unit directly inside ``parent``.
+        cursor = units.get(pk)
+        depth = 0
+        while cursor is not None and cursor.parent_id != wanted and depth < MAX_DEPTH:
+            cursor = units.get(cursor.parent_id) if cursor.parent_id is not None else None
+            depth += 1
+        if cursor is not None and cursor.parent_id == wanted:
+            listed[cursor.pk] = cursor
+    return sorted(listed.values(), key=lambda unit: (unit.name.lower(), unit.pk))
 
 
 def unit_path_of(unit: Unit) -> str:
