@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -500,6 +500,38 @@ def units_by_path(*, organisation: Organisation) -> dict[str, Unit]:
         return UNIT_SEPARATOR.join(reversed(names))
 
     return {key_of(u): u for u in units}
+
+
+def units_missing(
+    by_key: Mapping[str, Unit], paths: Iterable[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each path's names, and each unit not in ``by_key``: its names from the top, parents first.
+
+    Both are keyed by the path in lower case ("people / adult social care").
+    """
+    wanted = sorted({p.strip() for p in paths if p and p.strip()})
+    split = {
+        path: [part.strip() for part in path.split(UNIT_SEPARATOR) if part.strip()]
+        for path in wanted
+    }
+    missing: dict[str, list[str]] = {}
+    for depth in range(max((len(parts) for parts in split.values()), default=0)):
+        for parts in split.values():
+            if len(parts) <= depth:
+                continue
+            key = UNIT_SEPARATOR.join(p.lower() for p in parts[: depth + 1])
+            if key not in by_key and key not in missing:
+                missing[key] = parts[: depth + 1]
+    return split, missing
+
+
+def unit_paths_to_add(*, organisation: Organisation, paths: Iterable[str]) -> list[str]:
+    """The units that saving posts in ``paths`` would add, each as its path, in tree order.
+
+    Reads only: the import's preview lists them before anything is saved.
+    """
+    _split, missing = units_missing(units_by_path(organisation=organisation), paths)
+    return [UNIT_SEPARATOR.join(missing[key]) for key in sorted(missing)]
 
 
 def post_managers(*, snapshot: Snapshot) -> dict[str, str | None]:
