@@ -235,7 +235,11 @@ class StructureImporter(Importer):
             except StructureImportError:
                 pass  # some problems have no repair: only a corrected file will do
             else:
-                report.repairs.extend(finding_entry(warning) for warning in repaired.warnings)
+                # Only the repairs of the problems found: a note (a job share) is no repair.
+                fixed = {problem.code for problem in error.problems}
+                report.repairs.extend(
+                    finding_entry(warning) for warning in repaired.warnings if warning.code in fixed
+                )
             return Plan()
         report.notes.extend(finding_entry(warning) for warning in result.warnings)
         return self._compare(run, upload, result)
