@@ -598,6 +598,13 @@ def post_report_count(*, snapshot: Snapshot, post: Post) -> int:
     return Post.objects.filter(snapshot=snapshot, manager_position=post.position).count()
 
 
+def post_manager_get(*, snapshot: Snapshot, post: Post) -> Post | None:
+    """The post ``post`` reports to in ``snapshot``; ``None`` for a top post."""
+    if post.manager_position is None:
+        return None
+    return Post.objects.filter(snapshot=snapshot, position=post.manager_position).first()
+
+
 def scenario_selection(
     *, snapshot: Snapshot, unit: Unit | None = None, post_ids: list[str] | None = None
 ) -> list[str]:

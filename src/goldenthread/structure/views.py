@@ -634,6 +634,7 @@ def post_change(request: OrgRequest, snapshot_id: int, post_pk: int) -> HttpResp
             "post": post,
             "kind": kind,
             "reports": selectors.post_report_count(snapshot=snapshot, post=post),
+            "manager": selectors.post_manager_get(snapshot=snapshot, post=post),
         },
     )
 
