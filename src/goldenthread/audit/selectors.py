@@ -22,6 +22,11 @@ from django.utils.text import capfirst
 from goldenthread.accounts.models import Organisation, Role
 
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+COMPARED_WITH_ORIGINAL = (
+    "This record is a copy whose earlier history was not kept: the values before are those "
+    "of the record it was copied from."
+)
+EARLIER_NOT_KEPT = "The values before this change were not kept, so what changed cannot be shown."
 
 
 def audited_models() -> list[type[models.Model]]:
@@ -92,6 +97,8 @@ class Change:
     object_repr: str
     reason: str
     fields: tuple[FieldChange, ...] = ()
+    #: What the change's fields were compared with, when not the record's own previous state.
+    note: str = ""
 
 
 def _display(record: Any, field_name: str, value: Any) -> str:
@@ -150,10 +157,21 @@ def _who(record: Any) -> str:
 def _change(record: Any, with_fields: bool) -> Change:
     model = record.instance_type
     fields: list[FieldChange] = []
+    note = ""
     if with_fields:
         previous = record.prev_record
+        excluded: list[str] = []
+        if previous is None and record.history_type == "~":
+            previous = _copied_from(record)
+            if previous is not None:
+                note = COMPARED_WITH_ORIGINAL
+                # A copy has its own ID, sits elsewhere (another version's component)
+                # and names its original: only its own values are compared.
+                excluded = [model._meta.pk.name, *_foreign_keys(model)]
+            else:
+                note = EARLIER_NOT_KEPT
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
+            delta = record.diff_against(previous, excluded_fields=excluded)
             for change in delta.changes:
                 verbose = model._meta.get_field(change.field).verbose_name
                 fields.append(
@@ -186,6 +204,30 @@ def _change(record: Any, with_fields: bool) -> Change:
         object_repr=str(_instance(record)),
         reason=record.history_change_reason or "",
         fields=tuple(fields),
+        note=note,
+    )
+
+
+def _copied_from(record: Any) -> Any:
+    """The record a copy was made from, as it stood when the copy changed; else ``None``.
+
+    A copy (a TOM revision's component or statement) names its original in
+    ``baseline``. A copy whose own first history record was not kept is
+    compared with its original, so a rewording still shows the old and new
+    wording.
+    """
+    model = record.instance_type
+    if not _has_field(model, "baseline"):
+        return None
+    if model._meta.get_field("baseline").related_model is not model:
+        return None
+    original = getattr(record, "baseline_id", None)
+    if original is None:
+        return None
+    return (
+        model.history.filter(id=original, history_date__lte=record.history_date)
+        .order_by("-history_date", "-history_id")
+        .first()
     )
 
 

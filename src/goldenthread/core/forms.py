@@ -47,3 +47,20 @@ class UnitForm(forms.Form):
             label="Sits inside (optional)",
         )
         self.order_fields(["name", "code", "kind", "parent", "description"])
+
+
+class EmptyUnitsForm(forms.Form):
+    """The empty units to delete together, chosen by ticking them."""
+
+    units = forms.TypedMultipleChoiceField(
+        coerce=int,
+        label="Units to delete",
+        help_text="Only units that nothing uses are listed: no post in any structure, no "
+        "record of any module, and no unit inside them that is used.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one unit to delete"},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].choices = choices  # type: ignore[attr-defined]

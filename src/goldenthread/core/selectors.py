@@ -119,14 +119,7 @@ def unit_uses(*, unit: Unit) -> list[UnitUse]:
     added later is counted without this function knowing it.
     """
     uses = []
-    relations = [
-        field
-        for field in Unit._meta.get_fields(include_hidden=True)
-        if isinstance(field, models.ForeignObjectRel)
-    ]
-    for relation in relations:
-        if relation.on_delete is not models.PROTECT:
-            continue
+    for relation in _protecting_relations():
         model = relation.related_model
         count = model._base_manager.filter(**{relation.field.name: unit}).count()
         if count:
@@ -135,3 +128,62 @@ def unit_uses(*, unit: Unit) -> list[UnitUse]:
                 UnitUse(count, str(meta.verbose_name if count == 1 else meta.verbose_name_plural))
             )
     return uses
+
+
+def _protecting_relations() -> list[models.ForeignObjectRel]:
+    """The links to a unit that keep it from being deleted (posts, golden-thread items ...)."""
+    return [
+        field
+        for field in Unit._meta.get_fields(include_hidden=True)
+        if isinstance(field, models.ForeignObjectRel) and field.on_delete is models.PROTECT
+    ]
+
+
+@dataclass(frozen=True)
+class EmptyUnit:
+    unit: Unit
+    #: The unit's place: "People / Adult Social Care".
+    path: str
+
+
+def unit_empty_list(*, organisation: Organisation) -> list[EmptyUnit]:
+    """The units that nothing uses: no post of any snapshot, no record of any module, and
+    every unit inside them empty too; in tree order.
+
+    Found from the models that protect their link to a unit, as :func:`unit_uses`
+    does; one query for the units and one for each such model.
+    """
+    rows = unit_tree(organisation=organisation)
+    used: set[int] = set()
+    for relation in _protecting_relations():
+        if relation.related_model is Unit:
+            continue  # units inside: an empty unit's are empty too, and go with it
+        name = relation.field.name
+        used |= set(
+            relation.related_model._base_manager.filter(**{f"{name}__organisation": organisation})
+            .order_by()
+            .values_list(f"{name}_id", flat=True)
+            .distinct()
+        )
+    # A unit with a used unit inside it is in use: mark every unit above a used one.
+    parent_of = {row.unit.pk: row.unit.parent_id for row in rows}
+    busy: set[int] = set()
+    for pk in used:
+        cursor: int | None = pk
+        depth = 0
+        while cursor is not None and cursor not in busy and depth < MAX_DEPTH:
+            busy.add(cursor)
+            cursor = parent_of.get(cursor)
+            depth += 1
+    names = {row.unit.pk: row.unit.name for row in rows}
+    empty = []
+    for row in rows:
+        if row.unit.pk in busy:
+            continue
+        path = [row.unit.name]
+        cursor = row.unit.parent_id
+        while cursor is not None and len(path) < MAX_DEPTH:
+            path.insert(0, names.get(cursor, ""))
+            cursor = parent_of.get(cursor)
+        empty.append(EmptyUnit(row.unit, " / ".join(path)))
+    return empty

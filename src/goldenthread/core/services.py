@@ -20,7 +20,7 @@ from goldenthread.accounts.services import Actor, ServiceError, acting_user, att
 
 from .columns import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 from .models import Unit, UnitKind
-from .selectors import unit_descendant_ids
+from .selectors import unit_descendant_ids, unit_empty_list
 
 CODE_TAKEN = "Another unit in {organisation} already has the code {code}"
 PARENT_IS_SELF = "A unit cannot sit inside itself"
@@ -123,6 +123,66 @@ def unit_delete(*, unit: Unit, by: Actor = None) -> None:
             unit.delete()
     except ProtectedError:
         raise ServiceError(IN_USE.format(unit=unit)) from None
+
+
+NOT_EMPTY = "The units {units} {verb} no longer empty, so nothing was deleted"
+INSIDE_NOT_CHOSEN = (
+    "{units} {verb} units inside that are not ticked: tick those too, or leave {pronoun} out"
+)
+NONE_CHOSEN = "Choose at least one unit to delete"
+
+
+def _verb(names: list[str], one: str, many: str) -> str:
+    return one if len(names) == 1 else many
+
+
+@transaction.atomic
+def unit_bulk_delete_empty(
+    *, organisation: Organisation, unit_ids: Iterable[int], by: Actor = None
+) -> list[str]:
+    """Delete the chosen empty units together, the units inside first; all or none.
+
+    Each must still be empty (:func:`~.selectors.unit_empty_list`) and every
+    unit inside it chosen too; otherwise nothing is deleted. Each deletion is
+    in the units' history, naming ``by``. Returns the names deleted.
+    """
+    chosen = set(unit_ids)
+    if not chosen:
+        raise ServiceError(NONE_CHOSEN, field="units")
+    # Lock the organisation's units so nothing is added inside them meanwhile.
+    list(Unit.objects.select_for_update().filter(organisation=organisation).values_list("pk"))
+    empty = {row.unit.pk: row.unit for row in unit_empty_list(organisation=organisation)}
+    children: dict[int, list[int]] = {}
+    for pk, parent in Unit.objects.filter(organisation=organisation).values_list("pk", "parent_id"):
+        if parent is not None:
+            children.setdefault(parent, []).append(pk)
+    in_use = sorted(f"#{pk}" for pk in chosen if pk not in empty)
+    if in_use:
+        raise ServiceError(
+            NOT_EMPTY.format(units=", ".join(in_use), verb=_verb(in_use, "is", "are")),
+            field="units",
+        )
+    with_others = sorted(
+        empty[pk].name
+        for pk in chosen
+        if any(child not in chosen for child in children.get(pk, []))
+    )
+    if with_others:
+        raise ServiceError(
+            INSIDE_NOT_CHOSEN.format(
+                units=", ".join(with_others),
+                verb=_verb(with_others, "has", "have"),
+                pronoun=_verb(with_others, "it", "them"),
+            ),
+            field="units",
+        )
+    # Units listed in tree order: deleting from the end removes those inside first.
+    ordered = [empty[pk] for pk in empty if pk in chosen]
+    user = acting_user(by)
+    for unit in reversed(ordered):
+        attribute(unit, user)
+        unit.delete()
+    return [unit.name for unit in ordered]
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from goldenthread.kit.views_import import import_upload_page
 
 from . import presenters, selectors, services, tables
 from .columns import UNIT_COLUMNS
-from .forms import UnitForm
+from .forms import EmptyUnitsForm, UnitForm
 from .importing import IMPORTER as UNITS_IMPORTER
 from .models import Unit, UnitKind
 
@@ -171,6 +171,50 @@ def unit_delete(request: OrgRequest, unit_id: int) -> HttpResponse:
         button=f"Yes, delete {unit.name}",
         warning=True,
         cancel_label="No, keep it",
+    )
+
+
+UNITS_DELETED = "{count} empty unit{plural} deleted: {names}."
+NO_EMPTY_UNITS = (
+    "No unit is empty: each holds posts of a structure or records of a module, or has a "
+    "unit inside it that does."
+)
+
+
+@org_view(Role.EDITOR)
+def unit_empty(request: OrgRequest) -> HttpResponse:
+    """Tick the units nothing uses and delete them together, after one confirmation."""
+    organisation = request.organisation
+    empty = selectors.unit_empty_list(organisation=organisation)
+    form = EmptyUnitsForm(
+        bound(request), choices=[(row.unit.pk, f"{row.path} ({row.unit.code})") for row in empty]
+    )
+    units = org_url(request, "core:unit_list")
+
+    def deleted(names: list[str]) -> str:
+        count = len(names)
+        return UNITS_DELETED.format(
+            count=count, plural="" if count == 1 else "s", names=", ".join(names)
+        )
+
+    return form_page(
+        request,
+        form,
+        lambda data: services.unit_bulk_delete_empty(
+            organisation=organisation, unit_ids=data["units"], by=request.user
+        ),
+        done=lambda _: units,
+        message=deleted,
+        title="Delete empty units",
+        intro=(
+            "Tick the units to delete, then confirm with the button below: they are deleted "
+            "together, the units inside first, or none is. Their history stays in the audit "
+            "trail."
+        ),
+        crumbs=[("Units", units), ("Delete empty units", "")],
+        cancel_url=units,
+        button="Delete the ticked units",
+        locked="" if empty else NO_EMPTY_UNITS,
     )
 
 

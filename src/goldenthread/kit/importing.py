@@ -63,6 +63,7 @@ __all__ = [
     "Importer",
     "Outcome",
     "Plan",
+    "PlanList",
     "Report",
     "RowPlan",
     "TableImporter",
@@ -339,6 +340,27 @@ class RowPlan:
         return {"row": self.row, "key": self.key, "label": self.label, "changes": self.changes}
 
 
+@dataclass(frozen=True)
+class PlanList:
+    """Records that saving would add beside the file's rows, in words, under a heading."""
+
+    #: A name for the page and its tests: ``units``.
+    name: str
+    heading: str
+    items: tuple[str, ...]
+    #: What the list means, shown above it.
+    intro: str = ""
+
+    def as_dict(self, limit: int) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "heading": self.heading,
+            "intro": self.intro,
+            "items": list(self.items[:limit]),
+            "count": len(self.items),
+        }
+
+
 @dataclass
 class Plan:
     """Every row's fate, and whatever the register's ``write`` needs to carry it out."""
@@ -347,6 +369,9 @@ class Plan:
     payload: Any = None
     #: What saving does, in words, shown above the preview.
     intro: str = ""
+    #: Other records saving would add beside the rows (a structure's new units),
+    #: each list shown in the preview under its heading, before anything is saved.
+    lists: list[PlanList] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(ACTIONS, 0)
@@ -364,6 +389,8 @@ class Plan:
         digest = hashlib.sha256()
         for row in self.rows:
             digest.update(json.dumps([row.action, row.key, row.changes]).encode())
+        for listed in self.lists:
+            digest.update(json.dumps([listed.name, listed.items]).encode())
         return digest.hexdigest()
 
     def preview(self, limit: int = PREVIEW_LIMIT) -> dict[str, Any]:
@@ -372,7 +399,12 @@ class Plan:
         for row in self.rows:
             if len(shown[row.action]) < limit:
                 shown[row.action].append(row.as_dict())
-        return {**shown, "intro": self.intro, "fingerprint": self.fingerprint()}
+        return {
+            **shown,
+            "intro": self.intro,
+            "lists": [listed.as_dict(limit) for listed in self.lists],
+            "fingerprint": self.fingerprint(),
+        }
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from goldenthread.kit.importing import (
     Importer,
     Outcome,
     Plan,
+    PlanList,
     Report,
     RowPlan,
     change,
@@ -56,6 +57,11 @@ NOT_COMPARED = "Saving makes a new snapshot, {name}. Every post in it is new."
 NOT_COMPARED_NO_IDS = (
     "Saving makes a new snapshot, {name}. The file has no post IDs, so its posts cannot "
     "be matched with an earlier snapshot's: every post is new."
+)
+UNITS_TO_ADD = "Units to add"
+UNITS_TO_ADD_INTRO = (
+    "The file names units the Units page does not have yet. Saving adds them, each under "
+    "the unit before it in its path, together with the snapshot; until then none is added."
 )
 DONE_SUMMARY = "{posts} posts saved as the snapshot {name}, from {file}."
 
@@ -229,7 +235,11 @@ class StructureImporter(Importer):
             except StructureImportError:
                 pass  # some problems have no repair: only a corrected file will do
             else:
-                report.repairs.extend(finding_entry(warning) for warning in repaired.warnings)
+                # Only the repairs of the problems found: a note (a job share) is no repair.
+                fixed = {problem.code for problem in error.problems}
+                report.repairs.extend(
+                    finding_entry(warning) for warning in repaired.warnings if warning.code in fixed
+                )
             return Plan()
         report.notes.extend(finding_entry(warning) for warning in result.warnings)
         return self._compare(run, upload, result)
@@ -262,6 +272,11 @@ class StructureImporter(Importer):
                     if was != now
                 )
                 plan.rows.append(RowPlan(UPDATE, post_id, label, changes=changes))
+        new_units = selectors.unit_paths_to_add(
+            organisation=run.organisation, paths=result.structure.unit.to_list()
+        )
+        if new_units:
+            plan.lists.append(PlanList("units", UNITS_TO_ADD, tuple(new_units), UNITS_TO_ADD_INTRO))
         if compared and previous is not None:
             plan.intro = COMPARED.format(
                 name=name, kind=previous.get_kind_display().lower(), previous=previous.name

@@ -157,15 +157,43 @@ def post_figures(figures: Figures, position: int) -> dict[str, Any]:
     }
 
 
+NOT_FILTERED_WHOLE = (
+    "The {filters} filter{s} {verb} not apply to this table: it shows the whole organisation."
+)
+NOT_FILTERED_GRADE = "The {filters} filter{s} {verb} not apply to this table: it shows every grade."
+
+
+def _not_filtered(unit: str, tier: str, message: str) -> str:
+    """``message`` naming the filters given (unit, grade) that a table ignores; else nothing."""
+    names = [name for name, value in (("unit", unit), ("grade", tier)) if value.strip()]
+    if not names:
+        return ""
+    many = len(names) > 1
+    return message.format(
+        filters=" and ".join(names), s="s" if many else "", verb="do" if many else "does"
+    )
+
+
 def filtered(
-    items: Iterable[Any], unit: str, tier: str, grades: dict[str, str] | None = None
+    items: Iterable[Any],
+    unit: str,
+    tier: str,
+    grades: dict[str, str] | None = None,
+    units: dict[str, tuple[str, ...]] | None = None,
 ) -> list[Any]:
-    """The changed posts in a unit (by part of its path) and of a grade, ignoring case."""
+    """The changed posts in a unit (by part of its path) and of a grade, ignoring case.
+
+    A post added or removed carries its unit; a changed post's units (before
+    and after) come from ``units``, and it is in the unit if either is.
+    """
     unit, tier = unit.strip().lower(), tier.strip().lower()
     result = []
     for item in items:
-        item_unit = getattr(item, "unit", "") or ""
-        if unit and unit not in item_unit.lower():
+        if hasattr(item, "unit"):
+            item_units: tuple[str, ...] = (item.unit or "",)
+        else:
+            item_units = (units or {}).get(item.post_id, ())
+        if unit and not any(unit in item_unit.lower() for item_unit in item_units):
             continue
         if tier and grades is not None and grades.get(item.post_id, "").lower() != tier:
             continue
@@ -173,18 +201,22 @@ def filtered(
     return result
 
 
+def values_by_post(before: Figures, after: Figures, column: str) -> dict[str, tuple[str, ...]]:
+    """Each post ID's ``column`` (``grade``, ``unit``) in each snapshot that has the post."""
+    found: dict[str, tuple[str, ...]] = {}
+    for figures in (before, after):
+        structure = figures.structure
+        values = getattr(structure, column).fill_null("").to_list()
+        for post_id, value in zip(structure.post_id.to_list(), values, strict=True):
+            found[post_id] = (*found.get(post_id, ()), value)
+    return found
+
+
 def grades_by_post(before: Figures, after: Figures) -> dict[str, str]:
     """Each post ID's grade, in either snapshot (the later one wins)."""
-    grades: dict[str, str] = {}
-    for figures in (before, after):
-        grades.update(
-            zip(
-                figures.structure.post_id.to_list(),
-                figures.structure.grade.fill_null("").to_list(),
-                strict=True,
-            )
-        )
-    return grades
+    return {
+        post_id: grades[-1] for post_id, grades in values_by_post(before, after, "grade").items()
+    }
 
 
 @dataclass(frozen=True)
@@ -209,12 +241,13 @@ def comparison(
 ) -> dict[str, Any]:
     """Everything the comparison page shows of ``diff``, narrowed to a unit and a grade."""
     grades = grades_by_post(before, after) if tier else None
+    units = values_by_post(before, after, "unit") if unit.strip() else None
     lists = [
         ("Posts added", filtered(diff.added, unit, tier, grades), "ref"),
         ("Posts removed", filtered(diff.removed, unit, tier, grades), "ref"),
-        ("Posts moved to a new manager", filtered(diff.moved, "", tier, grades), "change"),
-        ("Posts regraded", filtered(diff.regraded, "", tier, grades), "change"),
-        ("Posts retitled", filtered(diff.retitled, "", tier, grades), "change"),
+        ("Posts moved to a new manager", filtered(diff.moved, unit, tier, grades, units), "change"),
+        ("Posts regraded", filtered(diff.regraded, unit, tier, grades, units), "change"),
+        ("Posts retitled", filtered(diff.retitled, unit, tier, grades, units), "change"),
     ]
     junior = filtered(diff.junior_changed, unit, tier, grades)
     return {
@@ -222,6 +255,9 @@ def comparison(
         "has_junior": bool(diff.total.junior_fte_before or diff.total.junior_fte_after),
         "junior_changed": junior[:rows],
         "junior_changed_count": len(junior),
+        # A table the filters leave whole says so, under its heading.
+        "whole_note": _not_filtered(unit, tier, NOT_FILTERED_WHOLE),
+        "by_unit_note": _not_filtered("", tier, NOT_FILTERED_GRADE),
         "directorates": directorate_table(diff, notes),
         "lists": [(title, items[:rows], len(items), kind) for title, items, kind in lists],
         "by_unit": [c for c in diff.by_unit if not unit or unit.lower() in (c.unit or "").lower()],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,7 @@ from goldenthread.analysis.structure import (
     summarise,
 )
 from goldenthread.core.models import Unit
+from goldenthread.core.selectors import MAX_DEPTH
 
 from .engine import ENGINE_COLUMNS, rules_for, structure_from_rows
 from .modelling import name_posts
@@ -440,9 +441,40 @@ def as_is_current(*, organisation: Organisation, but: Snapshot) -> list[Snapshot
     )
 
 
-def unit_top_list(*, organisation: Organisation) -> QuerySet[Unit]:
-    """The organisation's directorates and other top units, by name."""
-    return Unit.objects.filter(organisation=organisation, parent__isnull=True).order_by("name")
+def unit_list_in_snapshot(
+    *, organisation: Organisation, snapshot: Snapshot, parent: Unit | None = None
+) -> list[Unit]:
+    """The units directly inside ``parent`` (the top units if ``None``) that hold posts of
+    ``snapshot``, in them or in a unit inside them, by name.
+
+    A unit the snapshot leaves empty is not listed: the organisation's other
+    structures may use it, this one does not. Two queries, whatever the numbers
+    of units and posts.
+    """
+    used = set(
+        Post.objects.filter(snapshot=snapshot, unit__isnull=False)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    units = {
+        unit.pk: unit
+        for unit in Unit.objects.filter(organisation=organisation)
+        .order_by()
+        .only("pk", "parent_id", "name")
+    }
+    wanted = parent.pk if parent is not None else None
+    listed: dict[int, Unit] = {}
+    for pk in used:
+        # Walk up from each unit that holds posts to the unit directly inside ``parent``.
+        cursor = units.get(pk)
+        depth = 0
+        while cursor is not None and cursor.parent_id != wanted and depth < MAX_DEPTH:
+            cursor = units.get(cursor.parent_id) if cursor.parent_id is not None else None
+            depth += 1
+        if cursor is not None and cursor.parent_id == wanted:
+            listed[cursor.pk] = cursor
+    return sorted(listed.values(), key=lambda unit: (unit.name.lower(), unit.pk))
 
 
 def unit_path_of(unit: Unit) -> str:
@@ -473,6 +505,38 @@ def units_by_path(*, organisation: Organisation) -> dict[str, Unit]:
         return UNIT_SEPARATOR.join(reversed(names))
 
     return {key_of(u): u for u in units}
+
+
+def units_missing(
+    by_key: Mapping[str, Unit], paths: Iterable[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each path's names, and each unit not in ``by_key``: its names from the top, parents first.
+
+    Both are keyed by the path in lower case ("people / adult social care").
+    """
+    wanted = sorted({p.strip() for p in paths if p and p.strip()})
+    split = {
+        path: [part.strip() for part in path.split(UNIT_SEPARATOR) if part.strip()]
+        for path in wanted
+    }
+    missing: dict[str, list[str]] = {}
+    for depth in range(max((len(parts) for parts in split.values()), default=0)):
+        for parts in split.values():
+            if len(parts) <= depth:
+                continue
+            key = UNIT_SEPARATOR.join(p.lower() for p in parts[: depth + 1])
+            if key not in by_key and key not in missing:
+                missing[key] = parts[: depth + 1]
+    return split, missing
+
+
+def unit_paths_to_add(*, organisation: Organisation, paths: Iterable[str]) -> list[str]:
+    """The units that saving posts in ``paths`` would add, each as its path, in tree order.
+
+    Reads only: the import's preview lists them before anything is saved.
+    """
+    _split, missing = units_missing(units_by_path(organisation=organisation), paths)
+    return [UNIT_SEPARATOR.join(missing[key]) for key in sorted(missing)]
 
 
 def post_managers(*, snapshot: Snapshot) -> dict[str, str | None]:
@@ -537,6 +601,13 @@ def post_reports(*, snapshot: Snapshot, post_ids: list[str]) -> list[str]:
 
 def post_report_count(*, snapshot: Snapshot, post: Post) -> int:
     return Post.objects.filter(snapshot=snapshot, manager_position=post.position).count()
+
+
+def post_manager_get(*, snapshot: Snapshot, post: Post) -> Post | None:
+    """The post ``post`` reports to in ``snapshot``; ``None`` for a top post."""
+    if post.manager_position is None:
+        return None
+    return Post.objects.filter(snapshot=snapshot, position=post.manager_position).first()
 
 
 def scenario_selection(

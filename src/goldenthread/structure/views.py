@@ -239,7 +239,9 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
             "unit_rows": capped(figures.summary.by_unit, dashboard.UNIT_TABLE_ROWS),
             "plot": dashboard.plot_data(charts),
             "exceptions": dashboard.exceptions(organisation, snapshot, figures),
-            "directorates": capped(selectors.unit_top_list(organisation=organisation)),
+            "directorates": capped(
+                selectors.unit_list_in_snapshot(organisation=organisation, snapshot=snapshot)
+            ),
             "units_url": org_url(request, "core:unit_list"),
             "others": selectors.snapshot_others(
                 organisation=organisation, snapshot=snapshot
@@ -414,7 +416,11 @@ def snapshot_unit(request: OrgRequest, snapshot_id: int, unit_id: int) -> HttpRe
             "page": page,
             "rows": rows,
             "managers": [row for row in rows if row["span"] > 0],
-            "children": capped(core_selectors.unit_children(organisation=organisation, unit=unit)),
+            "children": capped(
+                selectors.unit_list_in_snapshot(
+                    organisation=organisation, snapshot=snapshot, parent=unit
+                )
+            ),
             "children_url": f"{org_url(request, 'core:unit_list')}?inside={unit.pk}",
             "crumbs": _crumbs(request, snapshot, (unit.name, "")),
         },
@@ -641,6 +647,7 @@ def post_change(request: OrgRequest, snapshot_id: int, post_pk: int) -> HttpResp
             "post": post,
             "kind": kind,
             "reports": selectors.post_report_count(snapshot=snapshot, post=post),
+            "manager": selectors.post_manager_get(snapshot=snapshot, post=post),
         },
     )
 

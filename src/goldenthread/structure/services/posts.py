@@ -72,32 +72,23 @@ def units_for_paths(
     """
     by_key = selectors.units_by_path(organisation=organisation)
     taken = core_selectors.unit_codes(organisation=organisation)
-    wanted = sorted({p.strip() for p in paths if p and p.strip()})
-    split = {
-        path: [part.strip() for part in path.split(UNIT_SEPARATOR) if part.strip()]
-        for path in wanted
-    }
+    split, missing = selectors.units_missing(by_key, paths)
     new: dict[str, dict[str, str]] = {}
-    for depth in range(max((len(parts) for parts in split.values()), default=0)):
-        for parts in split.values():
-            if len(parts) <= depth:
-                continue
-            key = UNIT_SEPARATOR.join(p.lower() for p in parts[: depth + 1])
-            if key in by_key or key in new:
-                continue
-            parent_key = UNIT_SEPARATOR.join(p.lower() for p in parts[:depth])
-            parent_code = ""
-            if depth:
-                parent_code = (
-                    by_key[parent_key].code if parent_key in by_key else new[parent_key]["code"]
-                )
-            kind = (UnitKind.DIRECTORATE, UnitKind.SERVICE)[depth] if depth < 2 else UnitKind.TEAM
-            new[key] = {
-                "code": _code_for(parts[depth], parent_code, taken),
-                "name": parts[depth][:200],
-                "kind": kind,
-                "parent_code": parent_code,
-            }
+    for key, parts in missing.items():
+        depth = len(parts) - 1
+        parent_key = UNIT_SEPARATOR.join(p.lower() for p in parts[:depth])
+        parent_code = ""
+        if depth:
+            parent_code = (
+                by_key[parent_key].code if parent_key in by_key else new[parent_key]["code"]
+            )
+        kind = (UnitKind.DIRECTORATE, UnitKind.SERVICE)[depth] if depth < 2 else UnitKind.TEAM
+        new[key] = {
+            "code": _code_for(parts[depth], parent_code, taken),
+            "name": parts[depth][:200],
+            "kind": kind,
+            "parent_code": parent_code,
+        }
     if new:
         written = core_services.unit_bulk_upsert(
             organisation=organisation, rows=list(new.values()), by=by

@@ -1,0 +1,79 @@
+"""The comparison page's unit filter: every table it narrows, and those it says it leaves whole."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from goldenthread.accounts.models import Role
+from goldenthread.structure import presenters
+from tests.factories import member, snapshot_of
+from tests.html import select, texts
+
+pytestmark = pytest.mark.django_db
+
+BEFORE = [
+    ("CX", None, "Chief Executive", ""),
+    ("D1", "CX", "Director of People", "People"),
+    ("H1", "D1", "Head of Care", "People / Care"),
+    ("C1", "H1", "Care Officer", "People / Care"),
+    ("D2", "CX", "Director of Place", "Place"),
+    ("P1", "D2", "Housing Officer", "Place / Housing"),
+]
+AFTER = [
+    ("CX", None, "Chief Executive", ""),
+    ("D1", "CX", "Director of People", "People"),
+    ("H1", "D1", "Head of Care and Support", "People / Care"),
+    ("C1", "D1", "Care Officer", "People / Care"),
+    ("D2", "CX", "Director of Place", "Place"),
+    ("P1", "CX", "Senior Housing Officer", "Place / Housing"),
+]
+
+
+@pytest.fixture
+def viewer(client, organisation):
+    client.force_login(member(organisation, Role.VIEWER))
+    return client
+
+
+def _compare(client, organisation, **query):
+    old = snapshot_of(organisation, BEFORE, name="Before")
+    new = snapshot_of(organisation, AFTER, name="After")
+    url = reverse("structure:compare", kwargs={"org_slug": organisation.slug})
+    return client.get(url, {"old": old.pk, "new": new.pk, **query})
+
+
+def test_the_unit_filter_narrows_the_moved_and_retitled_posts_too(viewer, organisation) -> None:
+    response = _compare(viewer, organisation, unit="care")
+    assert texts(
+        response, '.gt-changed-posts[data-list="Posts moved to a new manager"] td:first-child'
+    ) == ["C1"]
+    assert texts(response, '.gt-changed-posts[data-list="Posts retitled"] td:first-child') == ["H1"]
+    assert texts(response, ".gt-filter-not-applied") == [
+        presenters.NOT_FILTERED_WHOLE.format(filters="unit", s="", verb="does"),
+        presenters.NOT_FILTERED_WHOLE.format(filters="unit", s="", verb="does"),
+    ]
+    # People / Care, as the by-unit table names it.
+    assert [row.split(" ")[0] for row in select(response, ".gt-compare-by-unit tbody tr")] == [
+        "People"
+    ]
+
+
+def test_without_a_filter_every_change_is_listed_and_no_table_says_it_is_whole(
+    viewer, organisation
+) -> None:
+    response = _compare(viewer, organisation)
+    assert texts(
+        response, '.gt-changed-posts[data-list="Posts moved to a new manager"] td:first-child'
+    ) == ["C1", "P1"]
+    assert texts(response, ".gt-filter-not-applied") == []
+
+
+def test_a_grade_filter_is_named_under_the_by_unit_table(viewer, organisation) -> None:
+    response = _compare(viewer, organisation, unit="care", tier="HoS")
+    assert select(response, '.gt-filter-not-applied[data-table="by-unit"]') == [
+        presenters.NOT_FILTERED_GRADE.format(filters="grade", s="", verb="does")
+    ]
+    assert select(response, '.gt-filter-not-applied[data-table="totals"]') == [
+        presenters.NOT_FILTERED_WHOLE.format(filters="unit and grade", s="s", verb="do")
+    ]
