@@ -21,6 +21,7 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
+from goldenthread.analysis.redundancy import RedundancyEstimate, redundancy_estimate
 from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules, pounds
 from goldenthread.analysis.structure import UNKNOWN_GROUP, Structure
 
@@ -118,9 +119,12 @@ class StructureDiff:
     redundancies : int
         Removed posts that were not vacant.
     redundancy_cost : Decimal
-        ``redundancies`` times the cost per redundancy.
+        The cost of those redundancies: see ``redundancy``.
     net_saving_first_year : Decimal
         ``staffing_saving - redundancy_cost``.
+    redundancy : RedundancyEstimate
+        How the redundancy cost was made: the flat cost per post, or the
+        grade bands (and the flat cost for grades with none).
     """
 
     matched_by: str
@@ -137,6 +141,7 @@ class StructureDiff:
     redundancies: int
     redundancy_cost: Decimal
     net_saving_first_year: Decimal
+    redundancy: RedundancyEstimate
 
 
 def _frame(s: Structure) -> pl.DataFrame:
@@ -290,8 +295,13 @@ def diff_structures(
     by_unit = tuple(_unit_change(str(r["unit"]), r) for r in units.iter_rows(named=True))
     totals = units.drop("unit").sum().row(0, named=True)
     total = _unit_change("Total", totals)
-    filled = int(removed.filter(~pl.col("vacant")).height)
-    redundancy_cost = rules.cost_per_redundancy * filled
+    filled_grades = removed.filter(~pl.col("vacant")).get_column("grade").to_list()
+    estimate = redundancy_estimate(
+        [grade or "" for grade in filled_grades],
+        flat=rules.cost_per_redundancy,
+        bands=rules.redundancy_bands,
+    )
+    filled, redundancy_cost = estimate.posts, estimate.total
     saving = total.cost_before - total.cost_after
     return StructureDiff(
         matched_by=matched_by,
@@ -321,4 +331,5 @@ def diff_structures(
         redundancies=filled,
         redundancy_cost=redundancy_cost,
         net_saving_first_year=saving - redundancy_cost,
+        redundancy=estimate,
     )

@@ -19,6 +19,7 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.core import selectors as core_selectors
 from goldenthread.jobs.models import JobStatus
+from goldenthread.kit.decisions import DecisionForm
 from goldenthread.kit.exports import about_file
 from goldenthread.kit.forms import apply_service_error
 from goldenthread.kit.importing import import_run_for
@@ -54,7 +55,14 @@ from .forms import (
 )
 from .importing import IMPORTER as STRUCTURE_IMPORTER
 from .inspect import upload_import_start, upload_reference
-from .models import DesignRuleSet, Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
+from .models import (
+    DecisionKind,
+    DesignRuleSet,
+    Snapshot,
+    SnapshotKind,
+    SnapshotStatus,
+    StructureUpload,
+)
 
 #: Posts per page on the posts and unit pages.
 PAGE_SIZE = 50
@@ -229,7 +237,8 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         "structure/snapshot_detail.html",
         {
             "snapshot": snapshot,
-            "can_delete": request.membership.allows(services.snapshot_delete_role(snapshot)),
+            "can_delete": not services.snapshot_delete_refusal(snapshot=snapshot, by=request.user),
+            "decisions": selectors.snapshot_decisions(organisation=organisation, snapshot=snapshot),
             "figures": figures,
             "summary": figures.summary,
             "rules": figures.rules,
@@ -292,7 +301,6 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         organisation=request.organisation,
         snapshot=snapshot,
     )
-    allowed = request.membership.allows(services.snapshot_delete_role(snapshot))
     return confirm_page(
         request,
         lambda: services.snapshot_delete(snapshot=snapshot, by=request.user),
@@ -305,8 +313,8 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         cancel_url=org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
         button="Delete the snapshot",
         warning=True,
-        # The page says who may delete it before anyone tries.
-        context={} if allowed else {"error": services.SNAPSHOT_DELETE_NEEDS_ADMIN},
+        # The page says why it cannot be deleted before anyone tries, and offers no button.
+        refused=services.snapshot_delete_refusal(snapshot=snapshot, by=request.user),
     )
 
 
@@ -500,6 +508,10 @@ CHANGE_SAVED = "The change has been recorded: {description}."
 CHANGE_UNDONE = "The change has been undone: {description}."
 SCENARIO_CREATED = "{name} has been created with a copy of the {count:,} posts of {base}."
 SCENARIO_APPROVED = "{name} has been approved."
+DECISION_INTRO = (
+    "Record the decision as the minutes or the delegated decision record give it. "
+    "The decision is kept with the snapshot and in the audit history."
+)
 NOT_A_SCENARIO = "{name} is not a scenario: create a scenario from it to model changes."
 
 
@@ -538,6 +550,7 @@ def scenario_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         "editable": snapshot.kind == SnapshotKind.SCENARIO
         and snapshot.status == SnapshotStatus.DRAFT,
         "post_changes": POST_CHANGES,
+        "decisions": selectors.snapshot_decisions(organisation=organisation, snapshot=snapshot),
         "crumbs": _crumbs(request, snapshot, ("Changes and difference", "")),
     }
     if snapshot.base is not None:
@@ -741,26 +754,68 @@ def change_undo(request: OrgRequest, change_id: int) -> HttpResponse:
     )
 
 
+def _decision_page(
+    request: OrgRequest, snapshot: Snapshot, kind: DecisionKind, *, status: str, refused: str
+) -> HttpResponse:
+    """The confirmation page of a decision on a scenario: what it does, and its record."""
+    organisation = request.organisation
+    approval = kind == DecisionKind.APPROVAL
+    act = services.scenario_approve if approval else services.scenario_promote
+
+    def message(result: Any) -> str:
+        if approval:
+            return SCENARIO_APPROVED.format(name=snapshot.name)
+        others = ", ".join(s.name for s in result) or "no earlier as-is was"
+        return services.PROMOTED.format(name=snapshot.name, others=others)
+
+    title = (
+        f"Record the decision approving {snapshot.name}"
+        if approval
+        else f"Record the decision making {snapshot.name} the as-is structure"
+    )
+    return form_page(
+        request,
+        DecisionForm(bound(request)),
+        lambda data: act(snapshot=snapshot, by=request.user, **data),
+        done=lambda _: org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
+        message=message,
+        title=title,
+        caption=snapshot.name,
+        intro=DECISION_INTRO,
+        locked=""
+        if snapshot.status == status and snapshot.kind == SnapshotKind.SCENARIO
+        else refused,
+        button="Approve the scenario" if approval else "Make this the new as-is",
+        cancel_url=_scenario_url(request, snapshot),
+        crumbs=_scenario_crumbs(request, snapshot, "Approve" if approval else "Make the as-is"),
+        template="structure/scenario_decision.html",
+        context={
+            "consequences": selectors.scenario_decision_consequences(
+                organisation=organisation, snapshot=snapshot, kind=kind
+            ),
+        },
+    )
+
+
 @org_view(Role.ADMIN)
 def scenario_approve(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    return _act(
+    return _decision_page(
         request,
-        lambda: services.scenario_approve(snapshot=snapshot, by=request.user),
-        SCENARIO_APPROVED.format(name=snapshot.name),
-        _scenario_url(request, snapshot),
+        snapshot,
+        DecisionKind.APPROVAL,
+        status=SnapshotStatus.DRAFT,
+        refused=services.APPROVE_DRAFTS_ONLY,
     )
 
 
 @org_view(Role.ADMIN)
 def scenario_promote(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    if request.method == "POST":
-        try:
-            superseded = services.scenario_promote(snapshot=snapshot, by=request.user)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            others = ", ".join(s.name for s in superseded) or "no earlier as-is was"
-            success(request, services.PROMOTED.format(name=snapshot.name, others=others))
-    return redirect(_scenario_url(request, snapshot))
+    return _decision_page(
+        request,
+        snapshot,
+        DecisionKind.PROMOTION,
+        status=SnapshotStatus.APPROVED,
+        refused=services.PROMOTE_APPROVED_ONLY,
+    )

@@ -18,6 +18,7 @@ from goldenthread.accounts.services import (
 )
 from goldenthread.analysis.structure import Structure, post_metrics
 from goldenthread.core.models import UnitKind
+from goldenthread.structure import selectors
 from goldenthread.structure.engine import pounds_or_none
 from goldenthread.structure.models import Post, Snapshot, SnapshotKind, SnapshotStatus
 
@@ -190,6 +191,7 @@ def snapshot_set_effective_date(
 SNAPSHOT_DELETE_NEEDS_ADMIN = (
     "Only an admin can delete an approved or superseded snapshot: it records a decision."
 )
+SNAPSHOT_IN_USE = "{name} cannot be deleted: {reasons}."
 
 
 def snapshot_delete_role(snapshot: Snapshot) -> Role:
@@ -197,27 +199,42 @@ def snapshot_delete_role(snapshot: Snapshot) -> Role:
     return Role.EDITOR if snapshot.status == SnapshotStatus.DRAFT else Role.ADMIN
 
 
-@transaction.atomic
-def snapshot_delete(*, snapshot: Snapshot, by: Actor = None) -> None:
-    """Delete the snapshot, its posts and its recorded changes.
+def snapshot_delete_refusal(*, snapshot: Snapshot, by: Actor) -> str:
+    """Why ``by`` may not delete ``snapshot``, or "" when they may.
 
-    Scenarios based on it stay, with their own posts, but no longer have a base.
     An editor deletes only a draft: an approved or superseded snapshot is a
-    record of a decision, which only an admin may delete.
+    record of a decision, which only an admin may delete. Nobody deletes a
+    snapshot that scenarios are based on, or that a decision refers to.
     """
     try:
         require_role(organisation=snapshot.organisation, by=by, role=snapshot_delete_role(snapshot))
-    except ServiceError:
-        if snapshot.status == SnapshotStatus.DRAFT:
-            raise
-        raise ServiceError(SNAPSHOT_DELETE_NEEDS_ADMIN) from None
+    except ServiceError as refused:
+        return (
+            refused.message
+            if snapshot.status == SnapshotStatus.DRAFT
+            else (SNAPSHOT_DELETE_NEEDS_ADMIN)
+        )
+    reasons = selectors.snapshot_delete_blockers(
+        organisation=snapshot.organisation, snapshot=snapshot
+    )
+    if reasons:
+        return SNAPSHOT_IN_USE.format(name=snapshot.name, reasons="; ".join(reasons))
+    return ""
+
+
+@transaction.atomic
+def snapshot_delete(*, snapshot: Snapshot, by: Actor = None) -> None:
+    """Delete the snapshot, its posts and its recorded changes, unless it must be kept.
+
+    See :func:`snapshot_delete_refusal` for who may delete what.
+    """
+    lock_snapshot(snapshot)
+    refusal = snapshot_delete_refusal(snapshot=snapshot, by=by)
+    if refusal:
+        raise ServiceError(refusal)
     for change in snapshot.changes.all():
         attribute(change, by)
         change.delete()
-    for scenario in Snapshot.objects.filter(base=snapshot):
-        scenario.base = None
-        attribute(scenario, by)
-        scenario.save(update_fields=["base"])
     Post.objects.filter(snapshot=snapshot).delete()
     attribute(snapshot, by)
     snapshot.delete()
