@@ -113,7 +113,7 @@ def rules_for(organisation: Organisation) -> DesignRules:
         RedundancyBand.objects.filter(organisation=organisation)
         .order_by("grade")
         .values_list("grade", "cost")
-    )
+    )  # engine sits below selectors: the same read as selectors.redundancy_band_list
     saved = DesignRuleSet.objects.filter(organisation=organisation).first()
     if saved is None:
         return DesignRules(cost_per_redundancy=cost, redundancy_bands=bands)

@@ -38,6 +38,7 @@ from .models import (
     DecisionKind,
     DesignRuleSet,
     Post,
+    RedundancyBand,
     ScenarioChange,
     Snapshot,
     SnapshotKind,
@@ -494,6 +495,10 @@ def snapshot_decisions(
         .select_related("snapshot", "recorded_by")
         .order_by("decided_on", "pk")
     )
+
+
+def redundancy_band_list(*, organisation: Organisation) -> QuerySet[RedundancyBand]:
+    return RedundancyBand.objects.filter(organisation=organisation).order_by("grade")
 
 
 SNAPSHOT_BASES = "the scenario{plural} {names} {verb} based on it"

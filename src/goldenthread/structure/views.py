@@ -454,7 +454,6 @@ def compare(request: OrgRequest) -> HttpResponse:
             {
                 "old": old,
                 "new": new,
-                "cost_per_redundancy": organisation.redundancy_cost_per_post,
             }
         )
     return render(request, "structure/compare.html", context)
@@ -562,7 +561,6 @@ def scenario_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
                 "diff": diff,
                 "difference": presenters.difference(before, after),
                 "directorates": presenters.directorate_table(diff),
-                "cost_per_redundancy": organisation.redundancy_cost_per_post,
             }
         )
     return render(request, "structure/scenario_detail.html", context)

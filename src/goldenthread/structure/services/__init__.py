@@ -18,6 +18,14 @@ from .posts import (
     post_insert,
     units_for_paths,
 )
+from .redundancy_bands import (
+    COST_NEGATIVE,
+    GRADE_NEEDED,
+    GRADE_TAKEN,
+    redundancy_band_create,
+    redundancy_band_delete,
+    redundancy_band_update,
+)
 from .scenarios import (
     ALREADY_UNDONE,
     APPROVE_DRAFTS_ONLY,
@@ -68,8 +76,11 @@ from .uploads import (
 __all__ = [
     "ALREADY_UNDONE",
     "APPROVE_DRAFTS_ONLY",
+    "COST_NEGATIVE",
     "FIGURES_BATCH",
     "FIGURE_COLUMNS",
+    "GRADE_NEEDED",
+    "GRADE_TAKEN",
     "KIND_FIXED",
     "MANAGER_IN_SELECTION",
     "MAPPING_NEEDS_IDS",
@@ -97,6 +108,9 @@ __all__ = [
     "design_rules_update",
     "post_figures_store",
     "post_insert",
+    "redundancy_band_create",
+    "redundancy_band_delete",
+    "redundancy_band_update",
     "scenario_approve",
     "scenario_bulk_change",
     "scenario_change_undo",
