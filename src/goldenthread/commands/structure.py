@@ -399,7 +399,8 @@ def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
     lines.append("")
     lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
     lines.append(
-        f"Redundancy estimate: {d.redundancies} filled posts removed, £{d.redundancy_cost:,}"
+        f"Redundancy estimate: {d.redundancies} filled posts removed × "
+        f"£{d.redundancy.flat:,}, the flat cost per redundancy = £{d.redundancy_cost:,}"
     )
     lines.append(f"Net saving in the first year: £{d.net_saving_first_year:,}")
     return "\n".join(lines)

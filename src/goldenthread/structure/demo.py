@@ -34,7 +34,7 @@ AS_IS = "As-is structure, March 2024"
 PROPOSED = "Proposed structure, 2025"
 APPROVED = "Transformation team review, 2024"
 #: The decision that approved the transformation team review.
-APPROVAL = {
+APPROVAL: dict[str, Any] = {
     "decided_by": "Councillor Priya Shah, Cabinet Member for Resources",
     "body": "Portfolio Holder delegated decision",
     "decided_on": datetime.date(2024, 9, 12),

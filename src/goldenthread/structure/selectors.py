@@ -501,6 +501,10 @@ def redundancy_band_list(*, organisation: Organisation) -> QuerySet[RedundancyBa
     return RedundancyBand.objects.filter(organisation=organisation).order_by("grade")
 
 
+def redundancy_band_get(*, organisation: Organisation, pk: int) -> RedundancyBand:
+    return redundancy_band_list(organisation=organisation).get(pk=pk)
+
+
 SNAPSHOT_BASES = "the scenario{plural} {names} {verb} based on it"
 SNAPSHOT_DECIDED = "the decision “{decision}” refers to it"
 

@@ -18,9 +18,10 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.core import selectors as core_selectors
+from goldenthread.formats.money import pounds
 from goldenthread.jobs.models import JobStatus
 from goldenthread.kit.decisions import DecisionForm
-from goldenthread.kit.exports import about_file
+from goldenthread.kit.exports import about_file, export_response
 from goldenthread.kit.forms import apply_service_error
 from goldenthread.kit.importing import import_run_for
 from goldenthread.kit.lists import capped
@@ -37,8 +38,11 @@ from goldenthread.kit.pages import (
     success,
 )
 from goldenthread.kit.tables import table_page
+from goldenthread.kit.views_import import import_upload_page
 
 from . import dashboard, exports, presenters, selectors, services, tables
+from .band_importing import IMPORTER as BANDS_IMPORTER
+from .columns import REDUNDANCY_BAND_COLUMNS
 from .forms import (
     POST_CHANGES,
     AddPostForm,
@@ -48,6 +52,7 @@ from .forms import (
     DesignRulesForm,
     MappingForm,
     PostChangeForm,
+    RedundancyBandForm,
     ScenarioCreateForm,
     SnapshotForm,
     UploadForm,
@@ -816,4 +821,120 @@ def scenario_promote(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         DecisionKind.PROMOTION,
         status=SnapshotStatus.APPROVED,
         refused=services.PROMOTE_APPROVED_ONLY,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Redundancy costs by grade
+
+BAND_ADDED = "The band for {grade} has been added."
+BAND_SAVED = "The band for {grade} has been saved."
+BAND_DELETED = "The band for {grade} has been deleted."
+BANDS_TITLE = "Redundancy costs by grade"
+BAND_IMPORT_INTRO = (
+    "Use a CSV file or an Excel workbook whose first row names the columns below. A grade "
+    "that already has a band changes its cost; a new grade adds a band."
+)
+
+
+def _band_crumbs(request: OrgRequest, *more: tuple[str, str]) -> Crumbs:
+    return _crumbs(request, None, (BANDS_TITLE, org_url(request, "structure:band_list")), *more)
+
+
+@org_view()
+def band_list(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    bands = selectors.redundancy_band_list(organisation=organisation)
+    table = tables.REDUNDANCY_BANDS.bind(request, bands)
+    return table_page(
+        request,
+        table,
+        "structure/band_list.html",
+        {
+            "any": bands.exists(),
+            "flat": pounds(organisation.redundancy_cost_per_post),
+            "crumbs": _crumbs(request, None, (BANDS_TITLE, "")),
+        },
+        what="redundancy bands",
+    )
+
+
+@org_view(Role.ADMIN)
+def band_create(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    return form_page(
+        request,
+        RedundancyBandForm(bound(request)),
+        lambda data: services.redundancy_band_create(
+            organisation=organisation, by=request.user, **data
+        ),
+        done=lambda _: org_url(request, "structure:band_list"),
+        message=lambda band: BAND_ADDED.format(grade=band.grade),
+        title="Add a redundancy band",
+        crumbs=_band_crumbs(request, ("Add a band", "")),
+        cancel_url=org_url(request, "structure:band_list"),
+    )
+
+
+def _band_or_404(request: OrgRequest, band_id: int) -> Any:
+    return get_or_404(selectors.redundancy_band_get, request, "band", pk=band_id)
+
+
+@org_view(Role.ADMIN)
+def band_edit(request: OrgRequest, band_id: int) -> HttpResponse:
+    band = _band_or_404(request, band_id)
+    listing = org_url(request, "structure:band_list")
+    return form_page(
+        request,
+        RedundancyBandForm(bound(request), initial={"grade": band.grade, "cost": band.cost}),
+        lambda data: services.redundancy_band_update(band=band, by=request.user, **data),
+        done=lambda _: listing,
+        message=lambda saved: BAND_SAVED.format(grade=saved.grade),
+        title=f"Change the band for {band.grade}",
+        crumbs=_band_crumbs(request, (band.grade, "")),
+        cancel_url=listing,
+        record=band,
+        template="structure/band_form.html",
+        context={"band": band},
+    )
+
+
+@org_view(Role.ADMIN)
+def band_delete(request: OrgRequest, band_id: int) -> HttpResponse:
+    band = _band_or_404(request, band_id)
+    listing = org_url(request, "structure:band_list")
+    return confirm_page(
+        request,
+        lambda: services.redundancy_band_delete(band=band, by=request.user),
+        done=listing,
+        message=BAND_DELETED.format(grade=band.grade),
+        title=f"Delete the band for {band.grade}?",
+        intro="Posts of this grade are then costed at the flat cost of one redundancy. "
+        "The band's history stays in the audit trail.",
+        crumbs=_band_crumbs(request, (band.grade, ""), ("Delete", "")),
+        cancel_url=listing,
+        cancel_label="No, keep it",
+        button="Yes, delete the band",
+        warning=True,
+    )
+
+
+@org_view(Role.ADMIN)
+def band_import(request: OrgRequest) -> HttpResponse:
+    return import_upload_page(
+        request,
+        importer=BANDS_IMPORTER,
+        columns=REDUNDANCY_BAND_COLUMNS,
+        title="Import redundancy bands from a file",
+        intro=BAND_IMPORT_INTRO,
+        crumbs=_band_crumbs(request, ("Import", "")),
+        cancel_url=org_url(request, "structure:band_list"),
+    )
+
+
+@org_view()
+def band_export(request: OrgRequest, fmt: str) -> HttpResponse:
+    bands = selectors.redundancy_band_list(organisation=request.organisation)
+    return export_response(
+        request, columns=REDUNDANCY_BAND_COLUMNS, records=bands, what="Redundancy bands", fmt=fmt
     )
