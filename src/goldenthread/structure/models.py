@@ -70,6 +70,8 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    #: Hidden from the list of snapshots unless asked for; nothing else changes.
+    archived = models.BooleanField(default=False)
     history = HistoricalRecords(excluded_fields=["version", "figures_version"])
 
     class Meta:

@@ -22,6 +22,7 @@ urlpatterns = [
     path(_S + "<int:snapshot_id>/", views.snapshot_detail, name="snapshot_detail"),
     path(_S + "<int:snapshot_id>/edit/", views.snapshot_edit, name="snapshot_edit"),
     path(_S + "<int:snapshot_id>/delete/", views.snapshot_delete, name="snapshot_delete"),
+    path(_S + "<int:snapshot_id>/archive/", views.snapshot_archive, name="snapshot_archive"),
     path(_S + "<int:snapshot_id>/posts/", views.post_list, name="post_list"),
     path(_S + "<int:snapshot_id>/posts/<int:post_pk>/", views.post_detail, name="post_detail"),
     path(_S + "<int:snapshot_id>/units/<int:unit_id>/", views.snapshot_unit, name="snapshot_unit"),

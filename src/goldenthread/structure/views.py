@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -74,6 +75,12 @@ PAGE_SIZE = 50
 
 SNAPSHOT_SAVED = "{name} has been saved."
 SNAPSHOT_DELETED = "{name} has been deleted."
+ARCHIVE_INTRO = (
+    "An archived snapshot is hidden from the list of snapshots; choose “Show archived "
+    "snapshots” there to see it. Nothing in it changes: its posts, changes and decisions stay, "
+    "and it can be put back in the list."
+)
+ARCHIVE_RESTORE_INTRO = "It is shown in the list of snapshots again. Nothing in it changes."
 RULES_SAVED = "The design rules have been saved."
 
 
@@ -97,16 +104,29 @@ def _crumbs(
     return [*crumbs, *more]
 
 
+#: The query that lists archived snapshots too: ``?archived=show``.
+SHOW_ARCHIVED = "show"
+
+
 @org_view()
 def snapshot_list(request: OrgRequest) -> HttpResponse:
     snapshots = selectors.snapshot_list(organisation=request.organisation)
-    table = tables.SNAPSHOTS.bind(request, snapshots)
-    held = len(snapshots.order_by().values_list("pk", flat=True)[:2])
+    held = snapshots.order_by().aggregate(
+        total=Count("pk"), archived=Count("pk", filter=Q(archived=True))
+    )
+    show_archived = request.GET.get("archived") == SHOW_ARCHIVED
+    rows = snapshots if show_archived else snapshots.filter(archived=False)
+    table = tables.SNAPSHOTS.bind(request, rows)
     return table_page(
         request,
         table,
         "structure/snapshot_list.html",
-        {"any": held > 0, "several": held > 1},
+        {
+            "any": held["total"] > 0,
+            "several": held["total"] > 1,
+            "archived": held["archived"],
+            "show_archived": show_archived,
+        },
         what="snapshots",
     )
 
@@ -302,6 +322,8 @@ def snapshot_edit(request: OrgRequest, snapshot_id: int) -> HttpResponse:
 @org_view(Role.EDITOR)
 def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
+    refused = services.snapshot_delete_refusal(snapshot=snapshot, by=request.user)
+    may_archive = request.membership.allows(services.snapshot_delete_role(snapshot))
     dependants = selectors.snapshot_dependants(
         organisation=request.organisation,
         snapshot=snapshot,
@@ -319,7 +341,39 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         button="Delete the snapshot",
         warning=True,
         # The page says why it cannot be deleted before anyone tries, and offers no button.
-        refused=services.snapshot_delete_refusal(snapshot=snapshot, by=request.user),
+        refused=refused,
+        template="structure/snapshot_delete.html",
+        context={
+            "snapshot": snapshot,
+            # Kept for the record, it can still leave the list.
+            "can_archive": bool(refused) and not snapshot.archived and may_archive,
+        },
+    )
+
+
+SNAPSHOT_ARCHIVED = "{name} has been archived: it is no longer in the list of snapshots."
+SNAPSHOT_RESTORED = "{name} is back in the list of snapshots."
+
+
+@org_view(Role.EDITOR)
+def snapshot_archive(request: OrgRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    detail = org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk)
+    restore = snapshot.archived
+    allowed = request.membership.allows(services.snapshot_delete_role(snapshot))
+    return confirm_page(
+        request,
+        lambda: services.snapshot_archive(snapshot=snapshot, archived=not restore, by=request.user),
+        done=detail,
+        message=(SNAPSHOT_RESTORED if restore else SNAPSHOT_ARCHIVED).format(name=snapshot.name),
+        title=f"Put {snapshot.name} back in the list?" if restore else f"Archive {snapshot.name}?",
+        intro=ARCHIVE_RESTORE_INTRO if restore else ARCHIVE_INTRO,
+        crumbs=_crumbs(request, snapshot, ("Restore" if restore else "Archive", "")),
+        cancel_url=detail,
+        button="Put it back in the list" if restore else "Archive the snapshot",
+        refused=""
+        if allowed or snapshot.status == SnapshotStatus.DRAFT
+        else services.SNAPSHOT_ARCHIVE_NEEDS_ADMIN,
     )
 
 

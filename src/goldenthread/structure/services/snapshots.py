@@ -192,6 +192,9 @@ SNAPSHOT_DELETE_NEEDS_ADMIN = (
     "Only an admin can delete an approved or superseded snapshot: it records a decision."
 )
 SNAPSHOT_IN_USE = "{name} cannot be deleted: {reasons}."
+SNAPSHOT_ARCHIVE_NEEDS_ADMIN = (
+    "Only an admin can archive an approved or superseded snapshot: it records a decision."
+)
 
 
 def snapshot_delete_role(snapshot: Snapshot) -> Role:
@@ -238,3 +241,23 @@ def snapshot_delete(*, snapshot: Snapshot, by: Actor = None) -> None:
     Post.objects.filter(snapshot=snapshot).delete()
     attribute(snapshot, by)
     snapshot.delete()
+
+
+@transaction.atomic
+def snapshot_archive(*, snapshot: Snapshot, archived: bool, by: Actor) -> Snapshot:
+    """Hide ``snapshot`` from the list of snapshots (or show it again); nothing in it changes.
+
+    Whoever may delete the snapshot may archive it: an editor a draft, an
+    admin one that records a decision.
+    """
+    lock_snapshot(snapshot)
+    try:
+        require_role(organisation=snapshot.organisation, by=by, role=snapshot_delete_role(snapshot))
+    except ServiceError:
+        if snapshot.status == SnapshotStatus.DRAFT:
+            raise
+        raise ServiceError(SNAPSHOT_ARCHIVE_NEEDS_ADMIN) from None
+    snapshot.archived = archived
+    attribute(snapshot, by)
+    snapshot.save(update_fields=["archived"])
+    return snapshot

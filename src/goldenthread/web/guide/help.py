@@ -60,6 +60,7 @@ HELP: dict[str, str] = {
     "structure:scenario_promote": _SCENARIOS,
     "structure:post_change": _SCENARIOS,
     "structure:change_undo": _SCENARIOS,
+    "structure:snapshot_archive": "structures#the-dashboard",
     "structure:band_list": _BANDS,
     "structure:band_create": _BANDS,
     "structure:band_edit": _BANDS,
