@@ -509,7 +509,7 @@ def test_the_comparison_gives_each_directorates_reasons_from_the_scenario(client
 
     demo_load(password=DEMO_PASSWORD)
     as_is = Snapshot.objects.get(name=structure_demo.AS_IS)
-    proposed = Snapshot.objects.get(base=as_is)
+    proposed = Snapshot.objects.get(base=as_is, name=structure_demo.PROPOSED)
     client.login(username="demo-viewer", password=DEMO_PASSWORD)
     response = client.get(
         reverse("structure:compare", kwargs={"org_slug": "brackenford"}),

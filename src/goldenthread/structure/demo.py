@@ -395,6 +395,17 @@ def _middle(grade: str) -> Decimal:
     return Decimal((low + high) // 2)
 
 
+def _proposer(organisation: Organisation, by: Actor) -> Actor:
+    """The editor proposes the changes; without one, whoever builds the demo does."""
+    editor = (
+        Membership.objects.filter(organisation=organisation, role=Role.EDITOR)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return editor.user if editor else by
+
+
 def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot:
     """Seed 000's kind of changes, each recorded in the scenario with its reason.
 
@@ -402,14 +413,7 @@ def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot
     the second brings HR and payroll back from the shared service, each team
     moved as a block with one change.
     """
-    editor = (
-        Membership.objects.filter(organisation=organisation, role=Role.EDITOR)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    # The editor proposes the changes; without one, whoever builds the demo does.
-    user = editor.user if editor else by
+    user = _proposer(organisation, by)
     scenario = services.scenario_create(
         snapshot=as_is,
         name=PROPOSED,
@@ -536,12 +540,16 @@ def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot
 
 
 def _approved(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot:
-    """A small scenario already approved, with the decision that approved it."""
+    """A small scenario already approved, with the decision that approved it.
+
+    The editor proposes it; the admin, who builds the demo, records the decision.
+    """
+    user = _proposer(organisation, by)
     scenario = services.scenario_create(
         snapshot=as_is,
         name=APPROVED,
         notes="The transformation team's assistant director role is not replaced.",
-        by=by,
+        by=user,
     )
     services.scenario_post_change(
         snapshot=scenario,
@@ -550,7 +558,7 @@ def _approved(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapsho
         reports_to="RES2",
         reason="The role is folded into the head of transformation's",
         effective_date=datetime.date(2024, 10, 1),
-        by=by,
+        by=user,
     )
     services.scenario_approve(snapshot=scenario, by=by, **APPROVAL)
     return scenario
