@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import factory
@@ -85,3 +86,21 @@ def snapshot_of(
         status=status,
         kind=kind,
     )
+
+
+#: A decision record, as a service that approves or promotes a scenario needs one.
+DECISION: dict[str, Any] = {
+    "decided_by": "Councillor Ann Lee, Leader of the Council",
+    "body": "Cabinet",
+    "decided_on": datetime.date(2025, 3, 14),
+    "minute_reference": "Minute 52",
+}
+#: The same decision as the confirmation page's form sends it.
+DECISION_FORM: dict[str, str] = {
+    "decided_by": DECISION["decided_by"],
+    "body": DECISION["body"],
+    "decided_on_day": "14",
+    "decided_on_month": "3",
+    "decided_on_year": "2025",
+    "minute_reference": DECISION["minute_reference"],
+}

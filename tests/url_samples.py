@@ -8,6 +8,7 @@ it: add a function that returns a real value from the organisation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from goldenthread.accounts.models import Membership, Organisation
@@ -62,6 +63,19 @@ def _snapshot(organisation: Organisation) -> Any:
 
     snapshots = Snapshot.objects.filter(organisation=organisation).order_by("pk")
     return snapshots.filter(status=SnapshotStatus.DRAFT).first() or snapshots.first()
+
+
+def _band(organisation: Organisation) -> int:
+    """A redundancy band (the demo has some; another organisation gets one)."""
+    from goldenthread.structure import services as structure_services
+    from goldenthread.structure.models import RedundancyBand
+
+    band = RedundancyBand.objects.filter(organisation=organisation).order_by("pk").first()
+    if band is None:
+        band = structure_services.redundancy_band_create(
+            organisation=organisation, grade="PO1", cost=Decimal("18500"), by=None
+        )
+    return band.pk
 
 
 def _change(organisation: Organisation) -> int:
@@ -156,6 +170,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "source": lambda org: "units",
     "invitation_id": lambda org: _invitation(org).pk,
     "token": lambda org: _invitation(org).token,
+    "band_id": _band,
 }
 
 

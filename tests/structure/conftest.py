@@ -41,6 +41,13 @@ def viewer(client, organisation):
     return client
 
 
+@pytest.fixture
+def admin(client, organisation):
+    member(organisation, Role.ADMIN, username="ad")
+    client.login(username="ad", password=PASSWORD)
+    return client
+
+
 def named(name: str, data: bytes) -> io.BytesIO:
     file = io.BytesIO(data)
     file.name = name

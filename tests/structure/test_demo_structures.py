@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from goldenthread.analysis.redundancy import BASIS_BANDS
 from goldenthread.demo.builder import demo_load
 from goldenthread.structure import demo as structure_demo
-from goldenthread.structure.models import Post, Snapshot, SnapshotKind
+from goldenthread.structure.models import (
+    Post,
+    Snapshot,
+    SnapshotKind,
+    SnapshotStatus,
+    StructureDecision,
+)
 from goldenthread.structure.presenters import directorate_table
 from goldenthread.structure.selectors import snapshot_diff
 
@@ -14,6 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_three_snapshots_and_loading_twice_adds_nothing(demo) -> None:
+    # A decision keeps the snapshots it names: it goes first.
+    StructureDecision.objects.filter(organisation=demo).delete()
     Snapshot.objects.filter(organisation=demo).delete()
     structure_demo.demo_structures(demo, scale=1.0)
     snapshots = Snapshot.objects.filter(organisation=demo)
@@ -27,7 +36,19 @@ def test_the_demo_has_three_snapshots_and_loading_twice_adds_nothing(demo) -> No
     posts = Post.objects.count()
     demo_load(password="again")
     assert Post.objects.count() == posts
-    assert Snapshot.objects.filter(organisation=demo).count() == 3
+    assert Snapshot.objects.filter(organisation=demo).count() == 4
+
+
+def test_the_demo_has_an_approved_scenario_with_its_decision_and_grade_bands(demo) -> None:
+    approved = Snapshot.objects.get(organisation=demo, name=structure_demo.APPROVED)
+    assert approved.status == SnapshotStatus.APPROVED
+    decision = StructureDecision.objects.get(snapshot=approved)
+    assert decision.body == "Portfolio Holder delegated decision"
+    assert decision.minute_reference == "PHD/2024/17"
+    diff, _, _ = snapshot_diff(organisation=demo, old=approved.base, new=approved)
+    assert diff.redundancy.basis == BASIS_BANDS
+    assert [(g.grade, g.posts, g.banded) for g in diff.redundancy.by_grade] == [("AD", 1, True)]
+    assert diff.redundancy_cost == structure_demo.REDUNDANCY_BANDS["AD"]
 
 
 def test_the_proposal_makes_seed_000s_kind_of_changes(demo) -> None:

@@ -21,7 +21,7 @@ from goldenthread.kit.importing import import_run_confirm, import_run_create
 from goldenthread.structure import selectors, services
 from goldenthread.structure.importing import IMPORTER as STRUCTURE_IMPORTER
 from goldenthread.structure.models import ScenarioChange, Snapshot, SnapshotKind, SnapshotStatus
-from tests.factories import OrganisationFactory, UserFactory, member
+from tests.factories import DECISION, OrganisationFactory, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +117,8 @@ def test_every_scenario_service_names_its_user(organisation, maker) -> None:
         by=maker,
     )
     services.scenario_change_undo(change=change, by=approver)
-    services.scenario_approve(snapshot=scenario, by=approver)
-    services.scenario_promote(snapshot=scenario, by=approver)
+    services.scenario_approve(snapshot=scenario, by=approver, **DECISION)
+    services.scenario_promote(snapshot=scenario, by=approver, **DECISION)
     change.refresh_from_db()
     scenario.refresh_from_db()
     assert change.created_by == maker and change.undone_by == approver

@@ -212,7 +212,9 @@ def test_the_comparison_gives_seed_000s_table_and_the_saving(viewer, demo) -> No
     rows = {r["name"]: r for r in response.context["directorates"]}
     assert rows["People"]["difference"] == 2
     diff = response.context["diff"]
-    assert diff.redundancy_cost == diff.redundancies * demo.redundancy_cost_per_post
+    # The demo has grade bands: the two assistant directors removed cost the AD band.
+    assert diff.redundancy.basis == "bands"
+    assert diff.redundancy_cost == diff.redundancies * structure_demo.REDUNDANCY_BANDS["AD"]
     # Filtering by unit narrows the lists.
     place = viewer.get(
         _url("compare", demo), {"old": as_is.pk, "new": proposed.pk, "unit": "Place"}

@@ -21,7 +21,7 @@ from goldenthread.operating_model import services as tom_services
 from goldenthread.operating_model.models import VersionStatus
 from goldenthread.structure import services
 from goldenthread.structure.models import Snapshot, SnapshotKind, SnapshotStatus
-from tests.factories import OrganisationFactory, member
+from tests.factories import DECISION, OrganisationFactory, member
 from tests.html import attribute, parse, text
 from tests.submitting import MAIN_FORM, guard
 
@@ -78,7 +78,7 @@ def test_an_editor_cannot_approve_through_the_details_form(editor, organisation,
 def test_an_approved_scenario_cannot_be_reopened_or_changed(
     client, editor, organisation, scenario, admin
 ) -> None:
-    services.scenario_approve(snapshot=scenario, by=admin)
+    services.scenario_approve(snapshot=scenario, by=admin, **DECISION)
     url = _url("snapshot_edit", organisation, snapshot_id=scenario.pk)
     response = editor.post(
         url, _details(editor, url, scenario, status=SnapshotStatus.DRAFT, name="Reopened")
@@ -117,13 +117,13 @@ def test_the_services_check_the_role_themselves(organisation, scenario, admin) -
     needed = ROLE_NEEDED.format(role="admin", organisation=organisation)
     for who in (editor, stranger):
         with pytest.raises(ServiceError) as refused:
-            services.scenario_approve(snapshot=scenario, by=who)
+            services.scenario_approve(snapshot=scenario, by=who, **DECISION)
         assert refused.value.message == needed
     scenario.refresh_from_db()
     assert scenario.status == SnapshotStatus.DRAFT
-    services.scenario_approve(snapshot=scenario, by=admin)
+    services.scenario_approve(snapshot=scenario, by=admin, **DECISION)
     with pytest.raises(ServiceError, match="admin role"):
-        services.scenario_promote(snapshot=scenario, by=editor)
+        services.scenario_promote(snapshot=scenario, by=editor, **DECISION)
     scenario.refresh_from_db()
     assert scenario.kind == SnapshotKind.SCENARIO
 
@@ -131,7 +131,7 @@ def test_the_services_check_the_role_themselves(organisation, scenario, admin) -
 def test_an_approved_scenario_is_copied_to_a_new_scenario(
     client, editor, organisation, scenario, admin
 ) -> None:
-    services.scenario_approve(snapshot=scenario, by=admin)
+    services.scenario_approve(snapshot=scenario, by=admin, **DECISION)
     page = editor.get(_url("scenario_detail", organisation, snapshot_id=scenario.pk))
     copy_url = _url("scenario_create", organisation, snapshot_id=scenario.pk)
     assert attribute(page, "a.gt-copy-scenario", "href") == [copy_url]

@@ -24,8 +24,9 @@ from goldenthread.structure.models import (
 )
 from goldenthread.structure.selectors import snapshot_diff, snapshot_figures
 from tests.conftest import DEMO_PASSWORD
-from tests.factories import PASSWORD, member
+from tests.factories import DECISION, DECISION_FORM, PASSWORD, member
 from tests.html import attribute, error_links, parse, texts
+from tests.submitting import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -349,13 +350,13 @@ def test_bulk_delete_and_regrade(scenario) -> None:
 
 def test_approve_and_promote(organisation, as_is, scenario) -> None:
     _move(scenario, "S1", "H1")
-    services.scenario_approve(snapshot=scenario)
+    services.scenario_approve(snapshot=scenario, **DECISION)
     assert scenario.status == SnapshotStatus.APPROVED and scenario.approved_at is not None
     with pytest.raises(ServiceError, match="only a draft scenario can"):
         _move(scenario, "S2", "H1")
     with pytest.raises(ServiceError, match="only a draft scenario can"):
         services.scenario_change_undo(change=ScenarioChange.objects.get())
-    superseded = services.scenario_promote(snapshot=scenario)
+    superseded = services.scenario_promote(snapshot=scenario, **DECISION)
     assert superseded == [as_is]
     as_is.refresh_from_db()
     scenario.refresh_from_db()
@@ -364,7 +365,7 @@ def test_approve_and_promote(organisation, as_is, scenario) -> None:
     # The old as-is keeps its posts.
     assert Post.objects.filter(snapshot=as_is).count() == len(POSTS)
     with pytest.raises(ServiceError, match="Only an approved scenario"):
-        services.scenario_promote(snapshot=scenario)
+        services.scenario_promote(snapshot=scenario, **DECISION)
 
 
 # --- Pages -----------------------------------------------------------------
@@ -469,7 +470,7 @@ def test_undo_and_approval_go_through_the_page(client, organisation, scenario) -
     assert "The change has been undone: Moved S1 under H1." in response.content.decode()
     change.refresh_from_db()
     assert change.undone and change.undone_by is not None
-    client.post(_url("scenario_approve", organisation, snapshot_id=scenario.pk))
+    submit(client, _url("scenario_approve", organisation, snapshot_id=scenario.pk), DECISION_FORM)
     scenario.refresh_from_db()
     assert scenario.status == SnapshotStatus.APPROVED
     assert scenario.approved_by.username == "ad"
@@ -477,7 +478,7 @@ def test_undo_and_approval_go_through_the_page(client, organisation, scenario) -
     assert "Make this the new as-is" in page.content.decode()
     blocked = client.get(_url("scenario_bulk", organisation, snapshot_id=scenario.pk), follow=True)
     assert "only a draft scenario can" in blocked.content.decode()
-    client.post(_url("scenario_promote", organisation, snapshot_id=scenario.pk))
+    submit(client, _url("scenario_promote", organisation, snapshot_id=scenario.pk), DECISION_FORM)
     scenario.refresh_from_db()
     assert scenario.kind == SnapshotKind.AS_IS
 
@@ -508,7 +509,7 @@ def test_the_comparison_gives_each_directorates_reasons_from_the_scenario(client
 
     demo_load(password=DEMO_PASSWORD)
     as_is = Snapshot.objects.get(name=structure_demo.AS_IS)
-    proposed = Snapshot.objects.get(base=as_is)
+    proposed = Snapshot.objects.get(base=as_is, name=structure_demo.PROPOSED)
     client.login(username="demo-viewer", password=DEMO_PASSWORD)
     response = client.get(
         reverse("structure:compare", kwargs={"org_slug": "brackenford"}),

@@ -8,11 +8,13 @@ import pytest
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
+from goldenthread.accounts.services import ServiceError
 from goldenthread.formats.posts import PostTable, build_structure
 from goldenthread.structure import presenters, selectors, services
 from goldenthread.structure.models import Post, ScenarioChange, Snapshot, SnapshotStatus
 from tests.factories import PASSWORD, member
-from tests.html import texts
+from tests.html import error_summary, select, texts
+from tests.submitting import guard
 
 pytestmark = pytest.mark.django_db
 
@@ -46,20 +48,37 @@ def _url(name: str, snapshot: Snapshot) -> str:
     )
 
 
-def test_the_delete_page_lists_the_posts_and_the_scenarios_based_on_the_snapshot(
-    editor, as_is
-) -> None:
-    services.scenario_create(snapshot=as_is, name="Option A")
-    services.scenario_create(snapshot=as_is, name="Option B")
-    response = editor.get(_url("snapshot_delete", as_is))
+def test_the_delete_page_lists_the_posts_deleted_with_the_snapshot(admin, as_is) -> None:
+    response = admin.get(_url("snapshot_delete", as_is))
     assert response.status_code == 200
     assert texts(response, "h1") == ["Delete As-is 2025?"]
     assert texts(response, ".gt-consequences li") == [
-        "its 3 posts will be deleted (its units stay)",
-        "2 scenarios are based on this snapshot (Option A, Option B): they keep their posts "
-        "but can no longer be compared with it",
+        "its 3 posts will be deleted (its units stay)"
     ]
     assert texts(response, "main form button.govuk-button--warning") == ["Delete the snapshot"]
+
+
+def test_a_snapshot_scenarios_are_based_on_is_kept_and_the_page_names_them(
+    admin, organisation, as_is
+) -> None:
+    services.scenario_create(snapshot=as_is, name="Option A")
+    services.scenario_create(snapshot=as_is, name="Option B")
+    refusal = services.SNAPSHOT_IN_USE.format(
+        name="As-is 2025", reasons="the scenarios Option A and Option B are based on it"
+    )
+    url = _url("snapshot_delete", as_is)
+    page = admin.get(url)
+    assert error_summary(page) == [refusal]
+    # The page offers no button for what the service refuses, and a POST does nothing.
+    assert not select(page, "main form[method=post]")
+    assert not select(page, ".gt-consequences")
+    assert error_summary(admin.post(url)) == [refusal]
+    assert Snapshot.objects.filter(pk=as_is.pk).exists()
+    detail = admin.get(_url("snapshot_detail", as_is))
+    assert not select(detail, f'a[href="{url}"]')
+    with pytest.raises(ServiceError) as refused:
+        services.snapshot_delete(snapshot=as_is)
+    assert refused.value.message == refusal
 
 
 def test_a_scenario_s_delete_page_counts_its_recorded_changes(editor, as_is) -> None:
@@ -79,25 +98,19 @@ def test_a_scenario_s_delete_page_counts_its_recorded_changes(editor, as_is) -> 
     ]
 
 
-def test_deleting_keeps_the_scenarios_and_names_who_deleted_in_the_history(
-    client, organisation, as_is
-) -> None:
+def test_deleting_names_who_deleted_in_the_history(client, organisation, as_is) -> None:
     # Only an admin deletes a snapshot that is not a draft.
     member(organisation, Role.ADMIN, username="ad")
     client.login(username="ad", password=PASSWORD)
-    scenario = services.scenario_create(snapshot=as_is, name="Option A")
-    response = client.post(_url("snapshot_delete", as_is), follow=True)
+    page = client.get(_url("snapshot_delete", as_is))
+    response = client.post(_url("snapshot_delete", as_is), guard(page), follow=True)
     assert texts(response, ".govuk-notification-banner__content") == [
         "As-is 2025 has been deleted."
     ]
     assert not Snapshot.objects.filter(pk=as_is.pk).exists()
     assert not Post.objects.filter(snapshot_id=as_is.pk).exists()
-    scenario.refresh_from_db()
-    assert scenario.base is None and scenario.post_count == 3
-    assert Post.objects.filter(snapshot=scenario).count() == 3
     deleted = Snapshot.history.filter(id=as_is.pk, history_type="-").get()
     assert deleted.history_user.username == "ad"
-    assert scenario.history.latest("history_date").history_user.username == "ad"
     assert not ScenarioChange.objects.filter(snapshot_id=as_is.pk).exists()
 
 
@@ -112,11 +125,7 @@ def test_a_viewer_cannot_delete(client, organisation, as_is) -> None:
 
 
 def test_nothing_else_to_say_for_an_empty_snapshot() -> None:
-    nothing = selectors.SnapshotDependants(posts=0, changes=0, scenarios=[])
+    nothing = selectors.SnapshotDependants(posts=0, changes=0)
     assert presenters.delete_consequences(nothing) == []
-    one = selectors.SnapshotDependants(posts=1, changes=0, scenarios=["Option A"])
-    assert presenters.delete_consequences(one) == [
-        "its 1 post will be deleted (its units stay)",
-        "1 scenario is based on this snapshot (Option A): it keeps its posts but can no "
-        "longer be compared with it",
-    ]
+    one = selectors.SnapshotDependants(posts=1, changes=0)
+    assert presenters.delete_consequences(one) == ["its 1 post will be deleted (its units stay)"]

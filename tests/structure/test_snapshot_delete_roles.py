@@ -14,9 +14,8 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.formats.posts import PostTable, build_structure
 from goldenthread.structure import services
 from goldenthread.structure.models import Snapshot
-from tests.factories import member
+from tests.factories import DECISION, member
 from tests.html import error_summary, select
-from tests.submitting import guard
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +24,13 @@ pytestmark = pytest.mark.django_db
 def approved(organisation) -> Snapshot:
     table = PostTable.from_lists(["CX", "D1"], [None, "CX"], title=["Chief", "Director"])
     as_is = services.snapshot_create_from_structure(
-        organisation=organisation, structure=build_structure(table).structure, name="As-is"
+        organisation=organisation,
+        structure=build_structure(table).structure,
+        name="As-is",
+        status="approved",
     )
     scenario = services.scenario_create(snapshot=as_is, name="Option A")
-    return services.scenario_approve(snapshot=scenario)
+    return services.scenario_approve(snapshot=scenario, **DECISION)
 
 
 def _url(name: str, snapshot: Snapshot) -> str:
@@ -40,7 +42,10 @@ def test_an_editor_cannot_delete_an_approved_scenario(editor, organisation, appr
     url = _url("snapshot_delete", approved)
     page = editor.get(url)
     assert error_summary(page) == [services.SNAPSHOT_DELETE_NEEDS_ADMIN]
-    response = editor.post(url, guard(page))
+    # The page offers no button for what the service refuses.
+    assert not select(page, "main form[method=post]")
+    assert not select(page, "main .govuk-button--warning")
+    response = editor.post(url)
     assert error_summary(response) == [services.SNAPSHOT_DELETE_NEEDS_ADMIN]
     assert Snapshot.objects.filter(pk=approved.pk).exists()
     detail = editor.get(_url("snapshot_detail", approved))
@@ -49,9 +54,15 @@ def test_an_editor_cannot_delete_an_approved_scenario(editor, organisation, appr
 
 def test_the_service_refuses_an_editor_and_lets_an_admin(organisation, approved) -> None:
     editor = member(organisation, Role.EDITOR, username="ed2")
+    admin = member(organisation, Role.ADMIN, username="a")
+    as_is = approved.base
     with pytest.raises(ServiceError, match="Only an admin"):
-        services.snapshot_delete(snapshot=approved, by=editor)
+        services.snapshot_delete(snapshot=as_is, by=editor)
     draft = services.scenario_create(snapshot=approved, name="Option B")
     services.snapshot_delete(snapshot=draft, by=editor)
-    services.snapshot_delete(snapshot=approved, by=member(organisation, Role.ADMIN, username="a"))
-    assert not Snapshot.objects.filter(pk__in=[approved.pk, draft.pk]).exists()
+    # The approved scenario is kept while its decision refers to it; its
+    # base, while the scenario is based on it.
+    for kept in (approved, as_is):
+        with pytest.raises(ServiceError, match="cannot be deleted"):
+            services.snapshot_delete(snapshot=kept, by=admin)
+    assert Snapshot.objects.filter(pk__in=[approved.pk, as_is.pk]).count() == 2

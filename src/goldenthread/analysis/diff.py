@@ -39,6 +39,7 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
+from goldenthread.analysis.redundancy import RedundancyEstimate, redundancy_estimate
 from goldenthread.analysis.rules import DEFAULT_RULES, PENCE, DesignRules
 from goldenthread.analysis.structure import UNKNOWN_GROUP, Structure
 
@@ -208,7 +209,8 @@ class StructureDiff:
         Removed posts that were not vacant (posts only: junior staff are not
         in the redundancy estimate; ``None`` when withheld).
     redundancy_cost : Decimal or None
-        ``redundancies`` times the cost per redundancy (``None`` when withheld).
+        The cost of those redundancies: see ``redundancy`` (``None`` when
+        withheld).
     net_saving_first_year : Decimal or None
         ``staffing_saving - redundancy_cost`` (``None`` when withheld).
     paired : int
@@ -218,6 +220,10 @@ class StructureDiff:
         smaller structure's posts paired).
     redundancy_withheld : str
         Empty, or why the redundancy estimate is not given.
+    redundancy : RedundancyEstimate or None
+        How the redundancy cost was made: the flat cost per post, or the
+        grade bands (and the flat cost for grades with none); ``None`` when
+        withheld.
     """
 
     matched_by: str
@@ -238,6 +244,7 @@ class StructureDiff:
     posts_saving: Decimal
     junior_saving: Decimal
     junior_compared: bool
+    redundancy: RedundancyEstimate | None
     paired: int = 0
     pairing_unreliable: str = ""
     redundancy_withheld: str = ""
@@ -558,13 +565,18 @@ def diff_structures(
     unreliable = ""
     if both.height < smaller * RELIABLE_SHARE:
         unreliable = UNRELIABLE.format(paired=both.height, smaller=smaller, matched_by=shown)
-    filled: int | None = int(removed.filter(~pl.col("vacant")).height)
+    filled: int | None = None
     redundancy_cost: Decimal | None = None
     net: Decimal | None = None
-    if unreliable:
-        filled = None
-    else:
-        redundancy_cost = rules.cost_per_redundancy * (filled or 0)
+    estimate: RedundancyEstimate | None = None
+    if not unreliable:
+        filled_grades = removed.filter(~pl.col("vacant")).get_column("grade").to_list()
+        estimate = redundancy_estimate(
+            [grade or "" for grade in filled_grades],
+            flat=rules.cost_per_redundancy,
+            bands=rules.redundancy_bands,
+        )
+        filled, redundancy_cost = estimate.posts, estimate.total
         net = saving - redundancy_cost
     return StructureDiff(
         matched_by=shown,
@@ -601,6 +613,7 @@ def diff_structures(
         posts_saving=posts_saving,
         junior_saving=junior_saving,
         junior_compared=compared,
+        redundancy=estimate,
     )
 
 

@@ -56,6 +56,9 @@ class DesignRules:
     cost_per_redundancy : Decimal
         The one-off cost assumed for each post made redundant (default
         £30,000).
+    redundancy_bands : tuple of (str, Decimal)
+        The cost of a redundancy by grade, where the organisation has one;
+        grades without a band cost ``cost_per_redundancy``.
 
     Examples
     --------
@@ -69,6 +72,7 @@ class DesignRules:
     narrow_span_max: int = 2
     max_layers: int | None = None
     cost_per_redundancy: Decimal = Decimal("30000")
+    redundancy_bands: tuple[tuple[str, Decimal], ...] = ()
 
     def __post_init__(self) -> None:
         if not 1 <= self.target_span_min <= self.target_span_max:
@@ -79,6 +83,8 @@ class DesignRules:
             raise ValueError("max_layers must be at least 1")
         if self.cost_per_redundancy < 0:
             raise ValueError("cost_per_redundancy must not be negative")
+        if any(cost < 0 for _, cost in self.redundancy_bands):
+            raise ValueError("a redundancy band's cost must not be negative")
 
     def is_narrow(self, span: int) -> bool:
         """Whether a manager with ``span`` direct reports has a narrow span."""

@@ -521,12 +521,13 @@ def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
         )
     else:
         lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
-    if d.redundancy_cost is None or d.net_saving_first_year is None:
+    if d.redundancy is None or d.net_saving_first_year is None:
         lines.append(f"Redundancy estimate: {d.redundancy_withheld}")
         lines.append("Net saving in the first year: not estimated")
     else:
         lines.append(
-            f"Redundancy estimate: {d.redundancies} filled posts removed, £{d.redundancy_cost:,}"
+            f"Redundancy estimate: {d.redundancies} filled posts removed × "
+            f"£{d.redundancy.flat:,}, the flat cost per redundancy = £{d.redundancy_cost:,}"
         )
         lines.append(f"Net saving in the first year: £{d.net_saving_first_year:,}")
     if d.pairing_unreliable:

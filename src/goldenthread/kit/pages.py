@@ -155,18 +155,22 @@ def confirm_page(
     warning: bool = False,
     template: str = "kit/confirm.html",
     context: dict[str, Any] | None = None,
+    refused: str = "",
 ) -> HttpResponse:
     """Ask before ``act()``, listing its ``consequences``; on POST act and redirect to ``done``.
 
     ``done`` and ``message`` may be functions of what ``act()`` returned, for
     an action that makes a record (a copy) the next page shows.
+
+    ``refused`` says why the action cannot be done, as the service would
+    refuse it: the page shows it and offers no button, and a POST does nothing.
     """
-    error = None
-    if request.method == "POST":
+    error = refused or None
+    if request.method == "POST" and not refused:
         try:
             result = act()
-        except ServiceError as refused:
-            error = refused.message
+        except ServiceError as failed:
+            error = failed.message
         else:
             success(request, message(result) if callable(message) else message)
             return redirect(done(result) if callable(done) else done)
@@ -180,6 +184,7 @@ def confirm_page(
         "intro": intro,
         "consequences": list(consequences),
         "warning": warning,
+        "refused": refused,
         **(context or {}),
     }
     return render(request, template, page)

@@ -8,6 +8,7 @@ class StructureConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (  # noqa: F401  (registers the import jobs, the inspection and the card)
+            band_importing,
             cards,
             importing,
             inspect,

@@ -32,6 +32,24 @@ SEED = 2023
 IMPLEMENTED = "Structure as implemented, April 2023"
 AS_IS = "As-is structure, March 2024"
 PROPOSED = "Proposed structure, 2025"
+APPROVED = "Transformation team review, 2024"
+#: The decision that approved the transformation team review.
+APPROVAL: dict[str, Any] = {
+    "decided_by": "Councillor Priya Shah, Cabinet Member for Resources",
+    "body": "Portfolio Holder delegated decision",
+    "decided_on": datetime.date(2024, 9, 12),
+    "minute_reference": "PHD/2024/17",
+}
+#: The one-off cost of a redundancy by grade band; the grades below Grade 8
+#: have none, and cost the organisation's flat amount (seed 001's £30,000).
+REDUNDANCY_BANDS = {
+    "Director": Decimal("62000.00"),
+    "AD": Decimal("54000.00"),
+    "HoS": Decimal("46000.00"),
+    "M2": Decimal("38000.00"),
+    "M1": Decimal("34000.00"),
+    "Grade 8": Decimal("26000.00"),
+}
 
 PEOPLE, PLACE, RESOURCES, SHARED = (
     "People",
@@ -377,6 +395,17 @@ def _middle(grade: str) -> Decimal:
     return Decimal((low + high) // 2)
 
 
+def _proposer(organisation: Organisation, by: Actor) -> Actor:
+    """The editor proposes the changes; without one, whoever builds the demo does."""
+    editor = (
+        Membership.objects.filter(organisation=organisation, role=Role.EDITOR)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return editor.user if editor else by
+
+
 def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot:
     """Seed 000's kind of changes, each recorded in the scenario with its reason.
 
@@ -384,14 +413,7 @@ def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot
     the second brings HR and payroll back from the shared service, each team
     moved as a block with one change.
     """
-    editor = (
-        Membership.objects.filter(organisation=organisation, role=Role.EDITOR)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    # The editor proposes the changes; without one, whoever builds the demo does.
-    user = editor.user if editor else by
+    user = _proposer(organisation, by)
     scenario = services.scenario_create(
         snapshot=as_is,
         name=PROPOSED,
@@ -517,6 +539,31 @@ def _propose(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot
     return scenario
 
 
+def _approved(organisation: Organisation, as_is: Snapshot, by: Actor) -> Snapshot:
+    """A small scenario already approved, with the decision that approved it.
+
+    The editor proposes it; the admin, who builds the demo, records the decision.
+    """
+    user = _proposer(organisation, by)
+    scenario = services.scenario_create(
+        snapshot=as_is,
+        name=APPROVED,
+        notes="The transformation team's assistant director role is not replaced.",
+        by=user,
+    )
+    services.scenario_post_change(
+        snapshot=scenario,
+        post_id="RES11",
+        kind="delete",
+        reports_to="RES2",
+        reason="The role is folded into the head of transformation's",
+        effective_date=datetime.date(2024, 10, 1),
+        by=user,
+    )
+    services.scenario_approve(snapshot=scenario, by=by, **APPROVAL)
+    return scenario
+
+
 def _create(
     organisation: Organisation,
     posts: _Posts,
@@ -591,3 +638,8 @@ def demo_structures(
         by=by,
     )
     _propose(organisation, as_is, by)
+    _approved(organisation, as_is, by)
+    if selectors.redundancy_band_list(organisation=organisation).exists():
+        return
+    for grade, cost in REDUNDANCY_BANDS.items():
+        services.redundancy_band_create(organisation=organisation, grade=grade, cost=cost, by=by)

@@ -27,7 +27,7 @@ from goldenthread.formats.posts import PostTable
 from goldenthread.formats.table import MAPPING_FIELDS, ColumnMapping
 from goldenthread.kit.limits import read_limits
 
-from .models import DesignRuleSet
+from .models import DesignRuleSet, RedundancyBand
 
 
 def safe_name(filename: str, fallback: str = "upload.csv") -> str:
@@ -110,10 +110,16 @@ def read_upload(
 
 def rules_for(organisation: Organisation) -> DesignRules:
     cost = Decimal(organisation.redundancy_cost_per_post)
+    bands = tuple(
+        RedundancyBand.objects.filter(organisation=organisation)
+        .order_by("grade")
+        .values_list("grade", "cost")
+    )  # engine sits below selectors: the same read as selectors.redundancy_band_list
     saved = DesignRuleSet.objects.filter(organisation=organisation).first()
     if saved is None:
-        return DesignRules(cost_per_redundancy=cost)
+        return DesignRules(cost_per_redundancy=cost, redundancy_bands=bands)
     return DesignRules(
+        redundancy_bands=bands,
         target_span_min=saved.target_span_min,
         target_span_max=saved.target_span_max,
         narrow_span_max=saved.narrow_span_max,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -554,3 +555,26 @@ class BulkChangeForm(ChangeFieldsForm):
         if action == "regrade" and not data.get("grade", "").strip():
             self.add_error("grade", ENTER_GRADE)
         return data
+
+
+class RedundancyBandForm(forms.Form):
+    grade = forms.CharField(
+        max_length=120,
+        label="Grade",
+        help_text="As the posts give it, for example “PO1” or “Grade 8”.",
+        error_messages={"required": "Enter the grade"},
+    )
+    cost = forms.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal(0),
+        # GOV.UK asks for text inputs, not type=number, for amounts.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        label="Cost of a redundancy from a post of this grade, in pounds",
+        error_messages={
+            "required": "Enter the cost of a redundancy in pounds",
+            "invalid": "Enter the cost of a redundancy as an amount in pounds, like 30000",
+            "max_decimal_places": "Enter the cost to the penny at most, like 30000.50",
+            "min_value": "The cost of a redundancy cannot be negative",
+        },
+    )

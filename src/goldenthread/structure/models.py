@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.core.models import Unit
+from goldenthread.kit.decisions import DecisionRecord
 
 
 class SnapshotKind(models.TextChoices):
@@ -68,6 +70,8 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    #: Hidden from the list of snapshots unless asked for; nothing else changes.
+    archived = models.BooleanField(default=False)
     history = HistoricalRecords(excluded_fields=["version", "figures_version"])
 
     class Meta:
@@ -192,6 +196,65 @@ class DesignRuleSet(models.Model):
 
     def __str__(self) -> str:
         return f"Design rules of {self.organisation}"
+
+
+class DecisionKind(models.TextChoices):
+    APPROVAL = "approval", "Approval"
+    PROMOTION = "promotion", "Made the as-is structure"
+
+
+class StructureDecision(DecisionRecord):
+    """The decision that approved a scenario, or made an approved scenario the as-is.
+
+    ``snapshot`` is the scenario decided on; ``replaced`` the as-is snapshots a
+    promotion superseded. A snapshot a decision refers to cannot be deleted.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="structure_decisions"
+    )
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    replaced = models.ManyToManyField(Snapshot, blank=True, related_name="replaced_by")
+    #: What the decision did, as the confirmation page stated it.
+    consequences = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "decided_on", "pk"]
+        verbose_name = "structure decision"
+
+    def __str__(self) -> str:
+        if self.kind == DecisionKind.APPROVAL:
+            return f"Approval of {self.snapshot.name}"
+        return f"{self.snapshot.name} made the as-is structure"
+
+
+class RedundancyBand(models.Model):
+    """The one-off cost of a redundancy from a post of one grade.
+
+    A comparison costs each filled post it removes at its grade's band, and a
+    grade with no band at the organisation's flat cost per redundancy.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="redundancy_bands"
+    )
+    grade = models.CharField(max_length=120)
+    cost = models.DecimalField(max_digits=12, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "grade"]
+        constraints = [
+            # Grades match posts' grades whatever their case.
+            models.UniqueConstraint(
+                "organisation", Lower("grade"), name="redundancy_band_grade_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.grade
 
 
 class ColumnMappingPreset(models.Model):

@@ -22,10 +22,6 @@ COMPARE_ROWS = 100
 
 POSTS_DELETED = "its {count:,} post{plural} will be deleted (its units stay)"
 CHANGES_DELETED = "the {count:,} recorded change{plural} to its posts will be deleted"
-SCENARIOS_BASED = (
-    "{count:,} scenario{plural} {verb} based on this snapshot ({names}): "
-    "{pronoun} keep{s} {possessive} posts but can no longer be compared with it"
-)
 
 
 def _pounds(value: Decimal | int | float | None) -> str:
@@ -273,19 +269,5 @@ def delete_consequences(dependants: SnapshotDependants) -> list[str]:
     if dependants.changes:
         found.append(
             CHANGES_DELETED.format(count=dependants.changes, plural=_plural(dependants.changes))
-        )
-    count = len(dependants.scenarios)
-    if count:
-        one = count == 1
-        found.append(
-            SCENARIOS_BASED.format(
-                count=count,
-                plural=_plural(count),
-                verb="is" if one else "are",
-                names=", ".join(dependants.scenarios),
-                pronoun="it" if one else "they",
-                s="s" if one else "",
-                possessive="its" if one else "their",
-            )
         )
     return found

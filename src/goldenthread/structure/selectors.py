@@ -36,12 +36,15 @@ from .engine import ENGINE_COLUMNS, rules_for, structure_from_rows
 from .modelling import name_posts
 from .models import (
     ColumnMappingPreset,
+    DecisionKind,
     DesignRuleSet,
     Post,
+    RedundancyBand,
     ScenarioChange,
     Snapshot,
     SnapshotKind,
     SnapshotStatus,
+    StructureDecision,
     StructureUpload,
 )
 
@@ -243,6 +246,7 @@ def _rules_key(rules: DesignRules) -> tuple[Any, ...]:
         rules.narrow_span_max,
         rules.max_layers,
         str(rules.cost_per_redundancy),
+        tuple((grade, str(cost)) for grade, cost in rules.redundancy_bands),
     )
 
 
@@ -407,24 +411,130 @@ def unit_choices(*, organisation: Organisation) -> list[tuple[int, str]]:
 
 @dataclass(frozen=True)
 class SnapshotDependants:
-    """What else goes, or changes, when a snapshot is deleted."""
+    """What else goes when a snapshot is deleted.
+
+    A snapshot that scenarios are based on is not deleted at all: see
+    :func:`snapshot_delete_blockers`.
+    """
 
     posts: int
     changes: int
-    scenarios: list[str]
 
 
 def snapshot_dependants(*, organisation: Organisation, snapshot: Snapshot) -> SnapshotDependants:
-    """The posts and recorded changes deleted with ``snapshot``, and the scenarios based on it."""
+    """The posts and recorded changes deleted with ``snapshot``."""
     return SnapshotDependants(
         posts=Post.objects.filter(organisation=organisation, snapshot=snapshot).count(),
         changes=ScenarioChange.objects.filter(organisation=organisation, snapshot=snapshot).count(),
-        scenarios=list(
-            Snapshot.objects.filter(organisation=organisation, base=snapshot)
-            .order_by("name")
-            .values_list("name", flat=True)
-        ),
     )
+
+
+#: What a decision does, as its confirmation page says and its record keeps.
+APPROVAL_FREEZES = (
+    "Its {posts:,} post{plural} and {changes:,} recorded change{changes_plural} are frozen: "
+    "no change can be recorded or undone, and its details cannot be changed."
+)
+APPROVAL_NEXT = "An admin may then make it the as-is structure, by a further decision."
+DECISION_KEEPS = "It cannot be deleted while this decision refers to it."
+PROMOTION_BECOMES = (
+    "{name} becomes the as-is structure: new scenarios and comparisons start from it."
+)
+PROMOTION_REPLACES = (
+    "{names} {verb} marked superseded, and kept unchanged as the record of what was replaced."
+)
+PROMOTION_REPLACES_NOTHING = "There is no current as-is structure, so nothing is superseded."
+PROMOTION_KEEPS = (
+    "Neither it nor what it replaces can be deleted while this decision refers to them."
+)
+#: Names listed in a sentence before "and N more".
+NAMES_LISTED = 10
+
+
+def names_listed(names: list[str]) -> str:
+    """“A, B and C”, or the first few and how many more."""
+    if len(names) > NAMES_LISTED:
+        shown = names[:NAMES_LISTED]
+        return ", ".join(shown) + f" and {len(names) - NAMES_LISTED:,} more"
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return "".join(names)
+
+
+def scenario_decision_consequences(
+    *, organisation: Organisation, snapshot: Snapshot, kind: str
+) -> list[str]:
+    """What approving (or promoting) ``snapshot`` does, one sentence each."""
+    if kind == DecisionKind.APPROVAL:
+        changes = ScenarioChange.objects.filter(
+            organisation=organisation, snapshot=snapshot, undone=False
+        ).count()
+        return [
+            APPROVAL_FREEZES.format(
+                posts=snapshot.post_count,
+                plural="" if snapshot.post_count == 1 else "s",
+                changes=changes,
+                changes_plural="" if changes == 1 else "s",
+            ),
+            APPROVAL_NEXT,
+            DECISION_KEEPS,
+        ]
+    replaced = [s.name for s in as_is_current(organisation=organisation, but=snapshot)]
+    return [
+        PROMOTION_BECOMES.format(name=snapshot.name),
+        PROMOTION_REPLACES.format(
+            names=names_listed(replaced), verb="is" if len(replaced) == 1 else "are"
+        )
+        if replaced
+        else PROMOTION_REPLACES_NOTHING,
+        PROMOTION_KEEPS,
+    ]
+
+
+def snapshot_decisions(
+    *, organisation: Organisation, snapshot: Snapshot
+) -> QuerySet[StructureDecision]:
+    """The decisions that approved or promoted ``snapshot``, or replaced it, oldest first."""
+    decided = StructureDecision.objects.filter(organisation=organisation)
+    ids = decided.filter(Q(snapshot=snapshot) | Q(replaced=snapshot)).values("pk")
+    return (
+        decided.filter(pk__in=ids)
+        .select_related("snapshot", "recorded_by")
+        .order_by("decided_on", "pk")
+    )
+
+
+def redundancy_band_list(*, organisation: Organisation) -> QuerySet[RedundancyBand]:
+    return RedundancyBand.objects.filter(organisation=organisation).order_by("grade")
+
+
+def redundancy_band_get(*, organisation: Organisation, pk: int) -> RedundancyBand:
+    return redundancy_band_list(organisation=organisation).get(pk=pk)
+
+
+SNAPSHOT_BASES = "the scenario{plural} {names} {verb} based on it"
+SNAPSHOT_DECIDED = "the decision “{decision}” refers to it"
+
+
+def snapshot_delete_blockers(*, organisation: Organisation, snapshot: Snapshot) -> list[str]:
+    """Why ``snapshot`` must be kept: the scenarios based on it and the decisions naming it."""
+    found = []
+    scenarios = list(
+        Snapshot.objects.filter(organisation=organisation, base=snapshot)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if scenarios:
+        one = len(scenarios) == 1
+        found.append(
+            SNAPSHOT_BASES.format(
+                plural="" if one else "s",
+                names=names_listed(scenarios),
+                verb="is" if one else "are",
+            )
+        )
+    for decision in snapshot_decisions(organisation=organisation, snapshot=snapshot):
+        found.append(SNAPSHOT_DECIDED.format(decision=f"{decision}: {decision.summary}"))
+    return found
 
 
 def snapshot_others(*, organisation: Organisation, snapshot: Snapshot) -> QuerySet[Snapshot]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.html import format_html, format_html_join
 
+from goldenthread.accounts.models import Role
 from goldenthread.core.forms import UNIT_PICKER_KEY
 from goldenthread.core.models import Unit
 from goldenthread.kit.tables import (
@@ -24,7 +26,7 @@ from goldenthread.kit.tables import (
 )
 
 from . import selectors
-from .models import Post, SnapshotKind, SnapshotStatus
+from .models import Post, RedundancyBand, SnapshotKind, SnapshotStatus
 
 #: Spans of control in the bands the structure dashboard reports.
 SPAN_BANDS = (
@@ -169,4 +171,24 @@ SNAPSHOTS = Table(
     default_sort="effective_date",
     default_order="desc",
     caption="Snapshots",
+)
+
+
+def _band_link(band: RedundancyBand, table: BoundTable) -> Any:
+    href = table.url("structure:band_edit", band_id=band.pk)
+    if table.request.membership.role != Role.ADMIN:
+        return band.grade
+    return format_html('<a class="govuk-link" href="{}">{}</a>', href, band.grade)
+
+
+REDUNDANCY_BANDS = Table(
+    thing="redundancy band",
+    things="redundancy bands",
+    columns=[
+        TableColumn("grade", "Grade", sort=Lower("grade"), cell=_band_link),
+        TableColumn("cost", "Cost of a redundancy", sort="cost", numeric=True, money=True),
+    ],
+    filters=[SearchFilter("q", "Search", fields=["grade"], hint="Part of a grade")],
+    default_sort="grade",
+    caption="Redundancy costs by grade",
 )

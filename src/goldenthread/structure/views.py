@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -18,8 +19,10 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.core import selectors as core_selectors
+from goldenthread.formats.money import pounds
 from goldenthread.jobs.models import JobStatus
-from goldenthread.kit.exports import about_file
+from goldenthread.kit.decisions import DecisionForm
+from goldenthread.kit.exports import about_file, export_response
 from goldenthread.kit.forms import apply_service_error
 from goldenthread.kit.importing import import_run_for
 from goldenthread.kit.lists import capped
@@ -36,8 +39,11 @@ from goldenthread.kit.pages import (
     success,
 )
 from goldenthread.kit.tables import table_page
+from goldenthread.kit.views_import import import_upload_page
 
 from . import dashboard, exports, presenters, selectors, services, tables
+from .band_importing import IMPORTER as BANDS_IMPORTER
+from .columns import REDUNDANCY_BAND_COLUMNS
 from .forms import (
     PAIR_BY_TITLE,
     POST_CHANGES,
@@ -48,6 +54,7 @@ from .forms import (
     DesignRulesForm,
     MappingForm,
     PostChangeForm,
+    RedundancyBandForm,
     ScenarioCreateForm,
     SnapshotForm,
     UploadForm,
@@ -55,13 +62,26 @@ from .forms import (
 )
 from .importing import IMPORTER as STRUCTURE_IMPORTER
 from .inspect import upload_import_start, upload_reference
-from .models import DesignRuleSet, Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
+from .models import (
+    DecisionKind,
+    DesignRuleSet,
+    Snapshot,
+    SnapshotKind,
+    SnapshotStatus,
+    StructureUpload,
+)
 
 #: Posts per page on the posts and unit pages.
 PAGE_SIZE = 50
 
 SNAPSHOT_SAVED = "{name} has been saved."
 SNAPSHOT_DELETED = "{name} has been deleted."
+ARCHIVE_INTRO = (
+    "An archived snapshot is hidden from the list of snapshots; choose “Show archived "
+    "snapshots” there to see it. Nothing in it changes: its posts, changes and decisions stay, "
+    "and it can be put back in the list."
+)
+ARCHIVE_RESTORE_INTRO = "It is shown in the list of snapshots again. Nothing in it changes."
 RULES_SAVED = "The design rules have been saved."
 
 
@@ -85,16 +105,29 @@ def _crumbs(
     return [*crumbs, *more]
 
 
+#: The query that lists archived snapshots too: ``?archived=show``.
+SHOW_ARCHIVED = "show"
+
+
 @org_view()
 def snapshot_list(request: OrgRequest) -> HttpResponse:
     snapshots = selectors.snapshot_list(organisation=request.organisation)
-    table = tables.SNAPSHOTS.bind(request, snapshots)
-    held = len(snapshots.order_by().values_list("pk", flat=True)[:2])
+    held = snapshots.order_by().aggregate(
+        total=Count("pk"), archived=Count("pk", filter=Q(archived=True))
+    )
+    show_archived = request.GET.get("archived") == SHOW_ARCHIVED
+    rows = snapshots if show_archived else snapshots.filter(archived=False)
+    table = tables.SNAPSHOTS.bind(request, rows)
     return table_page(
         request,
         table,
         "structure/snapshot_list.html",
-        {"any": held > 0, "several": held > 1},
+        {
+            "any": held["total"] > 0,
+            "several": held["total"] > 1,
+            "archived": held["archived"],
+            "show_archived": show_archived,
+        },
         what="snapshots",
     )
 
@@ -230,7 +263,8 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         "structure/snapshot_detail.html",
         {
             "snapshot": snapshot,
-            "can_delete": request.membership.allows(services.snapshot_delete_role(snapshot)),
+            "can_delete": not services.snapshot_delete_refusal(snapshot=snapshot, by=request.user),
+            "decisions": selectors.snapshot_decisions(organisation=organisation, snapshot=snapshot),
             "figures": figures,
             "summary": figures.summary,
             "rules": figures.rules,
@@ -291,11 +325,12 @@ def snapshot_edit(request: OrgRequest, snapshot_id: int) -> HttpResponse:
 @org_view(Role.EDITOR)
 def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
+    refused = services.snapshot_delete_refusal(snapshot=snapshot, by=request.user)
+    may_archive = request.membership.allows(services.snapshot_delete_role(snapshot))
     dependants = selectors.snapshot_dependants(
         organisation=request.organisation,
         snapshot=snapshot,
     )
-    allowed = request.membership.allows(services.snapshot_delete_role(snapshot))
     return confirm_page(
         request,
         lambda: services.snapshot_delete(snapshot=snapshot, by=request.user),
@@ -308,8 +343,40 @@ def snapshot_delete(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         cancel_url=org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
         button="Delete the snapshot",
         warning=True,
-        # The page says who may delete it before anyone tries.
-        context={} if allowed else {"error": services.SNAPSHOT_DELETE_NEEDS_ADMIN},
+        # The page says why it cannot be deleted before anyone tries, and offers no button.
+        refused=refused,
+        template="structure/snapshot_delete.html",
+        context={
+            "snapshot": snapshot,
+            # Kept for the record, it can still leave the list.
+            "can_archive": bool(refused) and not snapshot.archived and may_archive,
+        },
+    )
+
+
+SNAPSHOT_ARCHIVED = "{name} has been archived: it is no longer in the list of snapshots."
+SNAPSHOT_RESTORED = "{name} is back in the list of snapshots."
+
+
+@org_view(Role.EDITOR)
+def snapshot_archive(request: OrgRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    detail = org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk)
+    restore = snapshot.archived
+    allowed = request.membership.allows(services.snapshot_delete_role(snapshot))
+    return confirm_page(
+        request,
+        lambda: services.snapshot_archive(snapshot=snapshot, archived=not restore, by=request.user),
+        done=detail,
+        message=(SNAPSHOT_RESTORED if restore else SNAPSHOT_ARCHIVED).format(name=snapshot.name),
+        title=f"Put {snapshot.name} back in the list?" if restore else f"Archive {snapshot.name}?",
+        intro=ARCHIVE_RESTORE_INTRO if restore else ARCHIVE_INTRO,
+        crumbs=_crumbs(request, snapshot, ("Restore" if restore else "Archive", "")),
+        cancel_url=detail,
+        button="Put it back in the list" if restore else "Archive the snapshot",
+        refused=""
+        if allowed or snapshot.status == SnapshotStatus.DRAFT
+        else services.SNAPSHOT_ARCHIVE_NEEDS_ADMIN,
     )
 
 
@@ -456,7 +523,6 @@ def compare(request: OrgRequest) -> HttpResponse:
             {
                 "old": old,
                 "new": new,
-                "cost_per_redundancy": organisation.redundancy_cost_per_post,
                 "by_title": by_title,
                 "by_title_url": "?" + _query_with(request, pairing=PAIR_BY_TITLE),
             }
@@ -519,6 +585,10 @@ CHANGE_SAVED = "The change has been recorded: {description}."
 CHANGE_UNDONE = "The change has been undone: {description}."
 SCENARIO_CREATED = "{name} has been created with a copy of the {count:,} posts of {base}."
 SCENARIO_APPROVED = "{name} has been approved."
+DECISION_INTRO = (
+    "Record the decision as the minutes or the delegated decision record give it. "
+    "The decision is kept with the snapshot and in the audit history."
+)
 NOT_A_SCENARIO = "{name} is not a scenario: create a scenario from it to model changes."
 
 
@@ -557,6 +627,7 @@ def scenario_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         "editable": snapshot.kind == SnapshotKind.SCENARIO
         and snapshot.status == SnapshotStatus.DRAFT,
         "post_changes": POST_CHANGES,
+        "decisions": selectors.snapshot_decisions(organisation=organisation, snapshot=snapshot),
         "crumbs": _crumbs(request, snapshot, ("Changes and difference", "")),
     }
     if snapshot.base is not None:
@@ -568,7 +639,6 @@ def scenario_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
                 "diff": diff,
                 "difference": presenters.difference(before, after),
                 "directorates": presenters.directorate_table(diff),
-                "cost_per_redundancy": organisation.redundancy_cost_per_post,
             }
         )
     return render(request, "structure/scenario_detail.html", context)
@@ -761,26 +831,184 @@ def change_undo(request: OrgRequest, change_id: int) -> HttpResponse:
     )
 
 
+def _decision_page(
+    request: OrgRequest, snapshot: Snapshot, kind: DecisionKind, *, status: str, refused: str
+) -> HttpResponse:
+    """The confirmation page of a decision on a scenario: what it does, and its record."""
+    organisation = request.organisation
+    approval = kind == DecisionKind.APPROVAL
+    act = services.scenario_approve if approval else services.scenario_promote
+
+    def message(result: Any) -> str:
+        if approval:
+            return SCENARIO_APPROVED.format(name=snapshot.name)
+        others = ", ".join(s.name for s in result) or "no earlier as-is was"
+        return services.PROMOTED.format(name=snapshot.name, others=others)
+
+    title = (
+        f"Record the decision approving {snapshot.name}"
+        if approval
+        else f"Record the decision making {snapshot.name} the as-is structure"
+    )
+    return form_page(
+        request,
+        DecisionForm(bound(request)),
+        lambda data: act(snapshot=snapshot, by=request.user, **data),
+        done=lambda _: org_url(request, "structure:snapshot_detail", snapshot_id=snapshot.pk),
+        message=message,
+        title=title,
+        caption=snapshot.name,
+        intro=DECISION_INTRO,
+        locked=""
+        if snapshot.status == status and snapshot.kind == SnapshotKind.SCENARIO
+        else refused,
+        button="Approve the scenario" if approval else "Make this the new as-is",
+        cancel_url=_scenario_url(request, snapshot),
+        crumbs=_scenario_crumbs(request, snapshot, "Approve" if approval else "Make the as-is"),
+        template="structure/scenario_decision.html",
+        context={
+            "consequences": selectors.scenario_decision_consequences(
+                organisation=organisation, snapshot=snapshot, kind=kind
+            ),
+        },
+    )
+
+
 @org_view(Role.ADMIN)
 def scenario_approve(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    return _act(
+    return _decision_page(
         request,
-        lambda: services.scenario_approve(snapshot=snapshot, by=request.user),
-        SCENARIO_APPROVED.format(name=snapshot.name),
-        _scenario_url(request, snapshot),
+        snapshot,
+        DecisionKind.APPROVAL,
+        status=SnapshotStatus.DRAFT,
+        refused=services.APPROVE_DRAFTS_ONLY,
     )
 
 
 @org_view(Role.ADMIN)
 def scenario_promote(request: OrgRequest, snapshot_id: int) -> HttpResponse:
     snapshot = _snapshot_or_404(request, snapshot_id)
-    if request.method == "POST":
-        try:
-            superseded = services.scenario_promote(snapshot=snapshot, by=request.user)
-        except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            others = ", ".join(s.name for s in superseded) or "no earlier as-is was"
-            success(request, services.PROMOTED.format(name=snapshot.name, others=others))
-    return redirect(_scenario_url(request, snapshot))
+    return _decision_page(
+        request,
+        snapshot,
+        DecisionKind.PROMOTION,
+        status=SnapshotStatus.APPROVED,
+        refused=services.PROMOTE_APPROVED_ONLY,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Redundancy costs by grade
+
+BAND_ADDED = "The band for {grade} has been added."
+BAND_SAVED = "The band for {grade} has been saved."
+BAND_DELETED = "The band for {grade} has been deleted."
+BANDS_TITLE = "Redundancy costs by grade"
+BAND_IMPORT_INTRO = (
+    "Use a CSV file or an Excel workbook whose first row names the columns below. A grade "
+    "that already has a band changes its cost; a new grade adds a band."
+)
+
+
+def _band_crumbs(request: OrgRequest, *more: tuple[str, str]) -> Crumbs:
+    return _crumbs(request, None, (BANDS_TITLE, org_url(request, "structure:band_list")), *more)
+
+
+@org_view()
+def band_list(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    bands = selectors.redundancy_band_list(organisation=organisation)
+    table = tables.REDUNDANCY_BANDS.bind(request, bands)
+    return table_page(
+        request,
+        table,
+        "structure/band_list.html",
+        {
+            "any": bands.exists(),
+            "flat": pounds(organisation.redundancy_cost_per_post),
+            "crumbs": _crumbs(request, None, (BANDS_TITLE, "")),
+        },
+        what="redundancy bands",
+    )
+
+
+@org_view(Role.ADMIN)
+def band_create(request: OrgRequest) -> HttpResponse:
+    organisation = request.organisation
+    return form_page(
+        request,
+        RedundancyBandForm(bound(request)),
+        lambda data: services.redundancy_band_create(
+            organisation=organisation, by=request.user, **data
+        ),
+        done=lambda _: org_url(request, "structure:band_list"),
+        message=lambda band: BAND_ADDED.format(grade=band.grade),
+        title="Add a redundancy band",
+        crumbs=_band_crumbs(request, ("Add a band", "")),
+        cancel_url=org_url(request, "structure:band_list"),
+    )
+
+
+def _band_or_404(request: OrgRequest, band_id: int) -> Any:
+    return get_or_404(selectors.redundancy_band_get, request, "band", pk=band_id)
+
+
+@org_view(Role.ADMIN)
+def band_edit(request: OrgRequest, band_id: int) -> HttpResponse:
+    band = _band_or_404(request, band_id)
+    listing = org_url(request, "structure:band_list")
+    return form_page(
+        request,
+        RedundancyBandForm(bound(request), initial={"grade": band.grade, "cost": band.cost}),
+        lambda data: services.redundancy_band_update(band=band, by=request.user, **data),
+        done=lambda _: listing,
+        message=lambda saved: BAND_SAVED.format(grade=saved.grade),
+        title=f"Change the band for {band.grade}",
+        crumbs=_band_crumbs(request, (band.grade, "")),
+        cancel_url=listing,
+        record=band,
+        template="structure/band_form.html",
+        context={"band": band},
+    )
+
+
+@org_view(Role.ADMIN)
+def band_delete(request: OrgRequest, band_id: int) -> HttpResponse:
+    band = _band_or_404(request, band_id)
+    listing = org_url(request, "structure:band_list")
+    return confirm_page(
+        request,
+        lambda: services.redundancy_band_delete(band=band, by=request.user),
+        done=listing,
+        message=BAND_DELETED.format(grade=band.grade),
+        title=f"Delete the band for {band.grade}?",
+        intro="Posts of this grade are then costed at the flat cost of one redundancy. "
+        "The band's history stays in the audit trail.",
+        crumbs=_band_crumbs(request, (band.grade, ""), ("Delete", "")),
+        cancel_url=listing,
+        cancel_label="No, keep it",
+        button="Yes, delete the band",
+        warning=True,
+    )
+
+
+@org_view(Role.ADMIN)
+def band_import(request: OrgRequest) -> HttpResponse:
+    return import_upload_page(
+        request,
+        importer=BANDS_IMPORTER,
+        columns=REDUNDANCY_BAND_COLUMNS,
+        title="Import redundancy bands from a file",
+        intro=BAND_IMPORT_INTRO,
+        crumbs=_band_crumbs(request, ("Import", "")),
+        cancel_url=org_url(request, "structure:band_list"),
+    )
+
+
+@org_view()
+def band_export(request: OrgRequest, fmt: str) -> HttpResponse:
+    bands = selectors.redundancy_band_list(organisation=request.organisation)
+    return export_response(
+        request, columns=REDUNDANCY_BAND_COLUMNS, records=bands, what="Redundancy bands", fmt=fmt
+    )

@@ -24,14 +24,17 @@ from goldenthread.accounts.services import (
     require_role,
 )
 from goldenthread.core.models import Unit
+from goldenthread.kit.decisions import decision_values
 from goldenthread.structure import modelling, selectors
 from goldenthread.structure.models import (
     ChangeKind,
+    DecisionKind,
     Post,
     ScenarioChange,
     Snapshot,
     SnapshotKind,
     SnapshotStatus,
+    StructureDecision,
 )
 from goldenthread.structure.selectors import MONEY_FIELDS, NO_SUCH_POST, NO_SUCH_POSTS, money_text
 
@@ -553,13 +556,59 @@ def scenario_change_undo(*, change: ScenarioChange, by: Actor = None) -> Scenari
     return change
 
 
+def _decision_record(
+    *,
+    snapshot: Snapshot,
+    kind: DecisionKind,
+    decision: dict[str, Any],
+    by: Actor,
+    replaced: list[Snapshot] | None = None,
+) -> StructureDecision:
+    """Record the decision with what its confirmation page said it would do."""
+    consequences = selectors.scenario_decision_consequences(
+        organisation=snapshot.organisation, snapshot=snapshot, kind=kind
+    )
+    record = StructureDecision(
+        organisation=snapshot.organisation,
+        snapshot=snapshot,
+        kind=kind,
+        consequences="\n".join(consequences),
+        recorded_by=acting_user(by),
+        **decision_values(**decision),
+    )
+    attribute(record, by)
+    record.save()
+    if replaced:
+        record.replaced.set(replaced)
+    return record
+
+
 @transaction.atomic
-def scenario_approve(*, snapshot: Snapshot, by: Actor = None) -> Snapshot:
-    """An admin approves a draft scenario: from then on it cannot be changed or reopened."""
+def scenario_approve(
+    *,
+    snapshot: Snapshot,
+    decided_by: str,
+    body: str,
+    decided_on: datetime.date | None,
+    minute_reference: str,
+    by: Actor = None,
+) -> Snapshot:
+    """An admin records the decision approving a draft scenario, which freezes it.
+
+    From then on it cannot be changed or reopened, and the decision (who, the
+    body or delegation, the date and the minute) is kept with it.
+    """
     require_role(organisation=snapshot.organisation, by=by, role=Role.ADMIN)
     lock_snapshot(snapshot)
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.DRAFT:
         raise ServiceError(APPROVE_DRAFTS_ONLY)
+    decision = {
+        "decided_by": decided_by,
+        "body": body,
+        "decided_on": decided_on,
+        "minute_reference": minute_reference,
+    }
+    _decision_record(snapshot=snapshot, kind=DecisionKind.APPROVAL, decision=decision, by=by)
     snapshot.status = SnapshotStatus.APPROVED
     snapshot.approved_by = acting_user(by)
     snapshot.approved_at = timezone.now()
@@ -569,8 +618,16 @@ def scenario_approve(*, snapshot: Snapshot, by: Actor = None) -> Snapshot:
 
 
 @transaction.atomic
-def scenario_promote(*, snapshot: Snapshot, by: Actor = None) -> list[Snapshot]:
-    """Make an approved scenario the as-is; the previous as-is is marked superseded.
+def scenario_promote(
+    *,
+    snapshot: Snapshot,
+    decided_by: str,
+    body: str,
+    decided_on: datetime.date | None,
+    minute_reference: str,
+    by: Actor = None,
+) -> list[Snapshot]:
+    """Record the decision making an approved scenario the as-is; the previous as-is is superseded.
 
     Returns the snapshots superseded. Only an admin may promote.
     """
@@ -579,6 +636,19 @@ def scenario_promote(*, snapshot: Snapshot, by: Actor = None) -> list[Snapshot]:
     if snapshot.kind != SnapshotKind.SCENARIO or snapshot.status != SnapshotStatus.APPROVED:
         raise ServiceError(PROMOTE_APPROVED_ONLY)
     superseded = selectors.as_is_current(organisation=snapshot.organisation, but=snapshot)
+    decision = {
+        "decided_by": decided_by,
+        "body": body,
+        "decided_on": decided_on,
+        "minute_reference": minute_reference,
+    }
+    _decision_record(
+        snapshot=snapshot,
+        kind=DecisionKind.PROMOTION,
+        decision=decision,
+        by=by,
+        replaced=superseded,
+    )
     for old in superseded:
         old.status = SnapshotStatus.SUPERSEDED
         attribute(old, by)

@@ -18,6 +18,7 @@ from goldenthread.accounts.services import (
 )
 from goldenthread.analysis.structure import Structure, post_metrics
 from goldenthread.core.models import UnitKind
+from goldenthread.structure import selectors
 from goldenthread.structure.engine import pounds_or_none
 from goldenthread.structure.models import Post, Snapshot, SnapshotKind, SnapshotStatus
 
@@ -190,6 +191,10 @@ def snapshot_set_effective_date(
 SNAPSHOT_DELETE_NEEDS_ADMIN = (
     "Only an admin can delete an approved or superseded snapshot: it records a decision."
 )
+SNAPSHOT_IN_USE = "{name} cannot be deleted: {reasons}."
+SNAPSHOT_ARCHIVE_NEEDS_ADMIN = (
+    "Only an admin can archive an approved or superseded snapshot: it records a decision."
+)
 
 
 def snapshot_delete_role(snapshot: Snapshot) -> Role:
@@ -197,27 +202,62 @@ def snapshot_delete_role(snapshot: Snapshot) -> Role:
     return Role.EDITOR if snapshot.status == SnapshotStatus.DRAFT else Role.ADMIN
 
 
+def snapshot_delete_refusal(*, snapshot: Snapshot, by: Actor) -> str:
+    """Why ``by`` may not delete ``snapshot``, or "" when they may.
+
+    An editor deletes only a draft: an approved or superseded snapshot is a
+    record of a decision, which only an admin may delete. Nobody deletes a
+    snapshot that scenarios are based on, or that a decision refers to.
+    """
+    try:
+        require_role(organisation=snapshot.organisation, by=by, role=snapshot_delete_role(snapshot))
+    except ServiceError as refused:
+        return (
+            refused.message
+            if snapshot.status == SnapshotStatus.DRAFT
+            else (SNAPSHOT_DELETE_NEEDS_ADMIN)
+        )
+    reasons = selectors.snapshot_delete_blockers(
+        organisation=snapshot.organisation, snapshot=snapshot
+    )
+    if reasons:
+        return SNAPSHOT_IN_USE.format(name=snapshot.name, reasons="; ".join(reasons))
+    return ""
+
+
 @transaction.atomic
 def snapshot_delete(*, snapshot: Snapshot, by: Actor = None) -> None:
-    """Delete the snapshot, its posts and its recorded changes.
+    """Delete the snapshot, its posts and its recorded changes, unless it must be kept.
 
-    Scenarios based on it stay, with their own posts, but no longer have a base.
-    An editor deletes only a draft: an approved or superseded snapshot is a
-    record of a decision, which only an admin may delete.
+    See :func:`snapshot_delete_refusal` for who may delete what.
     """
+    lock_snapshot(snapshot)
+    refusal = snapshot_delete_refusal(snapshot=snapshot, by=by)
+    if refusal:
+        raise ServiceError(refusal)
+    for change in snapshot.changes.all():
+        attribute(change, by)
+        change.delete()
+    Post.objects.filter(snapshot=snapshot).delete()
+    attribute(snapshot, by)
+    snapshot.delete()
+
+
+@transaction.atomic
+def snapshot_archive(*, snapshot: Snapshot, archived: bool, by: Actor) -> Snapshot:
+    """Hide ``snapshot`` from the list of snapshots (or show it again); nothing in it changes.
+
+    Whoever may delete the snapshot may archive it: an editor a draft, an
+    admin one that records a decision.
+    """
+    lock_snapshot(snapshot)
     try:
         require_role(organisation=snapshot.organisation, by=by, role=snapshot_delete_role(snapshot))
     except ServiceError:
         if snapshot.status == SnapshotStatus.DRAFT:
             raise
-        raise ServiceError(SNAPSHOT_DELETE_NEEDS_ADMIN) from None
-    for change in snapshot.changes.all():
-        attribute(change, by)
-        change.delete()
-    for scenario in Snapshot.objects.filter(base=snapshot):
-        scenario.base = None
-        attribute(scenario, by)
-        scenario.save(update_fields=["base"])
-    Post.objects.filter(snapshot=snapshot).delete()
+        raise ServiceError(SNAPSHOT_ARCHIVE_NEEDS_ADMIN) from None
+    snapshot.archived = archived
     attribute(snapshot, by)
-    snapshot.delete()
+    snapshot.save(update_fields=["archived"])
+    return snapshot

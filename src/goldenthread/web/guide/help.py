@@ -18,6 +18,7 @@ __all__ = ["HELP", "help_target", "help_url"]
 
 _VERSIONS = "operating-model#versions-draft-consultation-adopted-superseded"
 _SCENARIOS = "structures#modelling-a-scenario"
+_BANDS = "structures#redundancy-costs-by-grade"
 _BROWSING = "structures#browsing-units-and-posts"
 
 #: ``namespace`` or ``namespace:url_name`` → ``page`` or ``page#section`` of docs/guide/.
@@ -59,6 +60,13 @@ HELP: dict[str, str] = {
     "structure:scenario_promote": _SCENARIOS,
     "structure:post_change": _SCENARIOS,
     "structure:change_undo": _SCENARIOS,
+    "structure:snapshot_archive": "structures#the-dashboard",
+    "structure:band_list": _BANDS,
+    "structure:band_create": _BANDS,
+    "structure:band_edit": _BANDS,
+    "structure:band_delete": _BANDS,
+    "structure:band_import": _BANDS,
+    "structure:band_export": _BANDS,
     "operating_model": _VERSIONS,
     "operating_model:version_compare": "operating-model#comparing-with-the-baseline",
     "operating_model:version_page": "operating-model#the-tom-on-a-page-and-the-excel-export",

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from goldenthread.formats.money import pounds as format_pounds
+from goldenthread.kit.dates import DateInputWidget, date_parts
 
 register = template.Library()
 
@@ -31,6 +32,8 @@ class DatePickerInput(forms.DateInput):
 
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, DateInputWidget):
+        return "dateinput"
     if isinstance(field.field, forms.DateField) and isinstance(widget, forms.DateInput):
         return "date"
     # Django's CheckboxSelectMultiple is a RadioSelect: ask about it first.
@@ -94,6 +97,17 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
         # entries would cover it.
         attrs["autocomplete"] = "off"
         widget = DatePickerInput(attrs=field.field.widget.attrs)
+    if kind == "dateinput":
+        # Three boxes in a fieldset: the day's box carries the field's id, so
+        # the error summary's link lands on it.
+        context = {
+            "field": field,
+            "kind": kind,
+            "options": options,
+            "parts": date_parts(field.html_name, field.value()),
+            "describedby": " ".join(described),
+        }
+        return render_to_string("web/includes/field.html", context)
     context = {
         "field": field,
         "kind": kind,
@@ -122,6 +136,8 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
                 target = field.auto_id
                 if _kind(field) in {"radios", "checkboxes"}:
                     target = f"{field.auto_id}_0"
+                elif _kind(field) == "dateinput":
+                    target = f"{field.auto_id}_day"
                 items.append({"href": f"#{target}", "text": error})
     return {"errors": items}
 
