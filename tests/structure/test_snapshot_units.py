@@ -69,7 +69,7 @@ def test_the_dashboard_lists_only_the_top_units_holding_the_snapshots_posts(
     # the units holding posts, every unit's place in the tree, whether there
     # are other snapshots, the comparison's choices (count, rows), the shell's
     # organisations
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         response = viewer.get(url)
     assert texts(response, ".gt-snapshot-units li") == ["People", "Place"]
     response = viewer.get(_url("snapshot_detail", organisation, snapshot_id=last_year.pk))
