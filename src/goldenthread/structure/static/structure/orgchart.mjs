@@ -8,8 +8,9 @@
 //     the list, fetching the levels below the box from the server the first
 //     time (`data-reports-url` answers that box's <li> with its reports open);
 //   - draws every open box of the list as an SVG chart above it, laid out by
-//     d3-hierarchy's tidy tree, and draws it again after each change. A click
-//     on a box in the chart presses that box's button in the list.
+//     d3-hierarchy's tidy tree (reports with nothing open below them stacked
+//     in columns under their manager), and draws it again after each change.
+//     A click on a box in the chart presses that box's button in the list.
 // The chart is a picture of the list (aria-hidden, nothing in it to focus);
 // every text in it is set with textContent from the list's data attributes.
 import { hierarchy, tree } from "d3-hierarchy";
@@ -21,6 +22,10 @@ const GAP_X = 20;
 const GAP_Y = 44;
 const PADDING = 12;
 const LINE = 17;
+const MORE_HEIGHT = 40;
+/** Boxes stacked in one column under their manager, and the space between them. */
+const STACK_ROWS = 6;
+const STACK_GAP = 12;
 /** Characters of a line a box shows before "…" (13px Arial in 214px). */
 const LINE_CHARACTERS = 32;
 const TITLE_CHARACTERS = 28;
@@ -63,7 +68,7 @@ function readList(list) {
   }
   const more = list.parentElement?.querySelector(":scope > .gt-orgchart__more");
   if (more) {
-    children.push({ more: more.dataset.gtMore || "", item: list.parentElement });
+    children.push({ more: more.dataset.gtMore || "", item: list.parentElement, children: [] });
   }
   return children;
 }
@@ -74,8 +79,8 @@ function readItem(item) {
   return { item, data: item.dataset, children: open ? readList(list) : [] };
 }
 
-function drawBox(group, node, onPress) {
-  const { data, item } = node.data;
+function drawBox(group, entry, onPress) {
+  const { data, item } = entry;
   const span = Number(data.span || 0);
   const open = Boolean(reportsList(item)) && !reportsList(item).hidden;
   group.setAttribute("class", `gt-orgchart__node${data.vacant !== undefined ? " gt-orgchart__node--vacant" : ""}`);
@@ -110,32 +115,78 @@ function drawBox(group, node, onPress) {
   group.dataset.for = item.id;
 }
 
-function drawMore(group, node) {
+function drawMore(group, entry) {
   group.setAttribute("class", "gt-orgchart__more-node");
-  svg("rect", { width: BOX_WIDTH, height: 40, rx: 3, class: "gt-orgchart__box gt-orgchart__box--more" }, group);
+  svg("rect", { width: BOX_WIDTH, height: MORE_HEIGHT, rx: 3, class: "gt-orgchart__box gt-orgchart__box--more" }, group);
   const text = svg("text", { x: 14, y: 25, class: "gt-orgchart__text" }, group);
-  text.textContent = `And ${node.data.more} more: see the list`;
+  text.textContent = `And ${entry.more} more: see the list`;
+}
+
+/**
+ * Reports that have no open reports of their own are stacked in columns of
+ * at most STACK_ROWS under their manager, as org charts draw them, rather than
+ * side by side: the chart stays narrow enough to read on a screen and on A4.
+ */
+function stackLeaves(entry) {
+  for (const child of entry.children) {
+    stackLeaves(child);
+  }
+  const members = entry.children;
+  if (entry.virtual || members.length < 2 || members.some((child) => child.children.length > 0)) {
+    return;
+  }
+  const columns = Math.ceil(members.length / STACK_ROWS);
+  entry.children = [{ stack: members, columns, rows: Math.ceil(members.length / columns), children: [] }];
+}
+
+function entryHeight(entry) {
+  if (entry.stack) {
+    return entry.stack.reduce((tallest, _, index) => {
+      const row = index % entry.rows;
+      return Math.max(tallest, (row + 1) * (BOX_HEIGHT + STACK_GAP) - STACK_GAP);
+    }, 0);
+  }
+  return entry.more !== undefined ? MORE_HEIGHT : BOX_HEIGHT;
+}
+
+function drawEntry(boxes, entry, x, y, onPress) {
+  const group = svg("g", { transform: `translate(${x},${y})` }, boxes);
+  if (entry.more !== undefined) {
+    drawMore(group, entry);
+  } else {
+    drawBox(group, entry, onPress);
+  }
 }
 
 /** Lay out and draw the open part of `list` into `canvas`. */
 function draw(canvas, list, onPress) {
   const tops = readList(list);
-  const root = hierarchy({ virtual: true, children: tops }, (d) => d.children);
+  const top = { virtual: true, children: tops };
+  stackLeaves(top);
+  const root = hierarchy(top, (d) => d.children);
+  // d3-hierarchy places each entry across the page; a stack is as wide as its columns.
+  const columnsOf = (node) => node.data.columns || 1;
   tree()
     .nodeSize([BOX_WIDTH + GAP_X, BOX_HEIGHT + GAP_Y])
-    .separation((a, b) => (a.parent === b.parent ? 1 : 1.15))(root);
+    .separation((a, b) => ((columnsOf(a) + columnsOf(b)) / 2) * (a.parent === b.parent ? 1 : 1.15))(root);
   const nodes = root.descendants().filter((node) => !node.data.virtual);
+  // Each level starts below the tallest entry of the level above.
+  const levelTop = [0, 0];
+  for (const node of nodes) {
+    const bottom = levelTop[node.depth] + entryHeight(node.data) + GAP_Y;
+    levelTop[node.depth + 1] = Math.max(levelTop[node.depth + 1] || 0, bottom);
+  }
+  const halfWidth = (node) => (columnsOf(node) * (BOX_WIDTH + GAP_X) - GAP_X) / 2;
   let left = Infinity;
   let right = -Infinity;
   let bottom = 0;
   for (const node of nodes) {
-    left = Math.min(left, node.x);
-    right = Math.max(right, node.x);
-    bottom = Math.max(bottom, node.y);
+    left = Math.min(left, node.x - halfWidth(node));
+    right = Math.max(right, node.x + halfWidth(node));
+    bottom = Math.max(bottom, levelTop[node.depth] + entryHeight(node.data));
   }
-  const top = BOX_HEIGHT + GAP_Y; // the first drawn level (the virtual root is not drawn)
-  const width = right - left + BOX_WIDTH + 2 * PADDING;
-  const height = bottom - top + BOX_HEIGHT + 2 * PADDING + 10;
+  const width = right - left + 2 * PADDING;
+  const height = bottom + 2 * PADDING;
   const picture = svg("svg", {
     class: "gt-orgchart__svg",
     viewBox: `0 0 ${width} ${height}`,
@@ -144,29 +195,43 @@ function draw(canvas, list, onPress) {
     "aria-hidden": "true",
     focusable: "false",
   });
-  const shift = (node) => [node.x - left + PADDING, node.y - top + PADDING];
+  // The top left corner of a node's entry.
+  const corner = (node) => [node.x - halfWidth(node) - left + PADDING, levelTop[node.depth] + PADDING];
   const links = svg("g", { class: "gt-orgchart__links" }, picture);
+  const boxes = svg("g", {}, picture);
+  const link = (d) => svg("path", { d, class: "gt-orgchart__link" }, links);
   for (const node of nodes) {
-    if (!node.parent || node.parent.data.virtual) {
+    const [x, y] = corner(node);
+    const parent = node.parent && !node.parent.data.virtual ? node.parent : null;
+    const [px, py] = parent ? corner(parent) : [0, 0];
+    const fromX = px + BOX_WIDTH / 2;
+    const fromY = py + BOX_HEIGHT;
+    const middle = y - GAP_Y / 2;
+    if (!node.data.stack) {
+      if (parent) {
+        link(`M${fromX},${fromY} V${middle} H${x + BOX_WIDTH / 2} V${y}`);
+      }
+      drawEntry(boxes, node.data, x, y, onPress);
       continue;
     }
-    const [x, y] = shift(node);
-    const [px, py] = shift(node.parent);
-    const middle = py + BOX_HEIGHT + GAP_Y / 2;
-    svg("path", {
-      d: `M${px + BOX_WIDTH / 2},${py + BOX_HEIGHT} V${middle} H${x + BOX_WIDTH / 2} V${y}`,
-      class: "gt-orgchart__link",
-    }, links);
-  }
-  const boxes = svg("g", {}, picture);
-  for (const node of nodes) {
-    const [x, y] = shift(node);
-    const group = svg("g", { transform: `translate(${x},${y})` }, boxes);
-    if (node.data.more !== undefined) {
-      drawMore(group, node);
-    } else {
-      drawBox(group, node, onPress);
-    }
+    // A stack: a spine down the left of each column, a short line to each box.
+    const { stack, rows } = node.data;
+    stack.forEach((entry, index) => {
+      const column = Math.floor(index / rows);
+      const row = index % rows;
+      const boxX = x + column * (BOX_WIDTH + GAP_X);
+      const boxY = y + row * (BOX_HEIGHT + STACK_GAP);
+      const spine = boxX - GAP_X / 2;
+      const centre = boxY + (entry.more !== undefined ? MORE_HEIGHT : BOX_HEIGHT) / 2;
+      if (row === 0 && parent) {
+        const last = Math.min(stack.length - 1, index + rows - 1);
+        const lastY = y + (last % rows) * (BOX_HEIGHT + STACK_GAP);
+        const lastHeight = stack[last].more !== undefined ? MORE_HEIGHT : BOX_HEIGHT;
+        link(`M${fromX},${fromY} V${middle} H${spine} V${lastY + lastHeight / 2}`);
+      }
+      link(`M${spine},${centre} H${boxX}`);
+      drawEntry(boxes, entry, boxX, boxY, onPress);
+    });
   }
   canvas.replaceChildren(picture);
   return picture;
@@ -293,6 +358,11 @@ function start(chart) {
   enhance(list);
   canvas.hidden = false;
   redraw();
+  // The chart opens on its first top post, which may be far from the left edge.
+  const first = list.querySelector(`:scope > ${BOX_SELECTOR}`);
+  if (first) {
+    centre(first);
+  }
 }
 
 for (const chart of document.querySelectorAll("[data-gt-orgchart]")) {
