@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.html import format_html
@@ -210,12 +210,7 @@ def _open(posts: QuerySet[Post], tops: Sequence[Box], levels: int = LEVELS) -> i
 def chart_top(*, organisation: Organisation, snapshot: Snapshot) -> Chart:
     """The top posts of ``snapshot`` (reporting to no one) and the levels below them."""
     posts = _posts(snapshot, organisation)
-    rows = list(
-        posts.filter(manager_position__isnull=True)
-        .order_by("position")
-        .values(*BOX_FIELDS)[: TOP_SHOWN + 1]
-    )
-    return _chart(posts, rows, hidden=_hidden(posts.filter(manager_position__isnull=True), rows))
+    return _chart(posts, posts.filter(manager_position__isnull=True))
 
 
 def chart_post(*, organisation: Organisation, snapshot: Snapshot, post: Post) -> Chart:
@@ -240,9 +235,10 @@ def chart_unit(*, organisation: Organisation, snapshot: Snapshot, unit: Unit) ->
     """
     posts = _posts(snapshot, organisation)
     inside = posts.filter(unit_id__in=unit_subtree_ids(organisation=organisation, unit=unit))
-    heads = inside.exclude(manager_position__in=inside.values("position"))
-    rows = list(heads.order_by("position").values(*BOX_FIELDS)[: TOP_SHOWN + 1])
-    return _chart(posts, rows, hidden=_hidden(heads, rows))
+    # NOT EXISTS, which the database runs as an anti-join: a post with no
+    # manager, or whose manager is outside the unit, heads it.
+    heads = inside.filter(~Exists(inside.filter(position=OuterRef("manager_position"))))
+    return _chart(posts, heads)
 
 
 def chart_reports(*, organisation: Organisation, snapshot: Snapshot, post: Post) -> Box:
@@ -253,16 +249,21 @@ def chart_reports(*, organisation: Organisation, snapshot: Snapshot, post: Post)
     return box
 
 
-def _hidden(tops: QuerySet[Post], rows: list[dict[str, Any]]) -> int:
-    """How many top posts are left out: a count only when there are more than shown."""
-    if len(rows) <= TOP_SHOWN:
-        return 0
-    return tops.count() - TOP_SHOWN
+def _chart(posts: QuerySet[Post], heads: QuerySet[Post]) -> Chart:
+    """The first :data:`TOP_SHOWN` of ``heads`` and the levels below them.
 
-
-def _chart(posts: QuerySet[Post], rows: list[dict[str, Any]], hidden: int = 0) -> Chart:
-    tops = [_box(row) for row in rows[:TOP_SHOWN]]
-    return Chart(tops=tops, hidden_tops=hidden, boxes=_open(posts, tops))
+    The count of all the heads comes with the first rows, in the same query.
+    """
+    rows = list(
+        heads.annotate(heads=Window(Count("pk")))
+        .order_by("position")
+        .values(*BOX_FIELDS, "heads")[:TOP_SHOWN]
+    )
+    total = rows[0].pop("heads") if rows else 0
+    for row in rows[1:]:
+        del row["heads"]
+    tops = [_box(row) for row in rows]
+    return Chart(tops=tops, hidden_tops=total - len(tops), boxes=_open(posts, tops))
 
 
 #: A post's primary key in a reversed address, replaced by each box's own.
