@@ -26,8 +26,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# goldenthread.mjs is the source of the bundle build/goldenthread.js.
-$(ASSETS)/.built: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss) src/goldenthread/web/static/web/goldenthread.mjs
+# goldenthread.mjs is the source of the bundle build/goldenthread.js, orgchart.mjs of
+# build/orgchart.js.
+$(ASSETS)/.built: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss) src/goldenthread/web/static/web/goldenthread.mjs src/goldenthread/structure/static/structure/orgchart.mjs
 	npm run --silent build
 	@touch $@
 

@@ -5,6 +5,9 @@
 //                     accessible-autocomplete's styles
 //   goldenthread.js   static/web/goldenthread.mjs bundled with what it imports
 //                     (GOV.UK Frontend, MoJ Frontend, accessible-autocomplete)
+//   orgchart.js       structure/static/structure/orgchart.mjs bundled with
+//                     d3-hierarchy: the org chart pages' script only
+//                     (docs/adr/0016-org-chart-layout.md)
 //   plotly.min.js     plotly.js with only the trace types our charts draw
 //                     (docs/adr/0009-browser-assets.md)
 //   htmx.min.js       copied
@@ -53,14 +56,21 @@ const css = sass.compile(join(root, "assets", "scss", "goldenthread.scss"), {
 });
 writeFileSync(join(out, "goldenthread.css"), css.css);
 
-await esbuild.build({
-  entryPoints: [join(root, "src", "goldenthread", "web", "static", "web", "goldenthread.mjs")],
-  outfile: join(out, "goldenthread.js"),
-  bundle: true,
-  format: "esm",
-  minify: true,
-  logLevel: "warning",
-});
+// Our own scripts: each an ES module bundled with what it imports.
+const scripts = [
+  [["web", "static", "web", "goldenthread.mjs"], "goldenthread.js"],
+  [["structure", "static", "structure", "orgchart.mjs"], "orgchart.js"],
+];
+for (const [source, built] of scripts) {
+  await esbuild.build({
+    entryPoints: [join(root, "src", "goldenthread", ...source)],
+    outfile: join(out, built),
+    bundle: true,
+    format: "esm",
+    minify: true,
+    logLevel: "warning",
+  });
+}
 
 // A custom plotly.js bundle as plotly.js's own build makes one (its
 // esbuild-config.js and CUSTOM_BUNDLE.md): lib/core, which always holds the

@@ -63,6 +63,7 @@ def test_every_built_file_gets_a_hashed_name_and_a_gzip_copy(collected: Path) ->
     for name in (
         "build/goldenthread.css",
         "build/goldenthread.js",
+        "build/orgchart.js",
         "build/plotly.min.js",
         "build/htmx.min.js",
         "build/assets/images/favicon.ico",

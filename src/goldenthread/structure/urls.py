@@ -26,6 +26,22 @@ urlpatterns = [
     path(_S + "<int:snapshot_id>/posts/", views.post_list, name="post_list"),
     path(_S + "<int:snapshot_id>/posts/<int:post_pk>/", views.post_detail, name="post_detail"),
     path(_S + "<int:snapshot_id>/units/<int:unit_id>/", views.snapshot_unit, name="snapshot_unit"),
+    path(_S + "<int:snapshot_id>/chart/", views.org_chart, name="org_chart"),
+    path(
+        _S + "<int:snapshot_id>/chart/posts/<int:post_pk>/",
+        views.org_chart_post,
+        name="org_chart_post",
+    ),
+    path(
+        _S + "<int:snapshot_id>/chart/posts/<int:post_pk>/reports/",
+        views.org_chart_reports,
+        name="org_chart_reports",
+    ),
+    path(
+        _S + "<int:snapshot_id>/chart/units/<int:unit_id>/",
+        views.org_chart_unit,
+        name="org_chart_unit",
+    ),
     path(_S + "<int:snapshot_id>/export.<str:fmt>", views.snapshot_export, name="snapshot_export"),
     path(_S + "<int:snapshot_id>/scenario/", views.scenario_detail, name="scenario_detail"),
     path(_S + "<int:snapshot_id>/scenario/new/", views.scenario_create, name="scenario_create"),

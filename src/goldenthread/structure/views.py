@@ -41,7 +41,7 @@ from goldenthread.kit.pages import (
 from goldenthread.kit.tables import table_page
 from goldenthread.kit.views_import import import_upload_page
 
-from . import dashboard, exports, presenters, selectors, services, tables
+from . import dashboard, exports, orgchart, presenters, selectors, services, tables
 from .band_importing import IMPORTER as BANDS_IMPORTER
 from .columns import REDUNDANCY_BAND_COLUMNS
 from .forms import (
@@ -65,6 +65,7 @@ from .inspect import upload_import_start, upload_reference
 from .models import (
     DecisionKind,
     DesignRuleSet,
+    Post,
     Snapshot,
     SnapshotKind,
     SnapshotStatus,
@@ -575,6 +576,86 @@ def snapshot_export(request: OrgRequest, snapshot_id: int, fmt: str) -> HttpResp
         what = f"{snapshot.name} transparency"
         return download(data, organisation=organisation, what=what, fmt="csv", as_of=as_of)
     raise Http404("Exports are available as xlsx, senior.csv, junior.csv or transparency.csv")
+
+
+# ---------------------------------------------------------------------------
+# Org chart
+
+
+def _org_chart_page(
+    request: OrgRequest,
+    snapshot: Snapshot,
+    chart: orgchart.Chart,
+    *,
+    subject: str = "",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The chart page: the open posts as a nested list, which the script draws as boxes."""
+    top = org_url(request, "structure:org_chart", snapshot_id=snapshot.pk)
+    crumbs = _crumbs(request, snapshot, ("Org chart", top), (subject, "")) if subject else None
+    return render(
+        request,
+        "structure/org_chart.html",
+        {
+            "snapshot": snapshot,
+            "chart": chart,
+            "boxes": orgchart.boxes_html(
+                chart.tops, orgchart.Links.of(request.organisation.slug, snapshot)
+            ),
+            "subject": subject,
+            "levels": orgchart.LEVELS,
+            "top_url": top,
+            "crumbs": crumbs or _crumbs(request, snapshot, ("Org chart", "")),
+            **(context or {}),
+        },
+    )
+
+
+def _stored_snapshot_or_404(request: OrgRequest, snapshot_id: int) -> Snapshot:
+    """The snapshot, with its posts' layers and spans stored (the chart reads them)."""
+    snapshot = _snapshot_or_404(request, snapshot_id)
+    return services.post_figures_store(organisation=request.organisation, snapshot=snapshot)
+
+
+@org_view()
+def org_chart(request: OrgRequest, snapshot_id: int) -> HttpResponse:
+    snapshot = _stored_snapshot_or_404(request, snapshot_id)
+    chart = orgchart.chart_top(organisation=request.organisation, snapshot=snapshot)
+    return _org_chart_page(request, snapshot, chart)
+
+
+def _chart_post_or_404(
+    request: OrgRequest, snapshot_id: int, post_pk: int
+) -> tuple[Snapshot, Post]:
+    """The snapshot and its post, read once the posts' layers and spans are stored."""
+    snapshot = _stored_snapshot_or_404(request, snapshot_id)
+    post = get_or_404(selectors.post_get, request, "post", snapshot=snapshot, pk=post_pk)
+    return snapshot, post
+
+
+@org_view()
+def org_chart_post(request: OrgRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
+    snapshot, post = _chart_post_or_404(request, snapshot_id, post_pk)
+    chart = orgchart.chart_post(organisation=request.organisation, snapshot=snapshot, post=post)
+    return _org_chart_page(request, snapshot, chart, subject=post.title or post.post_id)
+
+
+@org_view()
+def org_chart_unit(request: OrgRequest, snapshot_id: int, unit_id: int) -> HttpResponse:
+    snapshot = _stored_snapshot_or_404(request, snapshot_id)
+    unit = get_or_404(core_selectors.unit_get, request, "unit", pk=unit_id)
+    chart = orgchart.chart_unit(organisation=request.organisation, snapshot=snapshot, unit=unit)
+    return _org_chart_page(request, snapshot, chart, subject=unit.name, context={"unit": unit})
+
+
+@org_view()
+def org_chart_reports(request: OrgRequest, snapshot_id: int, post_pk: int) -> HttpResponse:
+    """One box with the levels below it open: the chart's script puts it in place of the box."""
+    snapshot, post = _chart_post_or_404(request, snapshot_id, post_pk)
+    organisation = request.organisation
+    box = orgchart.chart_reports(organisation=organisation, snapshot=snapshot, post=post)
+    # A fragment: the box alone, without the page around it.
+    return HttpResponse(orgchart.box_html(box, orgchart.Links.of(organisation.slug, snapshot)))
 
 
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ _VERSIONS = "operating-model#versions-draft-consultation-adopted-superseded"
 _SCENARIOS = "structures#modelling-a-scenario"
 _BANDS = "structures#redundancy-costs-by-grade"
 _BROWSING = "structures#browsing-units-and-posts"
+_ORG_CHART = "structures#the-org-chart"
 
 #: ``namespace`` or ``namespace:url_name`` → ``page`` or ``page#section`` of docs/guide/.
 HELP: dict[str, str] = {
@@ -52,6 +53,10 @@ HELP: dict[str, str] = {
     "structure:post_detail": _BROWSING,
     "structure:snapshot_unit": _BROWSING,
     "structure:snapshot_export": "structures#downloading",
+    "structure:org_chart": _ORG_CHART,
+    "structure:org_chart_post": _ORG_CHART,
+    "structure:org_chart_unit": _ORG_CHART,
+    "structure:org_chart_reports": _ORG_CHART,
     "structure:scenario_detail": _SCENARIOS,
     "structure:scenario_create": _SCENARIOS,
     "structure:scenario_add_post": _SCENARIOS,
