@@ -7,7 +7,7 @@
 //                     (GOV.UK Frontend, MoJ Frontend, accessible-autocomplete)
 //   orgchart.js       structure/static/structure/orgchart.mjs bundled with
 //                     d3-hierarchy: the org chart pages' script only
-//                     (docs/adr/0016-org-chart-layout.md)
+//                     (docs/adr/0017-org-chart-layout.md)
 //   plotly.min.js     plotly.js with only the trace types our charts draw
 //                     (docs/adr/0009-browser-assets.md)
 //   htmx.min.js       copied
