@@ -26,6 +26,7 @@ import polars as pl
 
 from goldenthread.analysis.hierarchy import CycleError, compute_hierarchy, find_cycles
 from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules, pounds
+from goldenthread.analysis.wording import counted
 
 __all__ = [
     "GroupFigures",
@@ -549,14 +550,20 @@ def summarise(
     if rules.max_layers is not None and layers > rules.max_layers:
         breaches.append(
             f"{layers} layers, more than the {rules.max_layers} allowed "
-            f"({beyond} posts below layer {rules.max_layers})"
+            f"({counted(beyond, 'post')} below layer {rules.max_layers})"
         )
     if below:
-        breaches.append(f"{below} managers have fewer than {rules.target_span_min} direct reports")
+        breaches.append(
+            f"{counted(below, 'manager')} {'has' if below == 1 else 'have'} fewer than "
+            f"{counted(rules.target_span_min, 'direct report')}"
+        )
     if wide:
-        breaches.append(f"{wide} managers have more than {rules.target_span_max} direct reports")
+        breaches.append(
+            f"{counted(wide, 'manager')} {'has' if wide == 1 else 'have'} more than "
+            f"{counted(rules.target_span_max, 'direct report')}"
+        )
     if chains:
-        breaches.append(f"{chains} chains of managers with a single report each")
+        breaches.append(f"{counted(chains, 'chain')} of managers with a single report each")
     return StructureSummary(
         posts=n,
         roots=int(np.count_nonzero(structure.parent < 0)),

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from goldenthread.analysis.wording import counted
+
 if TYPE_CHECKING:
     from goldenthread.analysis.diff import StructureDiff
     from goldenthread.analysis.rules import DesignRules
@@ -239,7 +241,9 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     lines.append(f"  Managers to non-managers: {ratio}")
     lines.append("")
     share = "n/a" if s.management_cost_share is None else f"{s.management_cost_share:.1%}"
-    lines.append(f"Cost: £{s.total_cost:,} known; {s.unknown_cost_posts} posts with unknown cost")
+    lines.append(
+        f"Cost: £{s.total_cost:,} known; {counted(s.unknown_cost_posts, 'post')} with unknown cost"
+    )
     lines.append(f"  Management cost £{s.management_cost:,} ({share} of known cost)")
     lines.append(f"  Vacant {s.vacant}, agency {s.agency}")
     lines.append("")

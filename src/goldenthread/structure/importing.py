@@ -22,6 +22,7 @@ from typing import Any
 from django.urls import reverse
 
 from goldenthread.accounts.services import Actor
+from goldenthread.analysis.wording import counted
 from goldenthread.formats.errors import Finding, StructureImportError
 from goldenthread.formats.posts import BuildResult, build_structure
 from goldenthread.formats.reading import FormatError
@@ -57,7 +58,7 @@ NOT_COMPARED_NO_IDS = (
     "Saving makes a new snapshot, {name}. The file has no post IDs, so its posts cannot "
     "be matched with an earlier snapshot's: every post is new."
 )
-DONE_SUMMARY = "{posts} posts saved as the snapshot {name}, from {file}."
+DONE_SUMMARY = "{posts} saved as the snapshot {name}, from {file}."
 
 #: The columns of an HR export once matched: the template and the guide's table.
 #: The engine reads them (formats.table); this declaration describes them.
@@ -292,7 +293,9 @@ class StructureImporter(Importer):
         services.upload_data_discard(upload=upload)
         return Outcome(
             summary=DONE_SUMMARY.format(
-                posts=len(result.structure), name=snapshot.name, file=_source(upload)
+                posts=counted(len(result.structure), "post"),
+                name=snapshot.name,
+                file=_source(upload),
             ),
             result_url=reverse(
                 "structure:snapshot_detail",

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from goldenthread.analysis.diff import StructureDiff
+from goldenthread.analysis.wording import counted
 from goldenthread.formats.money import pounds
 
 from .models import Post
@@ -44,7 +45,7 @@ def headline(figures: Figures) -> list[tuple[str, str]]:
     ratio = f"1 : {s.manager_ratio:.1f}" if s.manager_ratio is not None else "–"
     cost = _pounds(s.total_cost)
     if s.unknown_cost_posts:
-        cost += f" (at least: {s.unknown_cost_posts:,} posts have no known cost)"
+        cost += f" (at least: {counted(s.unknown_cost_posts, 'post')} without a known cost)"
     return [
         ("Posts", f"{s.posts:,}"),
         ("FTE", f"{s.fte:,.1f}"),

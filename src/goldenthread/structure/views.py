@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.analysis.wording import counted
 from goldenthread.core import selectors as core_selectors
 from goldenthread.jobs.models import JobStatus
 from goldenthread.kit.exports import about_file
@@ -498,7 +499,7 @@ def snapshot_export(request: OrgRequest, snapshot_id: int, fmt: str) -> HttpResp
 NOT_EDITABLE = "{name} cannot be changed: only a draft scenario can."
 CHANGE_SAVED = "The change has been recorded: {description}."
 CHANGE_UNDONE = "The change has been undone: {description}."
-SCENARIO_CREATED = "{name} has been created with a copy of the {count:,} posts of {base}."
+SCENARIO_CREATED = "{name} has been created with a copy of the {posts} of {base}."
 SCENARIO_APPROVED = "{name} has been approved."
 NOT_A_SCENARIO = "{name} is not a scenario: create a scenario from it to model changes."
 
@@ -568,12 +569,12 @@ def scenario_create(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         lambda data: services.scenario_create(snapshot=snapshot, by=request.user, **data),
         done=lambda scenario: _scenario_url(request, scenario),
         message=lambda scenario: SCENARIO_CREATED.format(
-            name=scenario.name, count=scenario.post_count, base=snapshot.name
+            name=scenario.name, posts=counted(scenario.post_count, "post"), base=snapshot.name
         ),
         title="Create a scenario from this snapshot",
         caption=snapshot.name,
         intro=(
-            f"The scenario starts as a copy of the {count} post{'' if count == 1 else 's'} of "
+            f"The scenario starts as a copy of the {counted(count, 'post')} of "
             f"{snapshot.name}, which stays as it is. You then add, delete, move, regrade, "
             "retitle or re-cost posts in the scenario, each change with its reason and the "
             f"date it takes effect, and see the difference from {snapshot.name} as you go."
@@ -695,7 +696,7 @@ def scenario_bulk(request: OrgRequest, snapshot_id: int) -> HttpResponse:
             unit=data["new_unit"],
             grade=data["grade"],
             reports_to=data["reports_to"],
-            label=f"the {len(post_ids)} posts of {unit.name}" if unit else "",
+            label=f"the {counted(len(post_ids), 'post')} of {unit.name}" if unit else "",
         )
 
     return form_page(

@@ -10,6 +10,7 @@ from django import forms, template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from goldenthread.analysis.wording import counted as format_counted
 from goldenthread.formats.money import pounds as format_pounds
 
 register = template.Library()
@@ -129,3 +130,9 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
 def pounds(value: Decimal | int | float | None) -> str:
     """Format money as pounds: see :func:`goldenthread.formats.money.pounds`."""
     return format_pounds(value)
+
+
+@register.filter
+def counted(count: int, noun: str) -> str:
+    """``{{ n|counted:"post" }}`` shows "1 post" or "3 posts"."""
+    return format_counted(count, noun)
