@@ -313,8 +313,9 @@ class GroupFigures:
         Counts of posts.
     fte : float
         FTE of the posts and their attached junior staff.
-    cost : Decimal
-        Known cost of those posts.
+    cost : Decimal or None
+        Known cost of those posts (``None`` when no post's cost is known:
+        unknown is never £0).
     unknown_cost_posts : int
         Posts whose cost is unknown (so ``cost`` is a floor).
     """
@@ -324,7 +325,7 @@ class GroupFigures:
     managers: int
     vacant: int
     fte: float
-    cost: Decimal
+    cost: Decimal | None
     unknown_cost_posts: int
 
 
@@ -483,7 +484,9 @@ def _groups(
                 managers=int(row["manager"]),
                 vacant=int(row["vacant"]),
                 fte=round(float(row["fte"]), 4),
-                cost=pounds(float(row["cost"])) or Decimal("0.00"),
+                cost=(pounds(float(row["cost"])) or Decimal("0.00"))
+                if row["unknown"] < row["posts"]
+                else None,
                 unknown_cost_posts=int(row["unknown"]),
             )
         )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from goldenthread.analysis.wording import counted
+from goldenthread.formats.money import NO_AMOUNT
 
 if TYPE_CHECKING:
     from goldenthread.analysis.diff import StructureDiff
@@ -249,7 +250,8 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     lines.append("")
     lines.append("By unit:")
     for g in s.by_unit[:25]:
-        lines.append(f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  £{g.cost:,}")
+        cost = NO_AMOUNT if g.cost is None else f"£{g.cost:,}"
+        lines.append(f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  {cost}")
     if len(s.by_unit) > 25:
         lines.append(f"  ... and {len(s.by_unit) - 25} more units (see --json)")
     if s.breaches:

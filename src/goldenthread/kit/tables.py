@@ -58,6 +58,7 @@ from django.utils.safestring import SafeString
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.tenancy import OrgRequest
+from goldenthread.formats.money import pounds
 from goldenthread.formats.writing import Cell, Sheet
 
 from .columns import Columns
@@ -139,12 +140,13 @@ class TableColumn:
 
     def html(self, row: Any, table: BoundTable) -> SafeString:
         shown = self.cell(row, table) if self.cell is not None else self.plain(row, table)
+        if self.money and (shown is None or isinstance(shown, Decimal)):
+            # Money looks the same on every page, and unknown money is never £0.
+            return conditional_escape(pounds(shown))
         if shown is None:
             return SafeString("")
         if isinstance(shown, bool):
             shown = "Yes" if shown else "No"
-        elif isinstance(shown, Decimal) and self.money:
-            shown = f"£{shown:,.2f}"
         elif isinstance(shown, float):
             shown = f"{shown:,.2f}".rstrip("0").rstrip(".")
         elif isinstance(shown, int):

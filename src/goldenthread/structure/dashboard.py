@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.formats.money import known_total
 from goldenthread.kit.charts import chart_nodes
 
 from .models import Post, Snapshot
@@ -191,7 +192,8 @@ class Rollup:
     managers: int
     vacant: int
     fte: float
-    cost: Decimal
+    #: Known cost; ``None`` when no post's cost is known.
+    cost: Decimal | None
     unknown_cost_posts: int
 
 
@@ -203,7 +205,7 @@ def unit_rollup(figures: Figures, unit_paths: set[str]) -> Rollup:
         managers=sum(g.managers for g in groups),
         vacant=sum(g.vacant for g in groups),
         fte=round(sum(g.fte for g in groups), 2),
-        cost=sum((g.cost for g in groups), Decimal(0)),
+        cost=known_total(g.cost for g in groups),
         unknown_cost_posts=sum(g.unknown_cost_posts for g in groups),
     )
 

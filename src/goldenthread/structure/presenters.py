@@ -43,7 +43,9 @@ def headline(figures: Figures) -> list[tuple[str, str]]:
     """The figures at the top of a snapshot's dashboard, as (label, value) rows."""
     s = figures.summary
     ratio = f"1 : {s.manager_ratio:.1f}" if s.manager_ratio is not None else "–"
-    cost = _pounds(s.total_cost)
+    # Unknown is never £0: with no cost known at all, the totals are unknown.
+    known = s.unknown_cost_posts < s.posts or not s.posts
+    cost = _pounds(s.total_cost if known else None)
     if s.unknown_cost_posts:
         cost += f" (at least: {counted(s.unknown_cost_posts, 'post')} without a known cost)"
     return [
@@ -56,7 +58,7 @@ def headline(figures: Figures) -> list[tuple[str, str]]:
         ("Mean span", f"{s.spans.mean:.1f}"),
         ("Median span", f"{s.spans.median:g}"),
         ("Management ratio (posts without reports per manager)", ratio),
-        ("Management cost", _pounds(s.management_cost)),
+        ("Management cost", _pounds(s.management_cost if known else None)),
         ("Vacant posts", f"{s.vacant:,}"),
         ("Agency posts", f"{s.agency:,}"),
     ]
@@ -136,13 +138,17 @@ def post_figures(figures: Figures, position: int) -> dict[str, Any]:
     """One post's place in the structure: its layer, span and everything below it."""
     m = figures.metrics
     index = figures.index_of(position)
+    below, unknown = int(m.reports_below[index]), int(m.unknown_cost_below[index])
     return {
         "layer": int(m.layer[index]),
         "span": int(m.span[index]),
-        "below": int(m.reports_below[index]),
+        "below": below,
         "fte_below": float(m.fte_below[index]),
-        "cost_below": Decimal(f"{float(m.cost_below[index]):.2f}"),
-        "unknown_below": int(m.unknown_cost_below[index]),
+        # Unknown is never £0: with no known cost below, the cost below is unknown.
+        "cost_below": Decimal(f"{float(m.cost_below[index]):.2f}")
+        if unknown < below or not below
+        else None,
+        "unknown_below": unknown,
     }
 
 
