@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
@@ -458,7 +459,8 @@ def snapshot_export(request: OrgRequest, snapshot_id: int, fmt: str) -> HttpResp
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
-    as_of = snapshot.effective_date
+    # Every file is named for the snapshot's date, or for today when it has none.
+    as_of = snapshot.effective_date or timezone.localdate()
     if fmt == "xlsx":
         what = f"Posts in {snapshot.name}"
         about = about_file(
@@ -485,10 +487,11 @@ def snapshot_export(request: OrgRequest, snapshot_id: int, fmt: str) -> HttpResp
         )
     if fmt == "transparency.csv":
         tiers: int | None = exports.TRANSPARENCY_TIERS
+        which = "top three tiers"
         if request.GET.get("tiers") == "all":
-            tiers = None
+            tiers, which = None, "every tier"
         data = exports.transparency(figures, tiers)
-        what = f"{snapshot.name} transparency"
+        what = f"{snapshot.name} transparency {which}"
         return download(data, organisation=organisation, what=what, fmt="csv", as_of=as_of)
     raise Http404("Exports are available as xlsx, senior.csv, junior.csv or transparency.csv")
 
