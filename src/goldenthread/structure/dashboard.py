@@ -10,7 +10,7 @@ import numpy as np
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.formats.money import known_total
-from goldenthread.kit.charts import chart_nodes
+from goldenthread.kit.charts import chart_nodes, count_axis
 
 from .models import Post, Snapshot
 from .selectors import Figures
@@ -138,6 +138,7 @@ def charts(figures: Figures) -> dict[str, Any]:
         "layers": layers,
         "spans": spans,
         "band": [r.target_span_min, r.target_span_max],
+        "spans_axis": count_axis(max((row["managers"] for row in spans), default=0)),
         "units": list(nodes.values()),
         "reporting": reporting_line(figures),
     }
@@ -158,6 +159,7 @@ def plot_data(charts: dict[str, Any]) -> dict[str, Any]:
         "layers": charts["layers"],
         "spans": charts["spans"],
         "band": charts["band"],
+        "spans_axis": charts["spans_axis"],
         "units": chart_nodes(charts["units"], TREE_TEXTS),
         "reporting": chart_nodes(charts["reporting"], TREE_TEXTS),
     }
