@@ -53,6 +53,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString
 
@@ -152,9 +153,10 @@ class TableColumn:
         elif isinstance(shown, int):
             shown = f"{shown:,}"
         elif isinstance(shown, dt.datetime):
-            shown = f"{shown.day} {shown:%B %Y %H:%M}"
+            local = timezone.localtime(shown) if timezone.is_aware(shown) else shown
+            shown = date_format(local, "DATETIME_FORMAT")
         elif isinstance(shown, dt.date):
-            shown = f"{shown.day} {shown:%B %Y}"
+            shown = date_format(shown)
         return conditional_escape(shown)
 
 
