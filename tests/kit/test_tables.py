@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.db.models import F
@@ -187,3 +190,11 @@ def test_download_these_rows_is_an_moj_button_menu_of_plain_links() -> None:
         "?kind=team&download=csv",
     ]
     assert select_one(html, ".gt-result-count") == "1 unit"
+
+
+def test_money_cells_show_pounds_and_unknown_money_as_a_dash() -> None:
+    column = TableColumn("cost", "Cost", numeric=True, money=True)
+    table: Any = None
+    assert column.html(SimpleNamespace(cost=None), table) == "–"
+    assert column.html(SimpleNamespace(cost=Decimal("30000.00")), table) == "£30,000"
+    assert column.html(SimpleNamespace(cost=Decimal("-1234.5")), table) == "−£1,234.50"

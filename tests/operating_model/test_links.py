@@ -246,3 +246,13 @@ def test_both_delete_pages_name_the_links_that_go_with_the_record(
     assert texts(client.get(component_delete), ".gt-consequences li") == [
         f"1 link is removed (records that deliver it): {objective.title}"
     ]
+
+
+def test_a_component_with_no_links_names_only_what_can_be_linked(
+    client, organisation, channels
+) -> None:
+    viewer = as_role(client, organisation, Role.VIEWER, "vera")
+    page = viewer.get(om("component_detail", organisation, component_id=channels.pk))
+    said = " ".join(texts(page, "main p")).lower()
+    assert "golden-thread items are linked to this component" in said
+    assert not any(word in said for word in ("actions", "benefits", "risks", "kpis", "proposals"))

@@ -207,7 +207,7 @@ def test_the_demo_thread_has_every_level_and_one_orphan(
         thread = client.get(url("thread", demo))
     items = select(thread, "main table tbody tr td:first-child")
     assert items[0] == "A borough where everyone can thrive"
-    assert sum(item.endswith(" Orphan") for item in items) == 1
+    assert sum(item.endswith(" Not traced") for item in items) == 1
     # Session, user, membership; two golden-thread sections; the structure's section
     # (snapshot, objective holders, two counts, units).
     with django_assert_num_queries(11):

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from goldenthread.formats.writing import ABOUT_SHEET, MONEY_FORMAT
@@ -129,7 +130,7 @@ def test_the_workbook_opens_with_what_it_is_and_types_money(editor, organisation
         ),
         (
             "transparency.csv",
-            "somerset-as-is-2026-transparency-2026-03-31.csv",
+            "somerset-as-is-2026-transparency-every-tier-2026-03-31.csv",
             "PostUniqueReference",
         ),
     ],
@@ -185,6 +186,26 @@ def test_each_export_reads_back_to_the_same_posts_and_titles(
         editor, organisation, "transparency.csv", lga, django_capture_on_commit_callbacks
     )
     assert [post[:3] for post in _posts(organisation, again)] == [post[:3] for post in original]
+
+
+def test_every_download_of_a_snapshot_has_its_own_file_name(editor, organisation, snapshot):
+    downloads = [("xlsx", {}), ("senior.csv", {}), ("junior.csv", {})]
+    downloads += [("transparency.csv", {}), ("transparency.csv", {"tiers": "all"})]
+    names = [
+        _export(editor, organisation, snapshot, fmt, **query)["Content-Disposition"]
+        for fmt, query in downloads
+    ]
+    assert len(set(names)) == len(names)
+    assert 'transparency-top-three-tiers-2026-03-31.csv"' in names[3]
+    assert all(name.startswith('attachment; filename="somerset-') for name in names)
+
+
+def test_a_snapshot_without_a_date_is_named_for_the_day_of_the_download(
+    editor, organisation, snapshot
+):
+    Snapshot.objects.filter(pk=snapshot.pk).update(effective_date=None)
+    name = _export(editor, organisation, snapshot, "senior.csv")["Content-Disposition"]
+    assert name.endswith(f'-senior-{timezone.localdate().isoformat()}.csv"')
 
 
 def test_a_snapshot_name_cannot_steer_the_file_name(editor, organisation, snapshot):

@@ -54,3 +54,19 @@ def test_a_date_that_cannot_be_read_is_shown_back_as_typed_with_its_error() -> N
     assert attribute(html, f"{INPUT}.govuk-input--error", "aria-describedby") == [
         "id_when-hint id_when-error"
     ]
+
+
+class _Lists(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of unit", choices=[("", "---------"), ("team", "Team"), ("service", "Service")]
+    )
+    owner = forms.ChoiceField(
+        label="Owner (optional)", required=False, choices=[("", "---------"), ("a", "Anne")]
+    )
+
+
+def test_no_list_offers_dashes_for_its_empty_choice() -> None:
+    page = _render(_Lists())
+    assert select(page, "select#id_kind option") == ["Choose a kind of unit", "Team", "Service"]
+    assert select(page, "select#id_owner option")[0] == "Choose an owner"
+    assert "---------" not in page

@@ -95,3 +95,22 @@ def test_only_the_session_and_csrf_cookies_are_ever_set(client) -> None:
 
 def test_pages_may_not_be_framed(client) -> None:
     assert client.get("/").headers["X-Frame-Options"] == "DENY"
+
+
+#: Modules a page may not promise: none of them exists yet.
+NOT_YET = ("programme", "benefit", "risk", "KPI", "proposal", "MTFS", "finance")
+
+
+def test_the_start_page_promises_only_what_exists(client) -> None:
+    words = " ".join(select(client.get("/"), "main")).lower()
+    assert [word for word in NOT_YET if word.lower() in words] == []
+    assert "structures" in words and "golden thread" in words
+
+
+def test_a_member_of_one_organisation_is_not_offered_a_switch(client) -> None:
+    organisation = OrganisationFactory(name="Havant Borough Council", slug="havant")
+    member(organisation, Role.EDITOR, username="only")
+    client.login(username="only", password=PASSWORD)
+    links = select(client.get("/o/havant/"), ".govuk-service-navigation__item a")
+    assert "Switch organisation" not in links
+    assert "Your organisations" not in links

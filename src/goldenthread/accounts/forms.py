@@ -116,7 +116,9 @@ class OrganisationSettingsForm(forms.Form):
         # GOV.UK asks for text inputs, not type=number, for amounts.
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         label="Cost of one redundancy, in pounds",
-        help_text="Used to estimate the cost of deleting posts. Seed figure: £30,000.",
+        help_text=(
+            "Used to estimate the cost of deleting filled posts. It is £30,000 until you change it."
+        ),
         error_messages={
             "required": "Enter the cost of one redundancy in pounds",
             "invalid": "Enter the cost of one redundancy as an amount in pounds, like 30000",

@@ -26,6 +26,7 @@ import polars as pl
 
 from goldenthread.analysis.hierarchy import CycleError, compute_hierarchy, find_cycles
 from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules, pounds
+from goldenthread.analysis.wording import counted
 
 __all__ = [
     "GroupFigures",
@@ -341,8 +342,9 @@ class GroupFigures:
         Counts of posts.
     fte : float
         FTE of the posts themselves.
-    cost : Decimal
-        Known cost of the posts themselves.
+    cost : Decimal or None
+        Known cost of the posts themselves (``None`` when no post's cost is
+        known: unknown is never £0).
     unknown_cost_posts : int
         Posts whose cost is unknown (so ``cost`` is a floor).
     junior_fte, junior_cost : float, Decimal
@@ -358,7 +360,7 @@ class GroupFigures:
     managers: int
     vacant: int
     fte: float
-    cost: Decimal
+    cost: Decimal | None
     unknown_cost_posts: int
     junior_fte: float = 0.0
     junior_cost: Decimal = Decimal("0.00")
@@ -547,7 +549,9 @@ def _groups(
                 managers=int(row["manager"]),
                 vacant=int(row["vacant"]),
                 fte=round(float(row["fte"]), 4),
-                cost=pounds(float(row["cost"])) or Decimal("0.00"),
+                cost=(pounds(float(row["cost"])) or Decimal("0.00"))
+                if row["unknown"] < row["posts"]
+                else None,
                 unknown_cost_posts=int(row["unknown"]),
                 junior_fte=round(float(row["junior_fte"]), 4),
                 junior_cost=pounds(float(row["junior_cost"])) or Decimal("0.00"),
@@ -629,14 +633,20 @@ def summarise(
     if rules.max_layers is not None and layers > rules.max_layers:
         breaches.append(
             f"{layers} layers, more than the {rules.max_layers} allowed "
-            f"({beyond} posts below layer {rules.max_layers})"
+            f"({counted(beyond, 'post')} below layer {rules.max_layers})"
         )
     if below:
-        breaches.append(f"{below} managers have fewer than {rules.target_span_min} direct reports")
+        breaches.append(
+            f"{counted(below, 'manager')} {'has' if below == 1 else 'have'} fewer than "
+            f"{counted(rules.target_span_min, 'direct report')}"
+        )
     if wide:
-        breaches.append(f"{wide} managers have more than {rules.target_span_max} direct reports")
+        breaches.append(
+            f"{counted(wide, 'manager')} {'has' if wide == 1 else 'have'} more than "
+            f"{counted(rules.target_span_max, 'direct report')}"
+        )
     if chains:
-        breaches.append(f"{chains} chains of managers with a single report each")
+        breaches.append(f"{counted(chains, 'chain')} of managers with a single report each")
     return StructureSummary(
         posts=n,
         roots=int(np.count_nonzero(structure.parent < 0)),

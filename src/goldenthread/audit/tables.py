@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 
@@ -67,7 +67,7 @@ CHANGES = Table(
             "when",
             "When",
             sort="history_date",
-            cell=lambda change, _t: date_format(localtime(change.when), "j M Y H:i"),
+            cell=lambda change, _t: date_format(localtime(change.when), "DATETIME_FORMAT"),
         ),
         TableColumn("who", "Who"),
         TableColumn("what", "What", value=lambda change: f"{change.kind} {change.model_name}"),

@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from goldenthread.analysis.wording import counted
+from goldenthread.formats.money import NO_AMOUNT
+
 if TYPE_CHECKING:
     from goldenthread.analysis.diff import StructureDiff
     from goldenthread.analysis.rules import DesignRules
@@ -288,19 +291,21 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     if s.junior_fte or s.junior_unknown_cost_rows:
         lines.append(
             f"Cost: £{s.total_cost:,} known (posts £{s.posts_cost:,}, junior staff "
-            f"£{s.junior_cost:,}); {s.unknown_cost_posts} posts and "
-            f"{s.junior_unknown_cost_rows} junior rows with unknown cost"
+            f"£{s.junior_cost:,}); {counted(s.unknown_cost_posts, 'post')} and "
+            f"{counted(s.junior_unknown_cost_rows, 'junior row')} with unknown cost"
         )
     else:
         lines.append(
-            f"Cost: £{s.total_cost:,} known; {s.unknown_cost_posts} posts with unknown cost"
+            f"Cost: £{s.total_cost:,} known; "
+            f"{counted(s.unknown_cost_posts, 'post')} with unknown cost"
         )
     lines.append(f"  Management cost £{s.management_cost:,} ({share} of known cost)")
     lines.append(f"  Vacant {s.vacant}, agency {s.agency}")
     lines.append("")
     lines.append("By unit:")
     for g in s.by_unit[:25]:
-        line = f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  £{g.cost:,}"
+        cost = NO_AMOUNT if g.cost is None else f"£{g.cost:,}"
+        line = f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  {cost}"
         if g.junior_fte:
             line += f"; junior staff {g.junior_fte:,.2f} FTE  £{g.junior_cost:,}"
         lines.append(line)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Membership, Organisation, Role
 from goldenthread.accounts.selectors import membership_list
-from goldenthread.kit.dashboard import Card, register
+from goldenthread.kit.dashboard import Card, count_row, register
 
 from .models import UnitKind
 from .selectors import unit_counts_by_kind
@@ -22,7 +22,9 @@ def units_card(organisation: Organisation, membership: Membership) -> Card:
         figure=f"{total:,}",
         figure_label="directorates, services and teams",
         rows=tuple(
-            (label, f"{counts[value]:,}") for value, label in UnitKind.choices if counts.get(value)
+            count_row(label, counts[value])
+            for value, label in UnitKind.choices
+            if counts.get(value)
         ),
         empty="" if total else "Add the organisation's directorates first, or import them.",
     )
@@ -38,6 +40,6 @@ def people_card(organisation: Organisation, membership: Membership) -> Card:
     return Card(
         title="People",
         href=href,
-        rows=tuple((f"{label}s", str(roles.count(value))) for value, label in Role.choices),
+        rows=tuple(count_row(label, roles.count(value)) for value, label in Role.choices),
         links=(("Manage members", href),) if href else (),
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-__all__ = ["pounds"]
+__all__ = ["NO_AMOUNT", "known_total", "pounds"]
 
 #: What a missing amount shows as.
 NO_AMOUNT = "–"
@@ -29,3 +30,15 @@ def pounds(value: Decimal | int | float | str | None) -> str:
     if text.endswith(".00"):
         text = text[:-3]
     return f"{sign}£{text}"
+
+
+def known_total(amounts: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the amounts that are known; ``None`` when none is (unknown is never £0).
+
+    >>> known_total([Decimal("100.50"), None, Decimal("20")])
+    Decimal('120.50')
+    >>> known_total([None, None]) is None
+    True
+    """
+    known = [amount for amount in amounts if amount is not None]
+    return sum(known, Decimal(0)) if known else None

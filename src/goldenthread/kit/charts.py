@@ -23,7 +23,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["chart_nodes", "chart_text"]
+__all__ = ["chart_nodes", "chart_text", "count_axis"]
 
 
 def chart_text(value: object) -> str:
@@ -47,3 +47,23 @@ def chart_nodes(nodes: Iterable[Mapping[str, Any]], texts: Sequence[str]) -> lis
         {key: chart_text(value) if key in texts else value for key, value in node.items()}
         for node in nodes
     ]
+
+
+def count_axis(largest: float, ticks: int = 5) -> dict[str, Any]:
+    """A plotly axis for counts: whole-number ticks only, from zero, about ``ticks`` of them.
+
+    Left to itself plotly puts a tick at 0.5 when the largest count is small,
+    and nobody has half a manager. The step is 1, 2 or 5 times a power of ten.
+
+    >>> count_axis(3)["dtick"], count_axis(12)["dtick"], count_axis(480)["dtick"]
+    (1, 5, 100)
+    >>> count_axis(0)
+    {'tick0': 0, 'dtick': 1, 'tickformat': ',d', 'rangemode': 'tozero'}
+    """
+    scale = 1
+    while True:
+        for multiple in (1, 2, 5):
+            step = multiple * scale
+            if largest <= step * ticks:
+                return {"tick0": 0, "dtick": step, "tickformat": ",d", "rangemode": "tozero"}
+        scale *= 10

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from goldenthread.accounts.models import Membership, Organisation
+from goldenthread.analysis.wording import plural
 
 from .registry import Registry
 
-__all__ = ["CARDS", "Card", "CardBuilder", "cards", "register"]
+__all__ = ["CARDS", "Card", "CardBuilder", "cards", "count_row", "register"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Card:
     links: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     #: Shown when the module has nothing yet, with what to do first.
     empty: str = ""
+
+
+def count_row(label: str, count: int) -> tuple[str, str]:
+    """A card row counting things: ("Directorates", "3"), or ("Directorate", "1") for one."""
+    return (label if count == 1 else plural(label), f"{count:,}")
 
 
 CardBuilder = Callable[[Organisation, Membership], Card | None]

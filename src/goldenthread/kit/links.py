@@ -34,6 +34,7 @@ from django.http import Http404, HttpResponse
 
 from goldenthread.accounts.models import Organisation, Role
 from goldenthread.accounts.tenancy import OrgRequest
+from goldenthread.analysis.wording import plural
 
 from .pages import bound, confirm_page, form_page
 from .pickers import PickerField
@@ -55,6 +56,7 @@ __all__ = [
     "link_delete_page",
     "linkable_for",
     "linkable_item",
+    "linkable_words",
     "linked_items",
     "links_lost",
     "record_links_lost",
@@ -88,6 +90,18 @@ class LinkableKind:
 
 #: Every kind of record that can be linked, by key.
 LINKABLE: Registry[LinkableKind] = Registry("linkable kinds")
+
+
+def linkable_words() -> str:
+    """The kinds of record that can be linked, in words: "golden-thread items".
+
+    Pages say only what exists: a module's records are named here once it
+    registers them.
+    """
+    words = [plural(kind.label) for kind in LINKABLE]
+    if len(words) > 1:
+        return f"{', '.join(words[:-1])} and {words[-1]}"
+    return words[0] if words else "records"
 
 
 def linkable_for(model: type[models.Model]) -> LinkableKind | None:

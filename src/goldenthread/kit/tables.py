@@ -53,11 +53,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.tenancy import OrgRequest
+from goldenthread.formats.money import pounds
 from goldenthread.formats.writing import Cell, Sheet
 
 from .columns import Columns
@@ -139,20 +141,22 @@ class TableColumn:
 
     def html(self, row: Any, table: BoundTable) -> SafeString:
         shown = self.cell(row, table) if self.cell is not None else self.plain(row, table)
+        if self.money and (shown is None or isinstance(shown, Decimal)):
+            # Money looks the same on every page, and unknown money is never £0.
+            return conditional_escape(pounds(shown))
         if shown is None:
             return SafeString("")
         if isinstance(shown, bool):
             shown = "Yes" if shown else "No"
-        elif isinstance(shown, Decimal) and self.money:
-            shown = f"£{shown:,.2f}"
         elif isinstance(shown, float):
             shown = f"{shown:,.2f}".rstrip("0").rstrip(".")
         elif isinstance(shown, int):
             shown = f"{shown:,}"
         elif isinstance(shown, dt.datetime):
-            shown = f"{shown.day} {shown:%B %Y %H:%M}"
+            local = timezone.localtime(shown) if timezone.is_aware(shown) else shown
+            shown = date_format(local, "DATETIME_FORMAT")
         elif isinstance(shown, dt.date):
-            shown = f"{shown.day} {shown:%B %Y}"
+            shown = date_format(shown)
         return conditional_escape(shown)
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit.exports import workbook_response
-from goldenthread.kit.links import links_lost
+from goldenthread.kit.links import linkable_words, links_lost
 from goldenthread.kit.lists import capped
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.panels import page_panels
@@ -308,6 +308,7 @@ def component_detail(request: OrgRequest, component_id: int) -> HttpResponse:
         "version": component.version,
         "statements": statements,
         "links": links,
+        "linkable": linkable_words(),
         "crumbs": [*_version_crumbs(request, component.version), (component.name, "")],
     }
     return render(request, "operating_model/component_detail.html", context)

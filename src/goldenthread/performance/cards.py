@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.urls import reverse
 
 from goldenthread.accounts.models import Membership, Organisation
-from goldenthread.kit.dashboard import Card, register
+from goldenthread.kit.dashboard import Card, count_row, register
 
-from .models import LEVEL_PLURALS, Level
+from .models import Level
 from .selectors import directorates_without_plan, thread_item_list, thread_orphans
 
 
@@ -24,11 +24,7 @@ def golden_thread_card(organisation: Organisation, membership: Membership) -> Ca
     orphans = len(thread_orphans(organisation=organisation))
     unplanned = directorates_without_plan(organisation=organisation).count()
     slug = organisation.slug
-    rows = [
-        (LEVEL_PLURALS[Level(value)], f"{counts[value]:,}")
-        for value in Level.values
-        if counts.get(value)
-    ]
+    rows = [count_row(label, counts[value]) for value, label in Level.choices if counts.get(value)]
     rows.append(("Not traced to an objective", f"{orphans:,}"))
     rows.append(("Directorates without a service plan", f"{unplanned:,}"))
     return Card(

@@ -57,7 +57,7 @@ class ThreadItemForm(forms.Form):
             help_text="A priority contributes to the vision, an objective to a priority, a "
             "service plan to an objective, a team objective to a service plan, and an "
             "individual objective to a team objective or a service plan.",
-            empty_label="Nothing yet (the vision, or an orphan)",
+            empty_label="Nothing yet (the vision, or an item not yet traced)",
         )
         self.fields["unit"] = PickerField(
             source="units",

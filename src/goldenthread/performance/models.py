@@ -26,17 +26,6 @@ class Level(models.TextChoices):
     INDIVIDUAL_OBJECTIVE = "individual_objective", "Individual objective"
 
 
-#: Each level's name for more than one item ("Priorities", not "Prioritys").
-LEVEL_PLURALS = {
-    Level.VISION: "Visions",
-    Level.PRIORITY: "Priorities",
-    Level.OBJECTIVE: "Objectives",
-    Level.SERVICE_PLAN: "Service plans",
-    Level.TEAM_OBJECTIVE: "Team objectives",
-    Level.INDIVIDUAL_OBJECTIVE: "Individual objectives",
-}
-
-
 class Perspective(models.TextChoices):
     CUSTOMER = "customer", "Customer"
     FINANCIAL = "financial", "Financial"

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view, query_id
+from goldenthread.analysis.wording import plural
 from goldenthread.kit.links import item_link_panels, links_lost, record_links_lost
 from goldenthread.kit.lists import capped
 from goldenthread.kit.orphans import orphan_sections
@@ -16,7 +17,7 @@ from goldenthread.kit.tables import table_page
 from . import selectors, services, tables
 from .forms import ThreadItemForm
 from .links import contributions
-from .models import LEVEL_PLURALS, Level, ThreadItem
+from .models import Level, ThreadItem
 
 NOT_FOUND_THING = "item in the golden thread"
 #: The level a new item takes below its parent's.
@@ -52,7 +53,7 @@ def thread(request: OrgRequest) -> HttpResponse:
     orphan_ids = {item.pk for item in selectors.thread_orphans(organisation=organisation)}
     tally = {value: sum(1 for r in rows if r.item.level == value) for value in Level.values}
     counts = {
-        (label if tally[value] == 1 else LEVEL_PLURALS[Level(value)]): tally[value]
+        (label if tally[value] == 1 else plural(label)): tally[value]
         for value, label in Level.choices
     }
     return render(

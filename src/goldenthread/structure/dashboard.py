@@ -10,7 +10,8 @@ import numpy as np
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.structure import StructureSummary
-from goldenthread.kit.charts import chart_nodes
+from goldenthread.formats.money import known_total
+from goldenthread.kit.charts import chart_nodes, count_axis
 
 from .models import Post, Snapshot
 from .selectors import Figures
@@ -135,6 +136,7 @@ def charts(figures: Figures) -> dict[str, Any]:
         "layers": layers,
         "spans": spans,
         "band": [r.target_span_min, r.target_span_max],
+        "spans_axis": count_axis(max((row["managers"] for row in spans), default=0)),
         "units": list(nodes.values()),
         "reporting": reporting_line(figures),
     }
@@ -183,6 +185,7 @@ def plot_data(charts: dict[str, Any]) -> dict[str, Any]:
         ],
         "spans": charts["spans"],
         "band": charts["band"],
+        "spans_axis": charts["spans_axis"],
         "units": chart_nodes(charts["units"], TREE_TEXTS),
         "reporting": chart_nodes(charts["reporting"], TREE_TEXTS),
     }
@@ -219,7 +222,8 @@ class Rollup:
     managers: int
     vacant: int
     fte: float
-    cost: Decimal
+    #: Known cost; ``None`` when no post's cost is known.
+    cost: Decimal | None
     unknown_cost_posts: int
     junior_fte: float
     junior_cost: Decimal
@@ -234,7 +238,7 @@ def unit_rollup(figures: Figures, unit_paths: set[str]) -> Rollup:
         managers=sum(g.managers for g in groups),
         vacant=sum(g.vacant for g in groups),
         fte=round(sum(g.fte for g in groups), 2),
-        cost=sum((g.cost for g in groups), Decimal(0)),
+        cost=known_total(g.cost for g in groups),
         unknown_cost_posts=sum(g.unknown_cost_posts for g in groups),
         junior_fte=round(sum(g.junior_fte for g in groups), 2),
         junior_cost=sum((g.junior_cost for g in groups), Decimal(0)),

@@ -30,7 +30,7 @@ FORMAT_CHOICES = (
 )
 PROBLEM_CHOICES = (
     ("strict", "Stop at any problem and save nothing"),
-    ("lenient", "Repair the problems the documented way, and show me each repair before saving"),
+    ("lenient", "Fix the problems that can be fixed safely, and show me each fix before saving"),
 )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from django.urls import reverse
 
 from goldenthread.accounts.services import Actor
+from goldenthread.analysis.wording import counted
 from goldenthread.formats.errors import Finding, StructureImportError
 from goldenthread.formats.posts import BuildResult, build_structure
 from goldenthread.formats.reading import FormatError
@@ -63,7 +64,7 @@ UNITS_TO_ADD_INTRO = (
     "The file names units the Units page does not have yet. Saving adds them, each under "
     "the unit before it in its path, together with the snapshot; until then none is added."
 )
-DONE_SUMMARY = "{posts} posts saved as the snapshot {name}, from {file}."
+DONE_SUMMARY = "{posts} saved as the snapshot {name}, from {file}."
 
 #: The columns of an HR export once matched: the template and the guide's table.
 #: The engine reads them (formats.table); this declaration describes them.
@@ -307,7 +308,9 @@ class StructureImporter(Importer):
         services.upload_data_discard(upload=upload)
         return Outcome(
             summary=DONE_SUMMARY.format(
-                posts=len(result.structure), name=snapshot.name, file=_source(upload)
+                posts=counted(len(result.structure), "post"),
+                name=snapshot.name,
+                file=_source(upload),
             ),
             result_url=reverse(
                 "structure:snapshot_detail",

@@ -17,6 +17,7 @@ from django.urls import reverse
 from python_calamine import CalamineError
 
 from goldenthread.accounts.services import Actor
+from goldenthread.analysis.wording import counted
 from goldenthread.formats.errors import UNREADABLE as READER_UNREADABLE
 from goldenthread.formats.reading import FormatError
 from goldenthread.jobs.models import Job, JobStatus
@@ -42,7 +43,7 @@ __all__ = [
 
 UPLOAD_GONE = "The upload this job was reading no longer exists. Upload the file again."
 UNREADABLE = "Nothing was saved from {file}: {problem}"
-READ_TABLE = "{file} has been read: {count} columns to match."
+READ_TABLE = "{file} has been read: {columns} to match."
 READ_LAYOUT = "{file} has been read as {layout}: it is being checked."
 LAYOUTS = {
     "organogram": "a government organogram",
@@ -137,7 +138,9 @@ def _on_lost(job: Job) -> None:
         job.summary = READ_LAYOUT.format(file=upload.filename, layout=LAYOUTS[upload.fmt])
         job.result_url = _run_url(upload, run)
     elif upload.fmt == "table" and upload.columns:
-        job.summary = READ_TABLE.format(file=upload.filename, count=len(upload.columns))
+        job.summary = READ_TABLE.format(
+            file=upload.filename, columns=counted(len(upload.columns), "column")
+        )
         job.result_url = _mapping_url(upload)
     else:
         return
@@ -178,7 +181,9 @@ def upload_inspect(progress: Progress) -> None:
             # This application's own workbook: every column is known, nothing to ask.
             upload = services.upload_set_mapping(upload=upload, mapping=exported, by=by)
         if fmt == "table" and not upload.mapping:
-            progress.job.summary = READ_TABLE.format(file=filename, count=len(columns))
+            progress.job.summary = READ_TABLE.format(
+                file=filename, columns=counted(len(columns), "column")
+            )
             progress.job.result_url = _mapping_url(upload)
             return
         run = upload_import_start(upload=upload, by=by)

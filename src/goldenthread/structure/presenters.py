@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from goldenthread.analysis.diff import StructureDiff
+from goldenthread.analysis.wording import counted
 from goldenthread.formats.money import pounds
 
 from .models import Post
@@ -38,18 +39,21 @@ def headline(figures: Figures) -> list[tuple[str, str]]:
     """The figures at the top of a snapshot's dashboard, as (label, value) rows."""
     s = figures.summary
     ratio = f"1 : {s.manager_ratio:.1f}" if s.manager_ratio is not None else "–"
-    cost = _pounds(s.total_cost)
+    # Unknown is never £0: with no cost known at all, the totals are unknown.
+    known = s.unknown_cost_posts < s.posts or not s.posts
+    cost = _pounds(s.total_cost if known else None)
     fte = f"{s.fte:,.1f}"
-    unknown = f"{s.unknown_cost_posts:,} posts" if s.unknown_cost_posts else ""
+    unknown = counted(s.unknown_cost_posts, "post") if s.unknown_cost_posts else ""
     if s.junior_fte or s.junior_unknown_cost_rows:
         # Junior staff are not posts: their FTE and cost are given apart.
         fte += f": posts {s.senior_fte:,.1f}, junior staff {s.junior_fte:,.1f}"
-        cost += f": posts {_pounds(s.posts_cost)}, junior staff {_pounds(s.junior_cost)}"
+        posts_cost = _pounds(s.posts_cost if known else None)
+        cost += f": posts {posts_cost}, junior staff {_pounds(s.junior_cost)}"
         if s.junior_unknown_cost_rows:
-            rows = s.junior_unknown_cost_rows
-            unknown += f"{' and ' if unknown else ''}{rows:,} junior row{_plural(rows)}"
+            rows = counted(s.junior_unknown_cost_rows, "junior row")
+            unknown += f"{' and ' if unknown else ''}{rows}"
     if unknown:
-        cost += f" (at least: {unknown} have no known cost)"
+        cost += f" (at least: {unknown} without a known cost)"
     return [
         ("Posts", f"{s.posts:,}"),
         ("FTE", fte),
@@ -60,7 +64,7 @@ def headline(figures: Figures) -> list[tuple[str, str]]:
         ("Mean span", f"{s.spans.mean:.1f}"),
         ("Median span", f"{s.spans.median:g}"),
         ("Management ratio (posts without reports per manager)", ratio),
-        ("Management cost", _pounds(s.management_cost)),
+        ("Management cost", _pounds(s.management_cost if known else None)),
         ("Vacant posts", f"{s.vacant:,}"),
         ("Agency posts", f"{s.agency:,}"),
     ]
@@ -140,13 +144,17 @@ def post_figures(figures: Figures, position: int) -> dict[str, Any]:
     """One post's place in the structure: its layer, span and everything below it."""
     m = figures.metrics
     index = figures.index_of(position)
+    below, unknown = int(m.reports_below[index]), int(m.unknown_cost_below[index])
     return {
         "layer": int(m.layer[index]),
         "span": int(m.span[index]),
-        "below": int(m.reports_below[index]),
+        "below": below,
         "fte_below": float(m.fte_below[index]),
-        "cost_below": Decimal(f"{float(m.cost_below[index]):.2f}"),
-        "unknown_below": int(m.unknown_cost_below[index]),
+        # Unknown is never £0: with no known cost below, the cost below is unknown.
+        "cost_below": Decimal(f"{float(m.cost_below[index]):.2f}")
+        if unknown < below or not below
+        else None,
+        "unknown_below": unknown,
         "junior_fte_below": float(m.junior_fte_below[index]),
         "junior_cost_below": Decimal(f"{float(m.junior_cost_below[index]):.2f}"),
         "junior_unknown_below": int(m.junior_unknown_cost_below[index]),

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.tenancy import query_id
+from goldenthread.analysis.wording import counted
 from goldenthread.core.pickers import unit_paths
 from goldenthread.jobs.recovery import Cutoffs, register_purger
 from goldenthread.kit import orphans, pickers
@@ -32,7 +33,7 @@ NO_UNIT = "Not in a unit"
 
 def _of_posts(total: int) -> str:
     """ "of 1 post", "of 1,234 posts": the posts of the unit the count is out of."""
-    return f"of {total:,} post{'' if total == 1 else 's'}"
+    return f"of {counted(total, 'post')}"
 
 
 def _snapshot(organisation: Organisation, scope: str) -> Snapshot | None:

@@ -14,10 +14,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
+from goldenthread.analysis.wording import counted
 from goldenthread.core import selectors as core_selectors
 from goldenthread.formats.money import pounds
 from goldenthread.jobs.models import JobStatus
@@ -543,7 +545,8 @@ def snapshot_export(request: OrgRequest, snapshot_id: int, fmt: str) -> HttpResp
     snapshot = _snapshot_or_404(request, snapshot_id)
     organisation = request.organisation
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)
-    as_of = snapshot.effective_date
+    # Every file is named for the snapshot's date, or for today when it has none.
+    as_of = snapshot.effective_date or timezone.localdate()
     if fmt == "xlsx":
         what = f"Posts in {snapshot.name}"
         about = about_file(
@@ -570,10 +573,11 @@ def snapshot_export(request: OrgRequest, snapshot_id: int, fmt: str) -> HttpResp
         )
     if fmt == "transparency.csv":
         tiers: int | None = exports.TRANSPARENCY_TIERS
+        which = "top three tiers"
         if request.GET.get("tiers") == "all":
-            tiers = None
+            tiers, which = None, "every tier"
         data = exports.transparency(figures, tiers)
-        what = f"{snapshot.name} transparency"
+        what = f"{snapshot.name} transparency {which}"
         return download(data, organisation=organisation, what=what, fmt="csv", as_of=as_of)
     raise Http404("Exports are available as xlsx, senior.csv, junior.csv or transparency.csv")
 
@@ -664,7 +668,7 @@ def org_chart_reports(request: OrgRequest, snapshot_id: int, post_pk: int) -> Ht
 NOT_EDITABLE = "{name} cannot be changed: only a draft scenario can."
 CHANGE_SAVED = "The change has been recorded: {description}."
 CHANGE_UNDONE = "The change has been undone: {description}."
-SCENARIO_CREATED = "{name} has been created with a copy of the {count:,} posts of {base}."
+SCENARIO_CREATED = "{name} has been created with a copy of the {posts} of {base}."
 SCENARIO_APPROVED = "{name} has been approved."
 DECISION_INTRO = (
     "Record the decision as the minutes or the delegated decision record give it. "
@@ -738,12 +742,12 @@ def scenario_create(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         lambda data: services.scenario_create(snapshot=snapshot, by=request.user, **data),
         done=lambda scenario: _scenario_url(request, scenario),
         message=lambda scenario: SCENARIO_CREATED.format(
-            name=scenario.name, count=scenario.post_count, base=snapshot.name
+            name=scenario.name, posts=counted(scenario.post_count, "post"), base=snapshot.name
         ),
         title="Create a scenario from this snapshot",
         caption=snapshot.name,
         intro=(
-            f"The scenario starts as a copy of the {count} post{'' if count == 1 else 's'} of "
+            f"The scenario starts as a copy of the {counted(count, 'post')} of "
             f"{snapshot.name}, which stays as it is. You then add, delete, move, regrade, "
             "retitle or re-cost posts in the scenario, each change with its reason and the "
             f"date it takes effect, and see the difference from {snapshot.name} as you go."
@@ -866,7 +870,7 @@ def scenario_bulk(request: OrgRequest, snapshot_id: int) -> HttpResponse:
             unit=data["new_unit"],
             grade=data["grade"],
             reports_to=data["reports_to"],
-            label=f"the {len(post_ids)} posts of {unit.name}" if unit else "",
+            label=f"the {counted(len(post_ids), 'post')} of {unit.name}" if unit else "",
         )
 
     return form_page(

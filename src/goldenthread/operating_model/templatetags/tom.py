@@ -66,4 +66,17 @@ def _segment(segment: Segment) -> SafeString:
 def word_diff(match: object) -> SafeString:
     """The word-level difference of a matched statement, with <ins> and <del> announced."""
     segments = match.diff()  # type: ignore[attr-defined]
-    return format_html_join("", "{}", ((_segment(s),) for s in segments))
+    parts: list[SafeString] = []
+    for before, segment in zip([None, *segments], segments, strict=False):
+        # Words replaced by others touch (neither side holds the space between
+        # them): a space keeps "paper" and "digital" from reading "paperdigital".
+        if (
+            before is not None
+            and before.kind is SegmentKind.REMOVED
+            and segment.kind is SegmentKind.ADDED
+            and not before.text[-1:].isspace()
+            and not segment.text[:1].isspace()
+        ):
+            parts.append(SafeString(" "))
+        parts.append(_segment(segment))
+    return format_html_join("", "{}", ((part,) for part in parts))

@@ -176,6 +176,8 @@ GOLDENTHREAD_TRUSTED_PROXY_COUNT = int(env("GOLDENTHREAD_TRUSTED_PROXY_COUNT", "
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
+#: Dates in the GOV.UK style, "14 March 2024", wherever a page shows one.
+FORMAT_MODULE_PATH = ["goldenthread.web.formats"]
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = False

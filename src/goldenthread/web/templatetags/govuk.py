@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ from django import forms, template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from goldenthread.analysis.wording import counted as format_counted
 from goldenthread.formats.money import pounds as format_pounds
 from goldenthread.kit.dates import DateInputWidget, date_parts
 
@@ -54,6 +56,40 @@ def _kind(field: forms.BoundField) -> str:
     return "input"
 
 
+#: Django's empty choice, which says nothing to the person choosing.
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def choose_label(label: str) -> str:
+    """The empty choice of a list: "Choose a kind of unit", "Choose an owner".
+
+    >>> choose_label("Kind of unit"), choose_label("Owner (optional)")
+    ('Choose a kind of unit', 'Choose an owner')
+    """
+    noun = str(label).split(" (")[0].strip()
+    noun = noun[:1].lower() + noun[1:]
+    article = "an" if noun[:1] in "aeiou" else "a"
+    return f"Choose {article} {noun}"
+
+
+def _with_empty_choice(field: forms.BoundField) -> forms.Widget | None:
+    """The field's select with Django's "---------" replaced by "Choose a …".
+
+    Every list in the application starts with a choice that says what to choose,
+    whichever form declared it.
+    """
+    widget = field.field.widget
+    choices = list(getattr(widget, "choices", ()))
+    if not any(label == DJANGO_EMPTY_LABEL for _, label in choices):
+        return None
+    named: forms.Widget = copy.copy(widget)
+    empty = choose_label(str(field.label))
+    named.choices = [  # type: ignore[attr-defined]
+        (value, empty if label == DJANGO_EMPTY_LABEL else label) for value, label in choices
+    ]
+    return named
+
+
 @register.simple_tag
 def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
     """Render one field: label (or legend), hint, error message and control.
@@ -92,6 +128,8 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
     if options.get("inputmode"):
         attrs["inputmode"] = options["inputmode"]
     widget = None
+    if kind == "select":
+        widget = _with_empty_choice(field)
     if kind == "date":
         # The calendar fills the date in; the browser's memory of earlier
         # entries would cover it.
@@ -146,3 +184,9 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
 def pounds(value: Decimal | int | float | None) -> str:
     """Format money as pounds: see :func:`goldenthread.formats.money.pounds`."""
     return format_pounds(value)
+
+
+@register.filter
+def counted(count: int, noun: str) -> str:
+    """``{{ n|counted:"post" }}`` shows "1 post" or "3 posts"."""
+    return format_counted(count, noun)

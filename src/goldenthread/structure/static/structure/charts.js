@@ -49,7 +49,8 @@
   ], {
     height: 320,
     xaxis: { title: { text: "Direct reports" }, dtick: 1 },
-    yaxis: { title: { text: "Managers" } },
+    // Whole-number ticks (goldenthread.kit.charts.count_axis): no half managers.
+    yaxis: Object.assign({ title: { text: "Managers" } }, data.spans_axis),
     shapes: [{
       type: "rect", xref: "x", yref: "paper", x0: data.band[0] - 0.5, x1: data.band[1] + 0.5, y0: 0, y1: 1,
       fillcolor: green, opacity: 0.15, line: { width: 0 }, layer: "below"
