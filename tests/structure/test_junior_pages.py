@@ -125,7 +125,7 @@ def test_the_dashboard_says_how_junior_rows_are_counted(viewer, organisation, mo
     assert headline["FTE"] == "192,128.2: posts 704.6, junior staff 191,423.6"
     assert headline["Known annual cost"] == (
         "£6,329,136,127.34: posts £19,899,919, junior staff £6,309,236,208.34 "
-        "(at least: 542 posts and 22 junior rows have no known cost)"
+        "(at least: 542 posts and 22 junior rows without a known cost)"
     )
 
 

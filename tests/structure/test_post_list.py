@@ -128,7 +128,7 @@ def test_the_register_lists_every_post_with_its_layer_and_span_and_a_count(
         "1",
         "2",
         "1",
-        "£180,000.00",
+        "£180,000",
     ]
     # The stored figures are the engine's.
     figures = selectors.snapshot_figures(organisation=organisation, snapshot=snapshot)

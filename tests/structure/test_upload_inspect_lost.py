@@ -49,7 +49,7 @@ def test_a_table_waiting_on_its_mapping_is_reported_as_read(
     pending = StructureUpload.objects.get()
     job = _lose(pending.inspect_job)
     assert job.status == JobStatus.SUCCEEDED
-    assert job.summary == inspect.READ_TABLE.format(file="posts.csv", count=3)
+    assert job.summary == inspect.READ_TABLE.format(file="posts.csv", columns="3 columns")
     assert job.result_url == reverse(
         "structure:upload_mapping", kwargs={"org_slug": organisation.slug, "upload_id": pending.pk}
     )
