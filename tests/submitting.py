@@ -13,7 +13,7 @@ from goldenthread.accounts.versions import VERSION_FIELD
 from goldenthread.kit.submissions import TOKEN_FIELD
 from tests.html import parse
 
-__all__ = ["MAIN_FORM", "form_values", "guard", "submit"]
+__all__ = ["MAIN_FORM", "date_input", "form_values", "guard", "submit"]
 
 #: The page's own form, not the sign-out button in the header.
 MAIN_FORM = "main form[method=post]"
@@ -53,6 +53,13 @@ def form_values(page: Any, css: str = MAIN_FORM) -> dict[str, Any]:
         values[select["name"]] = chosen.get("value", "") if chosen else ""
     values.pop("csrfmiddlewaretoken", None)
     return values
+
+
+def date_input(name: str, typed: str = "") -> dict[str, str]:
+    """A GOV.UK date input's three boxes as a person fills them: "31/3/2026" is typed
+    as 31, 3 and 2026; an empty part ("//2026") is a box left empty."""
+    day, month, year = typed.split("/") if typed else ("", "", "")
+    return {f"{name}_day": day, f"{name}_month": month, f"{name}_year": year}
 
 
 def submit(client: Any, url: str, data: dict[str, Any], *, page: Any = None) -> Any:

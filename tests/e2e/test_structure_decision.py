@@ -48,6 +48,9 @@ def test_an_admin_approves_a_scenario_with_its_decision_record(page, demo_site) 
     assert page.title().startswith("Error:")
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Date of the decision must include a month" in summary
+    # The summary's link goes to the box that is missing.
+    page.locator(".govuk-error-summary a").click()
+    assert page.evaluate("document.activeElement.id") == "id_decided_on_month"
     assert describe(axe_violations(page)) == ""
     proposed.refresh_from_db()
     assert proposed.status == SnapshotStatus.DRAFT

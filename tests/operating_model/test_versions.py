@@ -10,13 +10,13 @@ from django.urls import reverse
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
-from goldenthread.operating_model import forms as om_forms
 from goldenthread.operating_model import services
 from goldenthread.operating_model.models import Component, TomVersion, VersionStatus
 from goldenthread.operating_model.selectors import version_comparison
 from goldenthread.operating_model.starter import COMPONENTS
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.html import attribute, error_links, select, select_one
+from tests.submitting import date_input
 
 pytestmark = pytest.mark.django_db
 
@@ -206,19 +206,26 @@ def test_adopt_page_is_for_admins_and_shows_errors(client, organisation) -> None
     problems = error_links(page)
     assert problems["#id_approved_by"] == services.ENTER_APPROVED_BY
     assert problems["#id_decision_reference"] == services.ENTER_DECISION
-    # The date approved is an MoJ date picker; a date that is not real is refused.
-    picker = ".moj-datepicker[data-module=moj-date-picker] input.moj-js-datepicker-input"
-    assert attribute(page, picker, "name") == ["approved_on"]
+    # The date approved is a GOV.UK date input; a date that is not real is refused,
+    # shown back as typed, with only its wrong part marked.
+    boxes = "fieldset .govuk-date-input input[type=text][inputmode=numeric]"
+    assert attribute(page, boxes, "name") == [
+        "approved_on_day",
+        "approved_on_month",
+        "approved_on_year",
+    ]
     page = client.post(
-        url("version_adopt", organisation, version_id=version.pk), {"approved_on": "29/02/2023"}
+        url("version_adopt", organisation, version_id=version.pk),
+        date_input("approved_on", "29/2/2023"),
     )
-    assert error_links(page)["#id_approved_on"] == om_forms.REAL_DATE
-    assert attribute(page, picker, "value") == ["29/02/2023"]
+    assert error_links(page)["#id_approved_on_day"] == "The date of approval must be a real date"
+    assert attribute(page, boxes, "value") == ["29", "2", "2023"]
+    assert attribute(page, f"{boxes}.govuk-input--error", "name") == ["approved_on_day"]
     page = client.post(
         url("version_adopt", organisation, version_id=version.pk),
         {
             "approved_by": "Executive",
-            "approved_on": "14/03/2024",
+            **date_input("approved_on", "14/03/2024"),
             "decision_reference": "Executive, 14 March 2024, minute 52",
         },
     )

@@ -124,48 +124,71 @@ def test_the_decision_is_in_the_audit_history(admin, organisation, scenario) -> 
     assert snapshot_changes[0].kind == "Changed"
 
 
+#: The boxes marked in error when the summary links to a box: one wrong part is
+#: marked alone; the whole date (missing, or in the future) marks all three.
+WHOLE_DATE = ["decided_on_day", "decided_on_month", "decided_on_year"]
+
+
 @pytest.mark.parametrize(
-    ("typed", "field", "message"),
+    ("typed", "link", "marked", "message"),
     [
-        ({"decided_by": ""}, "decided_by", decisions.DECIDED_BY_NEEDED),
-        ({"body": "  "}, "body", decisions.BODY_NEEDED),
-        ({"minute_reference": ""}, "minute_reference", decisions.MINUTE_NEEDED),
+        ({"decided_by": ""}, "decided_by", [], decisions.DECIDED_BY_NEEDED),
+        ({"body": "  "}, "body", [], decisions.BODY_NEEDED),
+        ({"minute_reference": ""}, "minute_reference", [], decisions.MINUTE_NEEDED),
         (
             {"decided_on_day": "", "decided_on_month": "", "decided_on_year": ""},
-            "decided_on",
+            "decided_on_day",
+            WHOLE_DATE,
             decisions.DECIDED_ON_NEEDED,
         ),
         (
             {"decided_on_month": ""},
-            "decided_on",
+            "decided_on_month",
+            ["decided_on_month"],
             MUST_INCLUDE.format(label="Date of the decision", parts="month"),
         ),
         (
+            {"decided_on_month": "", "decided_on_year": ""},
+            "decided_on_month",
+            ["decided_on_month", "decided_on_year"],
+            MUST_INCLUDE.format(label="Date of the decision", parts="month and a year"),
+        ),
+        (
             {"decided_on_day": "31", "decided_on_month": "2"},
-            "decided_on",
+            "decided_on_day",
+            ["decided_on_day"],
+            MUST_BE_REAL.format(label="Date of the decision"),
+        ),
+        (
+            {"decided_on_month": "13"},
+            "decided_on_month",
+            ["decided_on_month"],
             MUST_BE_REAL.format(label="Date of the decision"),
         ),
         (
             {"decided_on_year": "25"},
-            "decided_on",
+            "decided_on_year",
+            ["decided_on_year"],
             MUST_BE_REAL.format(label="Date of the decision"),
         ),
         (
             {"decided_on_year": str(datetime.date.today().year + 1)},
-            "decided_on",
+            "decided_on_day",
+            WHOLE_DATE,
             decisions.DECIDED_IN_FUTURE,
         ),
     ],
 )
 def test_an_incomplete_decision_is_refused_on_its_field(
-    admin, scenario, typed, field, message
+    admin, scenario, typed, link, marked, message
 ) -> None:
     url = _url("scenario_approve", scenario)
     response = submit(admin, url, {**DECISION_FORM, **typed})
     assert response.status_code == 200
     assert error_summary(response) == [message]
-    href = f"#id_{field}_day" if field == "decided_on" else f"#id_{field}"
-    assert attribute(response, ".govuk-error-summary a", "href") == [href]
+    # The summary links to the first box that is wrong, and only wrong boxes are marked.
+    assert attribute(response, ".govuk-error-summary a", "href") == [f"#id_{link}"]
+    assert attribute(response, ".govuk-date-input .govuk-input--error", "name") == marked
     scenario.refresh_from_db()
     assert scenario.status == SnapshotStatus.DRAFT
     assert not StructureDecision.objects.exists()

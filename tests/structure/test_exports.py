@@ -18,6 +18,7 @@ from goldenthread.structure import services
 from goldenthread.structure.models import Snapshot
 from goldenthread.structure.selectors import snapshot_figures
 from tests.structure.conftest import confirm_latest_run, upload
+from tests.submitting import date_input
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def snapshot(editor, organisation, django_capture_on_commit_callbacks) -> Snapsh
         django_capture_on_commit_callbacks,
         fmt="table",
         snapshot_name="As-is 2026",
-        extra={"mapping": preset.pk, "effective_date": "2026-03-31"},
+        extra={"mapping": preset.pk, **date_input("effective_date", "31/3/2026")},
     )
     confirm_latest_run(editor, organisation, django_capture_on_commit_callbacks)
     return Snapshot.objects.get(organisation=organisation, name="As-is 2026")

@@ -312,14 +312,18 @@ def test_exports_read_back_to_the_same_structure(
     assert {line.split(",")[2] for line in top[1:]} <= {"1", "2", "3"}
 
 
-def test_every_date_in_the_structure_forms_is_an_moj_date_picker(client, demo) -> None:
+def test_every_date_in_the_structure_forms_is_a_govuk_date_input(client, demo) -> None:
     client.login(username="demo-editor", password=DEMO_PASSWORD)
     scenario = Snapshot.objects.get(organisation=demo, name=structure_demo.PROPOSED)
-    picker = ".moj-datepicker[data-module=moj-date-picker] input.moj-js-datepicker-input"
+    boxes = "fieldset .govuk-date-input#id_effective_date input"
     for url in (
         _url("snapshot_upload", demo),
         _url("snapshot_edit", demo, snapshot_id=scenario.pk),
         _url("scenario_add_post", demo, snapshot_id=scenario.pk),
         _url("scenario_bulk", demo, snapshot_id=scenario.pk),
     ):
-        assert attribute(page(client.get(url)), picker, "name") == ["effective_date"], url
+        assert attribute(page(client.get(url)), boxes, "name") == [
+            "effective_date_day",
+            "effective_date_month",
+            "effective_date_year",
+        ], url

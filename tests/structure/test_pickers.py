@@ -10,6 +10,7 @@ from goldenthread.structure import services
 from goldenthread.structure.models import Post, ScenarioChange
 from tests.factories import snapshot_of
 from tests.html import page, texts
+from tests.submitting import date_input
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def move_url(organisation, scenario, post_id):
     return url("post_change", organisation, snapshot_id=scenario.pk, post_pk=post.pk) + "?kind=move"
 
 
-WAVE = {"reason": "Care joins Place", "effective_date": "2025-10-01"}
+WAVE = {"reason": "Care joins Place", **date_input("effective_date", "1/10/2025")}
 
 
 def test_the_new_manager_is_picked_from_the_posts_with_their_managers(

@@ -23,7 +23,7 @@ from goldenthread.structure import services
 from goldenthread.structure.models import Snapshot, SnapshotKind, SnapshotStatus
 from tests.factories import DECISION, OrganisationFactory, member
 from tests.html import attribute, parse, text
-from tests.submitting import MAIN_FORM, guard
+from tests.submitting import MAIN_FORM, date_input, guard
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def _details(client, url: str, snapshot: Snapshot, **changes: str) -> dict[str, 
         **held,
         "name": snapshot.name,
         "kind": snapshot.kind,
-        "effective_date": "",
+        **date_input("effective_date"),
         "notes": "",
         **changes,
     }

@@ -13,7 +13,7 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.core.models import Unit
 from goldenthread.formats.posts import PostTable, build_structure
 from goldenthread.structure import demo as structure_demo
-from goldenthread.structure import forms, selectors, services
+from goldenthread.structure import selectors, services
 from goldenthread.structure.models import (
     ChangeKind,
     Post,
@@ -26,7 +26,7 @@ from goldenthread.structure.selectors import snapshot_diff, snapshot_figures
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import DECISION, DECISION_FORM, PASSWORD, member
 from tests.html import attribute, error_links, parse, texts
-from tests.submitting import submit
+from tests.submitting import date_input, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -386,15 +386,30 @@ def test_an_editor_creates_a_scenario_and_changes_a_post(editor, organisation, a
     page = editor.get(_url("post_detail", organisation, snapshot_id=scenario.pk, post_pk=post.pk))
     assert "Move to a new manager" in page.content.decode()
     url = _url("post_change", organisation, snapshot_id=scenario.pk, post_pk=post.pk) + "?kind=move"
-    refused = editor.post(url, {"manager": "S1", "reason": "Test", "effective_date": "2025-04-01"})
+    refused = editor.post(
+        url, {"manager": "S1", "reason": "Test", **date_input("effective_date", "1/4/2025")}
+    )
     html = refused.content.decode()
     assert refused.status_code == 200
     assert "<title>Error:" in html
     assert "would make a loop: H1 → S1 → T1 → H1" in html
-    not_real = editor.post(url, {"manager": "D2", "reason": "Test", "effective_date": "31/02/2026"})
-    assert error_links(not_real) == {"#id_effective_date": forms.REAL_WAVE}
-    # The wave as the date picker writes it.
-    done = editor.post(url, {"manager": "D2", "reason": "Test", "effective_date": "31/3/2026"})
+    not_real = editor.post(
+        url, {"manager": "D2", "reason": "Test", **date_input("effective_date", "31/2/2026")}
+    )
+    # The link goes to the day: February has no 31st.
+    assert error_links(not_real) == {
+        "#id_effective_date_day": "The date the change takes effect must be a real date"
+    }
+    no_month = editor.post(
+        url, {"manager": "D2", "reason": "Test", **date_input("effective_date", "31//2026")}
+    )
+    assert error_links(no_month) == {
+        "#id_effective_date_month": "The date the change takes effect must include a month"
+    }
+    # The wave as typed in the three boxes of the date input.
+    done = editor.post(
+        url, {"manager": "D2", "reason": "Test", **date_input("effective_date", "31/3/2026")}
+    )
     assert done.status_code == 302
     assert _managers(scenario)["H1"] == "D2"
     assert ScenarioChange.objects.get().effective_date == datetime.date(2026, 3, 31)
@@ -403,7 +418,7 @@ def test_an_editor_creates_a_scenario_and_changes_a_post(editor, organisation, a
 def test_the_bulk_page_moves_a_unit_and_reports_errors(editor, organisation, scenario) -> None:
     care = Unit.objects.get(organisation=organisation, name="Care")
     url = _url("scenario_bulk", organisation, snapshot_id=scenario.pk)
-    empty = editor.post(url, {"action": "move", "reason": "", "effective_date": ""})
+    empty = editor.post(url, {"action": "move", "reason": "", **date_input("effective_date")})
     assert "Choose a unit or list the post IDs" in empty.content.decode()
     assert "Enter the reason for the change" in empty.content.decode()
     done = editor.post(
@@ -413,7 +428,7 @@ def test_the_bulk_page_moves_a_unit_and_reports_errors(editor, organisation, sce
             "action": "move",
             "manager": "D2",
             "reason": "Care joins Place",
-            "effective_date": "2025-10-01",
+            **date_input("effective_date", "1/10/2025"),
         },
     )
     assert done.status_code == 302

@@ -1,4 +1,4 @@
-"""The GOV.UK field renderer: every date field is an MoJ date picker."""
+"""The GOV.UK field renderer: every date field is a GOV.UK date input."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from django.template import Context, Template
 from goldenthread.kit.forms import date_field
 from tests.html import attribute, select, select_one
 
-REAL = "The date must be a real date, for example 27/3/2026"
-
 
 class WaveForm(forms.Form):
     reason = forms.CharField(label="Reason")
-    when = date_field(label="Takes effect on", enter="Enter the date", invalid=REAL)
+    when = date_field(label="Takes effect on", named="The date", enter="Enter the date")
 
 
 def _render(form: forms.Form) -> str:
@@ -25,35 +23,37 @@ def _render(form: forms.Form) -> str:
     return template.render(Context({"form": form}))
 
 
-PICKER = ".moj-datepicker[data-module=moj-date-picker]"
-INPUT = f"{PICKER} > .govuk-form-group > input.govuk-input.moj-js-datepicker-input"
+FIELDSET = ".govuk-form-group > fieldset.govuk-fieldset[role=group]"
+BOXES = f"{FIELDSET} > .govuk-date-input#id_when .govuk-date-input__item input"
 
 
-def test_a_date_field_is_an_moj_date_picker_showing_a_date_as_the_picker_writes_it() -> None:
+def test_a_date_field_is_a_govuk_date_input_of_three_boxes() -> None:
     html = _render(WaveForm(initial={"when": dt.date(2025, 4, 1)}))
-    # Only the date field is a picker; its label and hint stay GOV.UK's.
-    assert attribute(html, PICKER, "data-module") == ["moj-date-picker"]
-    assert attribute(html, INPUT, "id") == ["id_when"]
-    assert attribute(html, INPUT, "type") == ["text"]
-    assert attribute(html, INPUT, "autocomplete") == ["off"]
-    assert attribute(html, INPUT, "value") == ["1/4/2025"]  # day/month/year, no leading zeros
-    assert select_one(html, f"{PICKER} label[for=id_when]") == "Takes effect on"
-    assert select_one(html, f"{PICKER} #id_when-hint") == "For example, 27/3/2026."
-    assert attribute(html, INPUT, "aria-describedby") == ["id_when-hint"]
-    assert attribute(html, "input.moj-js-datepicker-input", "name") == ["when"]
+    assert select_one(html, f"{FIELDSET} > legend.govuk-fieldset__legend") == "Takes effect on"
+    assert select_one(html, f"{FIELDSET} > #id_when-hint.govuk-hint") == "For example, 27 3 2026"
+    assert attribute(html, FIELDSET, "aria-describedby") == ["id_when-hint"]
+    assert attribute(html, BOXES, "name") == ["when_day", "when_month", "when_year"]
+    assert attribute(html, BOXES, "id") == ["id_when_day", "id_when_month", "id_when_year"]
+    assert attribute(html, BOXES, "value") == ["1", "4", "2025"]
+    assert attribute(html, BOXES, "inputmode") == ["numeric"] * 3
+    assert select(html, f"{FIELDSET} label.govuk-date-input__label") == ["Day", "Month", "Year"]
+    # No browser date control and no calendar picker.
+    assert select(html, "input[type=date], [data-module=moj-date-picker]") == []
 
 
-def test_a_date_that_cannot_be_read_is_shown_back_as_typed_with_its_error() -> None:
-    form = WaveForm({"reason": "Restructure", "when": "31/02/2026"})
+def test_a_date_that_is_not_real_is_shown_back_as_typed_with_its_wrong_part_marked() -> None:
+    form = WaveForm(
+        {"reason": "Restructure", "when_day": "31", "when_month": "2", "when_year": "2026"}
+    )
     assert not form.is_valid()
+    assert form.errors["when"] == ["The date must be a real date"]
     html = _render(form)
-    assert attribute(html, INPUT, "value") == ["31/02/2026"]
-    assert select(html, f"{PICKER} .govuk-form-group--error .govuk-error-message") == [
-        f"Error: {REAL}"
+    assert attribute(html, BOXES, "value") == ["31", "2", "2026"]
+    assert select(html, ".govuk-form-group--error > fieldset .govuk-error-message") == [
+        "Error: The date must be a real date"
     ]
-    assert attribute(html, f"{INPUT}.govuk-input--error", "aria-describedby") == [
-        "id_when-hint id_when-error"
-    ]
+    assert attribute(html, f"{BOXES}.govuk-input--error", "name") == ["when_day"]
+    assert attribute(html, FIELDSET, "aria-describedby") == ["id_when-hint id_when-error"]
 
 
 class _Lists(forms.Form):

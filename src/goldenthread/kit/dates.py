@@ -9,7 +9,7 @@ with the GOV.UK pattern's messages.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -38,13 +38,19 @@ class DateInputWidget(forms.MultiWidget):
 
 
 class DateInputField(forms.Field):
-    """A date typed as day, month and year; ``label`` names it in the messages."""
+    """A date typed as day, month and year.
+
+    ``named`` names the date in the messages ("The effective date must include
+    a month"); without it the label does. ``enter`` is the message when no part
+    is typed; without it the date is optional.
+    """
 
     widget = DateInputWidget
 
-    def __init__(self, *, label: str, enter: str = "", **kwargs: Any) -> None:
+    def __init__(self, *, label: str, enter: str = "", named: str = "", **kwargs: Any) -> None:
         super().__init__(label=label, required=bool(enter), **kwargs)
         self.error_messages["required"] = enter
+        self.named = named or label
 
     def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, dt.date) or value is None:
@@ -55,27 +61,63 @@ class DateInputField(forms.Field):
         missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
         if missing:
             raise forms.ValidationError(
-                MUST_INCLUDE.format(label=self.label, parts=" and a ".join(missing)),
+                MUST_INCLUDE.format(label=self.named, parts=" and a ".join(missing)),
                 code="incomplete",
+                params={"parts": missing},
+            )
+        wrong = wrong_parts(*parts)
+        if wrong:
+            raise forms.ValidationError(
+                MUST_BE_REAL.format(label=self.named), code="invalid", params={"parts": wrong}
             )
         day, month, year = parts
-        if not all(part.isdigit() for part in parts) or len(year) != 4:
-            raise forms.ValidationError(MUST_BE_REAL.format(label=self.label), code="invalid")
-        try:
-            return dt.date(int(year), int(month), int(day))
-        except ValueError:
-            raise forms.ValidationError(
-                MUST_BE_REAL.format(label=self.label), code="invalid"
-            ) from None
+        return dt.date(int(year), int(month), int(day))
 
 
-def date_parts(name: str, value: Any) -> list[dict[str, str]]:
-    """The boxes of a date input as the template draws them: part, name and value."""
+def wrong_parts(day: str, month: str, year: str) -> list[str]:
+    """The parts that make a typed date not a real one, in the order the boxes show them.
+
+    >>> wrong_parts("31", "2", "2026"), wrong_parts("1", "13", "26"), wrong_parts("1", "4", "2025")
+    (['day'], ['month', 'year'], [])
+    """
+    typed = {"day": day, "month": month, "year": year}
+    wrong = [name for name, part in typed.items() if not (part.isascii() and part.isdigit())]
+    if "year" not in wrong and (len(year) != 4 or int(year) < dt.MINYEAR):
+        wrong.append("year")
+    if "month" not in wrong and not 1 <= int(month) <= 12:
+        wrong.append("month")
+    if wrong:
+        return [name for name in DATE_PARTS if name in wrong]
+    try:
+        dt.date(int(year), int(month), int(day))
+    except (ValueError, OverflowError):  # no such day, or a day too long to be one
+        return ["day"]
+    return []
+
+
+def date_parts(name: str, value: Any, wrong: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The boxes of a date input as the template draws them: part, name, value, and
+    whether the box is one of the ``wrong`` parts a message is about."""
     if isinstance(value, dt.date) or value is None:
         value = DateInputWidget().decompress(value)
     elif isinstance(value, Mapping):
         value = [value.get(part) for part in DATE_PARTS]
     return [
-        {"part": part, "label": part.capitalize(), "name": f"{name}_{part}", "value": str(v or "")}
+        {
+            "part": part,
+            "label": part.capitalize(),
+            "name": f"{name}_{part}",
+            "value": str(v or ""),
+            "wrong": part in wrong,
+        }
         for part, v in zip(DATE_PARTS, value, strict=True)
     ]
+
+
+def wrong_parts_of(errors: Sequence[forms.ValidationError]) -> list[str]:
+    """The boxes a date field's errors are about: those named, or all three.
+
+    A missing date, or an error that names no part, is about the whole date.
+    """
+    named = {part for error in errors for part in (error.params or {}).get("parts", ())}
+    return [part for part in DATE_PARTS if part in named] or list(DATE_PARTS)

@@ -9,9 +9,10 @@ from django.conf import settings
 
 from goldenthread.accounts.forms import apply_service_error
 
+from .dates import DateInputField
+
 __all__ = [
     "DATE_EXAMPLE",
-    "DATE_INPUT_FORMATS",
     "FILE_EMPTY",
     "FILE_TOO_BIG",
     "NOT_A_WORKBOOK",
@@ -30,14 +31,8 @@ NOT_A_WORKBOOK = (
     "{what} is not an Excel workbook: save it from Excel as a workbook (.xlsx) or as a "
     "CSV file, then upload it again"
 )
-#: How a date may be typed: as the MoJ date picker writes it (31/3/2026, or
-#: 31/03/2026 typed by hand), in ISO 8601 (2026-03-31), or written out
-#: (31 March 2026, 31 Mar 2026). Years have four digits: a two-digit year would
-#: be a guess at the century. Django's en-GB locale also reads 31/3/26, so every
-#: date field names these formats rather than relying on the locale's.
-DATE_INPUT_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y")
-#: The hint under a date input: the form the date picker writes.
-DATE_EXAMPLE = "For example, 27/3/2026."
+#: The hint of a date input: the GOV.UK pattern's example, day month year.
+DATE_EXAMPLE = "For example, 27 3 2026"
 #: The spreadsheet files every import accepts.
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 #: An .xlsx or .xlsm workbook is a zip archive: its first bytes say so.
@@ -90,24 +85,18 @@ def check_spreadsheet_upload(upload: Any, *, what: str = "The selected file") ->
 def date_field(
     *,
     label: str,
-    invalid: str,
+    named: str,
     enter: str = "",
     help_text: str = DATE_EXAMPLE,
-) -> forms.DateField:
-    """A date field that reads what the date picker writes, and refuses what it cannot read.
+) -> DateInputField:
+    """A date entered with the GOV.UK date input: day, month and year in three boxes.
 
-    ``invalid`` is the message when the date is not a real date in one of
-    :data:`DATE_INPUT_FORMATS` (31/02/2026, 31/3/26): the form never guesses.
-    ``enter`` is the message when the date is missing; without it the date is
-    optional. The GOV.UK field renderer shows the field as an MoJ date picker.
+    Every form's date comes from here. ``named`` names the date in the messages
+    ("The effective date must be a real date"): a part left out or a date that
+    does not exist is refused, never guessed. ``enter`` is the message when the
+    date is missing; without it the date is optional.
     """
-    return forms.DateField(
-        label=label,
-        required=bool(enter),
-        help_text=help_text,
-        input_formats=list(DATE_INPUT_FORMATS),
-        error_messages={"required": enter, "invalid": invalid},
-    )
+    return DateInputField(label=label, named=named, enter=enter, help_text=help_text)
 
 
 CHOOSE_FILE = "Choose a CSV or Excel file to import"

@@ -16,7 +16,6 @@ ENTER_NAME = "Enter a name"
 ENTER_STATEMENT = "Enter the statement"
 ENTER_APPROVED_BY = "Enter who approved the version, for example the Executive"
 ENTER_APPROVED_ON = "Enter the date the version was approved"
-REAL_DATE = "The date of approval must be a real date, for example 14/3/2024"
 ENTER_DECISION = (
     "Enter the decision or delegation, for example “Executive, 14 March 2024, minute 52”"
 )
@@ -71,9 +70,9 @@ class AdoptForm(forms.Form):
     )
     approved_on = date_field(
         label="Date approved",
-        help_text="For example, 14/3/2024.",
+        named="The date of approval",
+        help_text="For example, 14 3 2024",
         enter=ENTER_APPROVED_ON,
-        invalid=REAL_DATE,
     )
     decision_reference = forms.CharField(
         max_length=300,

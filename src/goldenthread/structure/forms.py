@@ -13,7 +13,6 @@ from goldenthread.kit.pickers import PickerField, records_source
 from .models import ColumnMappingPreset, Snapshot, SnapshotKind
 
 ENTER_NAME = "Enter a name for the snapshot, for example As-is structure, April 2025"
-REAL_EFFECTIVE_DATE = "The effective date must be a real date, for example 1/4/2025"
 CHOOSE_FILE = "Choose the file to upload"
 JUNIOR_NEEDS_ORGANOGRAM = "A junior staff file goes with an organogram senior file only"
 CHOOSE_POST_ID = "Choose the column holding each post's ID"
@@ -41,8 +40,8 @@ class SnapshotFieldsForm(forms.Form):
     kind = forms.ChoiceField(choices=SnapshotKind.choices, widget=forms.RadioSelect, label="Kind")
     effective_date = date_field(
         label="Effective date (optional)",
-        help_text="The date the structure applies from, for example 1/4/2025.",
-        invalid=REAL_EFFECTIVE_DATE,
+        named="The effective date",
+        help_text="The date the structure applies from, for example 1 4 2025",
     )
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Notes (optional)"
@@ -296,8 +295,7 @@ class CompareForm(forms.Form):
 
 ENTER_SCENARIO_NAME = "Enter a name for the scenario, for example Resources review, option A"
 ENTER_REASON = "Enter the reason for the change"
-ENTER_WAVE = "Enter the date the change takes effect, for example 1/4/2025"
-REAL_WAVE = "The date the change takes effect must be a real date, for example 1/4/2025"
+ENTER_WAVE = "Enter the date the change takes effect"
 ENTER_MANAGER = "Enter the post ID of the new manager"
 ENTER_GRADE = "Enter the new grade"
 ENTER_TITLE = "Enter the new job title"
@@ -382,9 +380,9 @@ class ChangeFieldsForm(forms.Form):
     )
     effective_date = date_field(
         label="Takes effect on (the wave)",
-        help_text="For example, 1/4/2025. Changes on the same date form a wave.",
+        named="The date the change takes effect",
+        help_text="For example, 1 4 2025. Changes on the same date form a wave.",
         enter=ENTER_WAVE,
-        invalid=REAL_WAVE,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -13,31 +12,15 @@ from django.utils.safestring import SafeString
 
 from goldenthread.analysis.wording import counted as format_counted
 from goldenthread.formats.money import pounds as format_pounds
-from goldenthread.kit.dates import DateInputWidget, date_parts
+from goldenthread.kit.dates import DateInputWidget, date_parts, wrong_parts_of
 
 register = template.Library()
-
-
-class DatePickerInput(forms.DateInput):
-    """The text input of an MoJ date picker.
-
-    A date is shown as the picker writes one, 31/3/2026, so the picker's
-    calendar opens on it (the picker reads day/month/year only). Text the user
-    typed is shown back as typed.
-    """
-
-    def format_value(self, value: Any) -> str | None:
-        if isinstance(value, dt.date):
-            return f"{value.day}/{value.month}/{value.year}"
-        return super().format_value(value)
 
 
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
     if isinstance(widget, DateInputWidget):
         return "dateinput"
-    if isinstance(field.field, forms.DateField) and isinstance(widget, forms.DateInput):
-        return "date"
     # Django's CheckboxSelectMultiple is a RadioSelect: ask about it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -90,6 +73,11 @@ def _with_empty_choice(field: forms.BoundField) -> forms.Widget | None:
     return named
 
 
+def _wrong_parts(field: forms.BoundField) -> list[str]:
+    """The boxes of a date input its errors are about."""
+    return wrong_parts_of(field.form.errors.as_data().get(field.name, []))
+
+
 @register.simple_tag
 def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
     """Render one field: label (or legend), hint, error message and control.
@@ -97,14 +85,13 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
     Options: ``label_size`` (s, m, l, xl) when the label is the page heading,
     ``width`` (a govuk-input--width-N or govuk-!-width-* class), ``inputmode``.
 
-    Every ``forms.DateField`` is an MoJ date picker (MoJ Frontend's
-    ``mojDatePicker`` markup): a text input, with a calendar button beside it
-    when JavaScript runs.
+    A date (:class:`~goldenthread.kit.dates.DateInputField`) is the GOV.UK date
+    input: day, month and year boxes in a fieldset, its legend the label; only
+    the boxes an error is about are marked in error.
     """
     kind = _kind(field)
     widget_classes = {
         "input": "govuk-input",
-        "date": "govuk-input",
         "password": "govuk-input",
         "textarea": "govuk-textarea",
         "select": "govuk-select",
@@ -113,8 +100,6 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
     css = widget_classes.get(kind, "")
     if field.errors and css:
         css += f" {css}--error"
-    if kind == "date":
-        css += " moj-js-datepicker-input"
     if options.get("width"):
         css += f" {options['width']}"
     attrs: dict[str, Any] = {"class": css} if css else {}
@@ -130,19 +115,15 @@ def govuk_field(field: forms.BoundField, **options: Any) -> SafeString:
     widget = None
     if kind == "select":
         widget = _with_empty_choice(field)
-    if kind == "date":
-        # The calendar fills the date in; the browser's memory of earlier
-        # entries would cover it.
-        attrs["autocomplete"] = "off"
-        widget = DatePickerInput(attrs=field.field.widget.attrs)
     if kind == "dateinput":
-        # Three boxes in a fieldset: the day's box carries the field's id, so
-        # the error summary's link lands on it.
+        # Three boxes in a fieldset; the error summary links to the first box
+        # an error is about.
+        wrong = _wrong_parts(field) if field.errors else []
         context = {
             "field": field,
             "kind": kind,
             "options": options,
-            "parts": date_parts(field.html_name, field.value()),
+            "parts": date_parts(field.html_name, field.value(), wrong),
             "describedby": " ".join(described),
         }
         return render_to_string("web/includes/field.html", context)
@@ -175,7 +156,7 @@ def govuk_error_summary(*forms_: forms.Form) -> dict[str, Any]:
                 if _kind(field) in {"radios", "checkboxes"}:
                     target = f"{field.auto_id}_0"
                 elif _kind(field) == "dateinput":
-                    target = f"{field.auto_id}_day"
+                    target = f"{field.auto_id}_{_wrong_parts(field)[0]}"
                 items.append({"href": f"#{target}", "text": error})
     return {"errors": items}
 
