@@ -408,3 +408,38 @@ def test_the_upload_page_links_to_the_template_workbook(editor, organisation) ->
     )
     assert template in hrefs(page, "main a")
     assert editor.get(template).status_code == 200
+
+
+def test_an_as_is_upload_is_compared_with_the_as_is_in_force_not_a_newer_superseded_one(
+    editor, organisation, django_capture_on_commit_callbacks
+) -> None:
+    from goldenthread.analysis.structure import Structure
+    from goldenthread.structure.models import SnapshotStatus
+    from goldenthread.structure.services import snapshot_create_from_structure
+
+    def stored(name: str, status: str) -> Snapshot:
+        structure = Structure.from_lists(["DIR1", "HOS1"], [-1, 0], title=["Director", "Head"])
+        return snapshot_create_from_structure(
+            organisation=organisation, structure=structure, name=name, status=status
+        )
+
+    stored("In force", SnapshotStatus.APPROVED)
+    stored("Superseded later upload", SnapshotStatus.SUPERSEDED)
+    preset = ColumnMappingPreset.objects.create(
+        organisation=organisation,
+        name="HR",
+        columns={"post_id": "post_id", "reports_to": "reports_to", "title": "title"},
+    )
+    upload(
+        editor,
+        organisation,
+        "posts.csv",
+        SMALL,
+        django_capture_on_commit_callbacks,
+        snapshot_name="May",
+        extra={"mapping": preset.pk},
+    )
+    page = editor.get(run_url(organisation, latest_run()))
+    assert texts(page, ".gt-import-intro") == [
+        importing.COMPARED.format(name="May", kind="as-is", previous="In force")
+    ]

@@ -2,7 +2,8 @@
 
 Every format (a UK organogram pair, a council transparency file, an HR export
 with its columns matched) is read by the structure engine, checked, and
-previewed against the organisation's newest snapshot of the same kind: which
+previewed against the as-is in force (for an as-is) or the newest snapshot of the
+same kind not superseded: which
 posts are new, which changed, which are as they were. Saving makes a new
 snapshot with every post, in one transaction, or nothing.
 
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor
 from goldenthread.analysis.wording import counted
 from goldenthread.formats.errors import Finding, StructureImportError
@@ -45,14 +47,14 @@ from goldenthread.kit.models import ImportRun
 
 from . import selectors, services
 from .engine import pounds_or_none, read_upload
-from .models import Post, Snapshot, StructureUpload
+from .models import Post, Snapshot, SnapshotKind, SnapshotStatus, StructureUpload
 
 IMPORTER = "structure"
 
 UPLOAD_GONE = "The upload this import was checking no longer exists. Upload the file again."
 COMPARED = (
-    "Saving makes a new snapshot, {name}. Its posts are compared with the newest {kind} "
-    "snapshot, {previous}: a post is new if that snapshot has no post with its ID."
+    "Saving makes a new snapshot, {name}. Its posts are compared with {previous}, the "
+    "{kind} snapshot in force: a post is new if that snapshot has no post with its ID."
 )
 NOT_COMPARED = "Saving makes a new snapshot, {name}. Every post in it is new."
 NOT_COMPARED_NO_IDS = (
@@ -156,6 +158,20 @@ def _shapes(result: BuildResult) -> list[tuple[str, Shape]]:
     ]
 
 
+def _previous(organisation: Organisation, kind: str) -> Snapshot | None:
+    """The snapshot an upload of ``kind`` is compared with: for an as-is, the as-is in
+    force; otherwise the newest of that kind not superseded."""
+    if kind == SnapshotKind.AS_IS:
+        return selectors.snapshot_current_as_is(organisation=organisation)
+    return (
+        selectors.snapshot_list(organisation=organisation)
+        .filter(kind=kind)
+        .exclude(status=SnapshotStatus.SUPERSEDED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def _previous_shapes(snapshot: Snapshot) -> dict[str, Shape]:
     rows = list(
         Post.objects.filter(snapshot=snapshot).values_list(
@@ -249,12 +265,7 @@ class StructureImporter(Importer):
         fields: dict[str, Any] = upload.snapshot_fields
         name = fields.get("name") or upload.filename
         kind = fields.get("kind") or "as_is"
-        previous = (
-            selectors.snapshot_list(organisation=run.organisation)
-            .filter(kind=kind)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
+        previous = _previous(run.organisation, kind)
         by_id = result.matched_by == "post ID"
         compared = previous is not None and by_id and previous.matched_by == "post ID"
         before = _previous_shapes(previous) if compared and previous is not None else {}
