@@ -370,6 +370,7 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
     import numpy as np
     import polars as pl
 
+    from goldenthread.analysis.rules import pence
     from goldenthread.formats.writing import write_csv
 
     s = result.structure
@@ -378,6 +379,7 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
     ids = s.post_id.to_numpy()
     manager = np.full(len(s), None, dtype=object)
     manager[has] = ids[par[has]]
+    # Money to the penny, as the engine adds it: each column adds up to its totals.
     cost = metrics.cost
     frame = pl.DataFrame(
         {
@@ -392,7 +394,7 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
             "cost_below": np.round(metrics.cost_below, 2),
             "unknown_cost_below": metrics.unknown_cost_below,
             "junior_fte": np.round(s.junior_fte, 4),
-            "junior_cost": np.round(s.junior_cost, 2),
+            "junior_cost": np.round(pence(s.junior_cost) / 100, 2),
             "junior_fte_below": np.round(metrics.junior_fte_below, 4),
             "junior_cost_below": np.round(metrics.junior_cost_below, 2),
             "junior_unknown_cost_below": metrics.junior_unknown_cost_below,
