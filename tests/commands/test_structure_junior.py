@@ -106,7 +106,7 @@ def test_diff_adds_posts_at_their_own_cost_and_reports_junior_staff_apart() -> N
     assert "Junior staff (FTE, not posts): 0.00 FTE before, 191,423.62 after (+191,423.62)" in text
     assert (
         "Staffing saving (known costs of posts only, as only one structure has junior staff): "
-        "£-657,498.50"
+        "−£657,498.50"
     ) in text
 
 
