@@ -4,12 +4,14 @@ The expected figures are worked out here from the two CSV files with plain
 Python and polars only (no reader, no engine): each post's layer by walking its
 reporting line; a post's cost as the midpoint of its pay floor and ceiling; a
 junior row's cost as the midpoint of its pay scale times its FTE, counted in
-the layer below the senior post it reports to.
+the layer below the senior post it reports to. Money is added as the engine
+shows it: each post's own cost, and the cost of the junior staff reporting to
+it, rounded to the penny (half a penny away from zero), then summed exactly.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 import pytest
@@ -36,6 +38,10 @@ def _midpoint(low: float | None, high: float | None) -> float | None:
     return low if low is not None else high
 
 
+def _penny(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _expected() -> dict[str, list[float]]:
     senior = pl.read_csv(real(MOD_SENIOR), infer_schema=False)
     junior = pl.read_csv(real(MOD_JUNIOR), infer_schema=False)
@@ -58,15 +64,16 @@ def _expected() -> dict[str, list[float]]:
             depth, node = depth + 1, str(posts[node]["to"])
         layer[pid] = depth
     deepest = max(layer.values())
-    out = {
-        key: [0.0] * (deepest + 1)
-        for key in ("posts", "fte", "cost", "junior_fte", "junior_cost", "junior_unknown")
+    out: dict[str, list] = {
+        key: [0.0] * (deepest + 1) for key in ("posts", "fte", "junior_fte", "junior_unknown")
     }
+    out |= {key: [Decimal("0.00")] * (deepest + 1) for key in ("cost", "junior_cost")}
     for pid, post in posts.items():
         i = layer[pid] - 1
         out["posts"][i] += 1
         out["fte"][i] += float(post["fte"])  # type: ignore[arg-type]
-        out["cost"][i] += float(post["cost"] or 0.0)  # type: ignore[arg-type]
+        out["cost"][i] += _penny(float(post["cost"] or 0.0))  # type: ignore[arg-type]
+    junior_cost: dict[str, Decimal] = {}
     for row in junior.iter_rows(named=True):
         # Counted in the layer below the senior post: index layer (not layer - 1).
         i = layer[row["Reporting Senior Post"].strip()]
@@ -76,13 +83,14 @@ def _expected() -> dict[str, list[float]]:
         if scale is None:
             out["junior_unknown"][i] += 1
         else:
-            out["junior_cost"][i] += scale * fte
+            to = row["Reporting Senior Post"].strip()
+            # Exactly, in decimal: float sums would drift a penny on these sizes.
+            exact = Decimal(repr(scale)) * Decimal(repr(fte))
+            junior_cost[to] = junior_cost.get(to, Decimal(0)) + exact
+    for to, cost in junior_cost.items():
+        out["junior_cost"][layer[to]] += cost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     out["rows"] = [float(junior.height)]
     return out
-
-
-def _pence(value: float) -> Decimal:
-    return Decimal(f"{value:.2f}")
 
 
 def test_mod_2016_layers_with_junior_staff_agree_with_an_independent_computation() -> None:
@@ -94,11 +102,9 @@ def test_mod_2016_layers_with_junior_staff_agree_with_an_independent_computation
     assert s.posts_by_layer == tuple(int(v) for v in expected["posts"][:layers])
     assert s.posts_by_layer == (11, 78, 251, 363, 1)
     assert s.fte_by_layer == pytest.approx(expected["fte"][:layers], abs=1e-6)
-    assert [float(c) for c in s.cost_by_layer] == pytest.approx(expected["cost"][:layers], abs=0.01)
+    assert list(s.cost_by_layer) == expected["cost"][:layers]
     assert s.junior_fte_by_layer == pytest.approx(expected["junior_fte"], abs=1e-6)
-    assert [float(c) for c in s.junior_cost_by_layer] == pytest.approx(
-        expected["junior_cost"], abs=0.01
-    )
+    assert list(s.junior_cost_by_layer) == expected["junior_cost"]
     # Layer 1 holds the 11 top posts only; their junior staff are in layer 2.
     assert s.junior_fte_by_layer[0] == 0
     assert s.fte_by_layer[0] < 12
@@ -106,8 +112,8 @@ def test_mod_2016_layers_with_junior_staff_agree_with_an_independent_computation
     assert s.junior_fte_by_layer[1] > 190_000
     # Totals: posts and junior staff apart, and together.
     assert s.senior_fte == pytest.approx(sum(expected["fte"]), abs=1e-6)
-    assert s.posts_cost == _pence(sum(expected["cost"]))
-    assert s.junior_cost == _pence(sum(expected["junior_cost"]))
+    assert s.posts_cost == sum(expected["cost"])
+    assert s.junior_cost == sum(expected["junior_cost"])
     assert s.total_cost == s.posts_cost + s.junior_cost
     assert s.junior_unknown_cost_rows == int(sum(expected["junior_unknown"]))
     # Roll-ups: every post's and every junior row's FTE ends up under the roots.

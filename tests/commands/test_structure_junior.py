@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from decimal import Decimal
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -30,8 +31,8 @@ def test_the_report_counts_junior_staff_in_the_layer_below_their_post() -> None:
         "the post they report to (FTE, not posts): 2: 190,841.21, 3: 582.41"
     ) in lines
     assert (
-        "Cost: £6,329,136,127.34 known (posts £19,899,919.00, junior staff "
-        "£6,309,236,208.34); 542 posts and 22 junior rows with unknown cost"
+        "Cost: £6,329,136,127.39 known (posts £19,899,919.00, junior staff "
+        "£6,309,236,208.39); 542 posts and 22 junior rows with unknown cost"
     ) in lines
 
 
@@ -47,11 +48,11 @@ def test_the_json_gives_posts_and_junior_staff_apart_by_layer_and_unit() -> None
         "0.00",
     ]
     assert out["junior_fte_by_layer"] == [0.0, 190841.21, 582.41, 0.0, 0.0, 0.0]
-    assert out["junior_cost_by_layer"][:3] == ["0.00", "6285382105.91", "23854102.43"]
+    assert out["junior_cost_by_layer"][:3] == ["0.00", "6285382105.94", "23854102.45"]
     assert (out["posts_cost"], out["junior_cost"], out["total_cost"]) == (
         "19899919.00",
-        "6309236208.34",
-        "6329136127.34",
+        "6309236208.39",
+        "6329136127.39",
     )
     assert (out["unknown_cost_posts"], out["junior_unknown_cost_rows"], out["junior_posts"]) == (
         542,
@@ -105,5 +106,32 @@ def test_diff_adds_posts_at_their_own_cost_and_reports_junior_staff_apart() -> N
     assert "Junior staff (FTE, not posts): 0.00 FTE before, 191,423.62 after (+191,423.62)" in text
     assert (
         "Staffing saving (known costs of posts only, as only one structure has junior staff): "
-        "£-657,498.50"
+        "−£657,498.50"
     ) in text
+
+
+def test_every_junior_cost_total_agrees_to_the_penny(tmp_path: Path) -> None:
+    """The total, by unit, by layer, the per-post column and the diff add the same pence."""
+    path = tmp_path / "posts.csv"
+    out = json.loads(_analyse("--json", "--per-post", str(path)))
+    total = Decimal(out["junior_cost"])
+    assert total == Decimal("6309236208.39")
+    assert sum(Decimal(u["junior_cost"]) for u in out["by_unit"]) == total
+    assert sum(Decimal(c) for c in out["junior_cost_by_layer"]) == total
+    with path.open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sum(Decimal(r["junior_cost"]) for r in rows) == total
+    tops = [r for r in rows if r["reports_to"] == ""]
+    assert sum(Decimal(r["junior_cost_below"]) for r in tops) == total
+    # The posts' own costs agree the same way.
+    posts = Decimal(out["posts_cost"])
+    assert sum(Decimal(u["cost"] or "0") for u in out["by_unit"]) == posts
+    assert sum(Decimal(c) for c in out["cost_by_layer"]) == posts
+    assert sum(Decimal(r["cost"] or "0") for r in rows) == posts
+    assert Decimal(out["total_cost"]) == posts + total
+    args = ["diff", real(MOD[0]), real(MOD[0]), "--old-junior", real(MOD[1])]
+    result = runner.invoke(app, [*args, "--new-junior", real(MOD[1]), "--json"])
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)["total"]
+    assert Decimal(d["junior_cost_before"]) == total
+    assert Decimal(d["cost_before"]) == posts

@@ -40,7 +40,8 @@ import numpy as np
 import polars as pl
 
 from goldenthread.analysis.redundancy import RedundancyEstimate, redundancy_estimate
-from goldenthread.analysis.rules import DEFAULT_RULES, PENCE, DesignRules
+from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules, in_pounds
+from goldenthread.analysis.rules import pence as _pence
 from goldenthread.analysis.structure import UNKNOWN_GROUP, Structure
 
 __all__ = [
@@ -250,12 +251,6 @@ class StructureDiff:
     redundancy_withheld: str = ""
 
 
-def _pence(values: np.ndarray) -> np.ndarray:
-    """Amounts in pounds as whole pence, half a penny rounded away from zero; NaN as 0."""
-    known = np.where(np.isnan(values), 0.0, values)
-    return (np.sign(known) * np.floor(np.abs(known) * 100 + 0.5)).astype(np.int64)
-
-
 def title_unit_key(title: pl.Series, unit: pl.Series) -> pl.Series:
     """The key pairing posts by title and unit: each in lower case, spaces collapsed.
 
@@ -318,7 +313,7 @@ def _money(pence: object) -> Decimal | None:
 
 
 def _known(pence: object) -> Decimal:
-    return Decimal(int(pence)) * PENCE  # type: ignore[call-overload]
+    return in_pounds(pence)  # type: ignore[arg-type]
 
 
 def _refs(frame: pl.DataFrame) -> tuple[PostRef, ...]:

@@ -6,7 +6,10 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-__all__ = ["DEFAULT_RULES", "PENCE", "DesignRules", "pounds"]
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["DEFAULT_RULES", "PENCE", "DesignRules", "in_pounds", "pence", "pounds"]
 
 PENCE = Decimal("0.01")
 _WIDE = Context(prec=400)
@@ -36,6 +39,40 @@ def pounds(value: float | None) -> Decimal | None:
         raise ValueError(f"an amount of money must be finite, not {value}")
     # Enough digits for the largest float to pence, whatever the context holds.
     return Decimal(repr(float(value))).quantize(PENCE, rounding=ROUND_HALF_UP, context=_WIDE)
+
+
+def pence(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Amounts in pounds as whole pence, half a penny rounded away from zero; NaN as 0.
+
+    Every sum of money in the engine adds these whole pence, so a total is the
+    sum of the figures shown for its parts, in whatever order they are added.
+
+    An amount is rounded as it is written (its shortest decimal form), as
+    :func:`pounds` rounds it, so 1.005 is 101 pence although the float is a
+    hair below 1.005:
+
+    >>> pence([1.005, -2.5, 0.125, -0.005, float("nan")]).tolist()
+    [101, -250, 13, -1, 0]
+    """
+    arr = np.asarray(values, dtype=np.float64).reshape(-1)
+    known = np.where(np.isnan(arr), 0.0, arr)
+    scaled = np.abs(known) * 100
+    whole = np.floor(scaled + 0.5)
+    # Within a hair of half a penny the float product may fall either side:
+    # round those few as their decimal form says.
+    near = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    for i in near:
+        whole[i] = float(pounds(abs(float(known[i]))) / PENCE)  # type: ignore[operator]
+    return (np.sign(known) * whole).astype(np.int64)
+
+
+def in_pounds(whole_pence: int | np.integer) -> Decimal:
+    """Whole pence as a Decimal amount of pounds.
+
+    >>> in_pounds(-65749850), in_pounds(0)
+    (Decimal('-657498.50'), Decimal('0.00'))
+    """
+    return Decimal(int(whole_pence)) * PENCE
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,13 @@ with :meth:`Structure.from_lists`, or from a file through
 :func:`post_metrics` gives the figures for every post and :func:`summarise`
 the figures for the whole structure against :class:`DesignRules`.
 
-Money is in pounds. Inside the engine it is float (NaN when unknown); every
-result carries :class:`decimal.Decimal` quantised to pence, and an unknown
-cost is ``None`` and counted, never taken as zero.
+Money is in pounds. A structure holds it as float (NaN when unknown); the
+engine takes each post's own cost and junior cost to the penny (half a penny
+away from zero, :func:`goldenthread.analysis.rules.pence`) and adds whole
+pence, so every total (overall, by unit, by grade, by layer, management cost,
+cost below a post) is exactly the sum of the per-post figures, whatever the
+order. Every result carries :class:`decimal.Decimal` in pounds and pence, and
+an unknown cost is ``None`` and counted, never taken as zero.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import numpy.typing as npt
 import polars as pl
 
 from goldenthread.analysis.hierarchy import CycleError, compute_hierarchy, find_cycles
-from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules, pounds
+from goldenthread.analysis.rules import DEFAULT_RULES, DesignRules, in_pounds, pence
 from goldenthread.analysis.wording import counted
 
 __all__ = [
@@ -232,9 +236,10 @@ class PostMetrics:
     fte_below : numpy.ndarray
         FTE of the posts below the post.
     cost : numpy.ndarray
-        Cost of the post itself (NaN when unknown; never its junior staff).
+        Cost of the post itself to the penny (NaN when unknown; never its
+        junior staff).
     cost_below : numpy.ndarray
-        Known cost of the posts below.
+        Known cost of the posts below: the sum of their costs to the penny.
     unknown_cost_below : numpy.ndarray
         Posts below whose cost is unknown (so ``cost_below`` is a floor).
     junior_fte_below, junior_cost_below : numpy.ndarray
@@ -258,12 +263,6 @@ class PostMetrics:
     junior_cost_below: FloatArray
     junior_unknown_cost_below: IntArray
     is_manager: BoolArray
-
-
-def _own_cost(s: Structure) -> tuple[FloatArray, BoolArray]:
-    """Each post's own known cost (0 when unknown), and whether it is unknown."""
-    unknown = np.isnan(s.cost)
-    return np.where(unknown, 0.0, s.cost), unknown
 
 
 def post_metrics(structure: Structure) -> PostMetrics:
@@ -290,9 +289,12 @@ def post_metrics(structure: Structure) -> PostMetrics:
     ([1.0, 1.0], [1.0, 0.0], [12.0, 12.0])
     """
     s = structure
-    known_cost, unknown = _own_cost(s)
+    unknown = np.isnan(s.cost)
+    # Whole pence held as floats add exactly (below 2**53 pence), in any order.
+    own = pence(s.cost).astype(np.float64)
+    junior = pence(s.junior_cost).astype(np.float64)
     junior_unknown = s.junior_unknown_cost.astype(np.float64)
-    values = np.vstack([s.fte, known_cost, s.junior_fte, s.junior_cost, junior_unknown])
+    values = np.vstack([s.fte, own, s.junior_fte, junior, junior_unknown])
     h = compute_hierarchy(s.parent, values, unknown)
     # The junior staff below a post include those who report to it.
     return PostMetrics(
@@ -301,11 +303,11 @@ def post_metrics(structure: Structure) -> PostMetrics:
         reports_below=h.reports_below,
         fte=s.fte,
         fte_below=h.below[0],
-        cost=np.where(unknown, np.nan, known_cost),
-        cost_below=h.below[1],
+        cost=np.where(unknown, np.nan, own / 100),
+        cost_below=h.below[1] / 100,
         unknown_cost_below=h.flagged_below,
         junior_fte_below=h.below[2] + s.junior_fte,
-        junior_cost_below=h.below[3] + s.junior_cost,
+        junior_cost_below=(h.below[3] + junior) / 100,
         junior_unknown_cost_below=np.rint(h.below[4] + junior_unknown).astype(np.int64),
         is_manager=h.span > 0,
     )
@@ -508,20 +510,21 @@ def _single_report_chains(parent: IntArray, span: IntArray) -> tuple[int, int]:
 
 
 def _groups(
-    key: pl.Series, m: PostMetrics, s: Structure, known_cost: FloatArray, junior: bool
+    key: pl.Series, m: PostMetrics, s: Structure, own_pence: IntArray, junior: bool
 ) -> tuple[GroupFigures, ...]:
     """Figures per value of ``key``; with ``junior``, the posts' junior staff beside them."""
     zero = np.zeros(len(s), dtype=np.float64)
+    no_pence = np.zeros(len(s), dtype=np.int64)
     frame = pl.DataFrame(
         {
             "name": key.replace("", UNKNOWN_GROUP),
             "manager": m.is_manager,
             "vacant": s.vacant,
             "fte": m.fte,
-            "cost": known_cost,
+            "cost": own_pence,
             "unknown": np.isnan(m.cost),
             "junior_fte": s.junior_fte if junior else zero,
-            "junior_cost": s.junior_cost if junior else zero,
+            "junior_cost": pence(s.junior_cost) if junior else no_pence,
             "junior_unknown": s.junior_unknown_cost if junior else zero.astype(np.int64),
         }
     )
@@ -549,20 +552,23 @@ def _groups(
                 managers=int(row["manager"]),
                 vacant=int(row["vacant"]),
                 fte=round(float(row["fte"]), 4),
-                cost=(pounds(float(row["cost"])) or Decimal("0.00"))
-                if row["unknown"] < row["posts"]
-                else None,
+                cost=in_pounds(row["cost"]) if row["unknown"] < row["posts"] else None,
                 unknown_cost_posts=int(row["unknown"]),
                 junior_fte=round(float(row["junior_fte"]), 4),
-                junior_cost=pounds(float(row["junior_cost"])) or Decimal("0.00"),
+                junior_cost=in_pounds(row["junior_cost"]),
                 junior_unknown_cost_rows=int(row["junior_unknown"]),
             )
         )
     return tuple(out)
 
 
-def _money_by_layer(values: FloatArray) -> tuple[Decimal, ...]:
-    return tuple(pounds(float(v)) or Decimal("0.00") for v in values)
+def _pence_by_layer(layer: IntArray, whole_pence: IntArray, count: int) -> tuple[Decimal, ...]:
+    """The sum of ``whole_pence`` in each of layers 1 to ``count``, in pounds."""
+    if not layer.size:
+        return ()
+    sums = np.zeros(count + 1, dtype=np.int64)
+    np.add.at(sums, layer, whole_pence)
+    return tuple(in_pounds(v) for v in sums[1:])
 
 
 def summarise(
@@ -599,8 +605,8 @@ def summarise(
     """
     m = metrics if metrics is not None else post_metrics(structure)
     n = len(structure)
-    known_cost, _ = _own_cost(structure)
-    junior_cost = structure.junior_cost
+    own = pence(structure.cost)
+    junior = pence(structure.junior_cost)
     layers = int(m.layer.max()) if n else 0
 
     def per_layer(layer: IntArray, weights: FloatArray | None, count: int) -> FloatArray:
@@ -610,10 +616,8 @@ def summarise(
 
     by_layer = per_layer(m.layer, None, layers)
     fte_layer = per_layer(m.layer, m.fte, layers)
-    cost_layer = per_layer(m.layer, known_cost, layers)
     # Junior staff are counted in the layer below the post they report to.
     junior_fte_layer = per_layer(m.layer + 1, structure.junior_fte, layers + 1)
-    junior_cost_layer = per_layer(m.layer + 1, junior_cost, layers + 1)
     managers = int(np.count_nonzero(m.is_manager))
     span = m.span
     managed = span > 0
@@ -625,10 +629,10 @@ def summarise(
     if rules.max_layers is not None:
         beyond = int(np.count_nonzero(m.layer > rules.max_layers))
     chains, longest = _single_report_chains(structure.parent, span)
-    posts_total = float(known_cost.sum())
-    junior_total = float(junior_cost.sum())
+    posts_total = int(own.sum())
+    junior_total = int(junior.sum())
     total = posts_total + junior_total
-    mgmt = float(np.nansum(structure.cost[m.is_manager]))
+    mgmt = int(own[m.is_manager].sum())
     breaches = []
     if rules.max_layers is not None and layers > rules.max_layers:
         breaches.append(
@@ -653,9 +657,9 @@ def summarise(
         layers=layers,
         posts_by_layer=tuple(int(v) for v in by_layer),
         fte_by_layer=tuple(round(float(v), 4) for v in fte_layer),
-        cost_by_layer=_money_by_layer(cost_layer),
+        cost_by_layer=_pence_by_layer(m.layer, own, layers),
         junior_fte_by_layer=tuple(round(float(v), 4) for v in junior_fte_layer),
-        junior_cost_by_layer=_money_by_layer(junior_cost_layer),
+        junior_cost_by_layer=_pence_by_layer(m.layer + 1, junior, layers + 1),
         fte=round(float(structure.fte.sum() + structure.junior_fte.sum()), 4),
         senior_fte=round(float(structure.fte.sum()), 4),
         junior_fte=round(float(structure.junior_fte.sum()), 4),
@@ -672,18 +676,17 @@ def summarise(
         single_report_posts=int(np.count_nonzero(span == 1)),
         single_report_chains=chains,
         longest_single_report_chain=longest,
-        total_cost=(pounds(posts_total) or Decimal("0.00"))
-        + (pounds(junior_total) or Decimal("0.00")),
-        posts_cost=pounds(posts_total) or Decimal("0.00"),
-        junior_cost=pounds(junior_total) or Decimal("0.00"),
+        total_cost=in_pounds(total),
+        posts_cost=in_pounds(posts_total),
+        junior_cost=in_pounds(junior_total),
         unknown_cost_posts=int(np.count_nonzero(np.isnan(m.cost))),
         junior_unknown_cost_rows=int(structure.junior_unknown_cost.sum()),
-        management_cost=pounds(mgmt) or Decimal("0.00"),
+        management_cost=in_pounds(mgmt),
         management_cost_share=round(mgmt / total, 4) if total > 0 else None,
         vacant=int(np.count_nonzero(structure.vacant)),
         agency=int(np.count_nonzero(structure.agency)),
         not_in_post_rows=structure.not_in_post_rows,
-        by_unit=_groups(structure.unit, m, structure, known_cost, junior=True),
-        by_grade=_groups(structure.grade, m, structure, known_cost, junior=False),
+        by_unit=_groups(structure.unit, m, structure, own, junior=True),
+        by_grade=_groups(structure.grade, m, structure, own, junior=False),
         breaches=tuple(breaches),
     )

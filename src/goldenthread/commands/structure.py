@@ -90,6 +90,22 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def money(value: Decimal | None, *, signed: bool = False) -> str:
+    """Money in a report: pounds and pence, a minus sign before the pound sign.
+
+    With ``signed`` a rise has a plus sign, for a column of changes.
+
+    >>> money(Decimal("-657498.5")), money(Decimal("30000")), money(None)
+    ('−£657,498.50', '£30,000.00', '–')
+    >>> money(Decimal("1200"), signed=True), money(Decimal("0.00"), signed=True)
+    ('+£1,200.00', '£0.00')
+    """
+    if value is None:
+        return NO_AMOUNT
+    sign = "−" if value < 0 else "+" if signed and value > 0 else ""
+    return f"{sign}£{abs(value):,.2f}"
+
+
 def _fail(problems: list[Any], warnings: list[Any], as_json: bool) -> typer.Exit:
     if as_json:
         typer.echo(
@@ -248,10 +264,11 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     s = summary
     lines = [f"Structure: {result.structure.source}"]
     lines.append(
-        f"  {s.posts:,} posts from {result.rows_read:,} rows "
-        f"({result.job_shares} job shares, {s.not_in_post_rows} not-in-post rows apart)"
+        f"  {counted(s.posts, 'post')} from {counted(result.rows_read, 'row')} "
+        f"({counted(result.job_shares, 'job share')}, "
+        f"{counted(s.not_in_post_rows, 'not-in-post row')} apart)"
     )
-    lines.append(f"  {s.roots} top posts, {s.layers} layers")
+    lines.append(f"  {counted(s.roots, 'top post')}, {counted(s.layers, 'layer')}")
     lines.append(
         "  Posts by layer: " + ", ".join(f"{i + 1}: {v:,}" for i, v in enumerate(s.posts_by_layer))
     )
@@ -264,13 +281,14 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     )
     if s.junior_fte:
         lines.append(
-            f"  Junior staff: {s.junior_fte:,.2f} FTE reporting to {s.junior_posts:,} posts, "
+            f"  Junior staff: {s.junior_fte:,.2f} FTE reporting to "
+            f"{counted(s.junior_posts, 'post')}, "
             "counted in the layer below the post they report to (FTE, not posts): "
             + ", ".join(f"{i + 1}: {v:,.2f}" for i, v in enumerate(s.junior_fte_by_layer) if v)
         )
     lines.append("")
     lines.append(
-        f"Spans (managers only): {s.managers:,} managers, min {s.spans.minimum}, "
+        f"Spans (managers only): {counted(s.managers, 'manager')}, min {s.spans.minimum}, "
         f"median {s.spans.median:g}, mean {s.spans.mean:.2f}, max {s.spans.maximum}"
     )
     lines.append("  Histogram: " + ", ".join(f"{k}: {v}" for k, v in s.spans.histogram))
@@ -281,8 +299,8 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     )
     lines.append(
         f"  Single-report chains: {s.single_report_chains} "
-        f"(longest {s.longest_single_report_chain}); {s.single_report_posts} managers "
-        "with one report"
+        f"(longest {s.longest_single_report_chain}); "
+        f"{counted(s.single_report_posts, 'manager')} with one report"
     )
     ratio = "n/a" if s.manager_ratio is None else f"1 : {s.manager_ratio:.2f}"
     lines.append(f"  Managers to non-managers: {ratio}")
@@ -290,27 +308,27 @@ def _report(summary: StructureSummary, result: BuildResult, rules: DesignRules) 
     share = "n/a" if s.management_cost_share is None else f"{s.management_cost_share:.1%}"
     if s.junior_fte or s.junior_unknown_cost_rows:
         lines.append(
-            f"Cost: £{s.total_cost:,} known (posts £{s.posts_cost:,}, junior staff "
-            f"£{s.junior_cost:,}); {counted(s.unknown_cost_posts, 'post')} and "
+            f"Cost: {money(s.total_cost)} known (posts {money(s.posts_cost)}, junior staff "
+            f"{money(s.junior_cost)}); {counted(s.unknown_cost_posts, 'post')} and "
             f"{counted(s.junior_unknown_cost_rows, 'junior row')} with unknown cost"
         )
     else:
         lines.append(
-            f"Cost: £{s.total_cost:,} known; "
+            f"Cost: {money(s.total_cost)} known; "
             f"{counted(s.unknown_cost_posts, 'post')} with unknown cost"
         )
-    lines.append(f"  Management cost £{s.management_cost:,} ({share} of known cost)")
+    lines.append(f"  Management cost {money(s.management_cost)} ({share} of known cost)")
     lines.append(f"  Vacant {s.vacant}, agency {s.agency}")
     lines.append("")
     lines.append("By unit:")
     for g in s.by_unit[:25]:
-        cost = NO_AMOUNT if g.cost is None else f"£{g.cost:,}"
-        line = f"  {g.name[:50]:50} {g.posts:7,} posts {g.fte:11,.2f} FTE  {cost}"
+        posts = counted(g.posts, "post")
+        line = f"  {g.name[:50]:50} {posts:>13} {g.fte:11,.2f} FTE  {money(g.cost)}"
         if g.junior_fte:
-            line += f"; junior staff {g.junior_fte:,.2f} FTE  £{g.junior_cost:,}"
+            line += f"; junior staff {g.junior_fte:,.2f} FTE  {money(g.junior_cost)}"
         lines.append(line)
     if len(s.by_unit) > 25:
-        lines.append(f"  ... and {len(s.by_unit) - 25} more units (see --json)")
+        lines.append(f"  ... and {counted(len(s.by_unit) - 25, 'more unit')} (see --json)")
     if s.breaches:
         lines.append("")
         lines.append("Design rules not met:")
@@ -370,6 +388,7 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
     import numpy as np
     import polars as pl
 
+    from goldenthread.analysis.rules import pence
     from goldenthread.formats.writing import write_csv
 
     s = result.structure
@@ -378,6 +397,7 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
     ids = s.post_id.to_numpy()
     manager = np.full(len(s), None, dtype=object)
     manager[has] = ids[par[has]]
+    # Money to the penny, as the engine adds it: each column adds up to its totals.
     cost = metrics.cost
     frame = pl.DataFrame(
         {
@@ -392,7 +412,7 @@ def _write_per_post(path: Path, result: BuildResult, metrics: Any) -> None:
             "cost_below": np.round(metrics.cost_below, 2),
             "unknown_cost_below": metrics.unknown_cost_below,
             "junior_fte": np.round(s.junior_fte, 4),
-            "junior_cost": np.round(s.junior_cost, 2),
+            "junior_cost": np.round(pence(s.junior_cost) / 100, 2),
             "junior_fte_below": np.round(metrics.junior_fte_below, 4),
             "junior_cost_below": np.round(metrics.junior_cost_below, 2),
             "junior_unknown_cost_below": metrics.junior_unknown_cost_below,
@@ -478,6 +498,20 @@ def diff_json(d: StructureDiff) -> dict[str, Any]:
         "junior_compared": d.junior_compared,
         "redundancies": d.redundancies,
         "redundancy_cost": _money(d.redundancy_cost),
+        # How the estimate was made: "flat" (or "bands"); null when it is withheld.
+        "redundancy_basis": None if d.redundancy is None else d.redundancy.basis,
+        "cost_per_redundancy": None if d.redundancy is None else _money(d.redundancy.flat),
+        "redundancy_by_grade": []
+        if d.redundancy is None
+        else [
+            {
+                "grade": g.grade,
+                "posts": g.posts,
+                "cost_each": _money(g.cost_each),
+                "banded": g.banded,
+            }
+            for g in d.redundancy.by_grade
+        ],
         "net_saving_first_year": _money(d.net_saving_first_year),
         "paired": d.paired,
         "pairing_unreliable": d.pairing_unreliable or None,
@@ -487,23 +521,25 @@ def diff_json(d: StructureDiff) -> dict[str, Any]:
 
 def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
     from goldenthread.analysis.diff import BY_TITLE
+    from goldenthread.analysis.redundancy import BASIS_FLAT
 
     lines = [f"Changes from {old} to {new} (posts matched by {d.matched_by})"]
     lines.append(
-        f"  {len(d.added)} added, {len(d.removed)} removed, {len(d.moved)} moved to a new "
-        f"manager, {len(d.retitled)} retitled, {len(d.regraded)} regraded, "
-        f"{len(d.fte_changed)} with changed FTE, {len(d.cost_changed)} with changed cost"
+        f"  {counted(len(d.added), 'post')} added, {len(d.removed)} removed, "
+        f"{len(d.moved)} moved to a new manager, {len(d.retitled)} retitled, "
+        f"{len(d.regraded)} regraded, {len(d.fte_changed)} with changed FTE, "
+        f"{len(d.cost_changed)} with changed cost"
     )
     lines.append("")
     header = (
         f"  {'Unit':44} {'Before':>7} {'After':>7} {'Change':>7} "
-        f"{'FTE change':>11} {'Cost change':>15}"
+        f"{'FTE change':>11} {'Cost change':>18}"
     )
     lines.append(header)
     for u in (*d.by_unit, d.total):
         lines.append(
             f"  {u.unit[:44]:44} {u.posts_before:7,} {u.posts_after:7,} {u.posts_change:+7,} "
-            f"{u.fte_change:+11,.2f} {u.cost_change:+15,}"
+            f"{u.fte_change:+11,.2f} {money(u.cost_change, signed=True):>18}"
         )
     lines.append("")
     t = d.total
@@ -511,30 +547,38 @@ def _diff_report(d: StructureDiff, old: Path, new: Path) -> str:
         lines.append(
             f"Junior staff (FTE, not posts): {t.junior_fte_before:,.2f} FTE before, "
             f"{t.junior_fte_after:,.2f} after ({t.junior_fte_change:+,.2f}); known cost "
-            f"£{t.junior_cost_before:,} before, £{t.junior_cost_after:,} after; "
-            f"{len(d.junior_changed)} posts whose junior staff changed"
+            f"{money(t.junior_cost_before)} before, {money(t.junior_cost_after)} after; "
+            f"{counted(len(d.junior_changed), 'post')} whose junior staff changed"
         )
     if d.junior_compared:
         lines.append(
-            f"Staffing saving (known costs): £{d.staffing_saving:,} "
-            f"(posts £{d.posts_saving:,}, junior staff £{d.junior_saving:,})"
+            f"Staffing saving (known costs): {money(d.staffing_saving)} "
+            f"(posts {money(d.posts_saving)}, junior staff {money(d.junior_saving)})"
         )
     elif t.junior_fte_before or t.junior_fte_after:
         lines.append(
             f"Staffing saving (known costs of posts only, as only one structure has junior "
-            f"staff): £{d.staffing_saving:,}"
+            f"staff): {money(d.staffing_saving)}"
         )
     else:
-        lines.append(f"Staffing saving (known costs): £{d.staffing_saving:,}")
+        lines.append(f"Staffing saving (known costs): {money(d.staffing_saving)}")
     if d.redundancy is None or d.net_saving_first_year is None:
         lines.append(f"Redundancy estimate: {d.redundancy_withheld}")
         lines.append("Net saving in the first year: not estimated")
     else:
-        lines.append(
-            f"Redundancy estimate: {d.redundancies} filled posts removed × "
-            f"£{d.redundancy.flat:,}, the flat cost per redundancy = £{d.redundancy_cost:,}"
-        )
-        lines.append(f"Net saving in the first year: £{d.net_saving_first_year:,}")
+        removed = counted(d.redundancy.posts, "filled post")
+        if d.redundancy.basis == BASIS_FLAT:
+            lines.append(
+                f"Redundancy estimate: {removed} removed × {money(d.redundancy.flat)}, "
+                f"the flat cost per redundancy = {money(d.redundancy_cost)}"
+            )
+        else:
+            lines.append(
+                f"Redundancy estimate: {removed} removed, each at its grade's cost "
+                f"({counted(d.redundancy.unbanded, 'post')} with no band at the flat "
+                f"{money(d.redundancy.flat)}) = {money(d.redundancy_cost)}"
+            )
+        lines.append(f"Net saving in the first year: {money(d.net_saving_first_year)}")
     if d.pairing_unreliable:
         warning = [f"  Warning: {d.pairing_unreliable}"]
         if d.matched_by != BY_TITLE:
