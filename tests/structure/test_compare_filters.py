@@ -77,3 +77,38 @@ def test_a_grade_filter_is_named_under_the_by_unit_table(viewer, organisation) -
     assert select(response, '.gt-filter-not-applied[data-table="totals"]') == [
         presenters.NOT_FILTERED_WHOLE.format(filters="unit and grade", s="s", verb="do")
     ]
+
+
+#: Paired by title and unit: the Housing Officer is X4 before and X5 after, and
+#: X5 was the Care Officer before.
+RENUMBERED_BEFORE = [
+    ("X1", None, "Chief Executive", ""),
+    ("X2", "X1", "Director of Place", "Place"),
+    ("X3", "X1", "Director of People", "People"),
+    ("X4", "X2", "Housing Officer", "Place / Housing"),
+    ("X5", "X3", "Care Officer", "People / Care"),
+]
+RENUMBERED_AFTER = [
+    ("X1", None, "Chief Executive", ""),
+    ("X2", "X1", "Director of Place", "Place"),
+    ("X3", "X1", "Director of People", "People"),
+    ("X5", "X1", "Housing Officer", "Place / Housing"),
+    ("X4", "X3", "Care Officer", "People / Care"),
+]
+
+
+def test_the_unit_filter_uses_the_units_of_the_paired_posts_not_their_ids(
+    viewer, organisation
+) -> None:
+    old = snapshot_of(organisation, RENUMBERED_BEFORE, name="HR system")
+    new = snapshot_of(organisation, RENUMBERED_AFTER, name="Payroll")
+    url = reverse("structure:compare", kwargs={"org_slug": organisation.slug})
+    moved = '.gt-changed-posts[data-list="Posts moved to a new manager"] td:first-child'
+
+    def moved_in(unit: str) -> list[str]:
+        query = {"old": old.pk, "new": new.pk, "pairing": "title", "unit": unit}
+        return texts(viewer.get(url, query), moved)
+
+    assert moved_in("") == ["X5"]
+    assert moved_in("housing") == ["X5"]
+    assert moved_in("care") == []
