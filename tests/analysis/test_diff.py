@@ -98,3 +98,28 @@ def test_junior_cost_is_added_to_the_penny():
     d = diff_structures(old, old)
     assert d.total.cost_before == Decimal("50000.10")
     assert d.total.junior_cost_before == Decimal("999.99")
+
+
+def _keyed(ids, parents, titles, units) -> Structure:
+    s = Structure.from_lists(ids, parents, title=titles, unit=units)
+    return Structure(**{**s.__dict__, "match_key": pl.Series([t.lower() for t in titles])})
+
+
+def test_a_changed_post_carries_the_units_of_the_rows_it_pairs():
+    """Paired by a match key, the row IDs name other posts: the units are the paired rows'."""
+    old = _keyed(
+        ["row-2", "row-3", "row-4"],
+        [-1, 0, 0],
+        ["Head", "Officer", "Clerk"],
+        ["Place", "Place / Roads", "Place / Parks"],
+    )
+    new = _keyed(
+        ["row-2", "row-3", "row-4"],
+        [-1, 0, 1],
+        ["Head", "Clerk", "Officer"],
+        ["Place", "Place / Parks", "Place / Bridges"],
+    )
+    d = diff_structures(old, new, matched_by="title")
+    assert [(c.post_id, c.before, c.after, c.unit_before, c.unit_after) for c in d.moved] == [
+        ("row-4", "row-2", "row-3", "Place / Roads", "Place / Bridges")
+    ]

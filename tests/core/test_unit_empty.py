@@ -90,13 +90,37 @@ def test_a_unit_whose_unit_inside_is_not_ticked_is_refused_and_nothing_is_delete
     response = submit(editor, _url(units), {"units": [str(old.pk), str(gone.pk)]})
     assert response.status_code == 200
     assert texts(response, "#id_units-error") == [
-        "Error: " + services.INSIDE_NOT_CHOSEN.format(units="Gone", verb="has", pronoun="it")
+        "Error: " + services.INSIDE_NOT_CHOSEN.format(units="Old / Gone", verb="has", pronoun="it")
     ]
     assert Unit.objects.filter(code__in=["OLD", "GON", "LEF"]).count() == 3
 
 
 def test_the_service_refuses_a_unit_in_use(units) -> None:
     people = Unit.objects.get(name="People")
-    with pytest.raises(ServiceError):
+    with pytest.raises(ServiceError) as refused:
         services.unit_bulk_delete_empty(organisation=units, unit_ids=[people.pk])
+    assert refused.value.message == "People is no longer empty, so nothing was deleted"
     assert [row.path for row in selectors.unit_empty_list(organisation=units)][:1] == ["Old"]
+
+
+def test_the_units_in_use_are_named_by_their_paths(units) -> None:
+    """Not by their numbers in the database, which nobody knows."""
+    chosen = Unit.objects.filter(code__in=["HOU", "OLD", "GON", "LEF", "PLA"])
+    with pytest.raises(ServiceError) as refused:
+        services.unit_bulk_delete_empty(
+            organisation=units, unit_ids=list(chosen.values_list("pk", flat=True))
+        )
+    assert refused.value.message == (
+        "Place, Place / Housing are no longer empty, so nothing was deleted"
+    )
+    assert refused.value.field == "units"
+    assert Unit.objects.filter(code__in=["OLD", "GON", "LEF"]).count() == 3
+
+
+def test_a_unit_deleted_meanwhile_is_said_so(units) -> None:
+    elsewhere = UnitFactory(organisation=OrganisationFactory(), code="ELS", name="Elsewhere")
+    old = Unit.objects.get(code="LEF")
+    with pytest.raises(ServiceError, match="deleted since") as refused:
+        services.unit_bulk_delete_empty(organisation=units, unit_ids=[old.pk, elsewhere.pk])
+    assert str(elsewhere.pk) not in refused.value.message
+    assert Unit.objects.filter(pk__in=[old.pk, elsewhere.pk]).count() == 2

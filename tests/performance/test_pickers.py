@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
+from goldenthread.accounts.services import ServiceError
 from goldenthread.performance import services
 from goldenthread.performance.models import Level, ThreadItem
 from tests.factories import PASSWORD, OrganisationFactory, member, snapshot_of
@@ -68,3 +69,44 @@ def test_what_an_item_contributes_to_is_picked_by_title(editor, organisation, te
     done = add(editor, organisation, parent="Customer Services")
     assert done.status_code == 302
     assert ThreadItem.objects.get(level=Level.INDIVIDUAL_OBJECTIVE).parent == team
+
+
+def test_the_service_refuses_a_post_that_is_not_in_the_as_is(organisation, team) -> None:
+    """Whatever calls it, not only the form: the ID is checked against the as-is structure."""
+    individual = {"level": Level.INDIVIDUAL_OBJECTIVE, "parent": team}
+    # Before any structure there is nothing to check against: the ID is taken as given.
+    given = services.thread_item_create(
+        organisation=organisation, title="Before", post_reference=" P-7 ", **individual
+    )
+    assert given.post_reference == "P-7"
+    snapshot_of(
+        organisation,
+        [("BBC-1", None, "Chief Executive", ""), ("BBC-142", "BBC-1", "Adviser", "Resources")],
+    )
+    with pytest.raises(ServiceError) as refused:
+        services.thread_item_create(
+            organisation=organisation, title="After", post_reference="BBC-999", **individual
+        )
+    assert refused.value.message == (
+        "There is no post 'BBC-999' in the current as-is structure: "
+        "enter the ID of one of its posts"
+    )
+    assert refused.value.field == "post_reference"
+    made = services.thread_item_create(
+        organisation=organisation, title="After", post_reference="bbc-142", **individual
+    )
+    assert made.post_reference == "BBC-142"
+    change = {
+        "level": Level.INDIVIDUAL_OBJECTIVE,
+        "title": "After",
+        "parent": team,
+        "description": "",
+        "measures": "",
+        "unit": None,
+        "perspective": "",
+        "owner": "",
+    }
+    with pytest.raises(ServiceError, match="no post 'P-7'"):
+        services.thread_item_update(item=made, post_reference="P-7", **change)
+    made.refresh_from_db()
+    assert made.post_reference == "BBC-142"

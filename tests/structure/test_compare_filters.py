@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 
 from goldenthread.accounts.models import Role
+from goldenthread.analysis.structure import Structure
 from goldenthread.structure import presenters
+from goldenthread.structure.services import snapshot_create_from_structure
 from tests.factories import member, snapshot_of
 from tests.html import select, texts
 
@@ -77,3 +79,64 @@ def test_a_grade_filter_is_named_under_the_by_unit_table(viewer, organisation) -
     assert select(response, '.gt-filter-not-applied[data-table="totals"]') == [
         presenters.NOT_FILTERED_WHOLE.format(filters="unit and grade", s="s", verb="do")
     ]
+
+
+#: Paired by title and unit: the Housing Officer is X4 before and X5 after, and
+#: X5 was the Care Officer before.
+RENUMBERED_BEFORE = [
+    ("X1", None, "Chief Executive", ""),
+    ("X2", "X1", "Director of Place", "Place"),
+    ("X3", "X1", "Director of People", "People"),
+    ("X4", "X2", "Housing Officer", "Place / Housing"),
+    ("X5", "X3", "Care Officer", "People / Care"),
+]
+RENUMBERED_AFTER = [
+    ("X1", None, "Chief Executive", ""),
+    ("X2", "X1", "Director of Place", "Place"),
+    ("X3", "X1", "Director of People", "People"),
+    ("X5", "X1", "Housing Officer", "Place / Housing"),
+    ("X4", "X3", "Care Officer", "People / Care"),
+]
+
+
+def test_the_unit_filter_uses_the_units_of_the_paired_posts_not_their_ids(
+    viewer, organisation
+) -> None:
+    old = snapshot_of(organisation, RENUMBERED_BEFORE, name="HR system")
+    new = snapshot_of(organisation, RENUMBERED_AFTER, name="Payroll")
+    url = reverse("structure:compare", kwargs={"org_slug": organisation.slug})
+    moved = '.gt-changed-posts[data-list="Posts moved to a new manager"] td:first-child'
+
+    def moved_in(unit: str) -> list[str]:
+        query = {"old": old.pk, "new": new.pk, "pairing": "title", "unit": unit}
+        return texts(viewer.get(url, query), moved)
+
+    assert moved_in("") == ["X5"]
+    assert moved_in("housing") == ["X5"]
+    assert moved_in("care") == []
+
+
+def test_the_junior_staff_totals_say_the_filters_do_not_apply_to_them(viewer, organisation) -> None:
+    def snapshot(name: str, junior_fte: list[float]):
+        structure = Structure.from_lists(
+            ["CX", "D1", "D2"],
+            [-1, 0, 0],
+            unit=["", "People / Care", "Place / Housing"],
+            cost=[150_000, 90_000, 90_000],
+            junior_fte=junior_fte,
+            junior_cost=[fte * 30_000 for fte in junior_fte],
+        )
+        return snapshot_create_from_structure(
+            organisation=organisation, structure=structure, name=name
+        )
+
+    old, new = snapshot("Before", [0, 10, 20]), snapshot("After", [0, 8, 25])
+    url = reverse("structure:compare", kwargs={"org_slug": organisation.slug})
+    note = '#junior-staff-changes .gt-filter-not-applied[data-table="junior-totals"]'
+    page = viewer.get(url, {"old": old.pk, "new": new.pk, "unit": "care", "tier": "SCS1"})
+    assert select(page, note) == [
+        presenters.NOT_FILTERED_WHOLE.format(filters="unit and grade", s="s", verb="do")
+    ]
+    # As the note says: the whole organisation's junior staff, not only those in Care.
+    assert select(page, "#junior-staff-changes dd")[0] == "30.0 FTE before, 33.0 after"
+    assert select(viewer.get(url, {"old": old.pk, "new": new.pk}), note) == []

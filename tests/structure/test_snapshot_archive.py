@@ -10,7 +10,7 @@ from goldenthread.accounts.services import ServiceError
 from goldenthread.formats.posts import PostTable, build_structure
 from goldenthread.structure import services
 from goldenthread.structure.models import Snapshot
-from tests.factories import DECISION, member
+from tests.factories import DECISION, PASSWORD, member
 from tests.html import attribute, error_summary, select, texts
 from tests.submitting import submit
 
@@ -79,3 +79,47 @@ def test_an_editor_archives_only_drafts(client, editor, organisation, approved) 
     submit(editor, _url("snapshot_archive", draft), {})
     draft.refresh_from_db()
     assert draft.archived
+
+
+def _archive_links(page) -> list[str]:
+    return [
+        link
+        for link in texts(page, ".gt-snapshot-actions a.govuk-button")
+        if "list of snapshots" in link or "Archive" in link
+    ]
+
+
+def test_the_dashboard_archives_a_snapshot_and_puts_it_back(admin, approved) -> None:
+    detail = _url("snapshot_detail", approved)
+    archive = _url("snapshot_archive", approved)
+    page = admin.get(detail)
+    assert _archive_links(page) == ["Archive this snapshot"]
+    assert archive in attribute(page, ".gt-snapshot-actions a.govuk-button", "href")
+    response = submit(admin, archive, {})
+    assert response.status_code == 302 and response.url == detail
+    approved.refresh_from_db()
+    assert approved.archived
+    page = admin.get(detail)
+    assert _archive_links(page) == ["Put back in the list of snapshots"]
+    assert archive in attribute(page, ".gt-snapshot-actions a.govuk-button", "href")
+    submit(admin, archive, {})
+    approved.refresh_from_db()
+    assert not approved.archived
+
+
+def test_the_dashboard_offers_archiving_only_to_whoever_may_archive(
+    client, organisation, approved
+) -> None:
+    draft = services.scenario_create(snapshot=approved, name="Option B")
+    services.snapshot_archive(snapshot=draft, archived=True, by=None)
+    member(organisation, Role.VIEWER, username="vi")
+    member(organisation, Role.EDITOR, username="ed")
+    client.login(username="vi", password=PASSWORD)
+    assert _archive_links(client.get(_url("snapshot_detail", approved))) == []
+    assert _archive_links(client.get(_url("snapshot_detail", draft))) == []
+    client.login(username="ed", password=PASSWORD)
+    # An editor archives only drafts: an approved snapshot records a decision.
+    assert _archive_links(client.get(_url("snapshot_detail", approved))) == []
+    assert _archive_links(client.get(_url("snapshot_detail", draft))) == [
+        "Put back in the list of snapshots"
+    ]

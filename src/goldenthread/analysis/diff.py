@@ -33,8 +33,10 @@ both structures have them; otherwise the saving is the posts' alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -132,12 +134,18 @@ class PostChange:
     before, after : str
         The old and new value (for a move, the managers' IDs; blank for a top
         post).
+    unit_before, unit_after : str
+        The unit of the post in the old structure and of the post it pairs
+        with in the new one (their IDs may differ when posts pair by title
+        and unit or by a match key).
     """
 
     post_id: str
     title: str
     before: str
     after: str
+    unit_before: str
+    unit_after: str
 
 
 @dataclass(frozen=True)
@@ -379,13 +387,27 @@ def _junior_changes(
 def _changes(both: pl.DataFrame, column: str, show: str | None = None) -> tuple[PostChange, ...]:
     shown = show or column
     changed = both.filter(pl.col(column) != pl.col(f"{column}_old"))
+    return _post_changes(
+        changed, f"{shown}_old", shown, lambda value: "" if value is None else str(value)
+    )
+
+
+def _post_changes(
+    changed: pl.DataFrame, before: str, after: str, show: Callable[[Any], str]
+) -> tuple[PostChange, ...]:
+    """A change for each paired row of ``changed``, its values shown by ``show``."""
     rows = changed.select(
         "post_id",
         pl.col("title").alias("_title"),
-        pl.col(f"{shown}_old").cast(pl.String).alias("_before"),
-        pl.col(shown).cast(pl.String).alias("_after"),
+        pl.col(before).alias("_before"),
+        pl.col(after).alias("_after"),
+        "unit_old",
+        "unit",
     ).iter_rows()
-    return tuple(PostChange(str(p), str(t), b or "", a or "") for p, t, b, a in rows)
+    return tuple(
+        PostChange(str(p), str(t), show(b), show(a), str(ub), str(ua))
+        for p, t, b, a, ub, ua in rows
+    )
 
 
 def _per_unit(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
@@ -535,6 +557,7 @@ def diff_structures(
             pl.col("grade").alias("grade_old"),
             pl.col("fte").alias("fte_old"),
             pl.col("cost").alias("cost_old"),
+            pl.col("unit").alias("unit_old"),
         ),
         on="key",
         how="inner",
@@ -580,20 +603,12 @@ def diff_structures(
         moved=_changes(both, "manager_key", show="manager"),
         retitled=_changes(both, "title"),
         regraded=_changes(both, "grade"),
-        fte_changed=tuple(
-            PostChange(str(p), str(t), f"{o:g}", f"{n:g}")
-            for p, t, o, n in fte_changed.select("post_id", "title", "fte_old", "fte").iter_rows()
-        ),
-        cost_changed=tuple(
-            PostChange(
-                str(p),
-                str(t),
-                "unknown" if o is None else str(_money(o)),
-                "unknown" if n is None else str(_money(n)),
-            )
-            for p, t, o, n in cost_changed.select(
-                "post_id", "title", "cost_old", "cost"
-            ).iter_rows()
+        fte_changed=_post_changes(fte_changed, "fte_old", "fte", lambda fte: f"{fte:g}"),
+        cost_changed=_post_changes(
+            cost_changed,
+            "cost_old",
+            "cost",
+            lambda pence: "unknown" if pence is None else str(_money(pence)),
         ),
         total=total,
         by_unit=by_unit,

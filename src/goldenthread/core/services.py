@@ -20,6 +20,7 @@ from goldenthread.accounts.services import Actor, ServiceError, acting_user, att
 
 from .columns import CODE_MAX_LENGTH, NAME_MAX_LENGTH
 from .models import Unit, UnitKind
+from .pickers import unit_paths
 from .selectors import unit_descendant_ids, unit_empty_list
 
 CODE_TAKEN = "Another unit in {organisation} already has the code {code}"
@@ -125,7 +126,8 @@ def unit_delete(*, unit: Unit, by: Actor = None) -> None:
         raise ServiceError(IN_USE.format(unit=unit)) from None
 
 
-NOT_EMPTY = "The units {units} {verb} no longer empty, so nothing was deleted"
+NOT_EMPTY = "{units} {verb} no longer empty, so nothing was deleted"
+UNITS_GONE = "A unit chosen has been deleted since, so nothing was deleted: choose again"
 INSIDE_NOT_CHOSEN = (
     "{units} {verb} units inside that are not ticked: tick those too, or leave {pronoun} out"
 )
@@ -151,21 +153,23 @@ def unit_bulk_delete_empty(
         raise ServiceError(NONE_CHOSEN, field="units")
     # Lock the organisation's units so nothing is added inside them meanwhile.
     list(Unit.objects.select_for_update().filter(organisation=organisation).values_list("pk"))
-    empty = {row.unit.pk: row.unit for row in unit_empty_list(organisation=organisation)}
+    rows = {row.unit.pk: row for row in unit_empty_list(organisation=organisation)}
     children: dict[int, list[int]] = {}
     for pk, parent in Unit.objects.filter(organisation=organisation).values_list("pk", "parent_id"):
         if parent is not None:
             children.setdefault(parent, []).append(pk)
-    in_use = sorted(f"#{pk}" for pk in chosen if pk not in empty)
-    if in_use:
+    if chosen - rows.keys():
+        # Named by their paths: two units may share a name, and people know no unit's number.
+        paths = {unit.pk: path for unit, path in unit_paths(organisation=organisation)}
+        if chosen - paths.keys():
+            raise ServiceError(UNITS_GONE, field="units")
+        in_use = sorted(paths[pk] for pk in chosen - rows.keys())
         raise ServiceError(
             NOT_EMPTY.format(units=", ".join(in_use), verb=_verb(in_use, "is", "are")),
             field="units",
         )
     with_others = sorted(
-        empty[pk].name
-        for pk in chosen
-        if any(child not in chosen for child in children.get(pk, []))
+        rows[pk].path for pk in chosen if any(child not in chosen for child in children.get(pk, []))
     )
     if with_others:
         raise ServiceError(
@@ -177,7 +181,7 @@ def unit_bulk_delete_empty(
             field="units",
         )
     # Units listed in tree order: deleting from the end removes those inside first.
-    ordered = [empty[pk] for pk in empty if pk in chosen]
+    ordered = [rows[pk].unit for pk in rows if pk in chosen]
     user = acting_user(by)
     for unit in reversed(ordered):
         attribute(unit, user)

@@ -17,6 +17,7 @@ from goldenthread.accounts.services import Actor, ServiceError, attribute, creat
 from goldenthread.analysis.thread import ALLOWED_PARENTS, allowed_parent
 from goldenthread.core.models import Unit
 from goldenthread.kit.links import forget_links
+from goldenthread.kit.pickers import PICKERS
 
 from .models import Level, Perspective, ThreadItem, ThreadLink
 
@@ -33,10 +34,30 @@ NOT_AN_OBJECTIVE = "An individual objective is held by a post: choose what it co
 LINK_ELSEWHERE = "The item and the record must belong to the same organisation"
 HAS_CHILDREN = "{count} item{plural} contribute{verb} to {item}: move or delete those first"
 STILL_USED = "{item} is still used elsewhere, so it cannot be deleted."
+NO_SUCH_POST = (
+    "There is no post {value!r} in the current as-is structure: enter the ID of one of its posts"
+)
+#: The structures' picker of the posts of a snapshot (the current as-is when none is named).
+POST_PICKER = "posts"
 
 
 def _article(label: str) -> str:
     return f"an {label.lower()}" if label[0].lower() in "aeiou" else f"a {label.lower()}"
+
+
+def _post_reference(organisation: Organisation, reference: str) -> str:
+    """The ID of the post ``reference`` names in the current as-is structure, spelt as it is there.
+
+    Before there is an as-is structure the ID is taken as given, as nothing
+    can be checked; once there is one, an ID that is not in it is refused.
+    """
+    reference = reference.strip()
+    if not reference:
+        return ""
+    found = PICKERS.get(POST_PICKER).find(organisation, "", reference)
+    if found is None:
+        raise ServiceError(NO_SUCH_POST.format(value=reference), field="post_reference")
+    return found.value
 
 
 def _check(item: ThreadItem, parent: ThreadItem | None, unit: Unit | None) -> None:
@@ -101,7 +122,7 @@ def thread_item_create(
         measures=measures,
         unit=unit,
         perspective=Perspective(perspective) if perspective else "",
-        post_reference=post_reference.strip(),
+        post_reference=_post_reference(organisation, post_reference),
         owner=owner.strip(),
     )
     _check(item, parent, unit)
@@ -136,7 +157,7 @@ def thread_item_update(
     item.measures = measures
     item.unit = unit
     item.perspective = Perspective(perspective) if perspective else ""
-    item.post_reference = post_reference.strip()
+    item.post_reference = _post_reference(item.organisation, post_reference)
     item.owner = owner.strip()
     _check(item, parent, unit)
     for child in item.children.all():

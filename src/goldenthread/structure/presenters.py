@@ -183,20 +183,20 @@ def filtered(
     unit: str,
     tier: str,
     grades: dict[str, str] | None = None,
-    units: dict[str, tuple[str, ...]] | None = None,
 ) -> list[Any]:
     """The changed posts in a unit (by part of its path) and of a grade, ignoring case.
 
-    A post added or removed carries its unit; a changed post's units (before
-    and after) come from ``units``, and it is in the unit if either is.
+    A post added or removed carries its unit; a changed post carries the
+    units of the rows it pairs (before and after), and it is in the unit if
+    either is.
     """
     unit, tier = unit.strip().lower(), tier.strip().lower()
     result = []
     for item in items:
-        if hasattr(item, "unit"):
-            item_units: tuple[str, ...] = (item.unit or "",)
+        if hasattr(item, "unit_before"):
+            item_units: tuple[str, ...] = (item.unit_before, item.unit_after)
         else:
-            item_units = (units or {}).get(item.post_id, ())
+            item_units = (item.unit or "",)
         if unit and not any(unit in item_unit.lower() for item_unit in item_units):
             continue
         if tier and grades is not None and grades.get(item.post_id, "").lower() != tier:
@@ -205,22 +205,14 @@ def filtered(
     return result
 
 
-def values_by_post(before: Figures, after: Figures, column: str) -> dict[str, tuple[str, ...]]:
-    """Each post ID's ``column`` (``grade``, ``unit``) in each snapshot that has the post."""
-    found: dict[str, tuple[str, ...]] = {}
-    for figures in (before, after):
-        structure = figures.structure
-        values = getattr(structure, column).fill_null("").to_list()
-        for post_id, value in zip(structure.post_id.to_list(), values, strict=True):
-            found[post_id] = (*found.get(post_id, ()), value)
-    return found
-
-
 def grades_by_post(before: Figures, after: Figures) -> dict[str, str]:
     """Each post ID's grade, in either snapshot (the later one wins)."""
-    return {
-        post_id: grades[-1] for post_id, grades in values_by_post(before, after, "grade").items()
-    }
+    found: dict[str, str] = {}
+    for figures in (before, after):
+        structure = figures.structure
+        grades = structure.grade.fill_null("").to_list()
+        found.update(zip(structure.post_id.to_list(), grades, strict=True))
+    return found
 
 
 @dataclass(frozen=True)
@@ -245,13 +237,12 @@ def comparison(
 ) -> dict[str, Any]:
     """Everything the comparison page shows of ``diff``, narrowed to a unit and a grade."""
     grades = grades_by_post(before, after) if tier else None
-    units = values_by_post(before, after, "unit") if unit.strip() else None
     lists = [
         ("Posts added", filtered(diff.added, unit, tier, grades), "ref"),
         ("Posts removed", filtered(diff.removed, unit, tier, grades), "ref"),
-        ("Posts moved to a new manager", filtered(diff.moved, unit, tier, grades, units), "change"),
-        ("Posts regraded", filtered(diff.regraded, unit, tier, grades, units), "change"),
-        ("Posts retitled", filtered(diff.retitled, unit, tier, grades, units), "change"),
+        ("Posts moved to a new manager", filtered(diff.moved, unit, tier, grades), "change"),
+        ("Posts regraded", filtered(diff.regraded, unit, tier, grades), "change"),
+        ("Posts retitled", filtered(diff.retitled, unit, tier, grades), "change"),
     ]
     junior = filtered(diff.junior_changed, unit, tier, grades)
     return {

@@ -267,6 +267,8 @@ def snapshot_detail(request: OrgRequest, snapshot_id: int) -> HttpResponse:
         {
             "snapshot": snapshot,
             "can_delete": not services.snapshot_delete_refusal(snapshot=snapshot, by=request.user),
+            # Whoever may delete it may archive it, or put it back once archived.
+            "can_archive": request.membership.allows(services.snapshot_delete_role(snapshot)),
             "decisions": selectors.snapshot_decisions(organisation=organisation, snapshot=snapshot),
             "figures": figures,
             "summary": figures.summary,
