@@ -469,6 +469,8 @@ class StructureSummary:
     by_unit: tuple[GroupFigures, ...]
     by_grade: tuple[GroupFigures, ...]
     breaches: tuple[str, ...] = field(default=())
+    #: Posts whose cost is unknown, in each layer.
+    unknown_cost_by_layer: tuple[int, ...] = field(default=())
 
 
 def _span_stats(span: IntArray) -> SpanStats:
@@ -689,4 +691,10 @@ def summarise(
         by_unit=_groups(structure.unit, m, structure, own, junior=True),
         by_grade=_groups(structure.grade, m, structure, own, junior=False),
         breaches=tuple(breaches),
+        unknown_cost_by_layer=tuple(
+            int(v)
+            for v in np.bincount(m.layer, weights=np.isnan(structure.cost), minlength=layers + 1)[
+                1:
+            ]
+        ),
     )

@@ -159,7 +159,10 @@ def layer_rows(s: StructureSummary) -> list[dict[str, Any]]:
                 "layer": i + 1,
                 "posts": s.posts_by_layer[i] if posts else 0,
                 "fte": round(s.fte_by_layer[i], 1) if posts else 0.0,
-                "cost": s.cost_by_layer[i] if posts else Decimal("0.00"),
+                # Unknown is never £0: a layer whose every post's cost is unknown has none.
+                "cost": s.cost_by_layer[i]
+                if posts and s.unknown_cost_by_layer[i] < s.posts_by_layer[i]
+                else None,
                 "junior_fte": round(s.junior_fte_by_layer[i], 1),
                 "junior_cost": s.junior_cost_by_layer[i],
             }

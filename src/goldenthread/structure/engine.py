@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from goldenthread.accounts.models import Organisation
-from goldenthread.analysis.rules import DesignRules
+from goldenthread.analysis.rules import DesignRules, in_pounds, pence
 from goldenthread.analysis.structure import Structure
 from goldenthread.formats.detect import Format, detect_format, header_names, read_posts
 from goldenthread.formats.posts import PostTable
@@ -189,6 +189,7 @@ def structure_from_rows(
 
 
 def pounds_or_none(value: float) -> Decimal | None:
+    """An engine amount as stored and shown: to the penny by the engine's own rule, or None."""
     if value is None or np.isnan(value):
         return None
-    return Decimal(f"{value:.2f}")
+    return in_pounds(pence([value])[0])

@@ -23,6 +23,7 @@ from goldenthread.formats.table import MAPPING_FIELDS
 from goldenthread.formats.writing import About, Cell, Sheet, write_csv, write_xlsx
 
 from .dashboard import single_report_chain_members
+from .engine import pounds_or_none
 from .selectors import Figures
 
 #: The Local Government Transparency Code asks for senior salaries of
@@ -82,9 +83,7 @@ def export_mapping(columns: list[str]) -> dict[str, str | list[str]] | None:
 
 
 def _money(value: float) -> Decimal | None:
-    if np.isnan(value):
-        return None
-    return Decimal(f"{value:.2f}")
+    return pounds_or_none(value)
 
 
 def _rows(figures: Figures) -> list[tuple[Cell, ...]]:
