@@ -13,6 +13,8 @@ from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChange
 from django.contrib.auth.password_validation import validate_password
 from django.http import HttpRequest
 
+from goldenthread.formats.values import NumberFault, read_number
+
 from . import services
 from .models import Organisation, OrganisationKind, Role
 
@@ -28,6 +30,36 @@ CHOOSE_ROLE = "Choose a role"
 NEW_USER_NEEDS_NAME = "Enter your full name"
 ENTER_INVITEE = "Enter the username or e-mail address of the person to invite"
 ENTER_NEW_PASSWORD = "Enter a password for your account"
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in pounds typed in a form, read as every file in the service reads one.
+
+    ``£22,500``, ``22500`` and ``22,500.50`` are read; ``1e9``, ``22.500,00``
+    and ``inf`` are not (a number that cannot be read is never guessed). The
+    amount is at most £10,000,000 unless ``max_value`` says otherwise, and
+    kept to the penny. GOV.UK asks for a text input, not ``type=number``.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", Decimal(10_000_000))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return read_number(str(value), pounds=True)
+        except NumberFault:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def apply_service_error(form: forms.Form, error: services.ServiceError) -> None:
@@ -109,12 +141,7 @@ class OrganisationSettingsForm(forms.Form):
         error_messages={"invalid": "Enter an ONS code as a letter and 8 digits, like E07000090"},
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    redundancy_cost_per_post = forms.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal(0),
-        # GOV.UK asks for text inputs, not type=number, for amounts.
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    redundancy_cost_per_post = MoneyField(
         label="Cost of one redundancy, in pounds",
         help_text=(
             "Used to estimate the cost of deleting filled posts. It is £30,000 until you change it."
@@ -124,6 +151,7 @@ class OrganisationSettingsForm(forms.Form):
             "invalid": "Enter the cost of one redundancy as an amount in pounds, like 30000",
             "max_decimal_places": "Enter the cost to the penny at most, like 30000.50",
             "min_value": "The cost of one redundancy cannot be negative",
+            "max_value": "Enter a cost of one redundancy of £10,000,000 or less",
         },
     )
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from goldenthread.accounts.forms import MoneyField
 from goldenthread.accounts.models import Organisation
 from goldenthread.kit.forms import FILE_EMPTY, check_spreadsheet_upload, date_field
 from goldenthread.kit.pickers import PickerField, records_source
@@ -387,10 +387,7 @@ class ChangeFieldsForm(forms.Form):
 
 
 def _cost_field(required: bool, label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
+    return MoneyField(
         required=required,
         label=label,
         error_messages={
@@ -398,6 +395,7 @@ def _cost_field(required: bool, label: str) -> forms.DecimalField:
             "invalid": ENTER_COST,
             "min_value": ENTER_COST,
             "max_digits": ENTER_COST,
+            "max_value": ENTER_COST,
             "max_decimal_places": ENTER_COST,
         },
     )
@@ -562,17 +560,13 @@ class RedundancyBandForm(forms.Form):
         help_text="As the posts give it, for example “PO1” or “Grade 8”.",
         error_messages={"required": "Enter the grade"},
     )
-    cost = forms.DecimalField(
-        max_digits=12,
-        decimal_places=2,
-        min_value=Decimal(0),
-        # GOV.UK asks for text inputs, not type=number, for amounts.
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    cost = MoneyField(
         label="Cost of a redundancy from a post of this grade, in pounds",
         error_messages={
             "required": "Enter the cost of a redundancy in pounds",
             "invalid": "Enter the cost of a redundancy as an amount in pounds, like 30000",
             "max_decimal_places": "Enter the cost to the penny at most, like 30000.50",
             "min_value": "The cost of a redundancy cannot be negative",
+            "max_value": "Enter a cost of a redundancy of £10,000,000 or less",
         },
     )
