@@ -236,6 +236,24 @@ def test_promotion_states_what_it_replaces_and_records_it(
     assert texts(detail, ".gt-decision dd")[0] == "Option A made the as-is structure"
 
 
+def test_promoting_a_scenario_modelled_on_an_older_as_is_warns_that_it_undoes_changes(
+    admin, organisation, as_is, scenario
+) -> None:
+    services.scenario_approve(snapshot=scenario, **DECISION)
+    newer = services.scenario_create(snapshot=as_is, name="Option B")
+    services.scenario_approve(snapshot=newer, **DECISION)
+    services.scenario_promote(snapshot=newer, **DECISION)
+    page = admin.get(_url("scenario_promote", scenario))
+    assert texts(page, ".gt-consequences li")[0] == selectors.PROMOTION_OUT_OF_DATE.format(
+        base="As-is 2025", current="Option B"
+    )
+    fresh = services.scenario_create(snapshot=newer, name="Option C")
+    services.scenario_approve(snapshot=fresh, **DECISION)
+    assert selectors.PROMOTION_OUT_OF_DATE.split("{")[0] not in " ".join(
+        texts(admin.get(_url("scenario_promote", fresh)), ".gt-consequences li")
+    )
+
+
 def test_a_snapshot_a_decision_refers_to_cannot_be_deleted(admin, organisation, scenario) -> None:
     services.scenario_approve(snapshot=scenario, **DECISION)
     url = _url("snapshot_delete", scenario)

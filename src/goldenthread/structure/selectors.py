@@ -443,6 +443,11 @@ PROMOTION_REPLACES = (
     "{names} {verb} marked superseded, and kept unchanged as the record of what was replaced."
 )
 PROMOTION_REPLACES_NOTHING = "There is no current as-is structure, so nothing is superseded."
+PROMOTION_OUT_OF_DATE = (
+    "Take care: this scenario was modelled on {base}, which is not the as-is in force "
+    "({current}). Whatever changed in {current} since is not in this scenario, so making "
+    "it the as-is undoes those changes."
+)
 PROMOTION_KEEPS = (
     "Neither it nor what it replaces can be deleted while this decision refers to them."
 )
@@ -479,7 +484,14 @@ def scenario_decision_consequences(
             DECISION_KEEPS,
         ]
     replaced = [s.name for s in as_is_current(organisation=organisation, but=snapshot)]
+    current = snapshot_current_as_is(organisation=organisation)
+    warning = (
+        [PROMOTION_OUT_OF_DATE.format(base=snapshot.base.name, current=current.name)]
+        if snapshot.base is not None and current is not None and current.pk != snapshot.base_id
+        else []
+    )
     return [
+        *warning,
         PROMOTION_BECOMES.format(name=snapshot.name),
         PROMOTION_REPLACES.format(
             names=names_listed(replaced), verb="is" if len(replaced) == 1 else "are"
