@@ -1,10 +1,13 @@
 """Generated hostile workbooks and CSV files through every upload form.
 
-Each file is posted as an editor would post it, its jobs are run, and every page
-the flow leads to is requested. Whatever the file, the service answers (no 500),
-every job ends (none is left running), the problems kept stay within the kit's
-cap, the worker's memory stays bounded, and nothing of the register is saved
-unless the editor confirms a clean preview — and then all of it is.
+Each file is posted, as a member allowed to would post it, to the upload page
+of each import-kit importer, its jobs are run, and every page the flow leads to is
+requested. Whatever the file, the service answers (no 500), every job ends
+(none is left running) and none is stopped by an unexpected error, each import
+ends in a preview or a failure that says what is wrong, the problems kept stay
+within the kit's cap, the worker's memory stays bounded, and nothing of the
+register is saved unless the editor confirms a clean preview — and then all
+of it is. A new importer fails a test here until its upload page is fuzzed.
 
 The limits are lowered for the test, so that a file a few kilobytes long can
 pass each of them; the examples are bounded in number (``MAX_EXAMPLES``).
@@ -21,20 +24,30 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from goldenthread.accounts.models import Role
-from goldenthread.core.models import Unit
+from goldenthread.core.models import Organisation, Unit
 from goldenthread.jobs.models import Job, JobStatus
-from goldenthread.kit.importing import PROBLEM_LIMIT, can_save
+from goldenthread.jobs.runner import UNEXPECTED_FAILURE
+from goldenthread.kit import importing
+from goldenthread.kit.importing import (
+    CHECK_STOPPED,
+    PROBLEM_LIMIT,
+    SAVE_FAILED,
+    UNEXPECTED,
+    TableImporter,
+    can_save,
+    importer_get,
+)
 from goldenthread.kit.models import ImportRun, ImportStatus
-from goldenthread.structure.models import Post, Snapshot, StructureUpload
+from goldenthread.structure.models import Post, RedundancyBand, Snapshot, StructureUpload
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.hostile_files import csv_files, files, fuzz_settings
 from tests.html import parse, select
 from tests.memory import peak_growth
 from tests.submitting import form_values, guard
 
-pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
-
 MAX_EXAMPLES = 75
+#: Examples for each register whose file is a table of its declared columns.
+TABLE_EXAMPLES = 40
 #: The most the test process may grow while the hostile files are read.
 MEMORY_BOUND_MIB = 768
 
@@ -46,7 +59,17 @@ LIMITS = {
     "GOLDENTHREAD_READ_MAX_TOTAL_CHARS": 200_000,
 }
 
-UNIT_HEADER = ("code", "name", "kind", "parent_code", "description")
+#: The records of each table importer's register, counted: the web fuzz of each
+#: import-kit upload page whose file is a table of the importer's columns.
+TABLE_REGISTERS: dict[str, Callable[[Organisation], int]] = {
+    "units": lambda organisation: Unit.objects.filter(organisation=organisation).count(),
+    "redundancy-bands": lambda organisation: RedundancyBand.objects.filter(
+        organisation=organisation
+    ).count(),
+}
+#: The structure importer and its upload page, fuzzed in each format.
+STRUCTURE = "structure"
+STRUCTURE_UPLOAD = "structure:snapshot_upload"
 POST_HEADER = ("post_id", "reports_to", "title", "grade", "unit", "fte", "cost")
 
 
@@ -61,13 +84,24 @@ def organisation(db):
     return OrganisationFactory(name="Somerset Council", slug="somerset")
 
 
-@pytest.fixture
-def editor(client, organisation, settings):
+def signed_in(client, organisation, settings, role: Role):
+    """The client signed in as a member with ``role``, the read limits lowered."""
     for name, value in LIMITS.items():
         setattr(settings, name, value)
-    member(organisation, Role.EDITOR, username="ed")
-    client.login(username="ed", password=PASSWORD)
+    member(organisation, role, username=role.value)
+    client.login(username=role.value, password=PASSWORD)
     return client
+
+
+@pytest.fixture
+def editor(client, organisation, settings):
+    return signed_in(client, organisation, settings, Role.EDITOR)
+
+
+@pytest.fixture
+def admin(client, organisation, settings):
+    """A member who may use every upload page (some registers take an admin's files)."""
+    return signed_in(client, organisation, settings, Role.ADMIN)
 
 
 def follow(client, response) -> None:
@@ -83,13 +117,16 @@ def follow(client, response) -> None:
 def visit_everything_new(client, organisation, since: dict[str, int]) -> None:
     """Every page of the jobs, imports and uploads the file made answers without error."""
     slug = {"org_slug": organisation.slug}
-    for job in Job.objects.filter(pk__gt=since["job"]).only("pk", "status"):
+    for job in Job.objects.filter(pk__gt=since["job"]).only("pk", "status", "summary"):
         assert job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED), job.status
+        assert job.summary != UNEXPECTED_FAILURE.format(pk=job.pk), "a job raised (see the log)"
         for name in ("jobs:job_detail", "jobs:job_progress"):
             response = client.get(reverse(name, kwargs={**slug, "job_id": job.pk}))
             assert response.status_code == 200, (name, response.content[:500])
     for run in ImportRun.objects.filter(pk__gt=since["run"]).defer("data"):
-        assert run.status != ImportStatus.CHECKING, run.summary
+        assert run.status in (ImportStatus.READY, ImportStatus.FAILED), run.summary
+        stopped = CHECK_STOPPED.format(reason=UNEXPECTED.format(job=run.check_job_id))
+        assert run.summary != stopped, "the check raised (see the log)"
         assert len(run.problems) <= PROBLEM_LIMIT
         response = client.get(reverse("kit:import_run", kwargs={**slug, "run_id": run.pk}))
         assert response.status_code == 200, response.content[:500]
@@ -157,6 +194,8 @@ def confirm_clean_runs(client, organisation, since, capture, count: Callable[[],
         follow(client, response)
         run.refresh_from_db()
         assert run.status in (ImportStatus.DONE, ImportStatus.FAILED), run.status
+        stopped = SAVE_FAILED.format(reason=UNEXPECTED.format(job=run.save_job_id))
+        assert run.summary != stopped, "the save raised (see the log)"
         if run.status == ImportStatus.FAILED:
             assert count() == before, "a failed save keeps nothing"
 
@@ -164,36 +203,66 @@ def confirm_clean_runs(client, organisation, since, capture, count: Callable[[],
 FUZZ = fuzz_settings(MAX_EXAMPLES)
 
 
-def test_no_units_file_takes_the_service_down(
-    editor, organisation, django_capture_on_commit_callbacks
+def test_every_importer_is_fuzzed_through_its_upload_page() -> None:
+    # A new importer needs its upload page fuzzed: a table of its columns goes
+    # in TABLE_REGISTERS; a file of another kind needs a test of its own here.
+    fuzzed = {name: importer_get(name).upload_url_name for name in TABLE_REGISTERS}
+    fuzzed[STRUCTURE] = STRUCTURE_UPLOAD
+    registered = {name: found.upload_url_name for name, found in importing._IMPORTERS.items()}
+    assert registered == fuzzed
+    assert all(isinstance(importer_get(name), TableImporter) for name in TABLE_REGISTERS)
+
+
+def table_files(importer: TableImporter) -> st.SearchStrategy[tuple[str, bytes]]:
+    """Hostile files headed by the importer's column names, or by their labels."""
+    columns = importer.columns
+    names = tuple(column.name for column in columns)
+    return st.one_of(files(names), csv_files(tuple(column.label for column in columns)))
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_REGISTERS))
+@pytest.mark.django_db
+@pytest.mark.fuzz
+def test_no_register_file_takes_the_service_down(
+    admin, organisation, django_capture_on_commit_callbacks, name
 ) -> None:
-    @FUZZ
-    @given(files(UNIT_HEADER))
+    importer = importer_get(name)
+    assert isinstance(importer, TableImporter)
+    count = TABLE_REGISTERS[name]
+    url = reverse(importer.upload_url_name, kwargs={"org_slug": organisation.slug})
+
+    @fuzz_settings(MAX_EXAMPLES if name == "units" else TABLE_EXAMPLES)
+    @given(table_files(importer))
     def attempt(file: tuple[str, bytes]) -> None:
         since = marks()
-        units = Unit.objects.filter(organisation=organisation).count()
+        before = count(organisation)
         with django_capture_on_commit_callbacks(execute=True):
-            response = editor.post(
-                reverse("core:unit_import", kwargs={"org_slug": organisation.slug}),
-                {"file": named(*file)},
-            )
-        follow(editor, response)
-        visit_everything_new(editor, organisation, since)
-        assert Unit.objects.filter(organisation=organisation).count() == units
+            response = admin.post(url, {"file": named(*file)})
+        follow(admin, response)
+        visit_everything_new(admin, organisation, since)
+        assert count(organisation) == before
         confirm_clean_runs(
-            editor,
+            admin,
             organisation,
             since,
             django_capture_on_commit_callbacks,
-            lambda: Unit.objects.filter(organisation=organisation).count(),
+            lambda: count(organisation),
         )
 
     with peak_growth() as growth:
         attempt()
     assert growth.mib < MEMORY_BOUND_MIB
+    previewed = ImportRun.objects.filter(
+        organisation=organisation,
+        importer=name,
+        status__in=(ImportStatus.READY, ImportStatus.DONE),
+    )
+    assert previewed.exists(), "some generated files reach a preview"
 
 
 @pytest.mark.parametrize("fmt", ["auto", "table", "organogram", "lga"])
+@pytest.mark.django_db
+@pytest.mark.fuzz
 def test_no_structure_file_takes_the_service_down(
     editor, organisation, django_capture_on_commit_callbacks, fmt
 ) -> None:
@@ -217,7 +286,7 @@ def test_no_structure_file_takes_the_service_down(
             payload["junior_file"] = named(*junior)
         with django_capture_on_commit_callbacks(execute=True):
             response = editor.post(
-                reverse("structure:snapshot_upload", kwargs={"org_slug": organisation.slug}),
+                reverse(STRUCTURE_UPLOAD, kwargs={"org_slug": organisation.slug}),
                 payload,
             )
         follow(editor, response)

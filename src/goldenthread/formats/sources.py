@@ -9,8 +9,9 @@ files built to exhaust memory and reads honest files from any spreadsheet:
   UTF-16 with a byte-order mark, or else Windows-1252, which is stated in a
   note. The delimiter (comma, tab or semicolon) is found from the header
   row. Rows are read as they come with the ``csv`` module in strict mode:
-  a quote never closed, a row with more or fewer values than the header, or
-  a NUL byte is an error naming the row.
+  a quote never closed, a quote inside a value not wholly in quotes, a row
+  with more or fewer values than the header, or a NUL byte is an error
+  naming the row.
 * **XLSX and XLSM** workbooks are checked before any cell is read: the
   sizes the zip declares (in total, and the compression of each part), then
   a streamed scan of the chosen sheet's XML finds the cells that hold a
@@ -187,6 +188,12 @@ BAD_HEADER = (
     "the header row cannot be read as CSV separated by {delimiter} ({reason}); it begins {found!r}"
 )
 RAGGED = "this row has {found:,} values; the header has {expected:,}"
+STRAY_QUOTE = (
+    "the value {found} has a quote but is not in quotes; a value with a quote must be "
+    "wholly in quotes, with the quote doubled"
+)
+#: Characters of a value with a stray quote shown in its message.
+VALUE_SHOWN = 40
 
 DELIMITER_NAMES = {",": "commas", "\t": "tabs", ";": "semicolons"}
 _DELIMITERS = DELIMITER_NAMES
@@ -405,12 +412,16 @@ class _Place:
     the next line it takes begins that record, and whether that record may
     hold a value too long (a long line, or a record of several lines)."""
 
-    __slots__ = ("long", "record_start", "row")
+    __slots__ = ("lines", "long", "quoted", "record_start", "row")
 
     def __init__(self) -> None:
         self.row = 1
         self.record_start = True
         self.long = False
+        #: The lines of the record read last, as they are in the file, and
+        #: whether any holds a quote.
+        self.lines: list[str] = []
+        self.quoted = False
 
 
 def _checked_lines(
@@ -431,22 +442,25 @@ def _checked_lines(
             if "\x00" in line:
                 raise SourceError(NUL_BYTE, row=place.row, code="nul-byte")
             if not place.record_start:
+                place.lines.append(line)
                 place.long = True
-            elif len(line) > short:
-                place.record_start = False
-                place.long = len(line) > limits.max_cell_chars
-                if len(line) > limits.max_columns and '"' not in line:
-                    found = line.count(delimiter) + 1
-                    if found > limits.max_columns:
-                        raise SourceError(
-                            TOO_MANY_COLUMNS.format(
-                                what="file", found=found, allowed=limits.max_columns
-                            ),
-                            row=place.row,
-                            code="too-many-columns",
-                        )
+                place.quoted = place.quoted or '"' in line
             else:
+                place.lines = [line]
+                place.quoted = '"' in line
                 place.record_start = False
+                if len(line) > short:
+                    place.long = len(line) > limits.max_cell_chars
+                    if len(line) > limits.max_columns and '"' not in line:
+                        found = line.count(delimiter) + 1
+                        if found > limits.max_columns:
+                            raise SourceError(
+                                TOO_MANY_COLUMNS.format(
+                                    what="file", found=found, allowed=limits.max_columns
+                                ),
+                                row=place.row,
+                                code="too-many-columns",
+                            )
             yield line
     except UnicodeDecodeError as error:
         raise SourceError(
@@ -516,6 +530,7 @@ def _csv_rows(
                 )
             if not any(values):
                 continue
+            names = header
             if not header:
                 if len(values) > limits.max_columns:
                     raise SourceError(
@@ -528,6 +543,9 @@ def _csv_rows(
                 header, width = values, len(values)
             elif len(values) != width:
                 values = _fit(values, header, number)
+            # Only a value holding a quote can hold one that stands outside quotes.
+            if place.quoted and '"' in "".join(values):
+                _refuse_stray_quote(place.lines, values, names, delimiter, number)
             if long and max(map(len, values)) > limits.max_cell_chars:
                 column = next(i for i, v in enumerate(values) if len(v) > limits.max_cell_chars)
                 raise SourceError(
@@ -558,6 +576,59 @@ def _csv_rows(
         raise _csv_error(error, place.row, found, delimiter, limits) from error
     finally:
         text.close()
+
+
+def _record_patterns(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A value as the csv module reads it (wholly in quotes, quotes doubled, or
+    with no quote at all), and a whole record of such values."""
+    d = re.escape(delimiter)
+    value = rf'(?:"[^"]*+(?:""[^"]*+)*+"|[^"{d}\r\n]*+)'
+    return re.compile(value), re.compile(rf"{value}(?:{d}{value})*+(?:\r\n|\r|\n)?")
+
+
+_RECORDS = {delimiter: _record_patterns(delimiter) for delimiter in _DELIMITERS}
+
+
+def _refuse_stray_quote(
+    lines: list[str], values: list[str], header: list[str], delimiter: str, number: int
+) -> None:
+    """Refuse a record with a quote inside a value that is not in quotes.
+
+    The csv module reads ``PEO,12" pipe`` as the value ``12" pipe``; a file
+    whose opening quote was lost (``00206191",...``) reads the same way, so
+    the value cannot be known and is never kept: it is an error in every
+    mode. ``header`` is empty when the record is the header row: its columns
+    are named by their letters.
+
+    >>> _refuse_stray_quote(['a,"b ""c"" d"\\n'], ["a", 'b "c" d'], ["x", "y"], ",", 2)
+    >>> _refuse_stray_quote(['a,12" pipe\\n'], ["a", '12" pipe'], ["x", "y"], ",", 2)
+    Traceback (most recent call last):
+    ...
+    goldenthread.formats.sources.SourceError: the value '12" pipe' has a quote but is not in \
+quotes; a value with a quote must be wholly in quotes, with the quote doubled
+    """
+    value, record = _RECORDS[delimiter]
+    text = "".join(lines)
+    if record.fullmatch(text):
+        return
+    index = position = 0
+    while matched := value.match(text, position):  # a value matches even where it is blank
+        position = matched.end()
+        if position == len(text) or text[position] != delimiter:
+            break
+        position += 1
+        index += 1
+    if position == len(text) or text[position] in "\r\n":
+        return  # never met: a record the csv module reads holds no other fault
+    found = values[index] if index < len(values) else ""
+    shown = repr(found if len(found) <= VALUE_SHOWN else found[:VALUE_SHOWN] + "…")
+    name = header[index] if index < len(header) else ""
+    raise SourceError(
+        STRAY_QUOTE.format(found=shown),
+        row=number,
+        column=name or _column_letters(index + 1),
+        code="bad-quote",
+    )
 
 
 def _fit(values: list[str], header: list[str], number: int) -> list[str]:
