@@ -190,7 +190,7 @@ def test_junior_staff_are_a_line_in_their_senior_posts_box_and_vacancies_are_mar
 ) -> None:
     organisation, snapshot = wide
     Post.objects.filter(snapshot=snapshot, post_id="D00").update(
-        junior_fte=12.5, junior_cost=Decimal("310000.50"), junior_unknown_cost=2, vacant=True
+        junior_fte=11016.5, junior_cost=Decimal("310000.50"), junior_unknown_cost=2, vacant=True
     )
     client.login(username="wide-viewer", password=PASSWORD)
     director = Post.objects.get(snapshot=snapshot, post_id="D00")
@@ -199,9 +199,12 @@ def test_junior_staff_are_a_line_in_their_senior_posts_box_and_vacancies_are_mar
     )
     box = f"#chart-post-{director.pk}"
     assert select(response, f"{box} > .gt-orgchart__card .gt-orgchart__junior") == [
-        "Junior staff below this post: 12.5 FTE, £310,000.50 (2 without a known cost)"
+        "Junior staff below this post: 11,016.5 FTE, £310,000.50 (2 without a known cost)"
     ]
-    assert attribute(response, box, "data-junior") == ["12.5 FTE, £310,000.50"]
+    assert attribute(response, box, "data-junior") == ["11,016.5 FTE, £310,000.50"]
+    # The chart draws the FTE and the cost on lines of their own.
+    assert attribute(response, box, "data-junior-fte") == ["11,016.5"]
+    assert attribute(response, box, "data-junior-cost") == ["£310,000.50"]
     # Junior staff are no boxes: the director and its five officers only.
     assert len(select(response, BOX)) == 6
     assert select(response, f"{box} > .gt-orgchart__card .gt-orgchart__vacant") == ["Vacant"]

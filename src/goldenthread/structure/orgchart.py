@@ -151,8 +151,8 @@ class Chart:
 
 
 def _number(value: float, places: int) -> str:
-    """``value`` to at most ``places`` decimals, without trailing zeros: 1, 0.5, 12.25."""
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    """``value`` to at most ``places`` decimals, without trailing zeros: 1, 0.5, 11,016.5."""
+    text = f"{value:,.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in {"", "-0"} else text
 
 
@@ -318,7 +318,14 @@ def box_html(box: Box, links: Links) -> SafeString:
             box.layer_text,
             box.span_text,
             mark_safe(" data-vacant") if box.vacant else "",
-            format_html(' data-junior="{}"', box.junior_text) if box.has_junior_staff else "",
+            format_html(
+                ' data-junior="{}" data-junior-fte="{}" data-junior-cost="{}"',
+                box.junior_text,
+                _number(box.junior_fte, 1),
+                pounds(box.junior_cost),
+            )
+            if box.has_junior_staff
+            else "",
             Links.to(links.reports, box.pk),
         ),
         format_html(

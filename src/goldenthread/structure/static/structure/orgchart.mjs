@@ -17,7 +17,7 @@ import { hierarchy, tree } from "d3-hierarchy";
 
 const SVG = "http://www.w3.org/2000/svg";
 const BOX_WIDTH = 230;
-const BOX_HEIGHT = 112;
+const BOX_HEIGHT = 130;
 const GAP_X = 20;
 const GAP_Y = 44;
 const PADDING = 12;
@@ -95,7 +95,9 @@ function drawBox(group, entry, onPress) {
     [`Layer ${data.layer} · span ${span}`, "gt-orgchart__text"],
   ];
   if (data.junior !== undefined) {
-    lines.push([clip(`Junior staff: ${data.junior}`, LINE_CHARACTERS), "gt-orgchart__text gt-orgchart__text--junior"]);
+    // Two lines, so neither the FTE nor the cost is cut off in a narrow box.
+    lines.push([clip(`Junior staff: ${data.juniorFte} FTE`, LINE_CHARACTERS), "gt-orgchart__text gt-orgchart__text--junior"]);
+    lines.push([clip(`costing ${data.juniorCost}`, LINE_CHARACTERS), "gt-orgchart__text gt-orgchart__text--junior"]);
   }
   if (data.vacant !== undefined) {
     lines.push(["Vacant", "gt-orgchart__text gt-orgchart__text--vacant"]);
