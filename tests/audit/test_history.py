@@ -113,3 +113,41 @@ def test_the_organisation_change_list_shows_only_its_own(client) -> None:
     records = select(page, "main table tbody td:nth-child(4)")
     assert "Our unit – history" in records
     assert [record for record in records if "Their unit" in record] == []
+
+
+def test_a_change_shows_dates_flags_moments_and_people_as_a_person_reads_them(client) -> None:
+    from tests.factories import snapshot_of
+
+    organisation = OrganisationFactory(slug="bexley")
+    approver = member(organisation, Role.ADMIN, username="ann", full_name="Ann Lee")
+    snapshot = snapshot_of(organisation, [("P1", "", "Chief executive", "People")], status="draft")
+    snapshot.effective_date = dt.date(2024, 3, 31)
+    snapshot.approved_at = dt.datetime(2026, 12, 2, 13, 35, 46, tzinfo=dt.UTC)
+    snapshot.approved_by = approver
+    snapshot.archived = True
+    snapshot.post_count = 4435
+    snapshot.save()
+    client.login(username="ann", password=PASSWORD)
+    response = client.get(
+        reverse(
+            "audit:record_history",
+            kwargs={
+                "org_slug": "bexley",
+                "model_label": "structure.snapshot",
+                "object_id": snapshot.pk,
+            },
+        )
+    )
+    changed = "main .moj-timeline > .moj-timeline__item:first-child table tbody tr"
+    rows = {
+        select_one(response, f"{changed}:nth-child({n}) th"): select(
+            response, f"{changed}:nth-child({n}) td"
+        )
+        for n in range(1, len(select(response, changed)) + 1)
+    }
+    assert rows["Effective date"] == ["–", "31 March 2024"]
+    assert rows["Archived"] == ["No", "Yes"]
+    # 13:35 UTC is 13:35 in London in December.
+    assert rows["Approved at"] == ["–", "2 December 2026 at 13:35"]
+    assert rows["Approved by"] == ["–", "Ann Lee (ann)"]
+    assert rows["Post count"] == ["1", "4,435"]

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from django.apps import apps
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import CharField, Value
+from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.timezone import is_aware, localtime
 
 from goldenthread.accounts.models import Organisation, Role
+from goldenthread.formats.money import pounds
 
 CHANGE_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
 COMPARED_WITH_ORIGINAL = (
@@ -102,14 +106,32 @@ class Change:
 
 
 def _display(record: Any, field_name: str, value: Any) -> str:
+    """``value`` of the field as a person reads it: dates as "14 March 2024", "Yes" or "No",
+    counts with thousands separators, money in pounds, choices by label, people by name."""
     if value is None or value == "":
         return "–"
     field = record.instance_type._meta.get_field(field_name)
     if field.is_relation and field.related_model is not None:
         target = field.related_model._default_manager.filter(pk=value).first()
-        return str(target) if target is not None else f"#{value} (deleted)"
+        if target is None:
+            return f"#{value} (deleted)"
+        if isinstance(target, AbstractBaseUser):
+            return _person(target)
+        return str(target)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(field, models.DateTimeField) and isinstance(value, datetime):
+        moment = localtime(value) if is_aware(value) else value
+        return date_format(moment, "DATETIME_FORMAT")
+    if isinstance(field, models.DateField) and isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(field, models.DecimalField) and field.decimal_places == 2:
+        # Every two-place decimal the product keeps is an amount of money in pounds.
+        return pounds(value)
+    if isinstance(field, models.IntegerField) and isinstance(value, int):
+        return f"{value:,}"
     return str(value)
 
 
@@ -150,6 +172,11 @@ def _who(record: Any) -> str:
     user = record.history_user
     if user is None:
         return "The system"
+    return _person(user)
+
+
+def _person(user: Any) -> str:
+    """A user as the history names people: "Full Name (username)", or the username alone."""
     name = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return f"{name} ({user.get_username()})" if name else user.get_username()
 
