@@ -110,7 +110,7 @@ REFUSED = "this row cannot be saved: {reason}"
 # Messages about the flow.
 CHECK_FAILED = "{count} problem{plural} found in {file}. Nothing was saved."
 CHECKED = (
-    "{file} has been checked: {create} to add, {update} to change and {unchanged} "
+    "{file} {verb} been checked: {create:,} to add, {update:,} to change and {unchanged:,} "
     "unchanged. Nothing is saved until you confirm."
 )
 CHANGED_SINCE_CHECK = (
@@ -937,7 +937,9 @@ def import_check(progress: Progress) -> None:
         )
         raise JobFailed(summary)
     counts = plan.counts()
-    summary = CHECKED.format(file=run.filename, **counts)
+    # An upload of two files (an organogram's senior and junior files) is named "a and b".
+    verb = "have" if " and " in run.filename else "has"
+    summary = CHECKED.format(file=run.filename, verb=verb, **counts)
     ImportRun.objects.filter(pk=run.pk).update(
         status=ImportStatus.READY, summary=summary, counts=counts, preview=plan.preview(), **fields
     )

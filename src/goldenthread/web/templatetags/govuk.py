@@ -171,3 +171,18 @@ def pounds(value: Decimal | int | float | None) -> str:
 def counted(count: int, noun: str) -> str:
     """``{{ n|counted:"post" }}`` shows "1 post" or "3 posts"."""
     return format_counted(count, noun)
+
+
+@register.filter
+def signed(value: int | float | None) -> str:
+    """A change with its sign and thousands separators, a true minus sign for a fall.
+
+    >>> signed(1234), signed(-3731), signed(0), signed(-0.5)
+    ('+1,234', '−3,731', '0', '−0.5')
+    """
+    if value is None:
+        return "–"
+    if value == 0:
+        return "0"
+    text = f"{abs(value):,}" if isinstance(value, int) else f"{abs(value):,.10g}"
+    return f"{'+' if value > 0 else '−'}{text}"
