@@ -234,13 +234,14 @@ def structure_upload(client: Any, organisation: Any, capture: Any) -> None:
     _structure_upload(client, organisation, capture, "posts.xlsx", _posts_workbook())
 
 
-def unit_import(client: Any, organisation: Any, capture: Any) -> None:
-    """Upload a file of units, see its check queued, then its preview."""
-    url = reverse("core:unit_import", kwargs={"org_slug": organisation.slug})
-    data = b"code,name,kind,parent_code\nREAD-1,Read in a job,team,\n"
+def _register_import(
+    client: Any, organisation: Any, capture: Any, url_name: str, filename: str, data: bytes
+) -> None:
+    """Upload a register's file, see its check queued, then its preview."""
+    url = reverse(url_name, kwargs={"org_slug": organisation.slug})
     with capture(execute=True), no_reading() as calls:
         _checked(client.get(url))
-        posted = client.post(url, {"file": named("units.csv", data)})
+        posted = client.post(url, {"file": named(filename, data)})
         assert posted.status_code == 302, posted.content.decode()[:2000]
         run = ImportRun.objects.latest("pk")
         assert run.status == ImportStatus.CHECKING
@@ -253,10 +254,21 @@ def unit_import(client: Any, organisation: Any, capture: Any) -> None:
     assert calls == []
 
 
+def unit_import(client: Any, organisation: Any, capture: Any) -> None:
+    data = b"code,name,kind,parent_code\nREAD-1,Read in a job,team,\n"
+    _register_import(client, organisation, capture, "core:unit_import", "units.csv", data)
+
+
+def band_import(client: Any, organisation: Any, capture: Any) -> None:
+    data = b"grade,cost\nGrade READ,21000\n"
+    _register_import(client, organisation, capture, "structure:band_import", "bands.csv", data)
+
+
 #: Every page with a file input, by URL name, and how to upload through it.
 UPLOAD_FORMS: dict[str, Callable[[Any, Any, Any], None]] = {
     "structure:snapshot_upload": structure_upload,
     "core:unit_import": unit_import,
+    "structure:band_import": band_import,
 }
 
 

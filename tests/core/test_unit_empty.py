@@ -66,6 +66,16 @@ def test_only_units_nothing_uses_are_listed_with_their_paths(
     ]
 
 
+def test_a_long_list_of_empty_units_is_listed_a_page_at_a_time(editor, units) -> None:
+    Unit.objects.bulk_create(
+        Unit(organisation=units, code=f"E{n:03d}", name=f"Empty {n:03d}") for n in range(60)
+    )
+    page = editor.get(_url(units))
+    assert len(texts(page, ".govuk-checkboxes__label")) == views.EMPTY_UNITS_SHOWN
+    note = views.EMPTY_UNITS_MORE.format(shown=views.EMPTY_UNITS_SHOWN, total=64).strip()
+    assert note in " ".join(" ".join(texts(page, "main p")).split())
+
+
 def test_the_ticked_units_are_deleted_together_and_audited(editor, units) -> None:
     ids = list(
         Unit.objects.filter(code__in=["OLD", "GON", "LEF", "PLA-EMP"]).values_list("pk", flat=True)

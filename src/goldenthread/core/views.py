@@ -175,6 +175,12 @@ def unit_delete(request: OrgRequest, unit_id: int) -> HttpResponse:
 
 
 UNITS_DELETED = "{count} empty unit{plural} deleted: {names}."
+#: How many empty units the page lists at once (the page never grows with the register).
+EMPTY_UNITS_SHOWN = 50
+EMPTY_UNITS_MORE = (
+    " The first {shown} of the {total:,} empty units are listed: delete them, and the next "
+    "ones are listed in their place."
+)
 NO_EMPTY_UNITS = (
     "No unit is empty: each holds posts of a structure or records of a module, or has a "
     "unit inside it that does."
@@ -186,8 +192,14 @@ def unit_empty(request: OrgRequest) -> HttpResponse:
     """Tick the units nothing uses and delete them together, after one confirmation."""
     organisation = request.organisation
     empty = selectors.unit_empty_list(organisation=organisation)
+    shown = empty[:EMPTY_UNITS_SHOWN]
     form = EmptyUnitsForm(
-        bound(request), choices=[(row.unit.pk, f"{row.path} ({row.unit.code})") for row in empty]
+        bound(request), choices=[(row.unit.pk, f"{row.path} ({row.unit.code})") for row in shown]
+    )
+    more = (
+        EMPTY_UNITS_MORE.format(shown=EMPTY_UNITS_SHOWN, total=len(empty))
+        if len(empty) > EMPTY_UNITS_SHOWN
+        else ""
     )
     units = org_url(request, "core:unit_list")
 
@@ -209,7 +221,7 @@ def unit_empty(request: OrgRequest) -> HttpResponse:
         intro=(
             "Tick the units to delete, then confirm with the button below: they are deleted "
             "together, the units inside first, or none is. Their history stays in the audit "
-            "trail."
+            "trail." + more
         ),
         crumbs=[("Units", units), ("Delete empty units", "")],
         cancel_url=units,
