@@ -24,6 +24,14 @@ def demo_site(live_server):
     return live_server.url
 
 
+def fill_date(page, legend: str, day: str, month: str, year: str) -> None:
+    """Fill a GOV.UK date input found by its legend."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
 def test_an_editor_models_a_scenario_and_takes_it_round_trip(
     page, demo_site, tmp_path: Path
 ) -> None:
@@ -54,7 +62,7 @@ def test_an_editor_models_a_scenario_and_takes_it_round_trip(
     # The new manager's picker searches thousands of posts; its ID typed by hand is enough.
     page.get_by_label("New manager (to move them)").fill("RES1")
     page.get_by_label("Reason for the change").fill("Payroll returns to the council")
-    page.get_by_label("Takes effect on").fill("2025-10-01")
+    fill_date(page, "Takes effect on", "1", "10", "2025")
     page.get_by_role("button", name="Record the change").click()
     page.wait_for_load_state("networkidle")
     banner = page.locator(".govuk-notification-banner").inner_text()
@@ -65,7 +73,7 @@ def test_an_editor_models_a_scenario_and_takes_it_round_trip(
     page.get_by_role("link", name="Assistant Director Regeneration").click()
     page.get_by_role("link", name="Delete PLA8").click()
     page.get_by_label("Reason for the change").fill("Regeneration led by the director")
-    page.get_by_label("Takes effect on").fill("2025-04-01")
+    fill_date(page, "Takes effect on", "1", "4", "2025")
     page.get_by_role("button", name="Delete the post").click()
     page.wait_for_load_state("networkidle")
     assert page.title().startswith("Error:")
