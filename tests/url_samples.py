@@ -181,6 +181,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
 QUERY_PARAMETERS = frozenset(
     {
         # pages
+        "archived",
         "choose",
         "from",
         "kind",
@@ -188,6 +189,7 @@ QUERY_PARAMETERS = frozenset(
         "next",
         "old",
         "page",
+        "pairing",
         "parent",
         "q",
         "scope",

@@ -75,7 +75,9 @@ def stored_rows(draw) -> tuple[list[tuple[object, ...]], str]:
             junior_fte = draw(st.integers(0, 5_000_000)) / 100
             unknown = draw(st.integers(0, 3))
             if junior_fte > 0 and draw(st.booleans()):
-                junior_cost = Decimal(draw(st.integers(1, 10_000_000_000))) * PENCE
+                # At most £1,000,000 a head, so each payscale written is in range.
+                most = min(10_000_000_000, max(1, int(junior_fte * 100_000_000)))
+                junior_cost = Decimal(draw(st.integers(1, most))) * PENCE
             elif junior_fte > 0:
                 unknown = max(unknown, 1)  # staff with no known pay
         parts = unit.split(" / ")
