@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("goldenthread.structure.urls")),
     path("", include("goldenthread.operating_model.urls")),
     path("", include("goldenthread.performance.urls")),
+    path("", include("goldenthread.programme.urls")),
     path("", include("goldenthread.kit.urls_links")),
     path("", include("goldenthread.web.guide.urls")),
     # The admin signs in only through the throttled sign-in page.

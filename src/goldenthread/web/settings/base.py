@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "goldenthread.structure",
     "goldenthread.operating_model",
     "goldenthread.performance",
+    "goldenthread.programme",
     "goldenthread.demo",
 ]
 

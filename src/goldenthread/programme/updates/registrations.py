@@ -1,0 +1,2 @@
+def register() -> None:
+    """Add this part's entries to the kit's registries."""
