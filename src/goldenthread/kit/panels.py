@@ -10,7 +10,13 @@ renders whatever is registered there:
 * :data:`EXPORT_SHEETS` — ``slot -> Registry`` of functions that give the
   sheets to add to a workbook.
 
-Slots in use: ``tom-on-a-page`` (panels) and ``tom-export`` (sheets).
+A page about one record passes it as the subject, and each source of that
+slot is called with the organisation and the subject.
+
+Slots in use: ``tom-on-a-page`` (panels) and ``tom-export`` (sheets);
+``programme-page`` (subject: a programme) and ``programme-action`` (subject:
+an action), where the programme's parts add their panels to the programme's
+dashboard and to an action's page.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ class Panel:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-PanelSource = Callable[[Organisation], Panel | None]
+PanelSource = Callable[..., Panel | None]
 SheetSource = Callable[[Organisation], Sequence[Sheet]]
 
 PAGE_PANELS: dict[str, Registry[PanelSource]] = {}
@@ -49,12 +55,16 @@ def slot(registries: dict[str, Registry[Any]], name: str) -> Registry[Any]:
     return registries.setdefault(name, Registry(f"{name} slot"))
 
 
-def page_panels(name: str, request: OrgRequest) -> list[SafeString]:
-    """The rendered panels of slot ``name`` for the request's organisation, in order."""
+def page_panels(name: str, request: OrgRequest, subject: Any = None) -> list[SafeString]:
+    """The rendered panels of slot ``name`` for the request's organisation, in order.
+
+    With a ``subject`` (the record the page is about), each source is called
+    with the organisation and the subject.
+    """
     organisation = request.organisation
     rendered = []
     for source in slot(PAGE_PANELS, name):
-        panel = source(organisation)
+        panel = source(organisation) if subject is None else source(organisation, subject)
         if panel is not None:
             rendered.append(SafeString(render_to_string(panel.template, panel.context, request)))
     return rendered
