@@ -133,6 +133,12 @@ def _invitation(organisation: Organisation) -> Any:
     return found or invitation_create(organisation=organisation, invitee="invited", role="viewer")
 
 
+def _rag_rules_version(organisation: Organisation) -> int:
+    from goldenthread.programme.rag.services import rag_rules_ensure
+
+    return rag_rules_ensure(organisation=organisation, by=None).version
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -171,6 +177,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "invitation_id": lambda org: _invitation(org).pk,
     "token": lambda org: _invitation(org).token,
     "band_id": _band,
+    "version": _rag_rules_version,
 }
 
 
