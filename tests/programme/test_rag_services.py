@@ -132,18 +132,14 @@ def test_the_plan_hook_assesses_changed_actions(programme, owner) -> None:
     assert _fresh(action).rag == "red"
 
 
-def test_the_organisation_refresh_is_bulk(
-    programme, django_assert_num_queries
-) -> None:
+def test_the_organisation_refresh_is_bulk(programme, django_assert_num_queries) -> None:
     for number in range(30):
         make_action(programme, due_on=TODAY + dt.timedelta(days=number - 15))
     services.organisation_rag_refresh(organisation=programme.organisation, by=None, today=TODAY)
     # two savepoint pairs (the refresh, the rules in force), the actions, their milestones,
     # the rules in force; nothing written when nothing changed, whatever the number of actions
     with django_assert_num_queries(7):
-        services.organisation_rag_refresh(
-            organisation=programme.organisation, by=None, today=TODAY
-        )
+        services.organisation_rag_refresh(organisation=programme.organisation, by=None, today=TODAY)
 
 
 def test_a_new_version_of_the_rules_needs_an_admin_and_a_note(organisation, owner, chief) -> None:
@@ -211,7 +207,11 @@ def test_an_override_without_a_reason_is_refused(programme, owner) -> None:
     action = make_action(programme)
     with pytest.raises(ServiceError) as refused:
         services.action_override_set(
-            action=action, rag="red", reason="  ", ends_on=dt.date(2026, 6, 30), by=owner,
+            action=action,
+            rag="red",
+            reason="  ",
+            ends_on=dt.date(2026, 6, 30),
+            by=owner,
             today=TODAY,
         )
     assert (refused.value.message, refused.value.field) == (
@@ -232,9 +232,7 @@ def test_an_override_needs_a_rag_and_an_end_after_today(programme, owner, fields
     action = make_action(programme)
     values = {"rag": "red", "reason": "Contractor failed", "ends_on": dt.date(2026, 6, 30)}
     with pytest.raises(ServiceError) as refused:
-        services.action_override_set(
-            action=action, by=owner, today=TODAY, **{**values, **fields}
-        )
+        services.action_override_set(action=action, by=owner, today=TODAY, **{**values, **fields})
     assert refused.value.message == message
 
 
@@ -274,7 +272,11 @@ def test_renewing_and_clearing_an_override_are_recorded(programme, owner) -> Non
     action = make_action(programme, due_on=dt.date(2026, 9, 30))
     for _ in range(2):
         services.action_override_set(
-            action=action, rag="amber", reason="Awaiting funding", until_update=True, by=owner,
+            action=action,
+            rag="amber",
+            reason="Awaiting funding",
+            until_update=True,
+            by=owner,
             today=TODAY,
         )
     services.action_override_clear(action=action, by=owner, today=TODAY)
@@ -292,12 +294,20 @@ def test_closing_a_quarterly_update_ends_overrides_until_the_update(programme, o
     until = make_action(programme, due_on=dt.date(2026, 9, 30))
     dated = make_action(programme, due_on=dt.date(2026, 9, 30))
     services.action_override_set(
-        action=until, rag="red", reason="Awaiting Cabinet", until_update=True, by=owner,
+        action=until,
+        rag="red",
+        reason="Awaiting Cabinet",
+        until_update=True,
+        by=owner,
         today=TODAY,
     )
     services.action_override_set(
-        action=dated, rag="red", reason="Awaiting Cabinet", ends_on=dt.date(2026, 12, 1),
-        by=owner, today=TODAY,
+        action=dated,
+        rag="red",
+        reason="Awaiting Cabinet",
+        ends_on=dt.date(2026, 12, 1),
+        by=owner,
+        today=TODAY,
     )
     update = QuarterlyUpdate.objects.create(
         organisation=programme.organisation,
@@ -310,8 +320,10 @@ def test_closing_a_quarterly_update_ends_overrides_until_the_update(programme, o
     hooks.quarter_closed(update=update, by=owner)
     assert (_fresh(until).rag, _fresh(until).override_rag) == ("green", "")
     assert _fresh(dated).rag == "red"
-    assert _fresh(until).rag_records.latest("pk").reason.startswith(
-        "The override ended with the quarterly update"
+    assert (
+        _fresh(until)
+        .rag_records.latest("pk")
+        .reason.startswith("The override ended with the quarterly update")
     )
 
 
@@ -324,7 +336,11 @@ def test_rag_changes_and_counts(programme, organisation) -> None:
         organisation=organisation, by=None, today=dt.date(2026, 5, 20)
     )
     assert selectors.rag_counts(organisation=organisation) == {
-        "red": 1, "amber": 0, "green": 1, "blue": 1, "": 0
+        "red": 1,
+        "amber": 0,
+        "green": 1,
+        "blue": 1,
+        "": 0,
     }
     moves = selectors.rag_changes(
         organisation=organisation, since=dt.date(2026, 5, 2), until=dt.date(2026, 6, 30)

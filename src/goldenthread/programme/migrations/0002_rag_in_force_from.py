@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programme', '0001_initial'),
+        ("programme", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ragruleset',
-            name='in_force_from',
+            model_name="ragruleset",
+            name="in_force_from",
             field=models.DateField(blank=True, null=True),
         ),
     ]

@@ -37,8 +37,10 @@ class RulesForm(forms.Form):
         for measure in rules.measures:
             label = measure.label.lower()
             whole = measure.unit.whole
-            at = AT_THRESHOLD if measure.direction is engine.Direction.HIGHER_IS_WORSE else (
-                LOWER_AT_THRESHOLD
+            at = (
+                AT_THRESHOLD
+                if measure.direction is engine.Direction.HIGHER_IS_WORSE
+                else (LOWER_AT_THRESHOLD)
             )
             self.fields[f"{measure.key}_enabled"] = forms.BooleanField(
                 label=f"Rate actions by {label}", required=False, initial=measure.enabled

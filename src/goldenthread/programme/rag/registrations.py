@@ -8,6 +8,8 @@ from . import presenting, services
 
 def register() -> None:
     """Add this part's entries to the kit's registries."""
-    panels.slot(panels.PAGE_PANELS, "programme-action").add("rag", presenting.action_panel, order=10)
+    panels.slot(panels.PAGE_PANELS, "programme-action").add(
+        "rag", presenting.action_panel, order=10
+    )
     hooks.ACTIONS_CHANGED.add("rag", services.actions_changed)
     hooks.QUARTER_CLOSED.add("rag", services.update_overrides_end)

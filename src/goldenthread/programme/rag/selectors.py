@@ -89,7 +89,7 @@ def rag_counts(*, organisation: Organisation, programme: Programme | None = None
     actions = Action.objects.filter(organisation=organisation)
     if programme is not None:
         actions = actions.filter(programme=programme)
-    counts = {value: 0 for value in Rag.values}
+    counts = dict.fromkeys(Rag.values, 0)
     counts[""] = 0
     for row in actions.order_by().values("rag").annotate(n=Count("pk")):
         counts[row["rag"]] = row["n"]

@@ -204,9 +204,7 @@ def _facts(action: Action, milestones: Sequence[tuple[dt.date, str]]) -> engine.
     )
 
 
-def override_text(
-    *, rag: str, reason: str, by: Actor, on: dt.date, ends_on: dt.date | None
-) -> str:
+def override_text(*, rag: str, reason: str, by: Actor, on: dt.date, ends_on: dt.date | None) -> str:
     """The reason shown for an overridden RAG: who, when, why and until when."""
     until = f"ends {day(ends_on)}" if ends_on else "ends at the next quarterly update"
     return (
@@ -216,9 +214,7 @@ def override_text(
 
 
 def _expired(action: Action, today: dt.date) -> bool:
-    return bool(
-        action.override_rag and action.override_ends_on and action.override_ends_on < today
-    )
+    return bool(action.override_rag and action.override_ends_on and action.override_ends_on < today)
 
 
 def _clear_override(action: Action) -> None:
@@ -509,16 +505,12 @@ def _end(action: Action, *, why: str, by: Actor, today: dt.date) -> RagRecord:
 
 
 @transaction.atomic
-def action_override_clear(
-    *, action: Action, by: Actor, today: dt.date | None = None
-) -> Action:
+def action_override_clear(*, action: Action, by: Actor, today: dt.date | None = None) -> Action:
     """End the override now: the RAG the rules give returns."""
     today = _today(today)
     if not action.override_rag:
         raise ServiceError(NO_OVERRIDE)
-    record = _end(
-        action, why=f"Override cleared by {person(acting_user(by))}", by=by, today=today
-    )
+    record = _end(action, why=f"Override cleared by {person(acting_user(by))}", by=by, today=today)
     attribute(action, by)
     action.save()
     record.save()

@@ -43,6 +43,8 @@ def _action_url(request: OrgRequest, action: Action) -> str:
 def rag_rules(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     versions = list(selectors.rag_rules_list(organisation=organisation))
+    for version in versions:
+        version.made_by = services.person(version.created_by)  # type: ignore[attr-defined]
     current = versions[0] if versions else None
     rules = engine.rules_from_json(current.rules) if current else engine.DEFAULT_ACTION_RULES
     context: dict[str, Any] = {
@@ -63,6 +65,7 @@ def _version_or_404(request: OrgRequest, version: int) -> RagRuleSet:
 @org_view()
 def rag_rules_version(request: OrgRequest, version: int) -> HttpResponse:
     rules_set = _version_or_404(request, version)
+    rules_set.made_by = services.person(rules_set.created_by)  # type: ignore[attr-defined]
     current = selectors.rag_rules_current(organisation=request.organisation)
     title = f"RAG rules for actions, version {rules_set.version}"
     context = {
