@@ -353,3 +353,37 @@ def test_rag_changes_and_counts(programme, organisation) -> None:
     assert not selectors.rag_changes(
         organisation=other, since=dt.date(2026, 1, 1), until=dt.date(2026, 12, 31)
     ).exists()
+
+
+def test_the_demo_makes_a_year_of_history_by_the_rules_once(programme, chief) -> None:
+    from goldenthread.programme.rag import demo
+
+    today = dt.date(2026, 11, 15)
+    for number in range(8):
+        make_action(
+            programme,
+            reference=f"D{number}",
+            due_on=dt.date(2026, 1, 15) + dt.timedelta(days=40 * number),
+            status="in_progress" if number != 7 else "complete",
+        )
+    # the plan's services assess each action as it is made
+    services.organisation_rag_refresh(organisation=programme.organisation, by=None, today=today)
+    demo.load(organisation=programme.organisation, programme=programme, by=chief, today=today)
+    versions = RagRuleSet.objects.filter(organisation=programme.organisation).order_by("version")
+    assert [(v.version, v.in_force_from) for v in versions] == [
+        (1, dt.date(2025, 11, 15)),
+        (2, dt.date(2026, 5, 15)),
+    ]
+    records = RagRecord.objects.filter(action__programme=programme)
+    assert records.order_by("on").first().on == dt.date(2025, 11, 15)
+    assert {r.rules.version for r in records} == {1, 2}
+    overridden = Action.objects.filter(programme=programme).exclude(override_rag="")
+    assert sorted((a.override_rag, a.override_until_update) for a in overridden) == [
+        ("green", True),
+        ("red", False),
+    ]
+    ended = records.filter(reason__startswith="The override ended on")
+    assert ended.count() == 1
+    count = records.count()
+    demo.load(organisation=programme.organisation, programme=programme, by=chief, today=today)
+    assert RagRecord.objects.filter(action__programme=programme).count() == count

@@ -27,6 +27,7 @@ from goldenthread.jobs.services import Progress, job_create
 from goldenthread.programme.models import (
     Action,
     Milestone,
+    Programme,
     QuarterlyUpdate,
     Rag,
     RagKind,
@@ -430,6 +431,31 @@ def _refresh_job(progress: Progress) -> None:
     progress.job.summary = f"{changed:,} actions' RAG assessed again."
 
 
+@transaction.atomic
+def rag_history_restart(*, programme: Programme, by: Actor, since: dt.date) -> None:
+    """Forget the RAG of a programme's actions and its history, to assess it again from ``since``.
+
+    For a demonstration loaded with a year of history, whose actions were
+    assessed as they were made: the year is then assessed step by step and
+    each change recorded on its day. The first version of the rules, when no
+    other has been made, is dated ``since``.
+    """
+    actions = list(Action.objects.filter(programme=programme))
+    RagRecord.objects.filter(action__programme=programme).delete()
+    for action in actions:
+        _clear_override(action)
+        action.rag = action.rag_reason = action.computed_rag = action.computed_reason = ""
+        action.forecast_rag = action.forecast_reason = ""
+        action.rag_rules = None
+        action.rag_assessed_on = None
+    Action.objects.bulk_update(actions, ASSESSED_FIELDS, batch_size=BATCH)
+    versions = RagRuleSet.objects.filter(
+        organisation_id=programme.organisation_id, subject=RagSubject.ACTION
+    )
+    if versions.count() == 1:
+        versions.filter(version=1).update(in_force_from=since)
+
+
 # -- overrides ------------------------------------------------------------------
 
 
@@ -555,6 +581,7 @@ __all__ = [
     "actions_changed",
     "actions_rag_refresh",
     "organisation_rag_refresh",
+    "rag_history_restart",
     "rag_refresh_everywhere",
     "rag_rules_ensure",
     "rag_rules_update",
