@@ -133,6 +133,28 @@ def _invitation(organisation: Organisation) -> Any:
     return found or invitation_create(organisation=organisation, invitee="invited", role="viewer")
 
 
+def _action(organisation: Organisation) -> int:
+    from goldenthread.accounts.services import create_attributed
+    from goldenthread.programme.models import Action, Programme
+
+    action = Action.objects.filter(organisation=organisation).order_by("pk").first()
+    if action is None:
+        programme = Programme.objects.filter(organisation=organisation).first()
+        if programme is None:
+            programme = create_attributed(
+                Programme, by=None, organisation=organisation, name="Sample programme"
+            )
+        action = create_attributed(
+            Action,
+            by=None,
+            organisation=organisation,
+            programme=programme,
+            reference="SAMPLE-1",
+            title="Sample action",
+        )
+    return action.pk
+
+
 def _rag_rules_version(organisation: Organisation) -> int:
     from goldenthread.programme.rag.services import rag_rules_ensure
 
@@ -178,6 +200,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "token": lambda org: _invitation(org).token,
     "band_id": _band,
     "version": _rag_rules_version,
+    "action_id": _action,
 }
 
 

@@ -138,6 +138,7 @@ def test_the_organisation_refresh_is_bulk(programme, django_assert_num_queries) 
     services.organisation_rag_refresh(organisation=programme.organisation, by=None, today=TODAY)
     # two savepoint pairs (the refresh, the rules in force), the actions, their milestones,
     # the rules in force; nothing written when nothing changed, whatever the number of actions
+    # (a change writes one UPDATE for each set of equal values, and the records in bulk)
     with django_assert_num_queries(7):
         services.organisation_rag_refresh(organisation=programme.organisation, by=None, today=TODAY)
 
@@ -387,3 +388,16 @@ def test_the_demo_makes_a_year_of_history_by_the_rules_once(programme, chief) ->
     count = records.count()
     demo.load(organisation=programme.organisation, programme=programme, by=chief, today=today)
     assert RagRecord.objects.filter(action__programme=programme).count() == count
+
+
+def test_the_daily_command_assesses_every_organisation(programme) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    action = make_action(programme, due_on=dt.date(2026, 4, 1))
+    out = io.StringIO()
+    call_command("programme_rag_refresh", "--on", "2026-05-20", stdout=out)
+    assert out.getvalue() == "brackenford: 1 actions changed\n"
+    assert _fresh(action).rag == "red"  # still open 49 days after its due date
+    assert _fresh(action).rag_assessed_on == dt.date(2026, 5, 20)

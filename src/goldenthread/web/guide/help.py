@@ -89,6 +89,11 @@ HELP: dict[str, str] = {
     "operating_model:consideration_edit": "operating-model#design-principles",
     "operating_model:consideration_delete": "operating-model#design-principles",
     "performance": "operating-model#the-golden-thread",
+    "programme:rag_rules": "programme-rag#the-rules-and-their-versions",
+    "programme:rag_rules_version": "programme-rag#the-rules-and-their-versions",
+    "programme:rag_rules_edit": "programme-rag#the-rules-and-their-versions",
+    "programme:action_override": "programme-rag#overriding-a-rag",
+    "programme:action_override_clear": "programme-rag#overriding-a-rag",
 }
 
 
