@@ -125,9 +125,10 @@ def main() -> None:
                         {**panel.context, "current_organisation": organisation},
                     )
                 )
+            history = RagRecord.objects.filter(action=action).count()
             panel_line = (
-                f"The RAG panel of an action with {RagRecord.objects.filter(action=action).count()} "
-                f"changes: {(seconds + render_seconds) * 1000:.0f} ms, {len(queries)} queries."
+                f"The RAG panel of an action with {history} changes: "
+                f"{(seconds + render_seconds) * 1000:.0f} ms, {len(queries)} queries."
             )
     finally:
         drop_database(DATABASE)
