@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -188,7 +189,7 @@ class Measure:
         return f"{words} {_SUFFIX.get(self.key, '')}".rstrip()
 
     def band(self, rating: Rating) -> str:
-        """The values of ``rating`` in words.
+        """The values of ``rating`` in words (worked out once for each measure and rating).
 
         >>> slippage, milestones, overspend = ACTION_MEASURES
         >>> [slippage.band(r) for r in (Rating.GREEN, Rating.AMBER, Rating.RED)]
@@ -198,6 +199,10 @@ class Measure:
         >>> [overspend.band(r) for r in (Rating.GREEN, Rating.AMBER, Rating.RED)]
         ['0% or less', 'over 0% up to 10%', 'over 10%']
         """
+        return _band(self, rating)
+
+    def band_text(self, rating: Rating) -> str:
+        """:meth:`band`, worked out."""
         higher = self.direction is Direction.HIGHER_IS_WORSE
         a, r = self.amber, self.red
         n = self._number
@@ -277,6 +282,11 @@ class Measure:
             "red": {"from": _json_number(self.red.value), "inclusive": self.red.inclusive},
             "enabled": self.enabled,
         }
+
+
+@functools.cache
+def _band(measure: Measure, rating: Rating) -> str:
+    return measure.band_text(rating)
 
 
 @dataclass(frozen=True)
