@@ -296,3 +296,45 @@ def test_the_panel_queries_do_not_grow_with_the_history(
     assert len(parse(html).select(".gt-rag-history tbody tr")) == 25
     # each of the 40 assessments moves the current and the forecast RAG: two records each
     assert text(html, ".gt-capped") == "Showing the first 25 of 80 changes."
+
+
+def test_the_action_page_shows_the_rag_panel_with_queries_that_do_not_grow(
+    editor, organisation, programme
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    action = make_action(programme, due_on=dt.date(2026, 5, 1), budget=Decimal("100.00"))
+    url = _url(organisation, "action_detail", action_id=action.pk)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert editor.get(url).status_code == 200
+        return len(captured)
+
+    services.action_rag_refresh(action=action, by=None, today=dt.date(2026, 4, 1))
+    queries()  # the first request of a session reads more than the next
+    few = queries()
+    for step in range(30):
+        action.spend = Decimal(95 + 10 * (step % 2))
+        Action.objects.filter(pk=action.pk).update(spend=action.spend)
+        services.action_rag_refresh(action=action, by=None, today=dt.date(2026, 4, 1))
+    assert queries() == few
+    html = editor.get(url)
+    assert text(html, ".gt-rag-panel h2") == "RAG"
+    assert ("Override the RAG", _url(organisation, "action_override", action_id=action.pk)) in (
+        links(html, ".gt-rag-override a")
+    )
+    assert text(html, ".gt-capped") == "Showing the first 25 of 60 changes."
+
+
+def test_an_action_made_by_the_plan_is_rated_at_once(editor, organisation, programme) -> None:
+    from goldenthread.programme.plan import services as plan
+
+    action = plan.action_create(
+        programme=programme, title="Close the Tuesday depot", due_on=dt.date(2020, 1, 1), by=None
+    )
+    assert Action.objects.get(pk=action.pk).rag == "red"
+    html = editor.get(_url(organisation, "action_detail", action_id=action.pk))
+    assert text(html, ".gt-rag-current dd > .govuk-tag") == "Red"
+    assert text(html, ".gt-rag-reason").startswith("Red: still open")

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, get_or_404, org_view
@@ -32,11 +31,7 @@ def _rules_crumbs(request: OrgRequest, *more: tuple[str, str]) -> list[tuple[str
 
 
 def _action_url(request: OrgRequest, action: Action) -> str:
-    """The action's page, where the programme's plan provides one."""
-    try:
-        return org_url(request, "programme:action_detail", action_id=action.pk)
-    except NoReverseMatch:
-        return org_url(request, "programme:rag_rules")
+    return org_url(request, "programme:action_detail", action_id=action.pk)
 
 
 @org_view()
