@@ -401,3 +401,18 @@ def test_the_daily_command_assesses_every_organisation(programme) -> None:
     assert out.getvalue() == "brackenford: 1 actions changed\n"
     assert _fresh(action).rag == "red"  # still open 49 days after its due date
     assert _fresh(action).rag_assessed_on == dt.date(2026, 5, 20)
+
+
+def test_completing_an_overridden_action_ends_its_override(programme, owner) -> None:
+    action = make_action(programme, due_on=dt.date(2026, 9, 30))
+    services.action_override_set(
+        action=action, rag="red", reason="Supplier risk", until_update=True, by=owner, today=TODAY
+    )
+    Action.objects.filter(pk=action.pk).update(status="complete")
+    action.status = "complete"
+    services.action_rag_refresh(action=action, by=owner, today=TODAY)
+    action = _fresh(action)
+    assert (action.rag, action.override_rag) == ("blue", "")
+    assert action.rag_records.filter(kind=RagKind.CURRENT).latest("pk").reason == (
+        "The override ended: the action is complete; Complete."
+    )

@@ -216,8 +216,19 @@ def override_text(*, rag: str, reason: str, by: Actor, on: dt.date, ends_on: dt.
     )
 
 
-def _expired(action: Action, today: dt.date) -> bool:
-    return bool(action.override_rag and action.override_ends_on and action.override_ends_on < today)
+def _override_ends(action: Action, computed: str, today: dt.date) -> str:
+    """Why the action's override ends at this assessment, or "" when it runs on.
+
+    An override ends after its end date, and as soon as the action is complete
+    or cancelled (then the status, not a RAG, is what the action shows).
+    """
+    if not action.override_rag:
+        return ""
+    if action.override_ends_on and action.override_ends_on < today:
+        return f"The override ended on {day(action.override_ends_on)}"
+    if computed in (engine.BLUE, engine.NONE):
+        return f"The override ended: the action is {action.get_status_display().lower()}"
+    return ""
 
 
 def _clear_override(action: Action) -> None:
@@ -271,8 +282,8 @@ def _assess(
     forecast = engine.forecast_action(parsed, facts, today)
     previous = action.rag
     action.computed_rag, action.computed_reason = current.rag, current.reason
-    if _expired(action, today):
-        ended = action.override_ends_on
+    ended = _override_ends(action, current.rag, today)
+    if ended:
         _clear_override(action)
         records.append(
             _record(
@@ -280,7 +291,7 @@ def _assess(
                 kind=RagKind.CURRENT,
                 previous=previous,
                 rag=current.rag,
-                reason=f"The override ended on {day(ended) if ended else ''}; {current.reason}",
+                reason=f"{ended}; {current.reason}",
                 source=RagSource.OVERRIDE,
                 rules=rules,
                 by=by,
