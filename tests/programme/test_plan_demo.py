@@ -54,9 +54,7 @@ def test_the_demo_programme_has_its_phases_workstreams_and_actions(organisation)
     actions = programme.actions.all()
     own = actions.filter(source="")
     assert own.count() == 44
-    assert set(actions.exclude(source="").values_list("source", flat=True)) == {
-        "Productivity plan"
-    }
+    assert set(actions.exclude(source="").values_list("source", flat=True)) == {"Productivity plan"}
     assert len(set(own.values_list("target_area", flat=True))) == 12
 
 
@@ -64,9 +62,7 @@ def test_its_actions_are_spread_for_every_rag(organisation) -> None:
     programme = demo.load(organisation=organisation, by=None, today=TODAY)
     actions = list(programme.actions.all())
     open_actions = [a for a in actions if a.status not in ("complete", "cancelled")]
-    slips = [
-        ((a.forecast_on or a.due_on) - a.due_on).days for a in open_actions if a.due_on
-    ]
+    slips = [((a.forecast_on or a.due_on) - a.due_on).days for a in open_actions if a.due_on]
     assert any(1 <= slip <= 30 for slip in slips)
     assert any(slip > 30 for slip in slips)
     assert any(a.due_on < TODAY for a in open_actions)

@@ -428,10 +428,12 @@ SHAPES: tuple[Shape, ...] = (
 
 
 def _phase_for(due: dt.date, phases: list[Phase]) -> Phase:
+    """The phase whose dates hold ``due``: the last when it is later, the first when earlier."""
     for phase in phases:
-        if phase.start_on <= due <= phase.end_on:
+        if phase.start_on and phase.end_on and phase.start_on <= due <= phase.end_on:
             return phase
-    return phases[-1] if due > phases[-1].end_on else phases[0]
+    last_end = phases[-1].end_on
+    return phases[-1] if last_end is not None and due > last_end else phases[0]
 
 
 def _fields(n: int, today: dt.date, phases: list[Phase]) -> dict[str, Any]:
