@@ -108,6 +108,10 @@ HELP: dict[str, str] = {
     "programme:milestone_delete": "programme#milestones-and-savings",
     "programme:action_export": "programme#downloading-actions",
     "programme:milestone_export": "programme#downloading-actions",
+    "programme:saving_export": "programme#downloading-actions",
+    "programme:action_import": "programme#importing-actions",
+    "programme:milestone_import": "programme#importing-milestones",
+    "programme:saving_import": "programme#importing-savings",
 }
 
 
