@@ -44,11 +44,16 @@ def source_tag(action: Action) -> Any:
     )
 
 
+#: The GOV.UK tag colour of each RAG; blue is complete.
+RAG_TAG_COLOURS = {"red": "red", "amber": "yellow", "green": "green", "blue": "blue"}
+
+
 def rag_tag(action: Action) -> Any:
     if not action.rag:
         return format_html('<span class="gt-rag gt-rag--none">{}</span>', "Not assessed")
     return format_html(
-        '<strong class="govuk-tag gt-rag gt-rag--{}">{}</strong>',
+        '<strong class="govuk-tag govuk-tag--{} gt-rag gt-rag--{}">{}</strong>',
+        RAG_TAG_COLOURS.get(action.rag, "grey"),
         action.rag,
         action.get_rag_display(),
     )

@@ -396,6 +396,7 @@ def action_detail(request: OrgRequest, action_id: int) -> HttpResponse:
         "programme/plan/action_detail.html",
         {
             "action": action,
+            "rag_tag": tables.rag_tag(action),
             "design_by": quarter_label(action.design_by),
             "implement_from": quarter_label(action.implement_from),
             "milestones": milestones,
