@@ -133,6 +133,19 @@ def _invitation(organisation: Organisation) -> Any:
     return found or invitation_create(organisation=organisation, invitee="invited", role="viewer")
 
 
+def _benefit(organisation: Organisation) -> int:
+    from goldenthread.programme.benefits.services import benefit_create
+    from goldenthread.programme.models import Benefit, BenefitType
+
+    benefit = Benefit.objects.filter(organisation=organisation).order_by("pk").first()
+    if benefit is None:
+        benefit = benefit_create(
+            organisation=organisation, reference="B-1", title="Sample",
+            type=BenefitType.QUALITY, by=None,
+        )
+    return benefit.pk
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -171,6 +184,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "invitation_id": lambda org: _invitation(org).pk,
     "token": lambda org: _invitation(org).token,
     "band_id": _band,
+    "benefit_id": _benefit,
 }
 
 

@@ -89,6 +89,17 @@ HELP: dict[str, str] = {
     "operating_model:consideration_edit": "operating-model#design-principles",
     "operating_model:consideration_delete": "operating-model#design-principles",
     "performance": "operating-model#the-golden-thread",
+    "programme:benefit_list": "programme-benefits#benefits",
+    "programme:benefit_detail": "programme-benefits#benefits",
+    "programme:benefit_create": "programme-benefits#benefits",
+    "programme:benefit_edit": "programme-benefits#status",
+    "programme:benefit_delete": "programme-benefits#benefits",
+    "programme:benefit_profile_edit": "programme-benefits#the-cashable-profile",
+    "programme:benefit_settings": "programme-benefits#benefit-settings",
+    "programme:benefit_import": "programme-benefits#importing-benefits",
+    "programme:benefit_export": "programme-benefits#downloading-benefits",
+    "programme:benefit_profile_import": "programme-benefits#importing-cashable-profiles",
+    "programme:benefit_profile_export": "programme-benefits#downloading-benefits",
 }
 
 
