@@ -140,8 +140,11 @@ def _benefit(organisation: Organisation) -> int:
     benefit = Benefit.objects.filter(organisation=organisation).order_by("pk").first()
     if benefit is None:
         benefit = benefit_create(
-            organisation=organisation, reference="B-1", title="Sample",
-            type=BenefitType.QUALITY, by=None,
+            organisation=organisation,
+            reference="B-1",
+            title="Sample",
+            type=BenefitType.QUALITY,
+            by=None,
         )
     return benefit.pk
 

@@ -58,7 +58,9 @@ def actions(programme):
 def add_benefit(organisation, reference: str, **fields: Any) -> Benefit:
     fields.setdefault("title", f"Benefit {reference}")
     fields.setdefault("type", BenefitType.PROCESS_EFFICIENCY)
-    return services.benefit_create(organisation=organisation, reference=reference, by=None, **fields)
+    return services.benefit_create(
+        organisation=organisation, reference=reference, by=None, **fields
+    )
 
 
 @pytest.fixture

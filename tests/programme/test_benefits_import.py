@@ -32,8 +32,9 @@ def upload(client, organisation, page: str, name: str, data: bytes, capture) -> 
 
 def confirm(client, organisation, run, capture) -> ImportRun:
     with capture(execute=True):
-        client.post(reverse("kit:import_confirm",
-                            kwargs={"org_slug": organisation.slug, "run_id": run.pk}))
+        client.post(
+            reverse("kit:import_confirm", kwargs={"org_slug": organisation.slug, "run_id": run.pk})
+        )
     run.refresh_from_db()
     assert run.status == ImportStatus.DONE, run.summary
     return run
@@ -41,13 +42,24 @@ def confirm(client, organisation, run, capture) -> ImportRun:
 
 def state(organisation):
     benefits = sorted(
-        (b.reference, b.title, b.type, b.owner, b.programme_id, b.confidence_percent,
-         b.confidence_level, b.status, b.evidence, b.target_on,
-         tuple(sorted(a.reference for a in b.actions.all())))
+        (
+            b.reference,
+            b.title,
+            b.type,
+            b.owner,
+            b.programme_id,
+            b.confidence_percent,
+            b.confidence_level,
+            b.status,
+            b.evidence,
+            b.target_on,
+            tuple(sorted(a.reference for a in b.actions.all())),
+        )
         for b in Benefit.objects.filter(organisation=organisation).prefetch_related("actions")
     )
-    profiles = sorted(BenefitProfile.objects.values_list("benefit__reference", "year", "planned",
-                                                         "realised"))
+    profiles = sorted(
+        BenefitProfile.objects.values_list("benefit__reference", "year", "planned", "realised")
+    )
     return benefits, profiles
 
 
@@ -55,16 +67,28 @@ def state(organisation):
 def test_both_exports_import_again_unchanged(
     editor, organisation, benefits, fmt, django_capture_on_commit_callbacks
 ):
-    Benefit.objects.filter(reference="B-03").update(description="=HYPERLINK(\"x\")")
+    Benefit.objects.filter(reference="B-03").update(description='=HYPERLINK("x")')
     before = state(organisation)
     exported = editor.get(url("benefit_export", organisation, fmt=fmt))
-    run = upload(editor, organisation, "benefit_import", f"benefits.{fmt}", exported.content,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor,
+        organisation,
+        "benefit_import",
+        f"benefits.{fmt}",
+        exported.content,
+        django_capture_on_commit_callbacks,
+    )
     assert run.status == ImportStatus.READY, run.problems
     assert run.counts == {"create": 0, "update": 0, "unchanged": 24}
     exported = editor.get(url("benefit_profile_export", organisation, fmt=fmt))
-    run = upload(editor, organisation, "benefit_profile_import", f"profiles.{fmt}",
-                 exported.content, django_capture_on_commit_callbacks)
+    run = upload(
+        editor,
+        organisation,
+        "benefit_profile_import",
+        f"profiles.{fmt}",
+        exported.content,
+        django_capture_on_commit_callbacks,
+    )
     assert run.status == ImportStatus.READY, run.problems
     assert run.counts == {"create": 0, "update": 0, "unchanged": 48}
     assert state(organisation) == before
@@ -80,21 +104,39 @@ def test_a_file_adds_and_changes_benefits_all_at_once(
 ):
     data = csv_of(
         ["reference", "title", "type", "programme", "actions", "confidence", "status", "evidence"],
-        ["B-01", "Benefit number 1", BenefitType.CASHABLE_SAVING, programme.name, "A-1", "medium",
-         "realised", "Audited"],
-        ["B-99", "A new benefit", BenefitType.INCOME, "", "A-3;A-4".replace(";", " "), "35%",
-         "planned", ""],
+        [
+            "B-01",
+            "Benefit number 1",
+            BenefitType.CASHABLE_SAVING,
+            programme.name,
+            "A-1",
+            "medium",
+            "realised",
+            "Audited",
+        ],
+        [
+            "B-99",
+            "A new benefit",
+            BenefitType.INCOME,
+            "",
+            "A-3;A-4".replace(";", " "),
+            "35%",
+            "planned",
+            "",
+        ],
     )
-    run = upload(editor, organisation, "benefit_import", "b.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "benefit_import", "b.csv", data, django_capture_on_commit_callbacks
+    )
     # "A-3 A-4" is one reference that no action has.
     assert [p["message"] for p in run.problems] == [
         importing.UNKNOWN_ACTIONS.format(references="A-3 A-4")
     ]
     assert (run.problems[0]["row"], run.problems[0]["column"]) == (3, "actions")
     data = data.replace(b"A-3 A-4", b'"A-3, A-4"')
-    run = upload(editor, organisation, "benefit_import", "b.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "benefit_import", "b.csv", data, django_capture_on_commit_callbacks
+    )
     assert run.status == ImportStatus.READY, run.problems
     assert run.counts == {"create": 1, "update": 1, "unchanged": 0}
     confirm(editor, organisation, run, django_capture_on_commit_callbacks)
@@ -103,7 +145,9 @@ def test_a_file_adds_and_changes_benefits_all_at_once(
     assert sorted(a.reference for a in new.actions.all()) == ["A-3", "A-4"]
     changed = Benefit.objects.get(reference="B-01")
     assert (changed.type, changed.status, changed.evidence) == (
-        BenefitType.CASHABLE_SAVING, "realised", "Audited"
+        BenefitType.CASHABLE_SAVING,
+        "realised",
+        "Audited",
     )
     assert changed.history.latest().history_user.username == "ed"
 
@@ -118,16 +162,24 @@ def test_every_row_error_is_listed_with_its_row_and_column(
         ["B-02", "Two", BenefitType.QUALITY, "Nowhere", "very", "identified"],
         ["B-50", "Fifty", BenefitType.QUALITY, "", "", "closed"],
     )
-    run = upload(editor, organisation, "benefit_import", "b.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "benefit_import", "b.csv", data, django_capture_on_commit_callbacks
+    )
     found = [(p["row"], p["column"], p["message"]) for p in run.problems]
     assert found == [
-        (2, "type", importing.UNKNOWN_TYPE.format(
-            value="Happiness", types=", ".join(BenefitType.values))),
+        (
+            2,
+            "type",
+            importing.UNKNOWN_TYPE.format(value="Happiness", types=", ".join(BenefitType.values)),
+        ),
         (3, "programme", importing.UNKNOWN_PROGRAMME.format(value="Nowhere")),
         (3, "confidence", importing.BAD_CONFIDENCE),
-        (3, "status", "a benefit can move back one step only, from realised to realising; "
-         "it cannot go to identified"),
+        (
+            3,
+            "status",
+            "a benefit can move back one step only, from realised to realising; "
+            "it cannot go to identified",
+        ),
         (4, "evidence", "enter the evidence notes before marking the benefit closed"),
     ]
     assert run.status == ImportStatus.FAILED
@@ -143,16 +195,26 @@ def test_profiles_are_keyed_by_benefit_and_year(
         ["B-01", "2027-28", "£2000", ""],
         ["B-02", "2026/27", "4000", ""],
     )
-    run = upload(editor, organisation, "benefit_profile_import", "p.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor,
+        organisation,
+        "benefit_profile_import",
+        "p.csv",
+        data,
+        django_capture_on_commit_callbacks,
+    )
     assert run.status == ImportStatus.READY, run.problems
     assert run.counts == {"create": 1, "update": 1, "unchanged": 1}
     confirm(editor, organisation, run, django_capture_on_commit_callbacks)
     assert list(
         BenefitProfile.objects.filter(benefit__reference="B-01").values_list(
-            "year", "planned", "realised")
-    ) == [(2025, Decimal("1500.55"), Decimal("700.00")), (2026, Decimal("2000.00"), None),
-          (2027, Decimal("2000.00"), None)]
+            "year", "planned", "realised"
+        )
+    ) == [
+        (2025, Decimal("1500.55"), Decimal("700.00")),
+        (2026, Decimal("2000.00"), None),
+        (2027, Decimal("2000.00"), None),
+    ]
 
 
 def test_profile_row_errors(editor, organisation, benefits, django_capture_on_commit_callbacks):
@@ -164,8 +226,14 @@ def test_profile_row_errors(editor, organisation, benefits, django_capture_on_co
         ["B-01", "2025/26", "2"],
         ["B-02", "2025", "1.234"],
     )
-    run = upload(editor, organisation, "benefit_profile_import", "p.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor,
+        organisation,
+        "benefit_profile_import",
+        "p.csv",
+        data,
+        django_capture_on_commit_callbacks,
+    )
     found = [(p["row"], p["column"], p["message"]) for p in run.problems]
     assert (2, "benefit", importing.UNKNOWN_BENEFIT.format(value="B-77")) in found
     assert (3, "year", importing.BAD_YEAR.format(first="1990/91", last="2100/01")) in found
@@ -177,7 +245,8 @@ def test_profile_row_errors(editor, organisation, benefits, django_capture_on_co
 def test_the_columns_are_in_the_guide():
     from pathlib import Path
 
-    guide = (Path(__file__).resolve().parents[2] / "docs" / "guide" /
-             "programme-benefits.md").read_text()
+    guide = (
+        Path(__file__).resolve().parents[2] / "docs" / "guide" / "programme-benefits.md"
+    ).read_text()
     assert BENEFIT_COLUMNS.docs_table() in guide
     assert PROFILE_COLUMNS.docs_table() in guide

@@ -49,7 +49,9 @@ def test_cashable_savings_sum_to_the_penny_by_year_and_type(
         (Decimal(1000 * n) + Decimal("0.01")) * percent[n % 4] / 100 for n in range(1, 25)
     )
     assert abs(savings.years[2025].weighted - expected) <= Decimal("0.02")
-    one = selectors.cashable_savings(organisation=organisation, programme=make_programme(organisation))
+    one = selectors.cashable_savings(
+        organisation=organisation, programme=make_programme(organisation)
+    )
     assert one.years == {}
 
 
@@ -68,7 +70,11 @@ def test_an_action_page_panel_lists_its_benefits(organisation, actions, benefits
     source = panels.slot(panels.PAGE_PANELS, "programme-action").get("benefits")
     panel = source(organisation, actions[1])
     assert [b.reference for b in panel.context["benefits"].items] == [
-        "B-01", "B-06", "B-11", "B-16", "B-21"
+        "B-01",
+        "B-06",
+        "B-11",
+        "B-16",
+        "B-21",
     ]
 
 
@@ -93,7 +99,8 @@ def test_benefits_link_to_objectives_and_components_and_orphans_list_the_rest(
         component=version.components.first(), kind="benefit", target=benefits[1]
     )
     section = next(
-        s for s in orphans.orphan_sections(organisation=organisation)
+        s
+        for s in orphans.orphan_sections(organisation=organisation)
         if s.title == "Benefits that serve no objective"
     )
     assert section.total == 23
@@ -108,19 +115,27 @@ def test_both_link_ends_accept_a_benefit(editor, organisation, benefits):
         organisation=organisation, level=Level.OBJECTIVE, title="Balanced budget"
     )
     benefit = benefits[0]
-    add = reverse("performance:thread_link_create",
-                  kwargs={"org_slug": organisation.slug, "kind": BENEFIT, "record_id": benefit.pk})
+    add = reverse(
+        "performance:thread_link_create",
+        kwargs={"org_slug": organisation.slug, "kind": BENEFIT, "record_id": benefit.pk},
+    )
     done = editor.post(add, {"item": str(objective.pk)})
     assert done.status_code == 302
     assert ThreadLink.objects.get().object_id == benefit.pk
     version = tom_services.version_create(organisation=organisation, title="TOM")
     component = version.components.first()
-    add = reverse("operating_model:component_link_create",
-                  kwargs={"org_slug": organisation.slug, "kind": BENEFIT, "record_id": benefit.pk})
+    add = reverse(
+        "operating_model:component_link_create",
+        kwargs={"org_slug": organisation.slug, "kind": BENEFIT, "record_id": benefit.pk},
+    )
     editor.post(add, {"component": str(component.pk)})
     assert ComponentLink.objects.get().kind == "benefit"
-    detail = editor.get(reverse("programme:benefit_detail",
-                                kwargs={"org_slug": organisation.slug, "benefit_id": benefit.pk}))
+    detail = editor.get(
+        reverse(
+            "programme:benefit_detail",
+            kwargs={"org_slug": organisation.slug, "benefit_id": benefit.pk},
+        )
+    )
     assert "Balanced budget (Objective) Remove the link to Balanced budget" in texts(
         detail, "main li"
     )
@@ -131,11 +146,19 @@ def test_the_demo_makes_benefits_of_every_type_once(organisation, programme):
         make_action(programme, reference=f"D-{n}", position=n)
     today = dt.date(2026, 6, 1)
     demo.load(organisation=organisation, programme=programme, by=None, today=today)
-    counts = (Benefit.objects.count(), BenefitProfile.objects.count(),
-              Benefit.history.count(), BenefitProfile.history.count())
+    counts = (
+        Benefit.objects.count(),
+        BenefitProfile.objects.count(),
+        Benefit.history.count(),
+        BenefitProfile.history.count(),
+    )
     demo.load(organisation=organisation, programme=programme, by=None, today=today)
-    assert counts == (Benefit.objects.count(), BenefitProfile.objects.count(),
-                      Benefit.history.count(), BenefitProfile.history.count())
+    assert counts == (
+        Benefit.objects.count(),
+        BenefitProfile.objects.count(),
+        Benefit.history.count(),
+        BenefitProfile.history.count(),
+    )
     assert counts[0] >= 20
     assert set(Benefit.objects.values_list("type", flat=True)) == set(BenefitType.values)
     assert set(BenefitProfile.objects.values_list("year", flat=True)) == {2025, 2026, 2027}

@@ -49,12 +49,15 @@ def test_filters_and_sorts_keep_the_queries_fixed(
         html = page(viewer.get(url("benefit_list", organisation) + query))
     # Odd benefits are owned by the head of revenues; 50% and more: medium, high and 70%.
     assert column(html, 1) == [
-        f"B-{n:02d}" for n in (23, 22, 21, 19, 18, 17, 15, 14, 13, 11, 10, 9, 7, 6, 5, 3, 2, 1)
+        f"B-{n:02d}"
+        for n in (23, 22, 21, 19, 18, 17, 15, 14, 13, 11, 10, 9, 7, 6, 5, 3, 2, 1)
         if n % 2 and n % 4 != 0
     ]
     by_type = page(viewer.get(url("benefit_list", organisation) + "?type=Cashable+saving"))
     assert set(column(by_type, 3)) == {"Cashable saving"}
-    realised = page(viewer.get(url("benefit_list", organisation) + "?sort=realised_total&order=desc"))
+    realised = page(
+        viewer.get(url("benefit_list", organisation) + "?sort=realised_total&order=desc")
+    )
     assert column(realised, 1)[0] == "B-24"
     searched = page(viewer.get(url("benefit_list", organisation) + "?q=B-07"))
     assert column(searched, 1) == ["B-07"]
@@ -73,19 +76,29 @@ def test_a_benefit_is_added_through_its_form(editor, organisation, programme, ac
     response = editor.post(
         url("benefit_create", organisation),
         {
-            "reference": "B-9", "title": "Single view of debt",
-            "type": BenefitType.PROCESS_EFFICIENCY, "programme": str(programme.pk),
-            "actions": "A-1, A-77", "confidence": "high", "status": "identified",
+            "reference": "B-9",
+            "title": "Single view of debt",
+            "type": BenefitType.PROCESS_EFFICIENCY,
+            "programme": str(programme.pk),
+            "actions": "A-1, A-77",
+            "confidence": "high",
+            "status": "identified",
         },
     )
     assert error_summary(response) == [services.UNKNOWN_ACTIONS.format(references="A-77")]
     response = editor.post(
         url("benefit_create", organisation),
         {
-            "reference": "B-9", "title": "Single view of debt",
-            "type": BenefitType.PROCESS_EFFICIENCY, "programme": str(programme.pk),
-            "actions": "A-1, a-3", "confidence": "high", "status": "identified",
-            "target_on_day": "31", "target_on_month": "3", "target_on_year": "2027",
+            "reference": "B-9",
+            "title": "Single view of debt",
+            "type": BenefitType.PROCESS_EFFICIENCY,
+            "programme": str(programme.pk),
+            "actions": "A-1, a-3",
+            "confidence": "high",
+            "status": "identified",
+            "target_on_day": "31",
+            "target_on_month": "3",
+            "target_on_year": "2027",
         },
     )
     benefit = Benefit.objects.get()
@@ -105,8 +118,13 @@ def test_a_benefit_is_changed_through_its_form(editor, organisation, actions):
     assert form.select_one("input[name=actions]")["value"] == "A-1"
     version = form.select_one(f"input[name={VERSION_FIELD}]")
     data = {
-        "reference": "B-1", "title": "New title", "type": BenefitType.QUALITY,
-        "actions": "A-2", "confidence": "40%", "status": "closed", "evidence": "",
+        "reference": "B-1",
+        "title": "New title",
+        "type": BenefitType.QUALITY,
+        "actions": "A-2",
+        "confidence": "40%",
+        "status": "closed",
+        "evidence": "",
     }
     data[VERSION_FIELD] = version["value"]
     response = editor.post(url("benefit_edit", organisation, benefit_id=benefit.pk), data)
@@ -115,7 +133,11 @@ def test_a_benefit_is_changed_through_its_form(editor, organisation, actions):
     response = editor.post(url("benefit_edit", organisation, benefit_id=benefit.pk), data)
     assert response.status_code == 302
     benefit.refresh_from_db()
-    assert (benefit.title, benefit.status, benefit.confidence_percent) == ("New title", "closed", 40)
+    assert (benefit.title, benefit.status, benefit.confidence_percent) == (
+        "New title",
+        "closed",
+        40,
+    )
     assert [action.reference for action in benefit.actions.all()] == ["A-2"]
 
 
@@ -127,8 +149,11 @@ def test_the_profile_is_edited_on_its_page(editor, organisation):
     version = form.select_one(f"input[name={VERSION_FIELD}]")
     data = {
         VERSION_FIELD: version["value"],
-        "planned_2025": "£1,200.50", "realised_2025": "1,000",
-        "new_year": "2026/27", "new_planned": "", "new_realised": "",
+        "planned_2025": "£1,200.50",
+        "realised_2025": "1,000",
+        "new_year": "2026/27",
+        "new_planned": "",
+        "new_realised": "",
     }
     response = editor.post(edit, data)
     assert error_summary(response) == ["Enter the £ planned in 2026/27"]
@@ -141,7 +166,9 @@ def test_the_profile_is_edited_on_its_page(editor, organisation):
     ]
     html = page(editor.get(url("benefit_detail", organisation, benefit_id=benefit.pk)))
     assert texts(html, ".gt-profile tbody tr") == [
-        "2025/26 £1,200.50 £1,000 £0", "2026/27 £3,000 – £0", "Total £4,200.50 £1,000 £0",
+        "2025/26 £1,200.50 £1,000 £0",
+        "2026/27 £3,000 – £0",
+        "Total £4,200.50 £1,000 £0",
     ]
 
 
@@ -162,9 +189,9 @@ def test_viewers_read_and_editors_delete(client, organisation, benefits):
 def test_another_organisations_benefit_is_not_found(editor, other):
     theirs = add_benefit(other, "T-1")
     for name in ("benefit_detail", "benefit_edit", "benefit_delete", "benefit_profile_edit"):
-        response = editor.get(reverse(
-            f"programme:{name}", kwargs={"org_slug": "havering", "benefit_id": theirs.pk}
-        ))
+        response = editor.get(
+            reverse(f"programme:{name}", kwargs={"org_slug": "havering", "benefit_id": theirs.pk})
+        )
         assert response.status_code == 404, name
 
 
@@ -174,7 +201,9 @@ def test_the_settings_page_adds_a_type_and_refuses_removing_one_in_use(admin, or
     version = form.select_one(f"input[name={VERSION_FIELD}]")
     data = {
         VERSION_FIELD: version["value"],
-        "added": "Carbon reduction", "confidence_low": "20", "confidence_medium": "50",
+        "added": "Carbon reduction",
+        "confidence_low": "20",
+        "confidence_medium": "50",
         "confidence_high": "85",
     }
     assert admin.post(settings_url, data).status_code == 302
@@ -182,9 +211,14 @@ def test_the_settings_page_adds_a_type_and_refuses_removing_one_in_use(admin, or
     form = page(admin.get(settings_url))
     data = {
         VERSION_FIELD: form.select_one(f"input[name={VERSION_FIELD}]")["value"],
-        "type_0": "", "confidence_low": "20", "confidence_medium": "50", "confidence_high": "85",
+        "type_0": "",
+        "confidence_low": "20",
+        "confidence_medium": "50",
+        "confidence_high": "85",
     }
     response = admin.post(settings_url, data)
-    assert error_summary(response) == [services.TYPE_IN_USE.format(
-        type="Carbon reduction", count=1, plural="", s="s", references="B-1"
-    )]
+    assert error_summary(response) == [
+        services.TYPE_IN_USE.format(
+            type="Carbon reduction", count=1, plural="", s="s", references="B-1"
+        )
+    ]

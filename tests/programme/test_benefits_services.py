@@ -29,9 +29,14 @@ def refused(call, **kwargs) -> ServiceError:
 def test_a_benefit_is_added_with_its_actions_and_names_who_added_it(organisation, actions):
     user = UserFactory(username="maya")
     benefit = services.benefit_create(
-        organisation=organisation, reference="B-1", title="Single view of debt",
-        type=BenefitType.PROCESS_EFFICIENCY, actions="a-2, A-4,  ", confidence="Medium",
-        baseline_on=dt.date(2025, 4, 1), by=user,
+        organisation=organisation,
+        reference="B-1",
+        title="Single view of debt",
+        type=BenefitType.PROCESS_EFFICIENCY,
+        actions="a-2, A-4,  ",
+        confidence="Medium",
+        baseline_on=dt.date(2025, 4, 1),
+        by=user,
     )
     assert [action.reference for action in benefit.actions.order_by("reference")] == ["A-2", "A-4"]
     assert (benefit.confidence_percent, benefit.confidence_level) == (None, "medium")
@@ -41,8 +46,13 @@ def test_a_benefit_is_added_with_its_actions_and_names_who_added_it(organisation
 
 def test_unknown_actions_are_refused_naming_them(organisation, actions):
     error = refused(
-        services.benefit_create, organisation=organisation, reference="B-1", title="T",
-        type=BenefitType.QUALITY, actions="A-1, A-99, Z-1", by=None,
+        services.benefit_create,
+        organisation=organisation,
+        reference="B-1",
+        title="T",
+        type=BenefitType.QUALITY,
+        actions="A-1, A-99, Z-1",
+        by=None,
     )
     assert error.message == services.UNKNOWN_ACTIONS.format(references="A-99, Z-1")
     assert error.field == "actions"
@@ -52,8 +62,13 @@ def test_unknown_actions_are_refused_naming_them(organisation, actions):
 def test_another_organisations_actions_are_unknown(organisation, other):
     theirs = make_action(make_programme(other), reference="T-1")
     error = refused(
-        services.benefit_create, organisation=organisation, reference="B-1", title="T",
-        type=BenefitType.QUALITY, actions=theirs.reference, by=None,
+        services.benefit_create,
+        organisation=organisation,
+        reference="B-1",
+        title="T",
+        type=BenefitType.QUALITY,
+        actions=theirs.reference,
+        by=None,
     )
     assert error.message == services.UNKNOWN_ACTIONS.format(references="T-1")
 
@@ -61,26 +76,45 @@ def test_another_organisations_actions_are_unknown(organisation, other):
 def test_references_types_confidence_and_programmes_are_checked(organisation, other):
     add_benefit(organisation, "B-1")
     error = refused(
-        services.benefit_create, organisation=organisation, reference="b-1", title="T",
-        type=BenefitType.QUALITY, by=None,
+        services.benefit_create,
+        organisation=organisation,
+        reference="b-1",
+        title="T",
+        type=BenefitType.QUALITY,
+        by=None,
     )
     assert (error.message, error.field) == (
-        services.REFERENCE_TAKEN.format(reference="b-1"), "reference"
+        services.REFERENCE_TAKEN.format(reference="b-1"),
+        "reference",
     )
     error = refused(
-        services.benefit_create, organisation=organisation, reference="B-2", title="T",
-        type="Happiness", by=None,
+        services.benefit_create,
+        organisation=organisation,
+        reference="B-2",
+        title="T",
+        type="Happiness",
+        by=None,
     )
     assert error.message == services.UNKNOWN_TYPE.format(types=", ".join(BenefitType.values))
     for wrong in ("101%", "very", "-5"):
         error = refused(
-            services.benefit_create, organisation=organisation, reference="B-2", title="T",
-            type=BenefitType.QUALITY, confidence=wrong, by=None,
+            services.benefit_create,
+            organisation=organisation,
+            reference="B-2",
+            title="T",
+            type=BenefitType.QUALITY,
+            confidence=wrong,
+            by=None,
         )
         assert (error.message, error.field) == (BAD_CONFIDENCE, "confidence")
     error = refused(
-        services.benefit_create, organisation=organisation, reference="B-2", title="T",
-        type=BenefitType.QUALITY, programme=make_programme(other), by=None,
+        services.benefit_create,
+        organisation=organisation,
+        reference="B-2",
+        title="T",
+        type=BenefitType.QUALITY,
+        programme=make_programme(other),
+        by=None,
     )
     assert error.message == services.OTHER_PROGRAMME
 
@@ -113,15 +147,18 @@ def test_the_profile_is_set_changed_and_removed_by_year(organisation):
         by=user,
     )
     versions = benefit.history.count()
-    services.benefit_profile_update(benefit=benefit, years={2025: (Decimal("100.10"), None)}, by=user)
+    services.benefit_profile_update(
+        benefit=benefit, years={2025: (Decimal("100.10"), None)}, by=user
+    )
     assert benefit.history.count() == versions  # nothing changed, nothing recorded
     services.benefit_profile_update(benefit=benefit, years={2025: (None, None)}, by=user)
     assert list(BenefitProfile.objects.values_list("year", "planned", "realised")) == [
         (2026, Decimal("200.00"), Decimal("50.05"))
     ]
     assert BenefitProfile.history.filter(history_type="-").get().history_user == user
-    error = refused(services.benefit_profile_update, benefit=benefit, years={1800: (1, None)},
-                    by=user)
+    error = refused(
+        services.benefit_profile_update, benefit=benefit, years={1800: (1, None)}, by=user
+    )
     assert error.message == services.YEAR_OUT_OF_RANGE.format(first="1990/91", last="2100/01")
 
 
@@ -152,29 +189,45 @@ def test_the_settings_add_rename_and_remove_types_and_set_percentages(organisati
     )
     benefit = add_benefit(organisation, "B-1", type="Carbon reduction", confidence="high")
     assert selectors.benefit_types(settings=programme_settings(organisation=organisation))[-2:] == [
-        "Carbon reduction", "Social value"
+        "Carbon reduction",
+        "Social value",
     ]
     error = refused(
-        services.benefit_settings_update, organisation=organisation,
-        renames={"Carbon reduction": ""}, by=user, **levels,
+        services.benefit_settings_update,
+        organisation=organisation,
+        renames={"Carbon reduction": ""},
+        by=user,
+        **levels,
     )
     assert error.message == services.TYPE_IN_USE.format(
         type="Carbon reduction", count=1, plural="", s="s", references="B-1"
     )
     error = refused(
-        services.benefit_settings_update, organisation=organisation, renames={},
-        added="quality improvement", by=user, **levels,
+        services.benefit_settings_update,
+        organisation=organisation,
+        renames={},
+        added="quality improvement",
+        by=user,
+        **levels,
     )
     assert error.message == services.TYPE_TAKEN.format(type="quality improvement")
     error = refused(
-        services.benefit_settings_update, organisation=organisation, renames={}, by=user,
-        confidence_low=60, confidence_medium=50, confidence_high=90,
+        services.benefit_settings_update,
+        organisation=organisation,
+        renames={},
+        by=user,
+        confidence_low=60,
+        confidence_medium=50,
+        confidence_high=90,
     )
     assert error.message == services.CONFIDENCE_OUT_OF_ORDER
     services.benefit_settings_update(
         organisation=organisation,
         renames={"Carbon reduction": "Net zero", "Social value": ""},
-        by=user, confidence_low=10, confidence_medium=40, confidence_high=95,
+        by=user,
+        confidence_low=10,
+        confidence_medium=40,
+        confidence_high=95,
     )
     settings = ProgrammeSettings.objects.get()
     assert settings.benefit_types == ["Net zero"]
@@ -188,7 +241,12 @@ def test_the_settings_add_rename_and_remove_types_and_set_percentages(organisati
 def test_the_settings_keep_what_other_parts_hold(organisation):
     ProgrammeSettings.objects.create(organisation=organisation, risk_categories=["Climate"])
     services.benefit_settings_update(
-        organisation=organisation, renames={}, added="Carbon", by=None,
-        confidence_low=1, confidence_medium=2, confidence_high=3,
+        organisation=organisation,
+        renames={},
+        added="Carbon",
+        by=None,
+        confidence_low=1,
+        confidence_medium=2,
+        confidence_high=3,
     )
     assert ProgrammeSettings.objects.get().risk_categories == ["Climate"]

@@ -33,8 +33,10 @@ class Reading:
 def read_confidence(text: str | None) -> Reading:
     """``"70%"``, ``"70"``, ``"Medium"`` or blank; ``ValueError`` for anything else.
 
-    >>> read_confidence("70%"), read_confidence(" high "), read_confidence("")
-    (Reading(percent=70, level=''), Reading(percent=None, level='high'), Reading(percent=None, level=''))
+    >>> read_confidence("70%")
+    Reading(percent=70, level='')
+    >>> read_confidence(" High "), read_confidence("")
+    (Reading(percent=None, level='high'), Reading(percent=None, level=''))
     """
     cleaned = (text or "").strip().lower()
     if not cleaned:

@@ -53,7 +53,9 @@ class BenefitForm(forms.Form):
     target = forms.CharField(max_length=100, required=False, label="Target (optional)")
     target_on = date_field(label="Target date (optional)", named="The target date")
     actual = forms.CharField(max_length=100, required=False, label="Actual (optional)")
-    actual_on = date_field(label="Date the actual was measured (optional)", named="The actual's date")
+    actual_on = date_field(
+        label="Date the actual was measured (optional)", named="The actual's date"
+    )
     confidence = forms.CharField(
         max_length=10,
         required=False,
@@ -67,7 +69,8 @@ class BenefitForm(forms.Form):
         widget=forms.Textarea(attrs=TEXTAREA),
         required=False,
         label="Evidence notes",
-        help_text="How the realisation was measured. Needed before a benefit is realised or closed.",
+        help_text="How the realisation was measured. "
+        "Needed before a benefit is realised or closed.",
     )
 
     def __init__(
@@ -102,8 +105,20 @@ def benefit_initial(benefit: Benefit, references: list[str]) -> dict[str, Any]:
         **{
             name: getattr(benefit, name)
             for name in (
-                "reference", "title", "type", "description", "owner", "measure", "baseline",
-                "baseline_on", "target", "target_on", "actual", "actual_on", "status", "evidence",
+                "reference",
+                "title",
+                "type",
+                "description",
+                "owner",
+                "measure",
+                "baseline",
+                "baseline_on",
+                "target",
+                "target_on",
+                "actual",
+                "actual_on",
+                "status",
+                "evidence",
             )
         },
         "programme": str(benefit.programme_id or ""),
@@ -124,11 +139,14 @@ class ProfileForm(forms.Form):
                 required=False, label=f"Planned £ in {label}"
             )
             self.fields[f"realised_{row.year}"] = MoneyField(
-                required=False, label=f"Realised £ in {label}",
+                required=False,
+                label=f"Realised £ in {label}",
                 help_text="Leave both blank to remove the year.",
             )
         self.fields["new_year"] = forms.CharField(
-            required=False, max_length=9, label="Add a financial year (optional)",
+            required=False,
+            max_length=9,
+            label="Add a financial year (optional)",
             help_text="For example 2026/27.",
         )
         self.fields["new_planned"] = MoneyField(required=False, label="Planned £ in that year")
@@ -158,8 +176,7 @@ class ProfileForm(forms.Form):
     def years_given(self) -> dict[int, tuple[Decimal | None, Decimal | None]]:
         data = self.cleaned_data
         years = {
-            year: (data.get(f"planned_{year}"), data.get(f"realised_{year}"))
-            for year in self.years
+            year: (data.get(f"planned_{year}"), data.get(f"realised_{year}")) for year in self.years
         }
         if data.get("new_year") is not None:
             years[data["new_year"]] = (data.get("new_planned"), data.get("new_realised"))
@@ -174,9 +191,6 @@ def profile_initial(rows: list[BenefitProfile]) -> dict[str, Any]:
     return initial
 
 
-PERCENT = {"min_value": 0, "max_value": 100}
-
-
 class BenefitSettingsForm(forms.Form):
     """The organisation's own benefit types (rename in place, blank to remove) and percentages."""
 
@@ -185,18 +199,26 @@ class BenefitSettingsForm(forms.Form):
         self.types = list(settings.benefit_types)
         for index, kind in enumerate(self.types):
             self.fields[f"type_{index}"] = forms.CharField(
-                required=False, max_length=100, label=f"Your type {index + 1}",
+                required=False,
+                max_length=100,
+                label=f"Your type {index + 1}",
                 help_text=f"Now “{kind}”. Change the name to rename it on every benefit; "
                 "leave it blank to remove it.",
             )
         self.fields["added"] = forms.CharField(
-            required=False, max_length=100, label="Add a type of benefit (optional)",
+            required=False,
+            max_length=100,
+            label="Add a type of benefit (optional)",
             help_text="For example Carbon reduction.",
         )
         for level, label in (("low", "Low"), ("medium", "Medium"), ("high", "High")):
             self.fields[f"confidence_{level}"] = forms.IntegerField(
-                label=f"{label} confidence (%)", **PERCENT,
-                widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+                label=f"{label} confidence (%)",
+                min_value=0,
+                max_value=100,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}
+                ),
             )
 
     def service_arguments(self) -> dict[str, Any]:

@@ -99,8 +99,10 @@ class BenefitImporter(TableImporter):
         settings = programme_settings(organisation=organisation)
         types = selectors.benefit_types(settings=settings)
         programmes = {
-            name.lower() for name in
-            Programme.objects.filter(organisation=organisation).values_list("name", flat=True)
+            name.lower()
+            for name in Programme.objects.filter(organisation=organisation).values_list(
+                "name", flat=True
+            )
         }
         wanted = {ref.lower() for row in rows for ref in _references(row["actions"])}
         known = set(
@@ -110,30 +112,38 @@ class BenefitImporter(TableImporter):
             .values_list("key", flat=True)
         )
         for row in rows:
-            place = {"row": row.number}
+            place: dict[str, Any] = {"row": row.number}
             if row["type"] is not None and row["type"] not in types:
                 report.problem(
                     UNKNOWN_TYPE.format(value=row["type"], types=", ".join(types)),
-                    column=row.headers["type"], value=row["type"], **place,
+                    column=row.headers["type"],
+                    value=row["type"],
+                    **place,
                 )
             if row["programme"] and row["programme"].lower() not in programmes:
                 report.problem(
                     UNKNOWN_PROGRAMME.format(value=row["programme"]),
-                    column=row.headers["programme"], value=row["programme"], **place,
+                    column=row.headers["programme"],
+                    value=row["programme"],
+                    **place,
                 )
             unknown = [ref for ref in _references(row["actions"]) if ref.lower() not in known]
             if unknown:
                 report.problem(
                     UNKNOWN_ACTIONS.format(references=", ".join(unknown)),
-                    column=row.headers["actions"], value=row["actions"], **place,
+                    column=row.headers["actions"],
+                    value=row["actions"],
+                    **place,
                 )
             if row.has("confidence"):
                 try:
                     read_confidence(row["confidence"])
                 except ValueError:
                     report.problem(
-                        BAD_CONFIDENCE, column=row.headers["confidence"],
-                        value=row["confidence"], **place,
+                        BAD_CONFIDENCE,
+                        column=row.headers["confidence"],
+                        value=row["confidence"],
+                        **place,
                     )
             self._check_status(row, existing, report)
 
@@ -144,14 +154,17 @@ class BenefitImporter(TableImporter):
             problem = services.status_move_problem(benefit.status, wanted["status"])
             if problem:
                 report.problem(
-                    problem[0].lower() + problem[1:], row=row.number,
-                    column=row.headers.get("status", "status"), value=row["status"],
+                    problem[0].lower() + problem[1:],
+                    row=row.number,
+                    column=row.headers.get("status", "status"),
+                    value=row["status"],
                 )
         if wanted["status"] in services.NEEDING_EVIDENCE and not wanted["evidence"]:
             label = BenefitStatus(wanted["status"]).label.lower()
             message = services.NEEDS_EVIDENCE.format(status=label)
             report.problem(
-                message[0].lower() + message[1:], row=row.number,
+                message[0].lower() + message[1:],
+                row=row.number,
                 column=row.headers.get("evidence", "evidence"),
             )
 
@@ -195,8 +208,15 @@ class BenefitImporter(TableImporter):
             "type": row["type"],
             **{
                 name: text(name)
-                for name in ("description", "owner", "measure", "baseline", "target", "actual",
-                             "evidence")
+                for name in (
+                    "description",
+                    "owner",
+                    "measure",
+                    "baseline",
+                    "target",
+                    "actual",
+                    "evidence",
+                )
             },
             **{name: date(name) for name in ("baseline_on", "target_on", "actual_on")},
             "programme": programme,
@@ -208,7 +228,7 @@ class BenefitImporter(TableImporter):
     def compare(self, row: TableRow, record: Any) -> tuple[str, ...]:
         benefit: Benefit = record
         wanted = self._wanted(row, benefit)
-        current = {
+        current: dict[str, Any] = {
             **{column.name: getattr(benefit, column.name, None) for column in BENEFIT_COLUMNS},
             "programme": benefit.programme.name if benefit.programme else "",
             "actions": sorted(action.reference.lower() for action in benefit.actions.all()),
@@ -257,8 +277,11 @@ def _outcome(plan: Plan, run: ImportRun, things: str, url: str) -> Outcome:
     counts = plan.counts()
     return Outcome(
         summary=DONE.format(
-            added=counts[CREATE], updated=counts[UPDATE], unchanged=counts[UNCHANGED],
-            things=things, file=run.filename,
+            added=counts[CREATE],
+            updated=counts[UPDATE],
+            unchanged=counts[UNCHANGED],
+            things=things,
+            file=run.filename,
         ),
         result_url=url,
     )
@@ -303,8 +326,10 @@ class ProfileImporter(TableImporter):
             benefit = benefits.get(str(row["benefit"] or "").lower())
             if row["benefit"] and benefit is None:
                 report.problem(
-                    UNKNOWN_BENEFIT.format(value=row["benefit"]), row=row.number,
-                    column=row.headers["benefit"], value=row["benefit"],
+                    UNKNOWN_BENEFIT.format(value=row["benefit"]),
+                    row=row.number,
+                    column=row.headers["benefit"],
+                    value=row["benefit"],
                 )
             year = None
             if row["year"]:
@@ -314,9 +339,13 @@ class ProfileImporter(TableImporter):
                     year = None
                 if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
                     report.problem(
-                        BAD_YEAR.format(first=financial_year_label(FIRST_YEAR),
-                                        last=financial_year_label(LAST_YEAR)),
-                        row=row.number, column=row.headers["year"], value=row["year"],
+                        BAD_YEAR.format(
+                            first=financial_year_label(FIRST_YEAR),
+                            last=financial_year_label(LAST_YEAR),
+                        ),
+                        row=row.number,
+                        column=row.headers["year"],
+                        value=row["year"],
                     )
                     year = None
             if benefit is None or year is None:
@@ -324,9 +353,12 @@ class ProfileImporter(TableImporter):
             key = (benefit.pk, year)
             if key in seen:
                 report.problem(
-                    TWICE.format(benefit=benefit.reference, year=financial_year_label(year),
-                                 other=seen[key]),
-                    row=row.number, column=row.headers["year"], value=row["year"],
+                    TWICE.format(
+                        benefit=benefit.reference, year=financial_year_label(year), other=seen[key]
+                    ),
+                    row=row.number,
+                    column=row.headers["year"],
+                    value=row["year"],
                 )
             seen[key] = row.number
             keyed.append((row, benefit, year))
@@ -351,9 +383,7 @@ class ProfileImporter(TableImporter):
         return plan
 
     @staticmethod
-    def _wanted(
-        row: TableRow, current: BenefitProfile | None
-    ) -> tuple[Decimal, Decimal | None]:
+    def _wanted(row: TableRow, current: BenefitProfile | None) -> tuple[Decimal, Decimal | None]:
         planned = (
             row["planned"] if row.has("planned") or current is None else current.planned
         ) or Decimal("0.00")

@@ -56,15 +56,19 @@ def confidence_value(settings: ProgrammeSettings) -> Any:
     return Coalesce(
         "confidence_percent",
         Case(
-            *(When(confidence_level=level, then=Value(percent))
-              for level, percent in level_percents(settings).items()),
+            *(
+                When(confidence_level=level, then=Value(percent))
+                for level, percent in level_percents(settings).items()
+            ),
             default=None,
             output_field=IntegerField(),
         ),
     )
 
 
-def benefit_register(*, organisation: Organisation, settings: ProgrammeSettings) -> QuerySet[Benefit]:
+def benefit_register(
+    *, organisation: Organisation, settings: ProgrammeSettings
+) -> QuerySet[Benefit]:
     """The benefits as the register lists them, each with its £ totals and effective confidence."""
     return benefit_list(organisation=organisation).annotate(
         planned_total=Sum("profile__planned"),
@@ -90,9 +94,11 @@ def benefit_profile(*, benefit: Benefit) -> list[BenefitProfile]:
 
 def benefits_of_action(*, action: Action) -> QuerySet[Benefit]:
     """The benefits that come from an action."""
-    return action.benefits.filter(organisation=action.organisation).annotate(
-        planned_total=Sum("profile__planned"), realised_total=Sum("profile__realised")
-    ).order_by("reference")
+    return (
+        action.benefits.filter(organisation=action.organisation)
+        .annotate(planned_total=Sum("profile__planned"), realised_total=Sum("profile__realised"))
+        .order_by("reference")
+    )
 
 
 def benefit_type_uses(*, organisation: Organisation, type: str) -> QuerySet[Benefit]:

@@ -51,9 +51,7 @@ YEAR_OUT_OF_RANGE = "Enter a financial year from {first} to {last}"
 NEGATIVE = "Enter an amount of £0 or more"
 TYPE_IN_USE = "{type} cannot be removed: {count} benefit{plural} use{s} it ({references})"
 TYPE_TAKEN = "There is already a type of benefit called {type}"
-CONFIDENCE_OUT_OF_ORDER = (
-    "The percentages must rise from low to medium to high, each from 0 to 100"
-)
+CONFIDENCE_OUT_OF_ORDER = "The percentages must rise from low to medium to high, each from 0 to 100"
 #: How many benefits a refusal names before it counts the rest.
 NAMED = 5
 
@@ -183,8 +181,15 @@ def benefit_create(
     """Add a benefit; ``actions`` are the references of the actions it comes from."""
     settings = programme_settings(organisation=organisation)
     checked = _fields(
-        organisation=organisation, settings=settings, benefit=None, reference=reference,
-        title=title, type=type, programme=programme, confidence=confidence, status=status,
+        organisation=organisation,
+        settings=settings,
+        benefit=None,
+        reference=reference,
+        title=title,
+        type=type,
+        programme=programme,
+        confidence=confidence,
+        status=status,
         evidence=evidence,
     )
     found = resolve_actions(organisation=organisation, references=actions)
@@ -236,8 +241,15 @@ def benefit_update(
     organisation = benefit.organisation
     settings = programme_settings(organisation=organisation)
     checked = _fields(
-        organisation=organisation, settings=settings, benefit=benefit, reference=reference,
-        title=title, type=type, programme=programme, confidence=confidence, status=status,
+        organisation=organisation,
+        settings=settings,
+        benefit=benefit,
+        reference=reference,
+        title=title,
+        type=type,
+        programme=programme,
+        confidence=confidence,
+        status=status,
         evidence=evidence,
     )
     found = resolve_actions(organisation=organisation, references=actions)
@@ -344,10 +356,9 @@ def benefit_settings_update(
     """
     if not 0 <= confidence_low <= confidence_medium <= confidence_high <= 100:
         raise ServiceError(CONFIDENCE_OUT_OF_ORDER, field="confidence_low")
-    settings = (
-        ProgrammeSettings.objects.select_for_update().filter(organisation=organisation).first()
-        or ProgrammeSettings(organisation=organisation)
-    )
+    settings = ProgrammeSettings.objects.select_for_update().filter(
+        organisation=organisation
+    ).first() or ProgrammeSettings(organisation=organisation)
     kept: list[str] = []
     moved: dict[str, str] = {}
     for old in settings.benefit_types:
@@ -358,8 +369,11 @@ def benefit_settings_update(
             if count:
                 raise ServiceError(
                     TYPE_IN_USE.format(
-                        type=old, count=count, plural="" if count == 1 else "s",
-                        s="s" if count == 1 else "", references=_names(list(uses[:NAMED]), count),
+                        type=old,
+                        count=count,
+                        plural="" if count == 1 else "s",
+                        s="s" if count == 1 else "",
+                        references=_names(list(uses[:NAMED]), count),
                     ),
                     field="types",
                 )
@@ -385,7 +399,10 @@ def benefit_settings_update(
     else:
         settings.save(
             update_fields=[
-                "benefit_types", "confidence_low", "confidence_medium", "confidence_high"
+                "benefit_types",
+                "confidence_low",
+                "confidence_medium",
+                "confidence_high",
             ]
         )
     for old, new in moved.items():
@@ -393,7 +410,10 @@ def benefit_settings_update(
         for benefit in renamed:
             benefit.type = new
         bulk_update_with_history(
-            renamed, Benefit, ["type"], default_user=acting_user(by),
+            renamed,
+            Benefit,
+            ["type"],
+            default_user=acting_user(by),
             default_change_reason=f"type renamed from {old}",
         )
     return settings

@@ -48,8 +48,9 @@ def _confidence(benefit: Benefit, table: BoundTable) -> str:
 
 
 def _status(benefit: Benefit, table: BoundTable) -> Any:
-    return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>',
-                       benefit.get_status_display())
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--grey">{}</strong>', benefit.get_status_display()
+    )
 
 
 BENEFITS = Table(
@@ -58,34 +59,55 @@ BENEFITS = Table(
     columns=[
         TableColumn("reference", "Reference", sort=Lower("reference")),
         TableColumn(
-            "title", "Benefit", sort=Lower("title"),
+            "title",
+            "Benefit",
+            sort=Lower("title"),
             cell=record_link("programme:benefit_detail", "benefit_id", "title"),
         ),
         TableColumn("type", "Type", sort="type"),
         TableColumn("owner", "Owner", sort=Lower("owner")),
         TableColumn(
-            "programme", "Programme",
-            value=lambda b: b.programme.name if b.programme else "", sort=F("programme__name"),
+            "programme",
+            "Programme",
+            value=lambda b: b.programme.name if b.programme else "",
+            sort=F("programme__name"),
         ),
         TableColumn("actions", "Comes from", value=_actions),
         TableColumn(
-            "confidence_value", "Confidence (%)", cell=_confidence, sort="confidence_value",
+            "confidence_value",
+            "Confidence (%)",
+            cell=_confidence,
+            sort="confidence_value",
             numeric=True,
         ),
         TableColumn(
-            "status", "Status", value=lambda b: b.get_status_display(), cell=_status,
+            "status",
+            "Status",
+            value=lambda b: b.get_status_display(),
+            cell=_status,
             sort="status",
         ),
         TableColumn(
-            "planned_total", "Planned £", sort=F("planned_total"), numeric=True, money=True,
+            "planned_total",
+            "Planned £",
+            sort=F("planned_total"),
+            numeric=True,
+            money=True,
         ),
         TableColumn(
-            "realised_total", "Realised £", sort=F("realised_total"), numeric=True, money=True,
+            "realised_total",
+            "Realised £",
+            sort=F("realised_total"),
+            numeric=True,
+            money=True,
         ),
     ],
     filters=[
         SearchFilter(
-            "q", "Search", fields=["title", "description", "measure"], exact=["reference"],
+            "q",
+            "Search",
+            fields=["title", "description", "measure"],
+            exact=["reference"],
             hint="Words from the title, description or measure, or a whole reference",
         ),
         ChoiceFilter("type", "Type", field="type", choices=_types, multiple=True),

@@ -11,11 +11,11 @@ urlpatterns: list[URLPattern] = [
     path(P + "import/", views.benefit_import, name="benefit_import"),
     path(P + "export.<str:fmt>", views.benefit_export, name="benefit_export"),
     path(P + "profiles/import/", views.benefit_profile_import, name="benefit_profile_import"),
-    path(P + "profiles/export.<str:fmt>", views.benefit_profile_export,
-         name="benefit_profile_export"),
+    path(
+        P + "profiles/export.<str:fmt>", views.benefit_profile_export, name="benefit_profile_export"
+    ),
     path(P + "<int:benefit_id>/", views.benefit_detail, name="benefit_detail"),
     path(P + "<int:benefit_id>/edit/", views.benefit_edit, name="benefit_edit"),
-    path(P + "<int:benefit_id>/profile/", views.benefit_profile_edit,
-         name="benefit_profile_edit"),
+    path(P + "<int:benefit_id>/profile/", views.benefit_profile_edit, name="benefit_profile_edit"),
     path(P + "<int:benefit_id>/delete/", views.benefit_delete, name="benefit_delete"),
 ]

@@ -92,17 +92,15 @@ def benefit_detail(request: OrgRequest, benefit_id: int) -> HttpResponse:
     settings = programme_settings(organisation=request.organisation)
     percent = effective_percent(benefit.confidence_percent, benefit.confidence_level, settings)
     rows = selectors.benefit_profile(benefit=benefit)
+    weights = [weighted(row.planned, percent) for row in rows]
     profile = [
-        {
-            "row": row,
-            "label": financial_year_label(row.year),
-            "weighted": weighted(row.planned, percent),
-        } for row in rows
+        {"row": row, "label": financial_year_label(row.year), "weighted": weight}
+        for row, weight in zip(rows, weights, strict=True)
     ]
     totals = {
         "planned": sum((row.planned for row in rows), Decimal("0.00")),
         "realised": sum((row.realised or Decimal("0.00") for row in rows), Decimal("0.00")),
-        "weighted": sum((line["weighted"] for line in profile), Decimal("0.00")),
+        "weighted": sum(weights, Decimal("0.00")),
     }
     context = {
         "benefit": benefit,
@@ -207,7 +205,9 @@ def benefit_profile_edit(request: OrgRequest, benefit_id: int) -> HttpResponse:
         intro="The cashable £ planned and realised in each financial year (April to March).",
         caption=benefit.title,
         crumbs=[
-            ("Benefits", _list_url(request)), (benefit.reference, detail), ("Cashable profile", "")
+            ("Benefits", _list_url(request)),
+            (benefit.reference, detail),
+            ("Cashable profile", ""),
         ],
         cancel_url=detail,
         record=benefit,
@@ -218,7 +218,9 @@ def benefit_profile_edit(request: OrgRequest, benefit_id: int) -> HttpResponse:
 def benefit_settings(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     settings = programme_settings(organisation=organisation)
-    form = BenefitSettingsForm(bound(request), settings=settings, initial=settings_initial(settings))
+    form = BenefitSettingsForm(
+        bound(request), settings=settings, initial=settings_initial(settings)
+    )
     return form_page(
         request,
         form,
@@ -270,8 +272,9 @@ def benefit_export(request: OrgRequest, fmt: str) -> HttpResponse:
         .prefetch_related("actions")
         .order_by("reference")
     )
-    return export_response(request, columns=BENEFIT_COLUMNS, records=benefits, what="Benefits",
-                           fmt=fmt)
+    return export_response(
+        request, columns=BENEFIT_COLUMNS, records=benefits, what="Benefits", fmt=fmt
+    )
 
 
 @org_view()
