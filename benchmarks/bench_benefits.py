@@ -151,7 +151,8 @@ def run() -> dict[str, dict[str, float]]:
 
 def report(results: dict[str, dict[str, float]], machine: str) -> str:
     rows = "\n".join(
-        f"| {name} | {r['first'] * 1000:.0f} ms | {r['median'] * 1000:.0f} ms | {r['queries']:.0f} |"
+        f"| {name} | {r['first'] * 1000:.0f} ms | {r['median'] * 1000:.0f} ms "
+        f"| {r['queries']:.0f} |"
         for name, r in results.items()
     )
     register = max(
