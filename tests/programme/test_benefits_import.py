@@ -250,3 +250,22 @@ def test_the_columns_are_in_the_guide():
     ).read_text()
     assert BENEFIT_COLUMNS.docs_table() in guide
     assert PROFILE_COLUMNS.docs_table() in guide
+
+
+def test_the_upload_pages_and_template_workbooks_answer(editor, organisation):
+    for name in (importing.IMPORTER, importing.PROFILE_IMPORTER):
+        template = reverse(
+            "kit:import_template", kwargs={"org_slug": organisation.slug, "importer": name}
+        )
+        assert editor.get(template).status_code == 200, name
+    for name in ("benefit_import", "benefit_profile_import"):
+        assert editor.get(url(name, organisation)).status_code == 200, name
+
+
+def test_the_exports_hold_only_the_organisations_benefits(editor, organisation, other, benefits):
+    from tests.programme.benefit_fixtures import add_benefit
+
+    add_benefit(other, "THEIRS-1")
+    exported = editor.get(url("benefit_export", organisation, fmt="csv")).content.decode()
+    assert "THEIRS-1" not in exported
+    assert exported.count("\n") == 25
