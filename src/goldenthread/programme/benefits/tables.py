@@ -47,10 +47,26 @@ def _confidence(benefit: Benefit, table: BoundTable) -> str:
     )
 
 
-def _status(benefit: Benefit, table: BoundTable) -> Any:
+#: The GOV.UK tag colour of each status: the further along, the nearer to green.
+STATUS_TAGS = {
+    BenefitStatus.IDENTIFIED: "grey",
+    BenefitStatus.PLANNED: "blue",
+    BenefitStatus.REALISING: "yellow",
+    BenefitStatus.REALISED: "green",
+    BenefitStatus.CLOSED: "grey",
+}
+
+
+def status_tag(benefit: Benefit) -> Any:
     return format_html(
-        '<strong class="govuk-tag govuk-tag--grey">{}</strong>', benefit.get_status_display()
+        '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+        STATUS_TAGS.get(BenefitStatus(benefit.status), "grey"),
+        benefit.get_status_display(),
     )
+
+
+def _status(benefit: Benefit, table: BoundTable) -> Any:
+    return status_tag(benefit)
 
 
 BENEFITS = Table(

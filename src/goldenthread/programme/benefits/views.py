@@ -108,6 +108,7 @@ def benefit_detail(request: OrgRequest, benefit_id: int) -> HttpResponse:
             benefit.confidence_percent, benefit.confidence_level, settings
         ),
         "actions": _actions_shown(request, benefit),
+        "status_tag": tables.status_tag(benefit),
         "profile": profile,
         "totals": totals,
         "crumbs": [("Benefits", _list_url(request)), (benefit.reference, "")],
