@@ -83,6 +83,7 @@ def test_without_an_as_is_structure_there_is_no_post_section(viewer, organisatio
     assert headings == [
         "Golden-thread items that contribute to nothing",
         "Directorates without a service plan",
+        "Actions that serve no objective",
         "Benefits that serve no objective",
     ]
 
@@ -95,7 +96,7 @@ def test_a_module_that_registers_a_source_appears_on_the_page(viewer, organisati
             empty="None",
         )
 
-    ORPHANS.add("test.actions", actions, order=1000)
+    ORPHANS.add("test.actions", actions, order=90)
     try:
         response = viewer.get(orphans_url(organisation))
     finally:
@@ -117,8 +118,8 @@ def test_the_orphans_page_has_a_fixed_number_of_queries(
         )
     # Session, user, membership, the switcher's memberships; untraced items; directorates
     # without a plan; the as-is, the objectives' posts, two counts by unit, the units;
-    # untraced benefits.
-    with django_assert_num_queries(12):
+    # the actions that serve no objective; untraced benefits.
+    with django_assert_num_queries(13):
         response = viewer.get(orphans_url(organisation))
     # The page lists the first 25 of the 26 and says so: it does not grow with them.
     assert len(section(response, "Posts with no individual objective")) == 25

@@ -16,7 +16,7 @@ from django.urls import reverse
 from goldenthread.accounts.models import Organisation
 from goldenthread.analysis.quarters import financial_year_label
 from goldenthread.kit import links, orphans, panels
-from goldenthread.kit.lists import capped
+from goldenthread.kit.lists import LIST_LIMIT, Capped
 from goldenthread.operating_model.models import DeliveryKind
 from goldenthread.programme.models import Action, Benefit, Programme
 from goldenthread.programme.preferences import programme_settings
@@ -84,10 +84,13 @@ def programme_panel(organisation: Organisation, programme: Programme) -> panels.
 
 
 def action_panel(organisation: Organisation, action: Action) -> panels.Panel:
-    """The benefits that come from an action."""
+    """The benefits that come from an action: one query, and a count only when there are more."""
+    found = selectors.benefits_of_action(action=action)
+    first = list(found[: LIST_LIMIT + 1])
+    total = len(first) if len(first) <= LIST_LIMIT else found.count()
     return panels.Panel(
         "programme/benefits/_action_panel.html",
-        {"benefits": capped(selectors.benefits_of_action(action=action))},
+        {"benefits": Capped(first[:LIST_LIMIT], total)},
     )
 
 
