@@ -286,6 +286,29 @@ def saving_import(client: Any, organisation: Any, capture: Any) -> None:
     _register_import(client, organisation, capture, "programme:saving_import", "s.csv", data)
 
 
+def benefit_import(client: Any, organisation: Any, capture: Any) -> None:
+    data = b"reference,title,type\nREAD-B1,Read in a job,Quality improvement\n"
+    _register_import(
+        client, organisation, capture, "programme:benefit_import", "benefits.csv", data
+    )
+
+
+def benefit_profile_import(client: Any, organisation: Any, capture: Any) -> None:
+    from goldenthread.programme.benefits.services import benefit_create
+
+    benefit_create(
+        organisation=organisation,
+        reference="READ-B2",
+        title="Read in a job",
+        type="Quality improvement",
+        by=None,
+    )
+    data = b"benefit,year,planned\nREAD-B2,2025/26,100\n"
+    _register_import(
+        client, organisation, capture, "programme:benefit_profile_import", "profiles.csv", data
+    )
+
+
 #: Every page with a file input, by URL name, and how to upload through it.
 UPLOAD_FORMS: dict[str, Callable[[Any, Any, Any], None]] = {
     "structure:snapshot_upload": structure_upload,
@@ -294,6 +317,8 @@ UPLOAD_FORMS: dict[str, Callable[[Any, Any, Any], None]] = {
     "programme:action_import": action_import,
     "programme:milestone_import": milestone_import,
     "programme:saving_import": saving_import,
+    "programme:benefit_import": benefit_import,
+    "programme:benefit_profile_import": benefit_profile_import,
 }
 
 

@@ -300,14 +300,14 @@ def test_the_actions_register_filters_and_sorts(viewer, organisation, many) -> N
 def test_the_action_page_has_a_fixed_number_of_queries(
     viewer, organisation, many, django_assert_num_queries
 ) -> None:
-    # The action's content type is cached once a process has asked for it: ask first, so the
-    # count does not depend on the order the tests run in.
-    ContentType.objects.get_for_model(Action)
     # Session, user, membership, the shell's organisations; the action with its programme,
     # workstream and phase; its milestones; its savings; its links to TOM components and
-    # to the golden thread; the RAG panel's history page and its count, the rules in force,
-    # and the member's role for the override link.
-    with django_assert_num_queries(13):
+    # to the golden thread; the history link's content type; the RAG panel (its records,
+    # their count, the rules) and the benefits panel (the benefits that come from it),
+    # each panel rendered with the request (the member and the organisations again).
+    # Content types are cached across tests: start from none, whatever ran before.
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(17):
         response = viewer.get(url(organisation, "action_detail", action_id=many[0].pk))
     assert len(select(response, ".gt-milestones tbody tr")) == 25
     assert select(response, ".gt-savings tbody th") == ["2025/26", "2026/27", "2027/28", "Total"]
