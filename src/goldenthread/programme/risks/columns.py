@@ -34,7 +34,9 @@ RISK_COLUMNS = Columns(
             max_length=40,
             help="The risk's reference, unique in the organisation",
         ),
-        Column("title", "Title", required=True, max_length=300),
+        Column(
+            "title", "Title", required=True, max_length=300, help="What the risk is, in a few words"
+        ),
         Column(
             "programme",
             "Programme",
@@ -53,7 +55,7 @@ RISK_COLUMNS = Columns(
             max_length=100,
             help="A standard category or one of the organisation's own",
         ),
-        Column("owner", "Owner", max_length=200),
+        Column("owner", "Owner", max_length=200, help="Who owns the risk: a post or a name"),
         Column(
             "inherent_likelihood", "Inherent likelihood", ColumnType.INTEGER, True, help=SCALE_HELP
         ),
@@ -67,16 +69,21 @@ RISK_COLUMNS = Columns(
             "Status",
             type=ColumnType.CHOICE,
             choices=RiskStatus.choices,
-            help="Blank: open",
+            help="Whether the risk is still open (blank: open)",
             value=_status_label,
         ),
         Column(
             "review_days",
             "Review every (days)",
             type=ColumnType.INTEGER,
-            help="Blank: the frequency the organisation sets for the risk's band",
+            help="Days between reviews (blank: the frequency for the risk's band)",
         ),
-        Column("next_review_on", "Next review", type=ColumnType.DATE),
+        Column(
+            "next_review_on",
+            "Next review",
+            type=ColumnType.DATE,
+            help="When the risk is next due for review (blank: set from its frequency)",
+        ),
         Column(
             "actions",
             "Actions",
@@ -99,7 +106,7 @@ MITIGATION_COLUMNS = Columns(
             max_length=60,
             pattern=r"[^/]+/[1-9][0-9]{0,5}",
             pattern_hint="the risk's reference, a slash and the mitigation's number, such as R1/2",
-            help="Which mitigation of which risk: a new number adds one",
+            help="Which mitigation of which risk (a new number adds one)",
             value=mitigation_key,
         ),
         Column("description", "Description", required=True),
@@ -110,7 +117,7 @@ MITIGATION_COLUMNS = Columns(
             "Status",
             type=ColumnType.CHOICE,
             choices=MitigationStatus.choices,
-            help="Blank: planned",
+            help="How far it has got (blank: planned)",
             value=_status_label,
         ),
     ],

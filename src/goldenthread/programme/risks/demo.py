@@ -186,8 +186,13 @@ RISKS: tuple[DemoRisk, ...] = (
         (3, 4),
         ((3, 4), (3, 4), (4, 4), (4, 4)),
         20,
-        (("Monthly collection monitoring reported to the S151 officer.", "Revenues Manager",
-          DONE),),
+        (
+            (
+                "Monthly collection monitoring reported to the S151 officer.",
+                "Revenues Manager",
+                DONE,
+            ),
+        ),
     ),
     DemoRisk(
         "R06",
@@ -219,8 +224,11 @@ RISKS: tuple[DemoRisk, ...] = (
         130,
         (
             ("Penetration test before each release.", "Head of Digital", DONE),
-            ("Offline continuity plan for each contact channel.", "Customer Services Manager",
-             PLANNED),
+            (
+                "Offline continuity plan for each contact channel.",
+                "Customer Services Manager",
+                PLANNED,
+            ),
         ),
     ),
     DemoRisk(
@@ -236,8 +244,11 @@ RISKS: tuple[DemoRisk, ...] = (
         45,
         (
             ("Monthly staff briefings and a questions inbox.", "Chief Executive", DONE),
-            ("Retention payments for roles with single points of failure.", "Head of HR and OD",
-             PLANNED),
+            (
+                "Retention payments for roles with single points of failure.",
+                "Head of HR and OD",
+                PLANNED,
+            ),
         ),
         (0,),
     ),
@@ -279,8 +290,11 @@ RISKS: tuple[DemoRisk, ...] = (
         ((3, 4), (2, 4), (2, 3), (2, 3)),
         25,
         (
-            ("Data protection impact assessment for each data share.", "Data Protection Officer",
-             DONE),
+            (
+                "Data protection impact assessment for each data share.",
+                "Data Protection Officer",
+                DONE,
+            ),
             ("Data sharing agreements signed by each service.", "Data Protection Officer", DOING),
         ),
     ),
@@ -389,9 +403,7 @@ def load(*, organisation: Organisation, programme: Programme, by: Actor, today: 
     """Add the demo's risks to ``programme``; those already there are left as they are."""
     _own_category(organisation, by)
     actions = list(Action.objects.filter(programme=programme).order_by("position", "reference"))
-    taken = set(
-        Risk.objects.filter(organisation=organisation).values_list("reference", flat=True)
-    )
+    taken = set(Risk.objects.filter(organisation=organisation).values_list("reference", flat=True))
     for demo in RISKS:
         if demo.reference in taken:
             continue
@@ -420,9 +432,7 @@ def load(*, organisation: Organisation, programme: Programme, by: Actor, today: 
                 risk=risk, description=description, owner=owner, due_on=due, status=status, by=by
             )
         dates = _review_dates(today, len(demo.reviews), demo.last_ago)
-        for index, ((likelihood, impact), day) in enumerate(
-            zip(demo.reviews, dates, strict=True)
-        ):
+        for index, ((likelihood, impact), day) in enumerate(zip(demo.reviews, dates, strict=True)):
             note = "Scores reviewed at the Strategic Projects Board." if index else "First review."
             services.risk_review_create(
                 risk=risk,
