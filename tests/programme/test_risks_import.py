@@ -52,7 +52,7 @@ def risks(organisation):
         risk = make_risk(
             organisation,
             f"R{number}",
-            title="=HYPERLINK(\"http://x\")" if number == 1 else f"Risk {number}",
+            title='=HYPERLINK("http://x")' if number == 1 else f"Risk {number}",
             programme=programme if number % 2 else None,
             cause="Capacity is short" if number % 3 else "",
             category="Political and member" if number == 5 else "Financial",
@@ -62,8 +62,13 @@ def risks(organisation):
             actions=[first, second] if number == 2 else [first] if number == 3 else [],
             status="closed" if number == 4 else "open",
         )
-        services.mitigation_create(risk=risk, description=f"Mitigation of {number}",
-                                   owner="Head of HR", due_on=dt.date(2026, 6, 1), by=None)
+        services.mitigation_create(
+            risk=risk,
+            description=f"Mitigation of {number}",
+            owner="Head of HR",
+            due_on=dt.date(2026, 6, 1),
+            by=None,
+        )
         made.append(risk)
     return made
 
@@ -92,17 +97,24 @@ def confirm(client, organisation, run, capture) -> ImportRun:
     return run
 
 
-@pytest.mark.parametrize(("page", "export", "count"), [
-    ("risk_import", "risk_export", 21), ("mitigation_import", "mitigation_export", 21)
-])
+@pytest.mark.parametrize(
+    ("page", "export", "count"),
+    [("risk_import", "risk_export", 21), ("mitigation_import", "mitigation_export", 21)],
+)
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_the_export_imports_again_unchanged(
     editor, organisation, risks, page, export, count, fmt, django_capture_on_commit_callbacks
 ) -> None:
     exported = editor.get(url(export, organisation, fmt=fmt))
     assert exported.status_code == 200
-    run = upload(editor, organisation, page, f"file.{fmt}", exported.content,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor,
+        organisation,
+        page,
+        f"file.{fmt}",
+        exported.content,
+        django_capture_on_commit_callbacks,
+    )
     assert run.status == ImportStatus.READY, run.problems
     assert run.counts == {"create": 0, "update": 0, "unchanged": count}
 
@@ -120,8 +132,9 @@ def test_a_file_adds_and_changes_risks(
         f"{HEADER}\nR2,Risk 2 renamed,Financial,4,4,3,3,A2\n"
         "R99,Supplier cannot deliver,partnership,3,4,2,5,\n"
     ).encode()
-    run = upload(editor, organisation, "risk_import", "risks.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "risk_import", "risks.csv", data, django_capture_on_commit_callbacks
+    )
     assert run.status == ImportStatus.READY, run.problems
     assert run.counts == {"create": 1, "update": 1, "unchanged": 0}
     run = confirm(editor, organisation, run, django_capture_on_commit_callbacks)
@@ -139,8 +152,9 @@ def test_likelihood_and_impact_outside_1_to_5_are_row_errors(
     editor, organisation, value, kept, django_capture_on_commit_callbacks
 ) -> None:
     data = f"{HEADER}\nR1,Risk,Financial,{value},3,3,{value},\n".encode()
-    run = upload(editor, organisation, "risk_import", "risks.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "risk_import", "risks.csv", data, django_capture_on_commit_callbacks
+    )
     if kept:
         assert run.status == ImportStatus.READY, run.problems
         return
@@ -158,11 +172,12 @@ def test_unknown_categories_actions_and_programmes_are_row_errors_and_nothing_is
         f"{HEADER},programme\n"
         "R50,Good row,Financial,3,3,3,3,,\n"
         "R51,Weather,Weather,3,3,3,3,,\n"
-        "R52,Unknown action,Financial,3,3,3,3,\"A1, A9\",\n"
+        'R52,Unknown action,Financial,3,3,3,3,"A1, A9",\n'
         "R53,Unknown programme,Financial,3,3,3,3,,Another programme\n"
     ).encode()
-    run = upload(editor, organisation, "risk_import", "risks.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "risk_import", "risks.csv", data, django_capture_on_commit_callbacks
+    )
     assert run.status == ImportStatus.FAILED
     problems = [(p["row"], p["column"], p["message"]) for p in run.problems]
     allowed = (
@@ -181,8 +196,9 @@ def test_a_mitigation_file_adds_by_number_and_refuses_an_unknown_risk(
     editor, organisation, risks, django_capture_on_commit_callbacks
 ) -> None:
     data = b"mitigation,description,status\nR1/1,Mitigation of 1,done\nR1/2,Advisor network,\n"
-    run = upload(editor, organisation, "mitigation_import", "m.csv", data,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "mitigation_import", "m.csv", data, django_capture_on_commit_callbacks
+    )
     assert run.counts == {"create": 1, "update": 1, "unchanged": 0}, run.problems
     confirm(editor, organisation, run, django_capture_on_commit_callbacks)
     mitigations = Mitigation.objects.filter(risk__reference="R1").order_by("position")
@@ -191,10 +207,13 @@ def test_a_mitigation_file_adds_by_number_and_refuses_an_unknown_risk(
         (2, "Advisor network", "planned"),
     ]
     bad = b"mitigation,description\nR77/1,Nothing to mitigate\nR1,No number\n"
-    run = upload(editor, organisation, "mitigation_import", "m.csv", bad,
-                 django_capture_on_commit_callbacks)
+    run = upload(
+        editor, organisation, "mitigation_import", "m.csv", bad, django_capture_on_commit_callbacks
+    )
     messages = [(p["row"], p["message"]) for p in run.problems]
-    assert messages[0][0] == 3 and messages[0][1].endswith("a slash and the mitigation's number, such as R1/2")
+    assert messages[0][0] == 3 and messages[0][1].endswith(
+        "a slash and the mitigation's number, such as R1/2"
+    )
     assert (2, importing.UNKNOWN_RISK.format(reference="R77")) in messages
 
 

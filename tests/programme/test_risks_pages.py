@@ -159,18 +159,30 @@ def test_the_heat_map_counts_open_risks_and_links_each_count(editor, organisatio
     assert select(response, ".gt-heat-map th[scope=row]")[0].startswith("Likelihood 5")
     inherent = editor.get(url("risk_list", organisation) + "?scores=inherent")
     # Every risk was made with inherent likelihood 4 and impact 4.
-    assert select(inherent, '.gt-heat-map td[data-likelihood="4"][data-impact="4"] a')[0].startswith(
-        "23"
-    )
+    assert select(inherent, '.gt-heat-map td[data-likelihood="4"][data-impact="4"] a')[
+        0
+    ].startswith("23")
 
 
 def _fields(risk: Risk) -> dict:
     return {
         name: getattr(risk, name)
         for name in (
-            "reference", "title", "category", "programme", "cause", "event", "effect", "owner",
-            "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact",
-            "status", "review_days", "next_review_on",
+            "reference",
+            "title",
+            "category",
+            "programme",
+            "cause",
+            "event",
+            "effect",
+            "owner",
+            "inherent_likelihood",
+            "inherent_impact",
+            "residual_likelihood",
+            "residual_impact",
+            "status",
+            "review_days",
+            "next_review_on",
         )
     }
 
@@ -283,8 +295,13 @@ def test_a_review_refuses_a_likelihood_outside_the_scale(editor, organisation) -
     risk = make_risk(organisation)
     response = editor.post(
         url("risk_review", organisation, risk_id=risk.pk),
-        {"reviewed_on_day": "1", "reviewed_on_month": "3", "reviewed_on_year": "2026",
-         "likelihood": "6", "impact": "0"},
+        {
+            "reviewed_on_day": "1",
+            "reviewed_on_month": "3",
+            "reviewed_on_year": "2026",
+            "likelihood": "6",
+            "impact": "0",
+        },
     )
     assert error_summary(response) == [
         services.OUT_OF_SCALE.format(label="Likelihood"),
@@ -295,8 +312,9 @@ def test_a_review_refuses_a_likelihood_outside_the_scale(editor, organisation) -
 def test_the_trend_shows_each_review_with_a_chart(editor, organisation) -> None:
     risk = make_risk(organisation)
     for month, likelihood in ((1, 2), (2, 3), (3, 4)):
-        services.risk_review_create(risk=risk, reviewed_on=dt.date(2026, month, 1),
-                                    likelihood=likelihood, impact=4, by=None)
+        services.risk_review_create(
+            risk=risk, reviewed_on=dt.date(2026, month, 1), likelihood=likelihood, impact=4, by=None
+        )
     response = editor.get(url("risk_detail", organisation, risk_id=risk.pk))
     assert column(response, 4, ".gt-reviews") == ["8 Medium", "12 High", "16 High"]
     assert "From 8 to 16 over 3 reviews: risen." in text(response, "#trend-summary")
@@ -306,15 +324,22 @@ def test_mitigations_are_added_changed_and_removed(editor, organisation) -> None
     risk = make_risk(organisation)
     response = editor.post(
         url("mitigation_create", organisation, risk_id=risk.pk),
-        {"description": "Advisor network", "owner": "Programme Director", "status": "planned",
-         "due_on_day": "30", "due_on_month": "6", "due_on_year": "2026"},
+        {
+            "description": "Advisor network",
+            "owner": "Programme Director",
+            "status": "planned",
+            "due_on_day": "30",
+            "due_on_month": "6",
+            "due_on_year": "2026",
+        },
         follow=True,
     )
     assert column(response, 2, ".gt-mitigations") == ["Advisor network"]
     mitigation = Mitigation.objects.get()
     assert mitigation.due_on == dt.date(2026, 6, 30)
-    edit = editor.get(url("mitigation_edit", organisation, risk_id=risk.pk,
-                          mitigation_id=mitigation.pk))
+    edit = editor.get(
+        url("mitigation_edit", organisation, risk_id=risk.pk, mitigation_id=mitigation.pk)
+    )
     from tests.html import parse
 
     version = parse(edit).select_one("input[name=record_version]")["value"]
@@ -324,8 +349,9 @@ def test_mitigations_are_added_changed_and_removed(editor, organisation) -> None
     )
     mitigation.refresh_from_db()
     assert mitigation.status == "done"
-    editor.post(url("mitigation_delete", organisation, risk_id=risk.pk,
-                    mitigation_id=mitigation.pk))
+    editor.post(
+        url("mitigation_delete", organisation, risk_id=risk.pk, mitigation_id=mitigation.pk)
+    )
     assert not Mitigation.objects.exists()
 
 
@@ -336,9 +362,12 @@ def test_another_organisations_risk_is_not_found(editor, organisation) -> None:
     mine = make_risk(organisation, "M1")
     for name in ("risk_detail", "risk_edit", "risk_delete", "risk_review", "mitigation_create"):
         assert editor.get(url(name, organisation, risk_id=risk.pk)).status_code == 404
-    assert editor.get(
-        url("mitigation_edit", organisation, risk_id=mine.pk, mitigation_id=mitigation.pk)
-    ).status_code == 404
+    assert (
+        editor.get(
+            url("mitigation_edit", organisation, risk_id=mine.pk, mitigation_id=mitigation.pk)
+        ).status_code
+        == 404
+    )
 
 
 def test_a_viewer_reads_but_cannot_change(client, organisation) -> None:
@@ -355,11 +384,22 @@ def settings_data(**changes):
         for impact in range(1, 6):
             data[f"matrix_{likelihood}_{impact}"] = str(likelihood * impact)
     for number, (name, low, high, days) in enumerate(
-        [("Low", 1, 4, 180), ("Medium", 5, 11, 90), ("High", 12, 19, 30), ("Very high", 20, 25, 30)],
+        [
+            ("Low", 1, 4, 180),
+            ("Medium", 5, 11, 90),
+            ("High", 12, 19, 30),
+            ("Very high", 20, 25, 30),
+        ],
         start=1,
     ):
-        data.update({f"band_{number}_name": name, f"band_{number}_from": str(low),
-                     f"band_{number}_to": str(high), f"band_{number}_review_days": str(days)})
+        data.update(
+            {
+                f"band_{number}_name": name,
+                f"band_{number}_from": str(low),
+                f"band_{number}_to": str(high),
+                f"band_{number}_review_days": str(days),
+            }
+        )
     data.update(changes)
     return data
 
@@ -401,8 +441,10 @@ def test_a_risk_links_to_components_and_objectives(editor, organisation) -> None
         organisation=organisation, level=Level.OBJECTIVE, title="One front door"
     )
     response = editor.post(
-        reverse("performance:thread_link_create",
-                kwargs={"org_slug": organisation.slug, "kind": "risk", "record_id": risk.pk}),
+        reverse(
+            "performance:thread_link_create",
+            kwargs={"org_slug": organisation.slug, "kind": "risk", "record_id": risk.pk},
+        ),
         {"item": objective.pk},
     )
     assert response.status_code == 302, error_summary(response)
@@ -410,24 +452,33 @@ def test_a_risk_links_to_components_and_objectives(editor, organisation) -> None
     channels = tom_services.version_create(organisation=organisation, title="Our TOM")
     channels = channels.components.get(key="channels")
     response = editor.post(
-        reverse("operating_model:component_link_create",
-                kwargs={"org_slug": organisation.slug, "kind": "risk", "record_id": risk.pk}),
+        reverse(
+            "operating_model:component_link_create",
+            kwargs={"org_slug": organisation.slug, "kind": "risk", "record_id": risk.pk},
+        ),
         {"component": channels.pk},
     )
     assert response.status_code == 302, error_summary(response)
     page = editor.get(url("risk_detail", organisation, risk_id=risk.pk))
-    assert "One front door" in text(page, "#links-thread-items + ul") if select(
-        page, "#links-thread-items"
-    ) else "One front door" in text(page)
+    assert (
+        "One front door" in text(page, "#links-thread-items + ul")
+        if select(page, "#links-thread-items")
+        else "One front door" in text(page)
+    )
     assert "Channels" in text(page)
-    component_page = editor.get(reverse(
-        "operating_model:component_detail",
-        kwargs={"org_slug": organisation.slug, "component_id": channels.pk},
-    ))
+    component_page = editor.get(
+        reverse(
+            "operating_model:component_detail",
+            kwargs={"org_slug": organisation.slug, "component_id": channels.pk},
+        )
+    )
     assert "R1: Risk R1" in text(component_page)
-    objective_page = editor.get(reverse(
-        "performance:item_detail", kwargs={"org_slug": organisation.slug, "item_id": objective.pk}
-    ))
+    objective_page = editor.get(
+        reverse(
+            "performance:item_detail",
+            kwargs={"org_slug": organisation.slug, "item_id": objective.pk},
+        )
+    )
     assert "R1: Risk R1" in text(objective_page, ".gt-contributions")
     services.risk_delete(risk=risk, by=None)
     assert not ThreadLink.objects.exists()

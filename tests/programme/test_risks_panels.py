@@ -99,9 +99,11 @@ def test_the_demo_register_has_shape_and_loads_once(organisation, programme) -> 
     demo.load(organisation=organisation, programme=programme, by=None, today=today)
     risks = Risk.objects.filter(organisation=organisation)
     assert risks.count() >= 15
-    assert {"Capacity and Expertise", "Pace of Programme", "Complexity of achieving savings"} <= set(
-        risks.values_list("title", flat=True)
-    )
+    assert {
+        "Capacity and Expertise",
+        "Pace of Programme",
+        "Complexity of achieving savings",
+    } <= set(risks.values_list("title", flat=True))
     assert set(RiskCategory.values) | {demo.OWN_CATEGORY} == set(
         risks.values_list("category", flat=True)
     )

@@ -72,27 +72,27 @@ def test_likelihood_and_impact_run_from_1_to_5(organisation, field, value, kept)
         return
     with pytest.raises(ServiceError) as refused:
         make_risk(organisation, **{field: value})
-    assert refused.value.message == services.OUT_OF_SCALE.format(
-        label=services.SCALE_FIELDS[field]
-    )
+    assert refused.value.message == services.OUT_OF_SCALE.format(label=services.SCALE_FIELDS[field])
     assert refused.value.field == field
 
 
 @pytest.mark.parametrize(("value", "kept"), [(0, False), (1, True), (5, True), (6, False)])
 def test_a_review_scores_from_1_to_5(organisation, value, kept) -> None:
     risk = make_risk(organisation)
-    for name in ("likelihood", "impact"):
-        other = "impact" if name == "likelihood" else "likelihood"
-        record = lambda: services.risk_review_create(  # noqa: E731
-            risk=risk, reviewed_on=TODAY, today=TODAY, by=None, **{name: value, other: 3}
-        )
+    for name, other in (("likelihood", "impact"), ("impact", "likelihood")):
+        scores = {name: value, other: 3}
         if kept:
-            assert record().score == value * 3
-        else:
-            with pytest.raises(ServiceError) as refused:
-                record()
-            assert refused.value.message == services.OUT_OF_SCALE.format(label=name.capitalize())
-            assert refused.value.field == name
+            review = services.risk_review_create(
+                risk=risk, reviewed_on=TODAY, today=TODAY, by=None, **scores
+            )
+            assert review.score == value * 3
+            continue
+        with pytest.raises(ServiceError) as refused:
+            services.risk_review_create(
+                risk=risk, reviewed_on=TODAY, today=TODAY, by=None, **scores
+            )
+        assert refused.value.message == services.OUT_OF_SCALE.format(label=name.capitalize())
+        assert refused.value.field == name
 
 
 def test_a_category_must_be_standard_or_the_organisations_own(organisation) -> None:
@@ -140,8 +140,9 @@ def test_the_bands_must_cover_1_to_25_once_and_the_refusal_names_the_field(organ
 def test_a_new_matrix_rescores_every_risk(organisation) -> None:
     risk = make_risk(organisation, residual_likelihood=2, residual_impact=3)
     assert risk.residual_score == 6
-    matrix = [[min(25, likelihood * impact + 1) for impact in range(1, 6)] for likelihood in
-              range(1, 6)]
+    matrix = [
+        [min(25, likelihood * impact + 1) for impact in range(1, 6)] for likelihood in range(1, 6)
+    ]
     settings(organisation, matrix=matrix)
     risk.refresh_from_db()
     assert risk.residual_score == 7
@@ -158,8 +159,13 @@ def test_a_review_sets_the_next_date_by_the_new_band(organisation, likelihood, i
     risk = make_risk(organisation)
     reviewed_on = dt.date(2026, 3, 1)
     review = services.risk_review_create(
-        risk=risk, reviewed_on=reviewed_on, likelihood=likelihood, impact=impact, note="Board",
-        today=TODAY, by=None,
+        risk=risk,
+        reviewed_on=reviewed_on,
+        likelihood=likelihood,
+        impact=impact,
+        note="Board",
+        today=TODAY,
+        by=None,
     )
     risk.refresh_from_db()
     assert (risk.residual_likelihood, risk.residual_impact) == (likelihood, impact)
@@ -171,15 +177,17 @@ def test_a_review_sets_the_next_date_by_the_new_band(organisation, likelihood, i
 
 def test_a_risk_of_its_own_frequency_and_the_default_when_no_band_says(organisation) -> None:
     risk = make_risk(organisation, review_days=14)
-    services.risk_review_create(risk=risk, reviewed_on=TODAY, likelihood=1, impact=1,
-                                today=TODAY, by=None)
+    services.risk_review_create(
+        risk=risk, reviewed_on=TODAY, likelihood=1, impact=1, today=TODAY, by=None
+    )
     risk.refresh_from_db()
     assert risk.next_review_on == TODAY + dt.timedelta(days=14)
     bands = [dict(band, review_days=None) for band in DEFAULT_BANDS]
     settings(organisation, bands=bands, review_days=45)
     other = make_risk(organisation, "R2")
-    services.risk_review_create(risk=other, reviewed_on=TODAY, likelihood=1, impact=1,
-                                today=TODAY, by=None)
+    services.risk_review_create(
+        risk=other, reviewed_on=TODAY, likelihood=1, impact=1, today=TODAY, by=None
+    )
     other.refresh_from_db()
     assert other.next_review_on == TODAY + dt.timedelta(days=45)
 
@@ -187,13 +195,26 @@ def test_a_risk_of_its_own_frequency_and_the_default_when_no_band_says(organisat
 def test_a_review_in_the_future_is_refused_and_an_older_one_moves_no_date(organisation) -> None:
     risk = make_risk(organisation)
     with pytest.raises(ServiceError) as refused:
-        services.risk_review_create(risk=risk, reviewed_on=TODAY + dt.timedelta(days=1),
-                                    likelihood=3, impact=3, today=TODAY, by=None)
+        services.risk_review_create(
+            risk=risk,
+            reviewed_on=TODAY + dt.timedelta(days=1),
+            likelihood=3,
+            impact=3,
+            today=TODAY,
+            by=None,
+        )
     assert refused.value.message == services.REVIEW_IN_FUTURE
-    services.risk_review_create(risk=risk, reviewed_on=TODAY, likelihood=2, impact=2,
-                                today=TODAY, by=None)
-    services.risk_review_create(risk=risk, reviewed_on=TODAY - dt.timedelta(days=40),
-                                likelihood=5, impact=5, today=TODAY, by=None)
+    services.risk_review_create(
+        risk=risk, reviewed_on=TODAY, likelihood=2, impact=2, today=TODAY, by=None
+    )
+    services.risk_review_create(
+        risk=risk,
+        reviewed_on=TODAY - dt.timedelta(days=40),
+        likelihood=5,
+        impact=5,
+        today=TODAY,
+        by=None,
+    )
     risk.refresh_from_db()
     assert (risk.residual_score, risk.last_reviewed_on) == (4, TODAY)
     assert RiskReview.objects.filter(risk=risk).count() == 2
@@ -227,22 +248,27 @@ def test_mitigations_are_numbered_in_turn_and_a_number_is_used_once(organisation
     with pytest.raises(ServiceError) as refused:
         services.mitigation_create(risk=risk, description="Again", position=2, by=None)
     assert refused.value.message == services.POSITION_TAKEN.format(reference="R1", position=2)
-    services.mitigation_update(mitigation=first, description="Advisor network", status="done",
-                               by=None)
+    services.mitigation_update(
+        mitigation=first, description="Advisor network", status="done", by=None
+    )
     services.mitigation_delete(mitigation=second, by=None)
     assert list(Mitigation.objects.values_list("status", flat=True)) == ["done"]
 
 
 def test_the_risks_whose_score_rose_in_a_window(organisation) -> None:
-    risen, fallen, new = make_risk(organisation, "R1"), make_risk(organisation, "R2"), make_risk(
-        organisation, "R3"
+    risen, fallen, new = (
+        make_risk(organisation, "R1"),
+        make_risk(organisation, "R2"),
+        make_risk(organisation, "R3"),
     )
     for risk, scores in ((risen, (2, 3, 4)), (fallen, (4, 3, 2)), (new, (None, 2, 5))):
-        for day, value in zip((dt.date(2025, 12, 1), dt.date(2026, 1, 15), dt.date(2026, 3, 1)),
-                              scores, strict=True):
+        for day, value in zip(
+            (dt.date(2025, 12, 1), dt.date(2026, 1, 15), dt.date(2026, 3, 1)), scores, strict=True
+        ):
             if value is not None:
-                services.risk_review_create(risk=risk, reviewed_on=day, likelihood=value,
-                                            impact=1, today=TODAY, by=None)
+                services.risk_review_create(
+                    risk=risk, reviewed_on=day, likelihood=value, impact=1, today=TODAY, by=None
+                )
     rises = selectors.risks_risen(
         organisation=organisation, since=dt.date(2026, 1, 1), until=dt.date(2026, 3, 31)
     )
@@ -255,8 +281,9 @@ def test_deleting_a_risk_removes_its_links_reviews_and_mitigations(organisation)
 
     risk = make_risk(organisation)
     services.mitigation_create(risk=risk, description="Advisor network", by=None)
-    services.risk_review_create(risk=risk, reviewed_on=TODAY, likelihood=2, impact=2,
-                                today=TODAY, by=None)
+    services.risk_review_create(
+        risk=risk, reviewed_on=TODAY, likelihood=2, impact=2, today=TODAY, by=None
+    )
     objective = thread_services.thread_item_create(
         organisation=organisation, level=Level.OBJECTIVE, title="One front door"
     )
@@ -280,8 +307,9 @@ def test_the_counts_and_the_overdue_reviews(organisation) -> None:
     make_risk(organisation, "R3", next_review_on=dt.date(2026, 1, 1), status=RiskStatus.CLOSED)
     counts = selectors.risk_counts(organisation=organisation, today=TODAY)
     assert counts == {"total": 3, "open": 2, "overdue": 1}
-    assert [r.reference for r in selectors.risks_overdue(organisation=organisation, today=TODAY)
-            ] == ["R1"]
+    assert [
+        r.reference for r in selectors.risks_overdue(organisation=organisation, today=TODAY)
+    ] == ["R1"]
 
 
 def test_the_standard_categories_are_the_eight() -> None:

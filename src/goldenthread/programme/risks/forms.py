@@ -36,10 +36,12 @@ def scale_field(label: str, hint: str = "") -> forms.IntegerField:
     )
 
 
-def _check_scale(value: int | None, label: str) -> int | None:
-    if value is not None and value not in scoring.SCALE:
-        raise forms.ValidationError(services.OUT_OF_SCALE.format(label=label))
-    return value
+def check_scales(form: forms.Form, cleaned: dict[str, Any], labels: dict[str, str]) -> None:
+    """Refuse each likelihood or impact outside 1 to 5 on its own field, naming it."""
+    for name, label in labels.items():
+        value = cleaned.get(name)
+        if value is not None and value not in scoring.SCALE:
+            form.add_error(name, services.OUT_OF_SCALE.format(label=label))
 
 
 class RiskForm(forms.Form):
@@ -141,12 +143,7 @@ class RiskForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name, label in services.SCALE_FIELDS.items():
-            if name in cleaned:
-                try:
-                    _check_scale(cleaned[name], label)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+        check_scales(self, cleaned, services.SCALE_FIELDS)
         return cleaned
 
 
@@ -183,12 +180,7 @@ class ReviewForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for name, label in (("likelihood", "Likelihood"), ("impact", "Impact")):
-            if name in cleaned:
-                try:
-                    _check_scale(cleaned[name], label)
-                except forms.ValidationError as error:
-                    self.add_error(name, error)
+        check_scales(self, cleaned, {"likelihood": "Likelihood", "impact": "Impact"})
         return cleaned
 
 

@@ -74,6 +74,21 @@ RISK_FIELDS = {
 }
 
 
+def _outcome(importer: TableImporter, plan: Plan, run: ImportRun) -> Outcome:
+    counts = plan.counts()
+    added = counts["create"]
+    return Outcome(
+        summary=DONE.format(
+            added=added,
+            things=importer.thing if added == 1 else importer.things,
+            updated=counts["update"],
+            unchanged=counts["unchanged"],
+            file=run.filename,
+        ),
+        result_url=importer.register_url(run.organisation),
+    )
+
+
 def _references(row: TableRow) -> list[str]:
     return services.split_references(str(row["actions"] or ""))
 
@@ -232,17 +247,7 @@ class RiskImporter(TableImporter):
                     risk=risk, reference=wanted["reference"], actions=linked, by=by, **fields
                 )
             progress.advance(index)
-        counts = plan.counts()
-        return Outcome(
-            summary=DONE.format(
-                added=counts["create"],
-                things="risk" if counts["create"] == 1 else "risks",
-                updated=counts["update"],
-                unchanged=counts["unchanged"],
-                file=run.filename,
-            ),
-            result_url=self.register_url(organisation),
-        )
+        return _outcome(self, plan, run)
 
 
 def _split_key(key: str) -> tuple[str, int]:
@@ -349,17 +354,7 @@ class MitigationImporter(TableImporter):
             else:
                 services.mitigation_update(mitigation=mitigation, by=by, **wanted)
             progress.advance(index)
-        counts = plan.counts()
-        return Outcome(
-            summary=DONE.format(
-                added=counts["create"],
-                things="mitigation" if counts["create"] == 1 else "mitigations",
-                updated=counts["update"],
-                unchanged=counts["unchanged"],
-                file=run.filename,
-            ),
-            result_url=self.register_url(organisation),
-        )
+        return _outcome(self, plan, run)
 
 
 register_importer(RiskImporter())
