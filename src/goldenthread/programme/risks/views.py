@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
@@ -207,7 +208,7 @@ def risk_review(request: OrgRequest, risk_id: int) -> HttpResponse:
         lambda data: services.risk_review_create(risk=risk, by=request.user, **data),
         done=lambda _: detail,
         message=lambda review: REVIEW_RECORDED.format(
-            reference=risk.reference, next=review.risk.next_review_on.strftime("%-d %B %Y")
+            reference=risk.reference, next=date_format(review.risk.next_review_on)
         ),
         title=f"Review {risk.reference}",
         caption=risk.title,
