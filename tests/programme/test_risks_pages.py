@@ -493,3 +493,25 @@ def test_the_dashboard_card_counts_open_risks_and_overdue_reviews(organisation) 
 
     card = risks_card(organisation, Membership.objects.get(user=membership))
     assert card is not None and card.title == "Risks: 2 open, 1 review overdue"
+
+
+def test_a_matrix_of_your_own_rescores_and_refuses_a_cell_outside_1_to_25(
+    admin, organisation
+) -> None:
+    risk = make_risk(organisation, residual_likelihood=2, residual_impact=2)
+    response = admin.post(
+        url("risk_settings", organisation),
+        settings_data(custom_matrix="yes", matrix_2_2="26"),
+    )
+    assert error_summary(response) == [services.MATRIX_OUT_OF_RANGE.format(likelihood=2, impact=2)]
+    response = admin.post(
+        url("risk_settings", organisation), settings_data(custom_matrix="yes", matrix_2_2="9")
+    )
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert risk.residual_score == 9
+
+
+def test_adding_a_risk_from_a_programme_chooses_it(editor, organisation, programme) -> None:
+    form = editor.get(url("risk_create", organisation) + f"?programme={programme.pk}")
+    assert select(form, "select[name=programme] option[selected]") == ["Shaping our Future"]
