@@ -81,17 +81,6 @@ def _categories(table: BoundTable) -> list[tuple[str, str]]:
     return [(name, name) for name in rules_for(table).categories]
 
 
-def _owners(table: BoundTable) -> list[tuple[str, str]]:
-    owners = (
-        Risk.objects.filter(organisation=table.organisation)
-        .exclude(owner="")
-        .order_by("owner")
-        .values_list("owner", flat=True)
-        .distinct()
-    )
-    return [(owner, owner) for owner in owners]
-
-
 def _programmes(table: BoundTable) -> list[tuple[int, str]]:
     return list(
         Programme.objects.filter(organisation=table.organisation)
@@ -173,7 +162,9 @@ RISKS = Table(
         ),
         ChoiceFilter("category", "Category", field="category", choices=_categories, multiple=True),
         ChoiceFilter("status", "Status", field="status", choices=RiskStatus.choices, multiple=True),
-        ChoiceFilter("owner", "Owner", field="owner", choices=_owners),
+        SearchFilter(
+            "owner", "Owner", fields=["owner"], hint="Words from the owner's post or name"
+        ),
         RangeFilter("score", "Residual score", field="residual_score"),
         ChoiceFilter("band", "Band", choices=_bands, multiple=True, apply=_in_bands),
         ChoiceFilter("programme", "Programme", field="programme", choices=_programmes),
