@@ -15,6 +15,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.kit.exports import export_response
 from goldenthread.kit.links import item_link_panels, record_links_lost
+from goldenthread.kit.lists import capped
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.tables import table_page
 from goldenthread.kit.views_import import import_upload_page
@@ -97,7 +98,7 @@ def risk_detail(request: OrgRequest, risk_id: int) -> HttpResponse:
         "crumbs": [("Risks", _risks_url(request)), (risk.reference, "")],
         "link_panels": item_link_panels(request, risk),
         "mitigations": list(selectors.risk_mitigations(risk=risk)),
-        "actions": list(risk.actions.order_by("reference")),
+        "actions": capped(risk.actions.order_by("reference")),
         "summary": presenters.risk_summary(risk, rules, today=timezone.localdate()),
         "trend": presenters.review_trend(risk, reviews, rules),
     }
