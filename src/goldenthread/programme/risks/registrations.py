@@ -149,7 +149,7 @@ def action_risks_panel(organisation: Organisation, action: Action) -> panels.Pan
 def register() -> None:
     links.LINKABLE.add(RISK_KIND.key, RISK_KIND, order=60)
     pickers.PICKERS.add(RISK_PICKER.key, RISK_PICKER)
-    orphans.ORPHANS.add("programme.untraced-risks", untraced_risks, order=40)
+    orphans.ORPHANS.add("programme.untraced-risks", untraced_risks, order=60)
     panels.slot(panels.PAGE_PANELS, "programme-page").add(
         "programme.risks", programme_risks_panel, order=60
     )
