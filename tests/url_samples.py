@@ -166,6 +166,8 @@ def _rag_rules_version(organisation: Organisation) -> int:
     from goldenthread.programme.rag.services import rag_rules_ensure
 
     return rag_rules_ensure(organisation=organisation, by=None).version
+
+
 def _risk(organisation: Organisation) -> Any:
     """A risk with a mitigation and a review (the demo's register, or one made here)."""
     import datetime as dt

@@ -119,3 +119,34 @@ def test_the_demo_register_has_shape_and_loads_once(organisation, programme) -> 
     counts = (risks.count(), RiskReview.objects.count(), Mitigation.objects.count())
     demo.load(organisation=organisation, programme=programme, by=None, today=today)
     assert (risks.count(), RiskReview.objects.count(), Mitigation.objects.count()) == counts
+
+
+def test_the_programme_and_action_pages_show_the_risk_panels(client, organisation, programme):
+    action = make_action(programme, reference="A1")
+    make_risk(
+        organisation,
+        "R1",
+        programme=programme,
+        actions=[action],
+        next_review_on=timezone.localdate() - dt.timedelta(days=3),
+    )
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    slug = organisation.slug
+    page = client.get(
+        reverse(
+            "programme:programme_detail", kwargs={"org_slug": slug, "programme_id": programme.pk}
+        )
+    )
+    assert select(page, ".gt-programme-risks .gt-overdue-reviews li a") == ["R1: Risk R1"]
+    assert select(page, '.gt-programme-risks td[data-likelihood="3"][data-impact="3"] a')
+    action_page = client.get(
+        reverse("programme:action_detail", kwargs={"org_slug": slug, "action_id": action.pk})
+    )
+    assert select(action_page, ".gt-action-risks__list a") == ["R1: Risk R1"]
+    risk_page = client.get(
+        reverse(
+            "programme:risk_detail", kwargs={"org_slug": slug, "risk_id": action.risks.get().pk}
+        )
+    )
+    assert select(risk_page, ".gt-actions a") == ["A1: " + action.title]
