@@ -178,5 +178,7 @@ RISKS = Table(
     default_sort="score",
     default_order="desc",
     default_ordering=["reference"],
+    #: A risk's row is long (its link, tags and dates) and the heat map sits above the table.
+    page_size=25,
     caption="Risks",
 )
