@@ -110,6 +110,32 @@ def _actions(organisation: Any, start: int, count: int) -> None:
     )
 
 
+def _risks(organisation: Any, start: int, count: int) -> None:
+    import datetime as dt
+
+    from goldenthread.programme.models import Programme, Risk
+    from tests.url_samples import SAMPLES
+
+    programme = Programme.objects.get(pk=SAMPLES["programme_id"](organisation))
+    Risk.objects.bulk_create(
+        Risk(
+            organisation=organisation,
+            programme=programme,
+            reference=f"BULK-R{n:05d}",
+            title=f"Bulk risk {n:05d}",
+            category="Financial",
+            owner=f"Owner {n:05d}",
+            inherent_likelihood=n % 5 + 1,
+            inherent_impact=4,
+            residual_likelihood=n % 5 + 1,
+            residual_impact=3,
+            residual_score=(n % 5 + 1) * 3,
+            next_review_on=dt.date(2026, 1, 1) + dt.timedelta(days=n % 400),
+        )
+        for n in range(start, start + count)
+    )
+
+
 #: Each register, and how to add ``count`` records to it cheaply.
 REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "units": _units,
@@ -118,6 +144,7 @@ REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "principle sets": _principle_sets,
     "TOM versions": _tom_versions,
     "actions": _actions,
+    "risks": _risks,
 }
 
 

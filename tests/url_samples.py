@@ -184,6 +184,32 @@ def _benefit(organisation: Organisation) -> int:
     return benefit.pk
 
 
+def _risk(organisation: Organisation) -> Any:
+    """A risk with a mitigation and a review (the demo's register, or one made here)."""
+    import datetime as dt
+
+    from goldenthread.programme.models import Risk
+    from goldenthread.programme.risks import services as risk_services
+
+    risk = Risk.objects.filter(organisation=organisation).order_by("pk").first()
+    if risk is None:
+        risk = risk_services.risk_create(
+            organisation=organisation,
+            reference="R-SAMPLE",
+            title="Sample risk",
+            category="Financial",
+            inherent_likelihood=4,
+            inherent_impact=4,
+            residual_likelihood=3,
+            residual_impact=3,
+            next_review_on=dt.date(2026, 1, 1),
+            by=None,
+        )
+    if not risk.mitigations.exists():
+        risk_services.mitigation_create(risk=risk, description="Sample mitigation", by=None)
+    return risk
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -229,6 +255,8 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
     "version": _rag_rules_version,
     "benefit_id": _benefit,
+    "risk_id": lambda org: _risk(org).pk,
+    "mitigation_id": lambda org: _risk(org).mitigations.order_by("position").first().pk,
 }
 
 
@@ -240,6 +268,7 @@ QUERY_PARAMETERS = frozenset(
     {
         # pages
         "archived",
+        "scores",
         "choose",
         "from",
         "kind",
@@ -269,6 +298,17 @@ QUERY_PARAMETERS = frozenset(
         "phase",
         "rag",
         "workstream",
+        "band",
+        "category",
+        "impact",
+        "inherent-impact",
+        "inherent-likelihood",
+        "likelihood",
+        "overdue",
+        "review-from",
+        "review-to",
+        "score-from",
+        "score-to",
         "effective-from",
         "effective-to",
         "grade",

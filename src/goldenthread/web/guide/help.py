@@ -128,6 +128,20 @@ HELP: dict[str, str] = {
     "programme:benefit_export": "programme-benefits#downloading-benefits",
     "programme:benefit_profile_import": "programme-benefits#importing-cashable-profiles",
     "programme:benefit_profile_export": "programme-benefits#downloading-benefits",
+    "programme:risk_list": "programme-risks#risks",
+    "programme:risk_detail": "programme-risks#risks",
+    "programme:risk_create": "programme-risks#adding-and-changing-risks-editors",
+    "programme:risk_edit": "programme-risks#adding-and-changing-risks-editors",
+    "programme:risk_delete": "programme-risks#adding-and-changing-risks-editors",
+    "programme:risk_review": "programme-risks#reviewing-a-risk",
+    "programme:mitigation_create": "programme-risks#mitigations",
+    "programme:mitigation_edit": "programme-risks#mitigations",
+    "programme:mitigation_delete": "programme-risks#mitigations",
+    "programme:risk_settings": "programme-risks#risk-settings-admins",
+    "programme:risk_import": "programme-risks#importing-risks",
+    "programme:mitigation_import": "programme-risks#importing-mitigations",
+    "programme:risk_export": "programme-risks#downloading-risks",
+    "programme:mitigation_export": "programme-risks#downloading-risks",
 }
 
 
