@@ -301,8 +301,9 @@ def test_the_action_page_has_a_fixed_number_of_queries(
 ) -> None:
     # Session, user, membership, the shell's organisations; the action with its programme,
     # workstream and phase; its milestones; its savings; its links to TOM components and
-    # to the golden thread; the history link's content type.
-    with django_assert_num_queries(9):
+    # to the golden thread; the history link's content type; the RAG panel's first changes
+    # and their count, and the shell's organisations again for the panel's template.
+    with django_assert_num_queries(12):
         response = viewer.get(url(organisation, "action_detail", action_id=many[0].pk))
     assert len(select(response, ".gt-milestones tbody tr")) == 25
     assert select(response, ".gt-savings tbody th") == ["2025/26", "2026/27", "2027/28", "Total"]

@@ -124,6 +124,12 @@ def action_panel(organisation: Organisation, action: Action) -> Panel:
     )
     if action.override_rag and setter is None:
         setter = selectors.override_record(action=action)
+    if action.rag_rules_id is not None and not Action.rag_rules.is_cached(action):
+        # The rules of the latest change are nearly always those in force: no query then.
+        for record in history.items:
+            if record.rules_id == action.rag_rules_id:
+                action.rag_rules = record.rules
+                break
     return Panel(
         "programme/rag/_action_panel.html",
         {
