@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -188,6 +189,7 @@ def rag_rules_update(
             organisation=organisation,
             kind=REFRESH_JOB,
             title=f"Assess every action's RAG by version {made.version} of the rules",
+            result_url=reverse("programme:rag_rules", kwargs={"org_slug": organisation.slug}),
             by=by,
         )
     return made
