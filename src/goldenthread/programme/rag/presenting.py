@@ -91,7 +91,7 @@ def action_rag(action: Action, setter: Any = None) -> dict[str, Any]:
         "override_until_update": action.override_until_update,
         "override_ends_on": action.override_ends_on,
         "override_set_on": action.override_set_on,
-        "override_reason": action.override_reason,
+        "override_reason": action.override_reason.rstrip("."),
         "assessed_on": action.rag_assessed_on,
         "rules": action.rag_rules,
     }

@@ -211,11 +211,14 @@ def _facts(action: Action, milestones: Sequence[tuple[dt.date, str]]) -> engine.
 
 def override_text(*, rag: str, reason: str, by: Actor, on: dt.date, ends_on: dt.date | None) -> str:
     """The reason shown for an overridden RAG: who, when, why and until when."""
-    until = f"ends {day(ends_on)}" if ends_on else "ends at the next quarterly update"
     return (
         f"{Rag(rag).label} (overridden by {person(acting_user(by))} on {day(on)}): "
-        f"{reason}; {until}."
+        f"{reason.rstrip('.')}; {_until(ends_on)}."
     )
+
+
+def _until(ends_on: dt.date | None) -> str:
+    return f"ends {day(ends_on)}" if ends_on else "ends at the next quarterly update"
 
 
 def _override_ends(action: Action, computed: str, today: dt.date) -> str:
@@ -544,7 +547,10 @@ def action_override_set(
         kind=RagKind.CURRENT,
         previous=previous,
         rag=rag,
-        reason=("Override renewed: " if renewed else "Overridden: ") + action.rag_reason,
+        reason=(
+            f"{'Override renewed' if renewed else 'Overridden'} by {person(acting_user(by))}: "
+            f"{reason.rstrip('.')}; {_until(ends_on)}."
+        ),
         source=RagSource.OVERRIDE,
         rules=action.rag_rules,
         by=by,
