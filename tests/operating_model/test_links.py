@@ -255,6 +255,7 @@ def test_a_component_with_no_links_names_only_what_can_be_linked(
     viewer = as_role(client, organisation, Role.VIEWER, "vera")
     page = viewer.get(om("component_detail", organisation, component_id=channels.pk))
     said = " ".join(texts(page, "main p")).lower()
-    # Only the kinds registered so far are named.
+    # The kinds registered so far: the golden thread's items and the programme's actions.
+    assert "golden-thread items" in said and "actions" in said and "benefits" in said
     assert f"{linkable_words()} are linked to this component".lower() in said
     assert not any(word in said for word in ("kpis", "proposals"))
