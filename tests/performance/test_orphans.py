@@ -119,7 +119,8 @@ def test_the_orphans_page_has_a_fixed_number_of_queries(
         )
     # Session, user, membership, the switcher's memberships; untraced items; directorates
     # without a plan; the as-is, the objectives' posts, two counts by unit, the units;
-    # the actions that serve no objective; untraced benefits; the open risks that threaten none.
+    # the actions that serve no objective; untraced benefits; the open risks that threaten
+    # none.
     with django_assert_num_queries(14):
         response = viewer.get(orphans_url(organisation))
     # The page lists the first 25 of the 26 and says so: it does not grow with them.
