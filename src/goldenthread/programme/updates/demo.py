@@ -77,9 +77,7 @@ def load(*, organisation: Organisation, programme: Programme, by: Actor, today: 
     previous = FinancialQuarter.of(current.start - dt.timedelta(days=1))
     made = {
         update.quarter
-        for update in QuarterlyUpdate.objects.filter(
-            organisation=organisation, programme=programme
-        )
+        for update in QuarterlyUpdate.objects.filter(organisation=organisation, programme=programme)
     }
     if previous.code not in made:
         update = services.quarterly_update_open(
@@ -96,9 +94,7 @@ def load(*, organisation: Organisation, programme: Programme, by: Actor, today: 
             entries.append(
                 _entry(
                     action,
-                    status=ActionStatus.IN_PROGRESS
-                    if action is completes
-                    else action.status,
+                    status=ActionStatus.IN_PROGRESS if action is completes else action.status,
                     percent=80 if action is completes else action.percent_complete,
                     forecast_on=action.due_on if action is slips else action.forecast_on,
                     spend=max(spent, Decimal(0)),
@@ -123,9 +119,7 @@ def load(*, organisation: Organisation, programme: Programme, by: Actor, today: 
         entries = [
             _entry(
                 action,
-                status=ActionStatus.COMPLETE
-                if action is completes
-                else ActionStatus.IN_PROGRESS,
+                status=ActionStatus.COMPLETE if action is completes else ActionStatus.IN_PROGRESS,
                 percent=min(action.percent_complete + 20, 95),
                 forecast_on=action.due_on + dt.timedelta(days=45)
                 if action is slips and action.due_on is not None
