@@ -7,6 +7,7 @@ it: add a function that returns a real value from the organisation.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -133,6 +134,32 @@ def _invitation(organisation: Organisation) -> Any:
     return found or invitation_create(organisation=organisation, invitee="invited", role="viewer")
 
 
+def _programme(organisation: Organisation) -> Any:
+    from goldenthread.programme.models import Programme
+    from tests.programme.factories import make_action, make_programme
+
+    programme = Programme.objects.filter(organisation=organisation).order_by("pk").first()
+    if programme is None:
+        programme = make_programme(organisation, "Sample programme")
+        make_action(programme, owner="Sample owner")
+    return programme
+
+
+def _quarterly_update(organisation: Organisation) -> int:
+    from goldenthread.analysis.quarters import FinancialQuarter
+    from goldenthread.programme.models import QuarterlyUpdate
+    from goldenthread.programme.updates.services import quarterly_update_open
+
+    update = QuarterlyUpdate.objects.filter(organisation=organisation).order_by("pk").first()
+    if update is None:
+        update = quarterly_update_open(
+            programme=_programme(organisation),
+            quarter=FinancialQuarter.of(datetime.date.today()),
+            by=None,
+        )
+    return update.pk
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -171,6 +198,8 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "invitation_id": lambda org: _invitation(org).pk,
     "token": lambda org: _invitation(org).token,
     "band_id": _band,
+    "programme_id": lambda org: _programme(org).pk,
+    "update_id": _quarterly_update,
 }
 
 
