@@ -217,6 +217,7 @@ QUERY_PARAMETERS = frozenset(
         "new",
         "next",
         "old",
+        "owner",
         "page",
         "pairing",
         "parent",

@@ -1,5 +1,9 @@
 """What changed since the last quarter, on a built scenario, in a fixed number of queries."""
 
+# The shared fixtures are imported by name, so pytest finds them; a test's argument
+# of the same name is that fixture, not a redefinition.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,10 +29,15 @@ from goldenthread.programme.models import (
 from goldenthread.programme.plan import hooks
 from goldenthread.programme.updates import demo, panels, selectors, services
 from goldenthread.programme.updates.selectors import quarter_changes
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.factories import PASSWORD, member
 from tests.html import select, text
 from tests.programme.factories import make_action, make_programme
-from tests.programme.updates_support import entry, url
+from tests.programme.updates_support import (  # noqa: F401  (fixtures and helpers)
+    entry,
+    organisation,
+    programme,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,16 +64,6 @@ def assess():
     hooks.ACTIONS_CHANGED.add("test.assess", _assess, order=10_000)
     yield
     hooks.ACTIONS_CHANGED._entries.pop("test.assess")
-
-
-@pytest.fixture
-def organisation():
-    return OrganisationFactory(name="Brackenford Council", slug="brackenford")
-
-
-@pytest.fixture
-def programme(organisation):
-    return make_programme(organisation, "Transformation")
 
 
 def _risk(programme, reference: str, scores: list[tuple[dt.date, int]]) -> Risk:

@@ -1,5 +1,9 @@
 """The quarterly update through a workbook: download it filled in, upload it back."""
 
+# The shared fixtures are imported by name, so pytest finds them; a test's argument
+# of the same name is that fixture, not a redefinition.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,40 +13,26 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from goldenthread.accounts.models import Role
 from goldenthread.formats.tabular import read_sheets
 from goldenthread.formats.writing import Sheet, write_xlsx
 from goldenthread.kit.models import ImportRun, ImportStatus
 from goldenthread.programme.models import ActionUpdate
 from goldenthread.programme.updates import importing, services
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.factories import OrganisationFactory
 from tests.html import select
 from tests.programme.factories import make_action, make_programme
-from tests.programme.updates_support import TODAY, entry, open_update, url
+from tests.programme.updates_support import (  # noqa: F401  (fixtures and helpers)
+    TODAY,
+    editor,
+    entry,
+    open_update,
+    organisation,
+    programme,
+    update,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organisation():
-    return OrganisationFactory(name="Brackenford Council", slug="brackenford")
-
-
-@pytest.fixture
-def editor(client, organisation):
-    member(organisation, Role.EDITOR, username="ed")
-    client.login(username="ed", password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def programme(organisation):
-    return make_programme(organisation, "Transformation")
-
-
-@pytest.fixture
-def update(programme):
-    return open_update(programme)
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """The quarterly update's pages, read through CSS selectors, with their queries pinned."""
 
+# The shared fixtures are imported by name, so pytest finds them; a test's argument
+# of the same name is that fixture, not a redefinition.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,48 +12,29 @@ from urllib.parse import urlencode
 
 import pytest
 
-from goldenthread.accounts.models import Role
 from goldenthread.programme.models import ActionUpdate, QuarterlyUpdate
 from goldenthread.programme.updates import forms, services, views
 from goldenthread.programme.updates.selectors import NO_OWNER
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.factories import OrganisationFactory
 from tests.html import error_links, error_summary, hrefs, select, text
 from tests.programme.factories import make_action, make_programme
-from tests.programme.updates_support import TODAY, entry, entry_post, open_update, url
+from tests.programme.updates_support import (  # noqa: F401  (fixtures and helpers)
+    TODAY,
+    editor,
+    entry,
+    entry_post,
+    open_update,
+    organisation,
+    programme,
+    update,
+    url,
+    viewer,
+)
 
 pytestmark = pytest.mark.django_db
 
 #: An owner named as people type them: apostrophes, ampersands, slashes, markup.
 ODD_OWNER = "Siân O'Neil & <Head> of Waste/Recycling?#1"
-
-
-@pytest.fixture
-def organisation():
-    return OrganisationFactory(name="Brackenford Council", slug="brackenford")
-
-
-@pytest.fixture
-def editor(client, organisation):
-    member(organisation, Role.EDITOR, username="ed")
-    client.login(username="ed", password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def viewer(client, organisation):
-    member(organisation, Role.VIEWER, username="vi")
-    client.login(username="vi", password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def programme(organisation):
-    return make_programme(organisation, "Transformation")
-
-
-@pytest.fixture
-def update(programme):
-    return open_update(programme)
 
 
 @pytest.fixture

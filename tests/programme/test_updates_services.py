@@ -1,5 +1,9 @@
 """The quarterly update's services: open, record all or nothing, close, and the hooks."""
 
+# The shared fixtures are imported by name, so pytest finds them; a test's argument
+# of the same name is that fixture, not a redefinition.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,21 +16,18 @@ from goldenthread.analysis.quarters import FinancialQuarter
 from goldenthread.programme.models import ActionStatus, ActionUpdate, UpdateStatus
 from goldenthread.programme.plan import hooks
 from goldenthread.programme.updates import services
-from tests.factories import OrganisationFactory, member
+from tests.factories import member
 from tests.programme.factories import make_action, make_programme
-from tests.programme.updates_support import QUARTER, TODAY, entry, open_update
+from tests.programme.updates_support import (  # noqa: F401  (fixtures and helpers)
+    QUARTER,
+    TODAY,
+    entry,
+    open_update,
+    organisation,
+    programme,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organisation():
-    return OrganisationFactory(name="Brackenford Council", slug="brackenford")
-
-
-@pytest.fixture
-def programme(organisation):
-    return make_programme(organisation, "Transformation")
 
 
 @pytest.fixture

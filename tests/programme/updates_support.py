@@ -6,11 +6,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.urls import reverse
 
+from goldenthread.accounts.models import Role
 from goldenthread.analysis.quarters import FinancialQuarter
 from goldenthread.programme.models import Action, Programme, QuarterlyUpdate
 from goldenthread.programme.updates import services
+from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.programme.factories import make_programme
 
 #: Every test's "today": in 2025/26 Q2.
 TODAY = dt.date(2025, 8, 15)
@@ -63,3 +67,35 @@ def entry_post(action: Action, **fields: str) -> dict[str, str]:
     for part, value in zip(("day", "month", "year"), parts, strict=True):
         posted[f"a{action.pk}_forecast_on_{part}"] = value
     return posted
+
+
+# Fixtures the quarterly update's test modules import by name.
+
+
+@pytest.fixture
+def organisation():
+    return OrganisationFactory(name="Brackenford Council", slug="brackenford")
+
+
+@pytest.fixture
+def editor(client, organisation):
+    member(organisation, Role.EDITOR, username="ed")
+    client.login(username="ed", password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def viewer(client, organisation):
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def programme(organisation):
+    return make_programme(organisation, "Transformation")
+
+
+@pytest.fixture
+def update(programme):
+    return open_update(programme)

@@ -114,6 +114,8 @@ def owner_progress(*, update: QuarterlyUpdate) -> list[OwnerProgress]:
 
 def owner_actions(*, update: QuarterlyUpdate, owner: str) -> list[Action]:
     """The owner's actions in scope (``""`` for those with no owner), in the plan's order."""
+    if "\x00" in owner:  # names no owner, and PostgreSQL refuses it in a query
+        return []
     return list(
         actions_in_scope(update=update)
         .filter(owner=owner)

@@ -212,7 +212,8 @@ def update_workbook(request: OrgRequest, update_id: int) -> HttpResponse:
     owner = request.GET.get("owner")
     found = selectors.actions_in_scope(update=update).order_by("owner", "position", "reference")
     if owner is not None:
-        found = found.filter(owner=owner.strip())
+        # A NUL names no owner, and PostgreSQL refuses it in a query.
+        found = found.filter(owner=owner.strip()) if "\x00" not in owner else found.none()
     actions = list(found)
     entries = selectors.entries_by_action(update=update, actions=actions)
     who = "all owners" if owner is None else (owner.strip() or selectors.NO_OWNER)
