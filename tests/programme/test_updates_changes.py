@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role
@@ -30,7 +31,7 @@ from goldenthread.programme.plan import hooks
 from goldenthread.programme.updates import demo, panels, selectors, services
 from goldenthread.programme.updates.selectors import quarter_changes
 from tests.factories import PASSWORD, member
-from tests.html import select, text
+from tests.html import hrefs, select, text
 from tests.programme.factories import make_action, make_programme
 from tests.programme.updates_support import (  # noqa: F401  (fixtures and helpers)
     entry,
@@ -257,6 +258,11 @@ def test_the_pages_show_what_changed(client, organisation, programme, scenario) 
 def test_the_programme_panel_shows_the_latest_update(organisation, programme, scenario) -> None:
     panel = panels.programme_changes_panel(organisation, programme)
     assert panel.context["changes"].update == scenario
+    html = render_to_string(panel.template, panel.context)
+    assert text(html, ".gt-slipped-count") == "1"
+    assert hrefs(html, ".gt-updates-panel > p a")[0] == url(
+        organisation, "update_detail", update_id=scenario.pk
+    )
     empty = panels.programme_changes_panel(organisation, make_programme(organisation, "New"))
     assert empty.context["changes"] is None
 
@@ -267,6 +273,9 @@ def test_the_action_panel_lists_its_entries(organisation, programme, scenario) -
     assert [e.update.quarter for e in panel.context["entries"]] == [NOW.code, BEFORE.code]
     assert panel.context["entries"][0].delay == "The supplier went into administration"
     assert panel.context["entries"][0].rag == "red"
+    html = render_to_string(panel.template, panel.context)
+    assert select(html, ".gt-action-updates tbody td:first-child") == [NOW.label, BEFORE.label]
+    assert select(html, ".gt-action-updates tbody td:nth-child(5)") == ["Red", "Green"]
 
 
 def test_the_demo_makes_two_updates_with_changes_and_runs_twice(programme) -> None:

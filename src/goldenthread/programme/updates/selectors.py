@@ -171,6 +171,20 @@ class ActionState:
         )
 
 
+#: An entry's fields in :class:`ActionState`'s order.
+STATE_FIELDS = (
+    "action_id",
+    "action__reference",
+    "action__title",
+    "status",
+    "rag",
+    "forecast_on",
+    "due_on",
+    "spend",
+    "budget",
+)
+
+
 @dataclass(frozen=True)
 class RagMove:
     action_id: int
@@ -248,20 +262,6 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _entry_state(entry: ActionUpdate) -> ActionState:
-    return ActionState(
-        entry.action_id,
-        entry.action.reference,
-        entry.action.title,
-        entry.status,
-        entry.rag,
-        entry.forecast_on,
-        entry.due_on,
-        entry.spend,
-        entry.budget,
-    )
-
-
 def _states_at(programme: Programme, moment: dt.datetime) -> dict[int, ActionState]:
     """Each action of the programme as its history had it just before ``moment``: one query."""
     history: Any = Action.history.model
@@ -274,18 +274,17 @@ def _states_at(programme: Programme, moment: dt.datetime) -> dict[int, ActionSta
         history.objects.filter(programme_id=programme.pk, history_date__lt=moment)
         .filter(history_id=Subquery(latest))
         .exclude(history_type="-")
-        .values_list(
-            "id", "reference", "title", "status", "rag", "forecast_on", "due_on", "spend", "budget"
-        )
+        .values_list("id", "reference", "title", *STATE_FIELDS[3:])
     )
     return {row[0]: ActionState(*row) for row in rows}
 
 
 def _entry_states(update: QuarterlyUpdate | None) -> dict[int, ActionState]:
+    """Each action as the update's entry recorded it: one query, read as plain values."""
     if update is None:
         return {}
-    entries = ActionUpdate.objects.filter(update=update).select_related("action")
-    return {entry.action_id: _entry_state(entry) for entry in entries}
+    rows = ActionUpdate.objects.filter(update=update).values_list(*STATE_FIELDS)
+    return {row[0]: ActionState(*row) for row in rows}
 
 
 def _rag_reasons(programme: Programme, since: dt.date, until: dt.date) -> dict[int, str]:
