@@ -130,7 +130,7 @@ def test_the_rag_after_the_hooks_is_kept_with_the_entry(programme) -> None:
         for changed in actions:
             type(changed).objects.filter(pk=changed.pk).update(rag="red", forecast_rag="amber")
 
-    hooks.ACTIONS_CHANGED.add("test.assess", assess)
+    hooks.ACTIONS_CHANGED.add("test.assess", assess, order=10_000)  # after the RAG part's
     try:
         services.action_updates_record(
             update=open_update(programme), entries=[entry(action)], by=None, today=TODAY

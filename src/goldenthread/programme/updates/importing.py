@@ -188,7 +188,7 @@ def _date(value: dt.date | None) -> str:
 
 class UpdateImporter(TableImporter):
     name = IMPORTER
-    thing, things = "action's update", "actions' updates"
+    thing, things = "action", "actions"
     register_url_name = "programme:update_list"
     register_label = "Quarterly update"
     upload_url_name = "programme:update_import"
