@@ -43,6 +43,13 @@ class UpdateOpenForm(forms.Form):
 
 #: The fields of one action's entry, in the order the page shows them.
 ENTRY_FIELDS = ("progress", "status", "percent_complete", "forecast_on", "spend", "delay")
+#: Each box's width, for what it holds (GOV.UK sizes a box to its expected answer).
+WIDTHS = {
+    "percent_complete": "govuk-input--width-3",
+    "spend": "govuk-input--width-10",
+    "progress": "govuk-!-width-two-thirds",
+    "delay": "govuk-!-width-two-thirds",
+}
 
 
 def field_name(action: Action, name: str) -> str:
@@ -67,7 +74,8 @@ class ActionFields:
     """One action's part of the owner's form, for the template."""
 
     action: Action
-    fields: Sequence[forms.BoundField]
+    #: Each field with the width of its box.
+    fields: Sequence[tuple[forms.BoundField, str]]
     entry: ActionUpdate | None = None
 
 
@@ -161,7 +169,7 @@ class OwnerUpdateForm(forms.Form):
         return [
             ActionFields(
                 action,
-                [self[field_name(action, name)] for name in ENTRY_FIELDS],
+                [(self[field_name(action, name)], WIDTHS.get(name, "")) for name in ENTRY_FIELDS],
                 self.entries.get(action.pk),
             )
             for action in self.actions
