@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from goldenthread.analysis.quarters import FinancialQuarter
 from goldenthread.programme.models import ActionUpdate, QuarterlyUpdate
 from goldenthread.programme.updates import forms, services, views
 from goldenthread.programme.updates.selectors import NO_OWNER
@@ -43,6 +44,12 @@ def many(programme, update):
     actions = [make_action(programme, owner="Jo Bloggs", budget=Decimal("1000")) for _ in range(24)]
     actions += [make_action(programme, owner=ODD_OWNER) for _ in range(6)]
     actions += [make_action(programme, owner="") for _ in range(2)]
+    earlier = open_update(programme, FinancialQuarter(2025, 1))
+    services.action_updates_record(
+        update=earlier,
+        entries=[entry(action, progress="Started on the designs") for action in actions],
+        by=None,
+    )
     services.action_updates_record(
         update=update, entries=[entry(action) for action in actions[:5]], by=None
     )
@@ -81,8 +88,9 @@ def test_the_round_lists_each_owner_with_fixed_queries(
 ) -> None:
     # session, user, membership, the shell's organisations; the update; the owners'
     # counts; the previous update; the actions' history at the window's start and end;
-    # the two quarters' entries; the RAG records; benefits realised; the risks' reviews
-    with django_assert_num_queries(13):
+    # the two quarters' entries; the RAG records; benefits realised (none, so no profiles);
+    # the risks' reviews
+    with django_assert_num_queries(14):
         response = editor.get(url(organisation, "update_detail", update_id=update.pk))
     assert select(response, ".gt-owners tbody td:first-child") == ["Jo Bloggs", ODD_OWNER, NO_OWNER]
     assert select(response, ".gt-owners tbody td:nth-child(3)") == ["5", "0", "0"]
@@ -98,14 +106,17 @@ def test_the_owners_page_lists_all_their_actions_with_fixed_queries(
 ) -> None:
     address = url(organisation, "update_owner", update_id=update.pk)
     # session, user, membership, the shell's organisations; the update; the owner's
-    # actions; their entries this quarter
-    with django_assert_num_queries(7):
+    # actions; their entries this quarter; the previous update and their entries there
+    with django_assert_num_queries(9):
         response = editor.get(address, {"owner": "Jo Bloggs"})
     assert text(response, "h1") == "Jo Bloggs"
     assert len(select(response, ".gt-action-entry")) == 24
     first = many[0]
     assert select(response, f"#action-{first.pk} > legend") == [f"{first.reference}: {first.title}"]
     assert len(select(response, f"#id_a{first.pk}_forecast_on_day")) == 1
+    assert select(response, f"#action-{first.pk} .gt-before") == [
+        "At the 2025/26 Q1 update: Started on the designs"
+    ]
 
 
 def test_an_owner_with_odd_characters_reaches_their_page(

@@ -77,6 +77,8 @@ class ActionFields:
     #: Each field with the width of its box.
     fields: Sequence[tuple[forms.BoundField, str]]
     entry: ActionUpdate | None = None
+    #: The action's entry in the programme's previous update, for the owner to build on.
+    before: ActionUpdate | None = None
 
 
 class OwnerUpdateForm(forms.Form):
@@ -165,12 +167,13 @@ class OwnerUpdateForm(forms.Form):
             ),
         }
 
-    def groups(self) -> list[ActionFields]:
+    def groups(self, before: Mapping[int, ActionUpdate] | None = None) -> list[ActionFields]:
         return [
             ActionFields(
                 action,
                 [(self[field_name(action, name)], WIDTHS.get(name, "")) for name in ENTRY_FIELDS],
                 self.entries.get(action.pk),
+                (before or {}).get(action.pk),
             )
             for action in self.actions
         ]

@@ -172,6 +172,8 @@ def update_owner(request: OrgRequest, update_id: int) -> HttpResponse:
     name = owner or selectors.NO_OWNER
     actions = selectors.owner_actions(update=update, owner=owner)
     entries = selectors.entries_by_action(update=update, actions=actions)
+    previous = selectors.previous_update(update=update)
+    before = selectors.entries_by_action(update=previous, actions=actions) if previous else {}
     editable = update.is_open and _is_editor(request) and bool(actions)
     form = OwnerUpdateForm(bound(request) if editable else None, actions=actions, entries=entries)
     if request.method == "POST" and editable and form.is_valid():
@@ -192,8 +194,8 @@ def update_owner(request: OrgRequest, update_id: int) -> HttpResponse:
         "update": update,
         "owner": name,
         "form": form,
-        "groups": form.groups(),
-        "entries": entries,
+        "groups": form.groups(before),
+        "previous": previous,
         "editable": editable,
         "closed_note": "" if update.is_open else CLOSED_NOTE,
         "workbook_url": org_url(request, "programme:update_workbook", update_id=update.pk)
