@@ -7,7 +7,6 @@ it: add a function that returns a real value from the organisation.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -135,17 +134,43 @@ def _invitation(organisation: Organisation) -> Any:
 
 
 def _programme(organisation: Organisation) -> Any:
-    from goldenthread.programme.models import Programme
-    from tests.programme.factories import make_action, make_programme
+    """The organisation's first programme, made with one action, workstream and milestone."""
+    import datetime as dt
 
-    programme = Programme.objects.filter(organisation=organisation).order_by("pk").first()
-    if programme is None:
-        programme = make_programme(organisation, "Sample programme")
-        make_action(programme, owner="Sample owner")
-    return programme
+    from goldenthread.programme.models import Programme
+    from goldenthread.programme.plan import services as plan
+
+    found = Programme.objects.filter(organisation=organisation).order_by("pk").first()
+    if found is None:
+        found = plan.programme_create(
+            organisation=organisation,
+            name="Sample programme",
+            phases=plan.DEFAULT_PHASES,
+            by=None,
+        )
+        workstream = plan.workstream_create(programme=found, name="Sample workstream", by=None)
+        action = plan.action_create(
+            programme=found, title="Sample action", workstream=workstream, by=None
+        )
+        plan.milestone_create(
+            action=action, title="Sample milestone", due_on=dt.date(2026, 3, 31), by=None
+        )
+    return found
+
+
+def _action(organisation: Organisation) -> Any:
+    return _programme(organisation).actions.order_by("pk").first()
+
+
+def _rag_rules_version(organisation: Organisation) -> int:
+    from goldenthread.programme.rag.services import rag_rules_ensure
+
+    return rag_rules_ensure(organisation=organisation, by=None).version
 
 
 def _quarterly_update(organisation: Organisation) -> int:
+    import datetime as dt
+
     from goldenthread.analysis.quarters import FinancialQuarter
     from goldenthread.programme.models import QuarterlyUpdate
     from goldenthread.programme.updates.services import quarterly_update_open
@@ -154,7 +179,7 @@ def _quarterly_update(organisation: Organisation) -> int:
     if update is None:
         update = quarterly_update_open(
             programme=_programme(organisation),
-            quarter=FinancialQuarter.of(datetime.date.today()),
+            quarter=FinancialQuarter.of(dt.date.today()),
             by=None,
         )
     return update.pk
@@ -199,6 +224,11 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "token": lambda org: _invitation(org).token,
     "band_id": _band,
     "programme_id": lambda org: _programme(org).pk,
+    "phase_id": lambda org: _programme(org).phases.order_by("pk").first().pk,
+    "workstream_id": lambda org: _programme(org).workstreams.order_by("pk").first().pk,
+    "action_id": lambda org: _action(org).pk,
+    "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
+    "version": _rag_rules_version,
     "update_id": _quarterly_update,
 }
 
@@ -217,10 +247,10 @@ QUERY_PARAMETERS = frozenset(
         "new",
         "next",
         "old",
-        "owner",
         "page",
         "pairing",
         "parent",
+        "programme",
         "q",
         "scope",
         "start",
@@ -233,6 +263,13 @@ QUERY_PARAMETERS = frozenset(
         "sort",
         # the kit tables' filters
         "agency",
+        "due-from",
+        "due-to",
+        "own",
+        "owner",
+        "phase",
+        "rag",
+        "workstream",
         "effective-from",
         "effective-to",
         "grade",

@@ -204,10 +204,12 @@ def test_what_changed_since_the_last_quarter(
         changes = quarter_changes(programme=programme, update=scenario)
     assert changes.previous is not None and changes.previous.quarter == BEFORE.code
     assert (changes.since, changes.until) == (NOW.start, NOW.end)
-    assert [(m.reference, m.before, m.after, m.reason) for m in changes.rag_moves] == [
-        ("A-1", "green", "red", "red: forecast 20 days after the due date"),
-        ("A-2", "green", "blue", ""),
+    assert [(m.reference, m.before, m.after) for m in changes.rag_moves] == [
+        ("A-1", "green", "red"),
+        ("A-2", "green", "blue"),
     ]
+    # The reason of the latest change of RAG in the window.
+    assert changes.rag_moves[0].reason == "red: forecast 20 days after the due date"
     assert [(line.reference, line.detail) for line in changes.slipped] == [
         ("A-1", "forecast 20 days after its due date")
     ]
@@ -301,3 +303,21 @@ def test_the_demo_makes_two_updates_with_changes_and_runs_twice(programme) -> No
     assert len(changes.completed) == 1
     assert changes.spend == Decimal("800.00") * current.actions.count()
     assert len(changes.rag_moves) >= 2
+
+
+def test_the_programme_and_action_pages_show_the_panels(
+    client, organisation, programme, scenario
+) -> None:
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    page = client.get(url(organisation, "programme_detail", programme_id=programme.pk))
+    assert text(page, ".gt-updates-panel .gt-slipped-count") == "1"
+    slipped = Action.objects.get(reference="A-1")
+    assert hrefs(page, ".gt-updates-panel .gt-slipped a") == [
+        url(organisation, "action_detail", action_id=slipped.pk)
+    ]
+    action_page = client.get(url(organisation, "action_detail", action_id=slipped.pk))
+    assert select(action_page, ".gt-action-updates tbody td:first-child") == [
+        NOW.label,
+        BEFORE.label,
+    ]

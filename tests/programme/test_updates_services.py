@@ -117,7 +117,9 @@ def test_recording_changes_the_actions_and_keeps_them_as_they_stood(programme, u
         Decimal("10000.00"),
         dt.date(2025, 12, 31),
     )
-    assert snapshot.rag == "green"
+    # The RAG part assessed it again (its forecast is after its due date): the entry keeps
+    # the RAG that assessment gave.
+    assert (snapshot.rag, snapshot.forecast_rag) == (first.rag, first.forecast_rag)
     assert snapshot.recorded_by == user
     assert snapshot.history.get().history_user == user
     assert calls == [("actions", [first.pk, second.pk])]

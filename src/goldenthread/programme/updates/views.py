@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
 from django.utils import timezone
 
 from goldenthread.accounts.models import Role
@@ -51,11 +50,7 @@ def _update_or_404(request: OrgRequest, update_id: int) -> QuarterlyUpdate:
 
 
 def programme_url(request: OrgRequest, programme: Programme) -> str:
-    """The programme's page, where the plan's pages are installed."""
-    try:
-        return org_url(request, "programme:programme_detail", programme_id=programme.pk)
-    except NoReverseMatch:
-        return org_url(request, "programme:update_list", programme_id=programme.pk)
+    return org_url(request, "programme:programme_detail", programme_id=programme.pk)
 
 
 def owner_url(request: OrgRequest, update: QuarterlyUpdate, owner: str) -> str:
@@ -134,6 +129,7 @@ def update_detail(request: OrgRequest, update_id: int) -> HttpResponse:
         "total": sum(progress.total for progress in owners),
         "updated": sum(progress.updated for progress in owners),
         "changes": selectors.quarter_changes(programme=update.programme, update=update),
+        "org_slug": request.organisation.slug,
         "can_edit": _is_editor(request) and update.is_open,
         "crumbs": _crumbs(request, update),
     }
