@@ -262,8 +262,11 @@ def _moment(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _states_at(programme: Programme, moment: dt.datetime) -> dict[int, ActionState]:
-    """Each action of the programme as its history had it just before ``moment``: one query."""
+def _states_at(
+    programme: Programme, moment: dt.datetime, recorded: QuarterlyUpdate | None
+) -> dict[int, ActionState]:
+    """Each action of the programme as its history had it just before ``moment``, but those
+    the ``recorded`` update has an entry for (the entry says it): one query."""
     history: Any = Action.history.model
     latest = (
         history.objects.filter(id=OuterRef("id"), history_date__lt=moment)
@@ -276,6 +279,8 @@ def _states_at(programme: Programme, moment: dt.datetime) -> dict[int, ActionSta
         .exclude(history_type="-")
         .values_list("id", "reference", "title", *STATE_FIELDS[3:])
     )
+    if recorded is not None:
+        rows = rows.exclude(id__in=ActionUpdate.objects.filter(update=recorded).values("action_id"))
     return {row[0]: ActionState(*row) for row in rows}
 
 
@@ -379,9 +384,9 @@ def quarter_changes(*, programme: Programme, update: QuarterlyUpdate) -> Quarter
     """
     previous = previous_update(update=update)
     since, until = _window(update, previous)
-    before = {**_states_at(programme, _moment(since)), **_entry_states(previous)}
+    before = {**_states_at(programme, _moment(since), previous), **_entry_states(previous)}
     after = {
-        **_states_at(programme, _moment(until + dt.timedelta(days=1))),
+        **_states_at(programme, _moment(until + dt.timedelta(days=1)), update),
         **_entry_states(update),
     }
     reasons = _rag_reasons(programme, since, until)
