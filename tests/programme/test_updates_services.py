@@ -220,3 +220,21 @@ def test_closing_calls_the_hook_and_a_closed_update_refuses_writes(programme, us
         services.quarterly_update_close(update=update, by=user)
     assert again.value.message == services.ALREADY_CLOSED.format(quarter="2025/26 Q2")
     assert calls == [("closed", update)]
+
+
+def test_closing_ends_the_overrides_set_until_the_next_update(programme, user) -> None:
+    from goldenthread.programme.rag.services import action_override_set
+
+    action = make_action(programme, due_on=dt.date(2026, 3, 31))
+    action_override_set(
+        action=action,
+        rag="amber",
+        reason="Supplier at risk",
+        until_update=True,
+        by=user,
+        today=TODAY,
+    )
+    update = open_update(programme)
+    services.quarterly_update_close(update=update, by=user, today=TODAY)
+    action.refresh_from_db()
+    assert action.override_rag == ""
