@@ -183,6 +183,20 @@ def _quarterly_update(organisation: Organisation) -> int:
             by=None,
         )
     return update.pk
+def _benefit(organisation: Organisation) -> int:
+    from goldenthread.programme.benefits.services import benefit_create
+    from goldenthread.programme.models import Benefit, BenefitType
+
+    benefit = Benefit.objects.filter(organisation=organisation).order_by("pk").first()
+    if benefit is None:
+        benefit = benefit_create(
+            organisation=organisation,
+            reference="B-1",
+            title="Sample",
+            type=BenefitType.QUALITY,
+            by=None,
+        )
+    return benefit.pk
 
 
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
@@ -230,6 +244,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
     "version": _rag_rules_version,
     "update_id": _quarterly_update,
+    "benefit_id": _benefit,
 }
 
 
