@@ -183,6 +183,8 @@ def _quarterly_update(organisation: Organisation) -> int:
             by=None,
         )
     return update.pk
+
+
 def _benefit(organisation: Organisation) -> int:
     from goldenthread.programme.benefits.services import benefit_create
     from goldenthread.programme.models import Benefit, BenefitType
