@@ -254,6 +254,10 @@ def test_the_pages_show_what_changed(client, organisation, programme, scenario) 
     assert text(response, ".gt-slipped-count") == "1"
     assert select(response, ".gt-completed li") == ["A-2: Close the old system"]
     assert text(response, ".gt-spend").startswith("£1,500")
+    benefit = Benefit.objects.get(reference="B-1")
+    assert hrefs(response, ".gt-benefits a") == [
+        url(organisation, "benefit_detail", benefit_id=benefit.pk)
+    ]
     assert select(response, ".gt-risks li")[0].startswith("R-1: Risk R-1 (from 6 to 12")
 
 
