@@ -168,6 +168,23 @@ def _rag_rules_version(organisation: Organisation) -> int:
     return rag_rules_ensure(organisation=organisation, by=None).version
 
 
+def _quarterly_update(organisation: Organisation) -> int:
+    import datetime as dt
+
+    from goldenthread.analysis.quarters import FinancialQuarter
+    from goldenthread.programme.models import QuarterlyUpdate
+    from goldenthread.programme.updates.services import quarterly_update_open
+
+    update = QuarterlyUpdate.objects.filter(organisation=organisation).order_by("pk").first()
+    if update is None:
+        update = quarterly_update_open(
+            programme=_programme(organisation),
+            quarter=FinancialQuarter.of(dt.date.today()),
+            by=None,
+        )
+    return update.pk
+
+
 def _benefit(organisation: Organisation) -> int:
     from goldenthread.programme.benefits.services import benefit_create
     from goldenthread.programme.models import Benefit, BenefitType
@@ -254,6 +271,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "action_id": lambda org: _action(org).pk,
     "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
     "version": _rag_rules_version,
+    "update_id": _quarterly_update,
     "benefit_id": _benefit,
     "risk_id": lambda org: _risk(org).pk,
     "mitigation_id": lambda org: _risk(org).mitigations.order_by("position").first().pk,
