@@ -91,6 +91,39 @@ def _tom_versions(organisation: Any, start: int, count: int) -> None:
     )
 
 
+def _programme_actions(organisation: Any, start: int, count: int) -> None:
+    """Actions of the sample programme in every status, RAG and phase, many slipping."""
+    import datetime as dt
+
+    from goldenthread.programme.models import Action, ActionStatus, Phase, Rag, Workstream
+
+    programme_id = SAMPLES["programme_id"](organisation)
+    phases = list(Phase.objects.filter(programme_id=programme_id)) or [None]
+    workstreams = list(Workstream.objects.filter(programme_id=programme_id)) or [None]
+    statuses, rags = list(ActionStatus), [*Rag, ""]
+    due = dt.date(2026, 3, 31)
+    Action.objects.bulk_create(
+        Action(
+            organisation=organisation,
+            programme_id=programme_id,
+            reference=f"BULK-{n:05d}",
+            title=f"Bulk action {n:05d}",
+            target_area=f"Area {n % 7}",
+            status=statuses[n % len(statuses)],
+            rag=rags[n % len(rags)],
+            forecast_rag=rags[(n + 1) % len(rags)],
+            phase=phases[n % len(phases)],
+            workstream=workstreams[n % len(workstreams)],
+            design_by=20252,
+            implement_from=20253,
+            due_on=due + dt.timedelta(days=n % 400),
+            forecast_on=due + dt.timedelta(days=n % 400 + n % 30),
+            position=n,
+        )
+        for n in range(start, start + count)
+    )
+
+
 #: Each register, and how to add ``count`` records to it cheaply.
 REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "units": _units,
@@ -98,6 +131,7 @@ REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "snapshots": _snapshots,
     "principle sets": _principle_sets,
     "TOM versions": _tom_versions,
+    "programme actions": _programme_actions,
 }
 
 

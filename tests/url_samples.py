@@ -125,6 +125,31 @@ def _thread_link(organisation: Organisation) -> int:
     return link.pk
 
 
+def _programme(organisation: Organisation) -> int:
+    """The organisation's first programme, made with the four default phases when it has none."""
+    from goldenthread.programme.models import Programme
+    from tests.programme.factories import make_programme
+
+    programme = Programme.objects.filter(organisation=organisation).order_by("pk").first()
+    if programme is None:
+        programme = make_programme(organisation, name="Sample programme")
+    return programme.pk
+
+
+def _action(organisation: Organisation) -> int:
+    """The first action of the organisation's first programme, made when it has none."""
+    from goldenthread.programme.models import Action
+    from tests.programme.factories import make_action
+
+    action = Action.objects.filter(organisation=organisation).order_by("pk").first()
+    if action is None:
+        from goldenthread.programme.models import Programme
+
+        programme = Programme.objects.get(pk=_programme(organisation))
+        action = make_action(programme, reference="SAMPLE-1", title="Sample action")
+    return action.pk
+
+
 def _invitation(organisation: Organisation) -> Any:
     from goldenthread.accounts.models import Invitation
     from goldenthread.accounts.services import invitation_create
@@ -171,6 +196,8 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "invitation_id": lambda org: _invitation(org).pk,
     "token": lambda org: _invitation(org).token,
     "band_id": _band,
+    "programme_id": _programme,
+    "action_id": _action,
 }
 
 

@@ -13,7 +13,8 @@ from goldenthread.accounts.models import Role
 from goldenthread.performance.models import Level
 from goldenthread.performance.services import thread_item_create, thread_link_create
 from goldenthread.programme.models import ActionStatus, Rag
-from goldenthread.programme.overview.views import PAGE_SIZE
+from goldenthread.programme.overview.selectors import BOARD_COLUMN_LIMIT
+from goldenthread.programme.overview.views import PLAN_PAGE_SIZE, TIMELINE_PAGE_SIZE
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.html import parse, select, text
 from tests.programme.factories import make_action, make_programme, make_workstream
@@ -79,7 +80,7 @@ def test_the_timeline_shows_each_action_by_quarter(viewer, organisation) -> None
         "2025/26 Q4",
         "2026/27 Q1",
     ]
-    assert select(html, ".gt-timeline tbody th[scope=colgroup]") == ["Digital"]
+    assert select(html, ".gt-timeline tbody .gt-timeline__group th") == ["Digital"]
     assert select(html, ".gt-timeline tbody td") == [
         "Design",
         "Design",
@@ -117,13 +118,16 @@ def test_the_timeline_filters_by_workstream_and_phase(viewer, organisation) -> N
 def test_the_timeline_is_paged_with_fixed_queries(
     viewer, organisation, django_assert_num_queries
 ) -> None:
-    programme, _ = plan_programme(organisation, actions=PAGE_SIZE + 5)
+    programme, _ = plan_programme(organisation, actions=TIMELINE_PAGE_SIZE + 5)
     # session, user, membership, the shell's organisation and memberships; the programme, its
     # workstreams and phases, the span of quarters, the count, the page of actions
     with django_assert_num_queries(11):
         html = viewer.get(url("timeline", programme)).content
-    assert len(select(html, ".gt-timeline tbody th[scope=row]")) == PAGE_SIZE
-    assert text(html, ".gt-page-range") == f"Showing 1 to {PAGE_SIZE} of {PAGE_SIZE + 5} actions"
+    assert len(select(html, ".gt-timeline tbody th[scope=row]")) == TIMELINE_PAGE_SIZE
+    assert (
+        text(html, ".gt-page-range")
+        == f"Showing 1 to {TIMELINE_PAGE_SIZE} of {TIMELINE_PAGE_SIZE + 5} actions"
+    )
     second = viewer.get(url("timeline", programme, page=2)).content
     assert len(select(second, ".gt-timeline tbody th[scope=row]")) == 5
 
@@ -175,14 +179,14 @@ def test_each_column_of_the_board_is_capped(
         )
     make_action(programme, reference="H-1", status=ActionStatus.ON_HOLD)
     # session, user, membership, the shell's organisation and memberships; the programme, the
-    # counts by status, the first 25 of each status
+    # counts by status, the first ten of each status
     with django_assert_num_queries(8):
         html = viewer.get(url("board", programme)).content
     first = parse(html).select(".gt-board__column")[0]
-    assert len(first.select(".gt-board__card")) == 25
-    assert text(first.select_one(".gt-board__card .gt-board__reference")) == "S-00"
+    assert len(first.select(".gt-board__card")) == BOARD_COLUMN_LIMIT
+    assert text(first.select_one(".gt-board__card .gt-board__ref")) == "S-00"
     more = first.select_one(".gt-board__more a")
-    assert text(more) == "and 5 more not started actions"
+    assert text(more) == "and 20 more not started actions"
     assert more["href"] == register(programme, status="not_started")
 
 
@@ -263,7 +267,7 @@ def test_the_improvement_plan_is_laid_out_as_councils_publish_it(viewer, organis
 def test_the_improvement_plan_reads_fixed_queries_and_pages(
     viewer, organisation, django_assert_num_queries
 ) -> None:
-    programme, actions = plan_programme(organisation, actions=PAGE_SIZE + 4)
+    programme, actions = plan_programme(organisation, actions=PLAN_PAGE_SIZE + 4)
     objective = _objective(organisation, "Financial stability")
     for action in actions[:30]:
         thread_link_create(item=objective, target=action)
@@ -271,9 +275,12 @@ def test_the_improvement_plan_reads_fixed_queries_and_pages(
     # count, the page of actions, their objectives
     with django_assert_num_queries(9):
         html = viewer.get(url("improvement_plan", programme)).content
-    assert len(select(html, ".gt-plan-table tbody tr")) == PAGE_SIZE
+    assert len(select(html, ".gt-plan-table tbody tr")) == PLAN_PAGE_SIZE
     assert select(html, ".gt-plan-table th[scope=rowgroup]") == ["Housing", "Savings", "Workforce"]
-    assert text(html, ".gt-page-range") == f"Showing 1 to {PAGE_SIZE} of {PAGE_SIZE + 4} actions"
+    assert (
+        text(html, ".gt-page-range")
+        == f"Showing 1 to {PLAN_PAGE_SIZE} of {PLAN_PAGE_SIZE + 4} actions"
+    )
 
 
 def test_the_improvement_plan_downloads_in_the_same_layout(viewer, organisation) -> None:

@@ -46,8 +46,8 @@ from goldenthread.programme.models import (
 
 #: The slipping actions the programme's page lists; the register holds the rest.
 SLIPPING_LIMIT = 10
-#: The cards each column of the board shows; "and N more" links to the register.
-BOARD_COLUMN_LIMIT = 25
+#: The cards each column of the board shows, the soonest due; "and N more" opens the register.
+BOARD_COLUMN_LIMIT = 10
 #: Statuses in the order the board shows them, left to right.
 BOARD_STATUSES = (
     ActionStatus.NOT_STARTED,

@@ -25,8 +25,10 @@ from goldenthread.programme.models import Action, Programme
 
 from . import links, plan_table, selectors
 
-#: Actions a page of the timeline or the improvement plan shows; the next page shows more.
-PAGE_SIZE = 50
+#: Actions a page of the timeline shows (each a row of up to 16 quarters); the next page more.
+TIMELINE_PAGE_SIZE = 20
+#: Actions a page of the improvement plan shows; the download holds them all.
+PLAN_PAGE_SIZE = 25
 
 
 class _Record(Protocol):
@@ -60,9 +62,9 @@ def _chosen(request: OrgRequest, name: str, options: Sequence[M]) -> M | None:
     return None
 
 
-def _page(request: OrgRequest, rows: Any) -> tuple[Page[Any], dict[str, Any]]:
+def _page(request: OrgRequest, rows: Any, size: int) -> tuple[Page[Any], dict[str, Any]]:
     """The requested page of ``rows`` (a count and a slice) and its pagination links."""
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, size).get_page(request.GET.get("page"))
 
     def href(number: int) -> str:
         query: QueryDict = request.GET.copy()
@@ -115,7 +117,7 @@ def timeline(request: OrgRequest, programme_id: int) -> HttpResponse:
         ],
         today=today,
     )
-    page, pagination = _page(request, actions)
+    page, pagination = _page(request, actions, TIMELINE_PAGE_SIZE)
     groups: list[TimelineGroup] = []
     for action in page.object_list:
         name = action.workstream.name if action.workstream else selectors.NO_WORKSTREAM
@@ -189,7 +191,7 @@ def improvement_plan(request: OrgRequest, programme_id: int) -> HttpResponse:
             name=f"{programme.name} improvement plan",
             as_of=timezone.localdate(),
         )
-    page, pagination = _page(request, actions)
+    page, pagination = _page(request, actions, PLAN_PAGE_SIZE)
     rows = list(page.object_list)
     objectives = selectors.action_objectives(organisation=organisation, actions=rows)
     return render(

@@ -89,6 +89,9 @@ HELP: dict[str, str] = {
     "operating_model:consideration_edit": "operating-model#design-principles",
     "operating_model:consideration_delete": "operating-model#design-principles",
     "performance": "operating-model#the-golden-thread",
+    "programme:timeline": "programme-views#timeline",
+    "programme:board": "programme-views#board",
+    "programme:improvement_plan": "programme-views#improvement-plan",
 }
 
 
