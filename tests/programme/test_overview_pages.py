@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -319,3 +320,26 @@ def test_another_organisations_programme_is_not_found(viewer, organisation) -> N
             f"programme:{name}", kwargs={"org_slug": organisation.slug, "programme_id": other.pk}
         )
         assert viewer.get(address).status_code == 404
+
+
+def test_the_timeline_chart_is_given_escaped_labels_and_dates(viewer, organisation) -> None:
+    programme = make_programme(organisation)
+    make_action(
+        programme,
+        reference="X-1",
+        title='<a href="https://x.example">Sign in</a>',
+        design_by=20252,
+        implement_from=20253,
+        due_on=dt.date(2026, 3, 31),
+    )
+    html = viewer.get(url("timeline", programme)).content
+    data = json.loads(parse(html).select_one("#programme-gantt").string)
+    assert data == [
+        {
+            "label": 'X-1: &lt;a href="https://x.example"&gt;Sign in&lt;/a&gt;',
+            "design": ["2025-07-01", "2025-10-01"],
+            "implementation": ["2025-10-01", "2026-04-01"],
+            "due": "2026-03-31",
+        }
+    ]
+    assert parse(html).select_one("#chart-gantt")["role"] == "img"

@@ -18,12 +18,21 @@ Quarters are the stored codes of :mod:`goldenthread.analysis.quarters`
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .quarters import FinancialQuarter
 
-__all__ = ["MAX_QUARTERS", "QUARTERS_BEFORE_TODAY", "Cell", "quarter_window", "timeline_cells"]
+__all__ = [
+    "MAX_QUARTERS",
+    "QUARTERS_BEFORE_TODAY",
+    "Cell",
+    "Spans",
+    "action_spans",
+    "quarter_window",
+    "timeline_cells",
+]
 
 #: The most quarters a timeline shows at once (four financial years): wider does not fit a page.
 MAX_QUARTERS = 16
@@ -149,3 +158,45 @@ def timeline_cells(
             kinds.append(DUE)
         cells.append(Cell(quarter, tuple(kinds)))
     return cells
+
+
+@dataclass(frozen=True)
+class Spans:
+    """An action's design and implementation as runs of days, each ``(first, day after last)``."""
+
+    design: tuple[dt.date, dt.date] | None
+    implementation: tuple[dt.date, dt.date] | None
+
+
+def action_spans(
+    *,
+    start: dt.date | None,
+    design_by: int | None,
+    implement_from: int | None,
+    due: dt.date | None,
+) -> Spans:
+    """The days an action is designed and implemented, for a chart of bars by date.
+
+    Design runs from ``start`` (or the start of the design-by quarter) to the
+    end of the design-by quarter; implementation from the start of the
+    implement-from quarter to the due date (or the end of that quarter).
+
+    >>> spans = action_spans(start=None, design_by=20252, implement_from=20253,
+    ...                      due=dt.date(2026, 3, 31))
+    >>> spans.design
+    (datetime.date(2025, 7, 1), datetime.date(2025, 10, 1))
+    >>> spans.implementation
+    (datetime.date(2025, 10, 1), datetime.date(2026, 4, 1))
+    """
+    day = dt.timedelta(days=1)
+    design = None
+    if design_by:
+        quarter = FinancialQuarter.from_code(design_by)
+        first = start if start is not None and start <= quarter.end else quarter.start
+        design = (first, quarter.end + day)
+    implementation = None
+    if implement_from:
+        quarter = FinancialQuarter.from_code(implement_from)
+        last = due if due is not None and due >= quarter.start else quarter.end
+        implementation = (quarter.start, last + day)
+    return Spans(design, implementation)

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.analysis.quarters import FinancialQuarter
-from goldenthread.analysis.timeline import Cell, quarter_window, timeline_cells
+from goldenthread.analysis.timeline import Cell, action_spans, quarter_window, timeline_cells
+from goldenthread.kit.charts import chart_text
 from goldenthread.kit.exports import workbook_response
 from goldenthread.kit.pages import Crumbs, get_or_404, org_url
 from goldenthread.kit.tables import page_links
@@ -93,6 +94,31 @@ def _quarter(day: Any) -> int | None:
     return FinancialQuarter.of(day).code if day else None
 
 
+def _iso(span: tuple[Any, Any] | None) -> list[str] | None:
+    return [span[0].isoformat(), span[1].isoformat()] if span else None
+
+
+def gantt_data(actions: Sequence[Action]) -> list[dict[str, Any]]:
+    """The chart's bars for ``actions``, every text escaped for plotly (kit.charts)."""
+    bars = []
+    for action in actions:
+        spans = action_spans(
+            start=action.start_on,
+            design_by=action.design_by,
+            implement_from=action.implement_from,
+            due=action.due_on,
+        )
+        bars.append(
+            {
+                "label": chart_text(f"{action.reference}: {action.title}"),
+                "design": _iso(spans.design),
+                "implementation": _iso(spans.implementation),
+                "due": action.due_on.isoformat() if action.due_on else None,
+            }
+        )
+    return bars
+
+
 @org_view()
 def timeline(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = _programme_or_404(request, programme_id)
@@ -146,6 +172,7 @@ def timeline(request: OrgRequest, programme_id: int) -> HttpResponse:
             "page": page,
             "pagination": pagination,
             "today": today,
+            "gantt": gantt_data([row.action for group in groups for row in group.rows]),
         },
     )
 
