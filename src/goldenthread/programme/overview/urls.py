@@ -2,7 +2,7 @@ from django.urls import URLPattern, path
 
 from . import views
 
-P = "o/<slug:org_slug>/programme/programmes/<int:programme_id>/"
+P = "o/<slug:org_slug>/programme/<int:programme_id>/"
 
 urlpatterns: list[URLPattern] = [
     path(P + "timeline/", views.timeline, name="timeline"),
