@@ -343,3 +343,33 @@ def test_the_timeline_chart_is_given_escaped_labels_and_dates(viewer, organisati
         }
     ]
     assert parse(html).select_one("#chart-gantt")["role"] == "img"
+
+
+# ---- the programme's page and the organisation's dashboard ---------------------------------
+
+
+def test_the_programme_page_opens_with_the_counts_and_links_the_views(viewer, organisation) -> None:
+    programme, _ = plan_programme(organisation, actions=6)
+    response = viewer.get(
+        reverse(
+            "programme:programme_detail",
+            kwargs={"org_slug": organisation.slug, "programme_id": programme.pk},
+        )
+    )
+    assert select(response, ".gt-programme-overview h2") == [
+        "Actions by RAG and phase",
+        "Slipping actions",
+        "Spend against budget",
+        "Views of the plan",
+    ]
+    for href in parse(response).select(".gt-programme-views a[href]"):
+        assert viewer.get(href["href"]).status_code == 200
+    # Each count leads to the register showing just those actions.
+    red = parse(response).select_one(".gt-rag-by-phase tbody tr td a")
+    assert viewer.get(red["href"]).status_code == 200
+
+
+def test_the_dashboard_shows_the_programme_card(viewer, organisation) -> None:
+    plan_programme(organisation, actions=6)
+    response = viewer.get(reverse("core:home", kwargs={"org_slug": organisation.slug}))
+    assert "Programme" in select(response, ".gt-card h2")
