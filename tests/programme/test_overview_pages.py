@@ -365,8 +365,21 @@ def test_the_programme_page_opens_with_the_counts_and_links_the_views(viewer, or
     for href in parse(response).select(".gt-programme-views a[href]"):
         assert viewer.get(href["href"]).status_code == 200
     # Each count leads to the register showing just those actions.
-    red = parse(response).select_one(".gt-rag-by-phase tbody tr td a")
-    assert viewer.get(red["href"]).status_code == 200
+    for link in parse(response).select(".gt-rag-by-phase a[href]"):
+        count = link.contents[0].strip()
+        register_page = viewer.get(link["href"])
+        assert select(register_page, ".govuk-error-summary") == []
+        assert text(register_page, ".gt-result-count").split()[0] == count, link["href"]
+
+
+def test_the_more_link_of_a_board_column_shows_that_status(viewer, organisation) -> None:
+    programme = make_programme(organisation)
+    for n in range(BOARD_COLUMN_LIMIT + 2):
+        make_action(programme, reference=f"H-{n:02d}", status=ActionStatus.ON_HOLD)
+    html = viewer.get(url("board", programme)).content
+    more = parse(html).select_one(".gt-board__more a")
+    register_page = viewer.get(more["href"])
+    assert text(register_page, ".gt-result-count").split()[0] == str(BOARD_COLUMN_LIMIT + 2)
 
 
 def test_the_dashboard_shows_the_programme_card(viewer, organisation) -> None:
