@@ -43,6 +43,7 @@ from goldenthread.programme.models import (
     Rag,
     Workstream,
 )
+from goldenthread.programme.plan.selectors import programme_list
 
 #: The slipping actions the programme's page lists; the register holds the rest.
 SLIPPING_LIMIT = 10
@@ -69,14 +70,6 @@ _ZERO = Value(Decimal("0"), output_field=_MONEY)
 def rag_label(rag: str) -> str:
     """ "Red", "Amber", "Green", "Complete", or "Not assessed" for no RAG."""
     return str(Rag(rag).label) if rag else NOT_RATED
-
-
-def programme_list(*, organisation: Organisation) -> QuerySet[Programme]:
-    return Programme.objects.filter(organisation=organisation)
-
-
-def programme_get(*, organisation: Organisation, pk: int) -> Programme:
-    return programme_list(organisation=organisation).get(pk=pk)
 
 
 def programme_actions(*, programme: Programme) -> QuerySet[Action]:

@@ -23,6 +23,7 @@ from goldenthread.kit.exports import workbook_response
 from goldenthread.kit.pages import Crumbs, get_or_404, org_url
 from goldenthread.kit.tables import page_links
 from goldenthread.programme.models import Action, Programme
+from goldenthread.programme.plan.selectors import programme_get
 
 from . import links, plan_table, selectors
 
@@ -40,9 +41,7 @@ M = TypeVar("M", bound=_Record)
 
 
 def _programme_or_404(request: OrgRequest, programme_id: int) -> Programme:
-    programme: Programme = get_or_404(
-        selectors.programme_get, request, "programme", pk=programme_id
-    )
+    programme: Programme = get_or_404(programme_get, request, "programme", pk=programme_id)
     return programme
 
 
