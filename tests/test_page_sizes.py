@@ -91,31 +91,26 @@ def _tom_versions(organisation: Any, start: int, count: int) -> None:
     )
 
 
-#: The actions the demo's programme holds at least (issue 11 asks for 40 or more), so the
-#: first pages of the action registers are as full before the walk's records as after.
-DEMO_ACTIONS = 40
-
-
-def _programme_actions(organisation: Any, start: int, count: int) -> None:
-    """Actions of the sample programme in every status, RAG and phase, many slipping."""
+def _actions(organisation: Any, start: int, count: int) -> None:
+    """Actions of the sample programme in every status, RAG, phase and workstream, many late."""
     import datetime as dt
 
-    from goldenthread.programme.models import Action, ActionStatus, Phase, Rag, Workstream
+    from goldenthread.programme.models import Action, ActionStatus, Phase, Programme, Rag
+    from tests.url_samples import SAMPLES
 
-    programme_id = SAMPLES["programme_id"](organisation)
-    if start == 0:
-        held = Action.objects.filter(programme_id=programme_id).count()
-        _programme_actions(organisation, MANY, max(0, DEMO_ACTIONS - held))
-    phases = list(Phase.objects.filter(programme_id=programme_id)) or [None]
-    workstreams = list(Workstream.objects.filter(programme_id=programme_id)) or [None]
+    programme = Programme.objects.get(pk=SAMPLES["programme_id"](organisation))
+    phases = list(Phase.objects.filter(programme=programme)) or [None]
+    workstreams = list(programme.workstreams.all()) or [None]
     statuses, rags = list(ActionStatus), [*Rag, ""]
     due = dt.date(2026, 3, 31)
     Action.objects.bulk_create(
         Action(
             organisation=organisation,
-            programme_id=programme_id,
+            programme=programme,
             reference=f"BULK-{n:05d}",
             title=f"Bulk action {n:05d}",
+            owner=f"Lead {n % 7}",
+            source="Productivity plan" if n % 5 == 0 else "",
             target_area=f"Area {n % 7}",
             status=statuses[n % len(statuses)],
             rag=rags[n % len(rags)],
@@ -126,7 +121,7 @@ def _programme_actions(organisation: Any, start: int, count: int) -> None:
             implement_from=20253,
             due_on=due + dt.timedelta(days=n % 400),
             forecast_on=due + dt.timedelta(days=n % 400 + n % 30),
-            position=n,
+            position=10_000 + n,
         )
         for n in range(start, start + count)
     )
@@ -139,7 +134,7 @@ REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "snapshots": _snapshots,
     "principle sets": _principle_sets,
     "TOM versions": _tom_versions,
-    "programme actions": _programme_actions,
+    "actions": _actions,
 }
 
 
