@@ -96,7 +96,6 @@ def _actions(organisation: Any, start: int, count: int) -> None:
     import datetime as dt
 
     from goldenthread.programme.models import Action, ActionStatus, Phase, Programme, Rag
-    from tests.url_samples import SAMPLES
 
     programme = Programme.objects.get(pk=SAMPLES["programme_id"](organisation))
     phases = list(Phase.objects.filter(programme=programme)) or [None]
