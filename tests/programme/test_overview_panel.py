@@ -77,7 +77,7 @@ def test_counts_by_rag_and_phase_link_to_the_register(organisation) -> None:
     rows = parse(html).select(".gt-rag-by-phase tbody tr")
     assert _seen(rows[0]) == "Red 2 0 0 0 0 2"
     assert _seen(rows[2]) == "Green 0 1 0 0 0 1"
-    assert _seen(rows[4]) == "Not assessed 0 0 0 0 1 1"
+    assert _seen(rows[4]) == "Not rated 0 0 0 0 1 1"
     assert _seen(rows[5]) == "All RAGs 2 1 0 0 1 4"
     red_link = rows[0].select_one("td a")
     assert red_link["href"] == (
@@ -85,7 +85,7 @@ def test_counts_by_rag_and_phase_link_to_the_register(organisation) -> None:
         + f"?programme={programme.pk}&rag=red&phase={mobilisation.pk}"
     )
     assert text(red_link) == "2 red actions in Mobilisation"
-    # Counts of nought, and of actions in no phase or not assessed, link nowhere.
+    # Counts of nought, and of actions in no phase or not rated, link nowhere.
     assert rows[4].select("a") == []
     forecast = parse(html).select(".gt-rag-forecast tbody tr")
     assert [text(row) for row in forecast] == [
@@ -93,7 +93,7 @@ def test_counts_by_rag_and_phase_link_to_the_register(organisation) -> None:
         "Amber 0 2",
         "Green 1 0",
         "Complete 0 0",
-        "Not assessed 1 1",
+        "Not rated 1 1",
     ]
 
 
@@ -193,7 +193,7 @@ def test_the_card_counts_programmes_actions_by_rag_and_slipping(
     assert card.figure == "24"
     rows = dict(card.rows)
     assert rows["Programmes"] == "2"
-    assert rows["Red"] == "5" and rows["Not assessed"] == "4"
+    assert rows["Red"] == "5" and rows["Not rated"] == "4"
     # odd actions are late; of those, complete (i % 5 == 3) and cancelled (i % 5 == 4) are not
     late = [i for i in range(24) if i % 2 and i % 5 not in (3, 4)]
     assert rows["Slipping: forecast after the due date"] == str(len(late))

@@ -37,7 +37,7 @@ class CountRow:
 
 
 def _rag_words(rag: str) -> str:
-    return "actions not assessed" if not rag else f"{selectors.rag_label(rag).lower()} actions"
+    return "actions not rated" if not rag else f"{selectors.rag_label(rag).lower()} actions"
 
 
 def count_rows(

@@ -59,16 +59,16 @@ BOARD_STATUSES = (
 )
 #: Statuses of actions that are finished with, so cannot slip.
 CLOSED_STATUSES = (ActionStatus.COMPLETE, ActionStatus.CANCELLED)
-#: RAG ratings in the order the counts show them; "" is an action not assessed yet.
+#: RAG ratings in the order the counts show them; "" is an action not rated yet.
 RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, "")
-NOT_RATED = "Not assessed"
+NOT_RATED = "Not rated"
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 _ZERO = Value(Decimal("0"), output_field=_MONEY)
 
 
 def rag_label(rag: str) -> str:
-    """ "Red", "Amber", "Green", "Complete", or "Not assessed" for no RAG."""
+    """ "Red", "Amber", "Green", "Complete", or "Not rated" for no RAG."""
     return str(Rag(rag).label) if rag else NOT_RATED
 
 
