@@ -151,6 +151,7 @@ def test_spend_against_budget_by_workstream_in_pounds(organisation) -> None:
     assert text(rows[1]) == "People 1 £2,000 £500.25 £1,499.75 under 25%"
     assert text(rows[2]) == "No workstream 1 £0 £0 On budget –"
     assert text(rows[3]) == "All workstreams 4 £3,500.50 £1,700.25 £1,800.25 under 49%"
+    assert [text(row) for row in parse(html).select(".gt-spend .gt-total")] == [text(rows[3])]
 
 
 def test_an_overspend_says_over(organisation) -> None:

@@ -34,17 +34,17 @@ def views_of(organisation: Organisation, programme: Programme) -> list[tuple[str
     return [
         (
             "Timeline",
-            "Each action's design, implementation and due date by financial quarter",
+            "each action's design, implementation and due date by financial quarter",
             programme_url(organisation, "timeline", programme),
         ),
         (
             "Board",
-            "The actions by status: not started, in progress, on hold, complete, cancelled",
+            "the actions by status: not started, in progress, on hold, complete, cancelled",
             programme_url(organisation, "board", programme),
         ),
         (
             "Improvement plan",
-            "Area, objective, success criteria, action, lead, timescale and RAG, "
+            "area, objective, success criteria, action, lead, timescale and RAG, "
             "to print or download",
             programme_url(organisation, "improvement_plan", programme),
         ),
