@@ -92,10 +92,16 @@ def _tom_versions(organisation: Any, start: int, count: int) -> None:
 
 
 def _actions(organisation: Any, start: int, count: int) -> None:
-    from goldenthread.programme.models import Action, Programme
-    from tests.url_samples import SAMPLES
+    """Actions of the sample programme in every status, RAG, phase and workstream, many late."""
+    import datetime as dt
+
+    from goldenthread.programme.models import Action, ActionStatus, Phase, Programme, Rag
 
     programme = Programme.objects.get(pk=SAMPLES["programme_id"](organisation))
+    phases = list(Phase.objects.filter(programme=programme)) or [None]
+    workstreams = list(programme.workstreams.all()) or [None]
+    statuses, rags = list(ActionStatus), [*Rag, ""]
+    due = dt.date(2026, 3, 31)
     Action.objects.bulk_create(
         Action(
             organisation=organisation,
@@ -104,6 +110,16 @@ def _actions(organisation: Any, start: int, count: int) -> None:
             title=f"Bulk action {n:05d}",
             owner=f"Lead {n % 7}",
             source="Productivity plan" if n % 5 == 0 else "",
+            target_area=f"Area {n % 7}",
+            status=statuses[n % len(statuses)],
+            rag=rags[n % len(rags)],
+            forecast_rag=rags[(n + 1) % len(rags)],
+            phase=phases[n % len(phases)],
+            workstream=workstreams[n % len(workstreams)],
+            design_by=20252,
+            implement_from=20253,
+            due_on=due + dt.timedelta(days=n % 400),
+            forecast_on=due + dt.timedelta(days=n % 400 + n % 30),
             position=10_000 + n,
         )
         for n in range(start, start + count)

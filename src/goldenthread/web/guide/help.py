@@ -149,6 +149,9 @@ HELP: dict[str, str] = {
     "programme:mitigation_import": "programme-risks#importing-mitigations",
     "programme:risk_export": "programme-risks#downloading-risks",
     "programme:mitigation_export": "programme-risks#downloading-risks",
+    "programme:timeline": "programme-views#timeline",
+    "programme:board": "programme-views#board",
+    "programme:improvement_plan": "programme-views#improvement-plan",
 }
 
 
