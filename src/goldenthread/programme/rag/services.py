@@ -46,6 +46,9 @@ OVERRIDE_REASON_REQUIRED = "Enter why you are overriding the RAG"
 OVERRIDE_END_REQUIRED = "Choose when the override ends: on a date, or at the next quarterly update"
 OVERRIDE_END_NOT_AFTER_TODAY = "The date the override ends must be after today"
 NO_OVERRIDE = "This action's RAG is not overridden"
+OVERRIDE_NOT_OPEN = "A complete or cancelled action's RAG cannot be overridden"
+#: Statuses whose RAG comes from the status alone: complete is blue, cancelled is not rated.
+NOT_OVERRIDABLE = (engine.COMPLETE, engine.CANCELLED)
 RULES_NOTE_REQUIRED = "Enter why the rules are changing"
 RULES_UNCHANGED = "These are the rules in force already: change a threshold, or cancel"
 RULES_STALE = (
@@ -518,6 +521,8 @@ def action_override_set(
     Setting an override on an overridden action renews it.
     """
     today = _today(today)
+    if action.status in NOT_OVERRIDABLE:
+        raise ServiceError(OVERRIDE_NOT_OPEN, field="rag")
     if rag not in OVERRIDE_RAGS:
         raise ServiceError(OVERRIDE_RAG_REQUIRED, field="rag")
     reason = reason.strip()
@@ -591,14 +596,21 @@ def action_override_clear(*, action: Action, by: Actor, today: dt.date | None = 
 
 @transaction.atomic
 def update_overrides_end(*, update: QuarterlyUpdate, by: Actor) -> int:
-    """End the overrides "until the next quarterly update" set before ``update`` closed."""
+    """End the overrides "until the next quarterly update" set before ``update`` opened.
+
+    An override set during the round being closed stands until the next one.
+    The actions whose override ended are assessed again on the close date, so
+    the RAG that returns is the rules' on that day.
+    """
     today = update.closed_on or timezone.localdate()
     actions = list(
         Action.objects.filter(
             programme_id=update.programme_id,
             override_until_update=True,
-            override_set_on__lte=today,
-        ).exclude(override_rag="")
+            override_set_on__lt=update.opened_on,
+        )
+        .exclude(override_rag="")
+        .select_related("organisation")
     )
     records = [
         _end(action, why="The override ended with the quarterly update", by=by, today=today)
@@ -606,6 +618,8 @@ def update_overrides_end(*, update: QuarterlyUpdate, by: Actor) -> int:
     ]
     _write(actions)
     RagRecord.objects.bulk_create(records, batch_size=BATCH)
+    if actions:
+        actions_rag_refresh(actions=actions, by=by, today=today)
     return len(actions)
 
 
@@ -614,6 +628,7 @@ __all__ = [
     "NO_OVERRIDE",
     "OVERRIDE_END_NOT_AFTER_TODAY",
     "OVERRIDE_END_REQUIRED",
+    "OVERRIDE_NOT_OPEN",
     "OVERRIDE_RAGS",
     "OVERRIDE_RAG_REQUIRED",
     "OVERRIDE_REASON_REQUIRED",
