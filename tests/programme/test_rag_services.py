@@ -489,3 +489,45 @@ def test_a_complete_or_cancelled_action_cannot_be_overridden(programme, owner, s
         )
     assert (refused.value.message, refused.value.field) == (services.OVERRIDE_NOT_OPEN, "rag")
     assert _fresh(action).override_rag == ""
+
+
+def test_a_version_made_between_the_look_and_the_write_refuses_as_stale(
+    organisation, chief, monkeypatch
+) -> None:
+    first = services.rag_rules_ensure(organisation=organisation, by=None, today=TODAY)
+    rules = engine.DEFAULT_ACTION_RULES.with_thresholds(
+        "slippage", red=engine.Threshold(Decimal(14), inclusive=False)
+    ).to_json()
+    misses = [1]
+    real = services.rules_in_force
+
+    def missed_it(*, organisation):
+        # The first look misses version 1, as a look racing its making would.
+        if misses:
+            misses.pop()
+            return None
+        return real(organisation=organisation)
+
+    monkeypatch.setattr(services, "rules_in_force", missed_it)
+    with pytest.raises(ServiceError) as refused:
+        services.rag_rules_update(
+            organisation=organisation, rules=rules, note="Tighter", by=chief, reassess=False
+        )
+    assert refused.value.message.startswith(f"{services.person(None)} made version 1")
+    assert RagRuleSet.objects.filter(organisation=organisation).get() == first
+
+
+def test_two_first_assessments_at_once_make_one_version(organisation, monkeypatch) -> None:
+    made = services.rag_rules_ensure(organisation=organisation, by=None, today=TODAY)
+    misses = [1, 1]
+    real = services.rules_in_force
+
+    def missed_it(*, organisation):
+        if misses:
+            misses.pop()
+            return None
+        return real(organisation=organisation)
+
+    monkeypatch.setattr(services, "rules_in_force", missed_it)
+    assert services.rag_rules_ensure(organisation=organisation, by=None, today=TODAY) == made
+    assert RagRuleSet.objects.filter(organisation=organisation).count() == 1

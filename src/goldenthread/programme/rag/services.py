@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -116,18 +116,48 @@ def rules_in_force(*, organisation: Organisation) -> RagRuleSet | None:
 def rag_rules_ensure(
     *, organisation: Organisation, by: Actor, today: dt.date | None = None
 ) -> RagRuleSet:
-    """The rules in force, made from the defaults the first time the organisation needs them."""
+    """The rules in force, made from the defaults the first time the organisation needs them.
+
+    Two first assessments at once make one version 1: the organisation's row
+    is locked before the second look, and a version made meanwhile is taken.
+    """
     current = rules_in_force(organisation=organisation)
     if current is not None:
         return current
-    return RagRuleSet.objects.create(
-        organisation=organisation,
-        subject=RagSubject.ACTION,
-        version=1,
-        rules=engine.DEFAULT_ACTION_RULES.to_json(),
-        note=DEFAULT_NOTE,
-        in_force_from=_today(today),
-        created_by=acting_user(by),
+    _lock(organisation)
+    current = rules_in_force(organisation=organisation)
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            return RagRuleSet.objects.create(
+                organisation=organisation,
+                subject=RagSubject.ACTION,
+                version=1,
+                rules=engine.DEFAULT_ACTION_RULES.to_json(),
+                note=DEFAULT_NOTE,
+                in_force_from=_today(today),
+                created_by=acting_user(by),
+            )
+    except IntegrityError:
+        made = rules_in_force(organisation=organisation)
+        if made is None:
+            raise
+        return made
+
+
+def _lock(organisation: Organisation) -> None:
+    """Hold the organisation's row until the transaction ends: one change of rules at a time."""
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk"))
+
+
+def _stale(current: RagRuleSet) -> ServiceError:
+    return ServiceError(
+        RULES_STALE.format(
+            who=person(current.created_by),
+            version=current.version,
+            when=date_format(timezone.localtime(current.created_at), "j F Y H:i"),
+        )
     )
 
 
@@ -161,16 +191,11 @@ def rag_rules_update(
         parsed = engine.rules_from_json(rules)
     except engine.RuleError as error:
         raise ServiceError(error.message, field=rules_field(error.field)) from None
+    _lock(organisation)
     current = rules_in_force(organisation=organisation)
     current_version = current.version if current is not None else 0
     if replaces is not None and replaces != current_version and current is not None:
-        raise ServiceError(
-            RULES_STALE.format(
-                who=person(current.created_by),
-                version=current.version,
-                when=date_format(timezone.localtime(current.created_at), "j F Y H:i"),
-            )
-        )
+        raise _stale(current)
     before = (
         engine.rules_from_json(current.rules)
         if current is not None
@@ -178,15 +203,23 @@ def rag_rules_update(
     )
     if current is not None and before == parsed:
         raise ServiceError(RULES_UNCHANGED)
-    made = RagRuleSet.objects.create(
-        organisation=organisation,
-        subject=RagSubject.ACTION,
-        version=current_version + 1,
-        rules=parsed.to_json(),
-        note=note,
-        in_force_from=_today(today),
-        created_by=acting_user(by),
-    )
+    try:
+        with transaction.atomic():
+            made = RagRuleSet.objects.create(
+                organisation=organisation,
+                subject=RagSubject.ACTION,
+                version=current_version + 1,
+                rules=parsed.to_json(),
+                note=note,
+                in_force_from=_today(today),
+                created_by=acting_user(by),
+            )
+    except IntegrityError:
+        # Another version was made between the look and the write.
+        newer = rules_in_force(organisation=organisation)
+        if newer is None:
+            raise
+        raise _stale(newer) from None
     if reassess:
         job_create(
             organisation=organisation,
