@@ -41,7 +41,7 @@ class RulesForm(forms.Form):
         super().__init__(data)
         self.rules = rules
         for measure in rules.measures:
-            label = measure.label.lower()
+            label = measure.label_in_text
             whole = measure.unit.whole
             units = UNITS.get(measure.key, measure.unit.value)
             at = (

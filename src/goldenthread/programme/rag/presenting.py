@@ -134,6 +134,7 @@ def action_panel(organisation: Organisation, action: Action) -> Panel:
         "programme/rag/_action_panel.html",
         {
             "action": action,
+            "overridable": action.status not in services.NOT_OVERRIDABLE,
             "rag": action_rag(action, setter),
             "history": history,
             "history_rows": history_rows(history.items),
