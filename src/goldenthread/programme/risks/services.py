@@ -136,6 +136,8 @@ def _check(risk: Risk, rules: RiskRules, actions: Sequence[Action]) -> None:
         )
     for field, label in SCALE_FIELDS.items():
         check_scale(getattr(risk, field), field=field, label=label)
+    spelled = {name.lower(): name for name in rules.categories}
+    risk.category = spelled.get(risk.category.lower(), risk.category)
     if risk.category not in rules.categories:
         raise ServiceError(
             UNKNOWN_CATEGORY.format(
