@@ -263,7 +263,7 @@ def test_the_panel_shows_the_rag_its_reasons_the_override_and_history(programme)
         ("Red", "Amber"),
         ("Amber", "Red"),
         ("Green", "Amber"),
-        ("None", "Green"),
+        ("Not rated", "Green"),
     ]
     assert current[2][4] == (
         "Amber: still open 9 days after the due date; amber is 1 to 30 days late."

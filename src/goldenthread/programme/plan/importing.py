@@ -29,6 +29,7 @@ from goldenthread.analysis.quarters import (
     financial_year_label,
     parse_financial_year,
 )
+from goldenthread.analysis.wording import counted
 from goldenthread.jobs.services import Progress
 from goldenthread.kit.importing import (
     CREATE,
@@ -74,9 +75,7 @@ NO_SUCH_POST = "there is no post {value} in the current as-is structure; expecte
 NO_SUCH_ACTION = "no action has the reference {reference}; expected the reference of an action"
 NOT_A_MILESTONE = "expected the action's reference, a colon and the title, as in A-001: Pilot"
 NOT_A_SAVING = "expected the action's reference and the financial year, as in A-001 2025/26"
-DONE_SUMMARY = (
-    "{added} {things} added, {updated} changed and {unchanged} left as they were, from {file}."
-)
+DONE_SUMMARY = "{added} added, {updated} changed and {unchanged} left as they were, from {file}."
 #: The names a list of expected values shows in a message before "...".
 NAMES_SHOWN = 10
 
@@ -88,11 +87,11 @@ def _names(names: Sequence[str]) -> str:
 
 def _summary(plan: Plan, run: ImportRun, things: str) -> str:
     counts = plan.counts()
+    # "1 action added", "3 actions added": the first count names the things.
     return DONE_SUMMARY.format(
-        added=counts["create"],
+        added=counted(counts["create"], things.removesuffix("s")),
         updated=counts["update"],
         unchanged=counts["unchanged"],
-        things=things,
         file=run.filename,
     )
 

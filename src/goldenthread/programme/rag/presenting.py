@@ -101,7 +101,7 @@ def history_rows(records: Any) -> list[dict[str, Any]]:
     return [
         {
             "record": record,
-            "previous": label(record.previous) if record.previous else "None",
+            "previous": label(record.previous) if record.previous else "Not rated",
             "previous_tag": tag_class(record.previous),
             "rag": label(record.rag),
             "tag": tag_class(record.rag),
