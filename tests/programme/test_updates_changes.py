@@ -325,3 +325,42 @@ def test_the_programme_and_action_pages_show_the_panels(
         NOW.label,
         BEFORE.label,
     ]
+
+
+def test_late_actions_without_a_later_forecast_are_newly_slipped(programme) -> None:
+    due = NOW.start + dt.timedelta(days=5)
+    unforecast = make_action(programme, reference="S-1", title="No forecast", due_on=due)
+    passed = make_action(programme, reference="S-2", title="Forecast passed", due_on=due)
+    one_day = make_action(programme, reference="S-3", title="A day late", due_on=DUE)
+    later = make_action(programme, reference="S-4", title="Due later", due_on=DUE)
+    previous = services.quarterly_update_open(
+        programme=programme, quarter=BEFORE, by=None, today=TODAY
+    )
+    services.action_updates_record(
+        update=previous,
+        entries=[
+            entry(unforecast, status="in_progress", percent_complete=40),
+            entry(passed, status="in_progress", percent_complete=40, forecast_on=due),
+            entry(one_day, status="in_progress", percent_complete=40, forecast_on=DUE),
+            entry(later, status="in_progress", percent_complete=40),
+        ],
+        by=None,
+    )
+    services.quarterly_update_close(update=previous, by=None, today=TODAY)
+    current = services.quarterly_update_open(programme=programme, quarter=NOW, by=None, today=TODAY)
+    services.action_updates_record(
+        update=current,
+        entries=[
+            entry(unforecast),
+            entry(passed, forecast_on=due - dt.timedelta(days=2)),
+            entry(one_day, forecast_on=DUE + dt.timedelta(days=1), delay="Waiting on a supplier"),
+            entry(later),
+        ],
+        by=None,
+    )
+    changes = quarter_changes(programme=programme, update=current)
+    assert [(line.reference, line.detail) for line in changes.slipped] == [
+        ("S-1", "past its due date, with no forecast"),
+        ("S-2", "past its due date, and its forecast has passed"),
+        ("S-3", "forecast 1 day after its due date"),
+    ]
