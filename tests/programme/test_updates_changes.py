@@ -253,6 +253,8 @@ def test_the_pages_show_what_changed(client, organisation, programme, scenario) 
     assert text(response, ".gt-rag-moves-count") == "2"
     assert text(response, ".gt-slipped-count") == "1"
     assert select(response, ".gt-completed li") == ["A-2: Close the old system"]
+    # A blue RAG is shown by its label.
+    assert select(response, ".gt-rag-moves tbody td:nth-child(3)") == ["Red", "Complete"]
     assert text(response, ".gt-spend").startswith("£1,500")
     benefit = Benefit.objects.get(reference="B-1")
     assert hrefs(response, ".gt-benefits a") == [

@@ -28,6 +28,7 @@ from goldenthread.programme.models import (
     BenefitStatus,
     Programme,
     QuarterlyUpdate,
+    Rag,
     RagKind,
     RagRecord,
     RiskReview,
@@ -205,6 +206,14 @@ class RagMove:
     before: str
     after: str
     reason: str = ""
+
+    @property
+    def before_label(self) -> str:
+        return Rag(self.before).label if self.before in Rag.values else self.before
+
+    @property
+    def after_label(self) -> str:
+        return Rag(self.after).label if self.after in Rag.values else self.after
 
 
 @dataclass(frozen=True)
