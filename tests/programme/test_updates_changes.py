@@ -366,3 +366,21 @@ def test_late_actions_without_a_later_forecast_are_newly_slipped(programme) -> N
         ("S-2", "past its due date, and its forecast has passed"),
         ("S-3", "forecast 1 day after its due date"),
     ]
+
+
+def test_long_lists_of_benefits_and_risks_say_they_are_cut(organisation, programme) -> None:
+    update = services.quarterly_update_open(programme=programme, quarter=NOW, by=None, today=TODAY)
+    changes = selectors.QuarterChanges(
+        update=update,
+        previous=None,
+        since=NOW.start,
+        until=NOW.end,
+        benefits=[selectors.BenefitLine(n, f"B-{n}", "Benefit", Decimal(0)) for n in range(1, 31)],
+        risks=[selectors.RiskRise(n, f"R-{n}", "Risk", 2, 9, NOW.start) for n in range(1, 28)],
+    )
+    html = render_to_string(
+        "programme/updates/_changes.html", {"changes": changes, "org_slug": organisation.slug}
+    )
+    assert len(select(html, ".gt-benefits li")) == 25
+    assert "Showing the first 25 of 30." in text(html, ".gt-changes")
+    assert "Showing the first 25 of 27." in text(html, ".gt-changes")
