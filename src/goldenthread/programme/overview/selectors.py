@@ -45,6 +45,7 @@ from goldenthread.programme.models import (
     Rag,
     Workstream,
 )
+from goldenthread.programme.plan import rags
 from goldenthread.programme.plan.selectors import programme_list
 
 #: The slipping actions the programme's page lists; the register holds the rest.
@@ -63,7 +64,7 @@ BOARD_STATUSES = (
 CLOSED_STATUSES = (ActionStatus.COMPLETE, ActionStatus.CANCELLED)
 #: RAG ratings in the order the counts show them; "" is an action not rated yet.
 RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, "")
-NOT_RATED = "Not rated"
+NOT_RATED = rags.NOT_RATED
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 _ZERO = Value(Decimal("0"), output_field=_MONEY)
@@ -71,7 +72,7 @@ _ZERO = Value(Decimal("0"), output_field=_MONEY)
 
 def rag_label(rag: str) -> str:
     """ "Red", "Amber", "Green", "Complete", or "Not rated" for no RAG."""
-    return str(Rag(rag).label) if rag else NOT_RATED
+    return rags.label(rag)
 
 
 def programme_actions(*, programme: Programme) -> QuerySet[Action]:
