@@ -91,6 +91,39 @@ def test_the_programme_page_lists_phases_workstreams_and_links_its_actions(
     assert text(response, ".gt-actions-link") == "1 action"
 
 
+def test_the_programme_page_links_the_rest_of_the_programme(
+    viewer, organisation, programme
+) -> None:
+    response = viewer.get(url(organisation, "programme_detail", programme_id=programme.pk))
+    mine = f"?programme={programme.pk}"
+    assert hrefs(response, ".gt-programme-links a") == [
+        url(organisation, "action_list") + mine,
+        url(organisation, "benefit_list") + mine,
+        url(organisation, "risk_list") + mine,
+        url(organisation, "update_list", programme_id=programme.pk),
+        url(organisation, "rag_rules"),
+    ]
+    assert select(response, ".gt-programme-links a") == [
+        "Actions register",
+        "Benefits register",
+        "Risk register",
+        "Quarterly updates",
+        "RAG rules: what red, amber and green mean",
+    ]
+    # Each register the links open filters by the programme they name.
+    for name in ("action_list", "benefit_list", "risk_list"):
+        page = viewer.get(url(organisation, name) + mine)
+        assert page.status_code == 200
+        assert f'<option value="{programme.pk}" selected>' in page.content.decode()
+
+
+def test_the_programme_page_tables_scroll_on_a_phone(viewer, organisation, programme) -> None:
+    services.workstream_create(programme=programme, name="Digital re-design", lead="CDO", by=None)
+    response = viewer.get(url(organisation, "programme_detail", programme_id=programme.pk))
+    assert len(select(response, ".gt-table-scroll > .gt-phases")) == 1
+    assert len(select(response, ".gt-table-scroll > .gt-workstreams")) == 1
+
+
 def test_the_service_navigation_leads_to_the_programmes(viewer, organisation) -> None:
     response = viewer.get(reverse("core:home", kwargs={"org_slug": organisation.slug}))
     assert url(organisation, "programme_list") in hrefs(response, "a")
