@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -569,6 +570,9 @@ def generate(organisation: Any, user: Any, day: dt.date, seed: int = SEED) -> Vo
                 )
         ActionUpdate.objects.bulk_create(action_updates, batch_size=5000)
 
+        # The golden thread and the operating model: most records are linked, some orphans.
+        link_to_thread(organisation, user, rng, actions, benefits, risks)
+
     # The pages' subjects: a busy owner, an action with benefits and risks, a risk with reviews.
     busiest = Counter(action.owner for action in actions).most_common(1)[0][0]
     linked = Counter(link.action_id for link in benefit_links + risk_links).most_common(1)
@@ -582,6 +586,94 @@ def generate(organisation: Any, user: Any, day: dt.date, seed: int = SEED) -> Vo
     volume.rag_refresh, volume.rag_seconds = first_rag_refresh(organisation, user, day)
     volume.counts = table_counts(organisation)
     return volume
+
+
+def link_to_thread(organisation: Any, user: Any, rng: random.Random, *records: list[Any]) -> None:
+    """An adopted TOM of twelve components and a golden thread of twenty objectives,
+    with about three records in four linked to a component and to an objective."""
+    from django.contrib.contenttypes.models import ContentType
+    from simple_history.utils import bulk_create_with_history
+
+    from goldenthread.operating_model.models import (
+        Component,
+        ComponentLink,
+        DeliveryKind,
+        TomVersion,
+        VersionStatus,
+    )
+    from goldenthread.performance.models import Level, ThreadItem, ThreadLink
+
+    version = TomVersion.objects.create(
+        organisation=organisation,
+        number=1,
+        title="Target operating model",
+        status=VersionStatus.ADOPTED,
+    )
+    bulk_create_with_history(
+        [
+            Component(organisation=organisation, version=version, name=area, position=n)
+            for n, area in enumerate(TARGET_AREAS + WORKSTREAMS[:4])
+        ],
+        Component,
+        default_user=user,
+    )
+    components = list(Component.objects.filter(version=version))
+    vision = ThreadItem.objects.create(
+        organisation=organisation, level=Level.VISION, title="A council that works for everyone"
+    )
+    priorities = [
+        ThreadItem.objects.create(
+            organisation=organisation,
+            level=Level.PRIORITY,
+            parent=vision,
+            title=f"Priority {n + 1}",
+            position=n,
+        )
+        for n in range(4)
+    ]
+    bulk_create_with_history(
+        [
+            ThreadItem(
+                organisation=organisation,
+                level=Level.OBJECTIVE,
+                parent=priorities[n % 4],
+                title=f"Objective {n + 1}: better {rng.choice(OBJECTS)}",
+                position=n,
+            )
+            for n in range(20)
+        ],
+        ThreadItem,
+        default_user=user,
+    )
+    objectives = list(ThreadItem.objects.filter(organisation=organisation, level=Level.OBJECTIVE))
+    component_links = []
+    thread_links = []
+    for rows, kind in zip(
+        records, (DeliveryKind.ACTION, DeliveryKind.BENEFIT, DeliveryKind.RISK), strict=True
+    ):
+        content_type = ContentType.objects.get_for_model(rows[0])
+        for row in rows:
+            if rng.random() < 0.75:
+                component_links.append(
+                    ComponentLink(
+                        organisation=organisation,
+                        component=rng.choice(components),
+                        kind=kind,
+                        content_type=content_type,
+                        object_id=row.pk,
+                    )
+                )
+            if rng.random() < 0.75:
+                thread_links.append(
+                    ThreadLink(
+                        organisation=organisation,
+                        item=rng.choice(objectives),
+                        content_type=content_type,
+                        object_id=row.pk,
+                    )
+                )
+    ComponentLink.objects.bulk_create(component_links, batch_size=5000)
+    ThreadLink.objects.bulk_create(thread_links, batch_size=5000)
 
 
 def rag_refresh_service() -> Any:
@@ -660,9 +752,16 @@ class PageSpec:
 
 PAGES = (
     PageSpec(
-        "Actions register: in progress, red, by due date",
+        "Actions register: one programme, in progress, red or amber, by due date",
         ("action_list",),
-        "?status=in_progress&rag=red&sort=due_on&order=asc",
+        "?programme={programme_id}&status=in_progress&rag=red&rag=amber&sort=due_on&order=asc",
+        TARGET_REGISTER_SECONDS,
+        register=True,
+    ),
+    PageSpec(
+        "Actions register: a word of the title, by owner",
+        ("action_list",),
+        "?q=contract&sort=owner&order=asc",
         TARGET_REGISTER_SECONDS,
         register=True,
     ),
@@ -674,16 +773,30 @@ PAGES = (
         register=True,
     ),
     PageSpec(
-        "Benefits register: realising, by title",
+        "Benefits register: planned or realising, by planned £",
         ("benefit_list",),
-        "?status=realising&sort=title&order=asc",
+        "?status=planned&status=realising&sort=planned_total&order=desc",
         TARGET_REGISTER_SECONDS,
         register=True,
     ),
     PageSpec(
-        "Risks register: open, by residual score",
+        "Benefits register: default order",
+        ("benefit_list",),
+        "",
+        TARGET_REGISTER_SECONDS,
+        register=True,
+    ),
+    PageSpec(
+        "Risks register: open, residual score 8 or more, by next review",
         ("risk_list",),
-        "?status=open&sort=residual_score&order=desc",
+        "?status=open&score-from=8&sort=next_review&order=asc",
+        TARGET_REGISTER_SECONDS,
+        register=True,
+    ),
+    PageSpec(
+        "Risks register: default order",
+        ("risk_list",),
+        "",
         TARGET_REGISTER_SECONDS,
         register=True,
     ),
@@ -707,14 +820,12 @@ PAGES = (
         ("improvement_plan", "programme_improvement_plan", "action_improvement_plan"),
     ),
     PageSpec("RAG rules", ("rag_rules",)),
-    PageSpec(
-        "Quarterly update, one owner's page",
-        ("update_owner", "update_detail", "owner_update", "update_owner_detail"),
-    ),
-    PageSpec("Quarterly updates", ("update_list",)),
+    PageSpec("Quarterly updates of the programme", ("update_list",)),
+    PageSpec("This quarter's update", ("update_detail",)),
+    PageSpec("One owner's update page (the busiest owner)", ("update_owner",), "?owner={owner}"),
     PageSpec("An action's page", ("action_detail",)),
-    PageSpec("A risk's page", ("risk_detail",)),
     PageSpec("A benefit's page", ("benefit_detail",)),
+    PageSpec("A risk's page", ("risk_detail",)),
 )
 
 
@@ -754,7 +865,8 @@ def url_for(spec: PageSpec, values: dict[str, Any]) -> tuple[str | None, str]:
                     missing = lacking
                     continue
                 kwargs = {p: values[p] for p in params}
-                return reverse(f"programme:{name}", kwargs=kwargs) + spec.query, ""
+                query = spec.query.format(**{k: quote_plus(str(v)) for k, v in values.items()})
+                return reverse(f"programme:{name}", kwargs=kwargs) + query, ""
     if missing:
         return None, f"not built (no value for {', '.join(missing)})"
     return None, "not built"
