@@ -708,6 +708,8 @@ def first_rag_refresh(organisation: Any, user: Any, day: dt.date) -> tuple[str, 
 
 
 def table_counts(organisation: Any) -> dict[str, int]:
+    from goldenthread.operating_model.models import ComponentLink
+    from goldenthread.performance.models import ThreadLink
     from goldenthread.programme.models import (
         Action,
         ActionSaving,
@@ -732,6 +734,8 @@ def table_counts(organisation: Any) -> dict[str, int]:
         "risk reviews": RiskReview.objects.filter(risk__organisation=organisation).count(),
         "mitigations": Mitigation.objects.filter(risk__organisation=organisation).count(),
         "action updates": ActionUpdate.objects.filter(update__organisation=organisation).count(),
+        "links to TOM components": ComponentLink.objects.filter(organisation=organisation).count(),
+        "links to objectives": ThreadLink.objects.filter(organisation=organisation).count(),
     }
 
 
