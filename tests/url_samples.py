@@ -133,6 +133,35 @@ def _invitation(organisation: Organisation) -> Any:
     return found or invitation_create(organisation=organisation, invitee="invited", role="viewer")
 
 
+def _programme(organisation: Organisation) -> Any:
+    """The organisation's first programme, made with one action, workstream and milestone."""
+    import datetime as dt
+
+    from goldenthread.programme.models import Programme
+    from goldenthread.programme.plan import services as plan
+
+    found = Programme.objects.filter(organisation=organisation).order_by("pk").first()
+    if found is None:
+        found = plan.programme_create(
+            organisation=organisation,
+            name="Sample programme",
+            phases=plan.DEFAULT_PHASES,
+            by=None,
+        )
+        workstream = plan.workstream_create(programme=found, name="Sample workstream", by=None)
+        action = plan.action_create(
+            programme=found, title="Sample action", workstream=workstream, by=None
+        )
+        plan.milestone_create(
+            action=action, title="Sample milestone", due_on=dt.date(2026, 3, 31), by=None
+        )
+    return found
+
+
+def _action(organisation: Organisation) -> Any:
+    return _programme(organisation).actions.order_by("pk").first()
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -171,6 +200,11 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "invitation_id": lambda org: _invitation(org).pk,
     "token": lambda org: _invitation(org).token,
     "band_id": _band,
+    "programme_id": lambda org: _programme(org).pk,
+    "phase_id": lambda org: _programme(org).phases.order_by("pk").first().pk,
+    "workstream_id": lambda org: _programme(org).workstreams.order_by("pk").first().pk,
+    "action_id": lambda org: _action(org).pk,
+    "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
 }
 
 
@@ -191,6 +225,7 @@ QUERY_PARAMETERS = frozenset(
         "page",
         "pairing",
         "parent",
+        "programme",
         "q",
         "scope",
         "start",
@@ -203,6 +238,13 @@ QUERY_PARAMETERS = frozenset(
         "sort",
         # the kit tables' filters
         "agency",
+        "due-from",
+        "due-to",
+        "own",
+        "owner",
+        "phase",
+        "rag",
+        "workstream",
         "effective-from",
         "effective-to",
         "grade",

@@ -83,6 +83,7 @@ def test_without_an_as_is_structure_there_is_no_post_section(viewer, organisatio
     assert headings == [
         "Golden-thread items that contribute to nothing",
         "Directorates without a service plan",
+        "Actions that serve no objective",
     ]
 
 
@@ -94,7 +95,7 @@ def test_a_module_that_registers_a_source_appears_on_the_page(viewer, organisati
             empty="None",
         )
 
-    ORPHANS.add("test.actions", actions, order=40)
+    ORPHANS.add("test.actions", actions, order=90)
     try:
         response = viewer.get(orphans_url(organisation))
     finally:
@@ -115,8 +116,9 @@ def test_the_orphans_page_has_a_fixed_number_of_queries(
             organisation=organisation, level=Level.TEAM_OBJECTIVE, title=f"Orphan {n}"
         )
     # Session, user, membership, the switcher's memberships; untraced items; directorates
-    # without a plan; the as-is, the objectives' posts, two counts by unit, the units.
-    with django_assert_num_queries(11):
+    # without a plan; the as-is, the objectives' posts, two counts by unit, the units;
+    # the actions that serve no objective.
+    with django_assert_num_queries(12):
         response = viewer.get(orphans_url(organisation))
     # The page lists the first 25 of the 26 and says so: it does not grow with them.
     assert len(section(response, "Posts with no individual objective")) == 25

@@ -650,6 +650,9 @@ class Table:
     #: import: "Download these rows" then writes them in that layout, typed,
     #: so the file can be changed and imported again as it is.
     export: Columns | None = None
+    #: ``row_class(row)``: classes added to a row's ``<tr>`` (an action from
+    #: another plan is shown greyed, for one), or ``""``.
+    row_class: Callable[[Any], str] | None = None
 
     def __post_init__(self) -> None:
         keys = [column.key for column in self.columns]
@@ -773,6 +776,13 @@ class BoundTable:
             ],
         )
         return body
+
+    @property
+    def row_classes(self) -> list[tuple[str, list[tuple[SafeString, bool]]]]:
+        """The page's rows as :attr:`body` gives them, each with its ``<tr>``'s extra classes."""
+        rows = self.page.object_list
+        classes = [self.table.row_class(row) if self.table.row_class else "" for row in rows]
+        return list(zip(classes, self.body, strict=True))
 
     @property
     def shown(self) -> list[TableColumn]:

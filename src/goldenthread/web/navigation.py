@@ -27,6 +27,7 @@ ORGANISATION_NAV: tuple[NavItem, ...] = (
     NavItem("Structures", "structure:snapshot_list", "structure:"),
     NavItem("Operating model", "operating_model:tom_home", "operating_model:"),
     NavItem("Golden thread", "performance:thread", "performance:"),
+    NavItem("Programme", "programme:programme_list", "programme:"),
     NavItem("Audit history", "audit:change_list", "audit:"),
     NavItem("Background jobs", "jobs:job_list", "jobs:"),
     NavItem("Members", "accounts:member_list", "accounts:member", Role.ADMIN),

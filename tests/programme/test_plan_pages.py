@@ -1,0 +1,219 @@
+"""The plan's pages: programmes, their phases and workstreams, the actions register and pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from goldenthread.accounts.models import Role
+from goldenthread.programme.models import Action, ActionStatus, Programme, Rag
+from goldenthread.programme.plan import services
+from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.html import column, error_summary, hrefs, select, text
+from tests.submitting import date_input, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organisation():
+    return OrganisationFactory(name="Brackenford Borough Council", slug="brackenford")
+
+
+@pytest.fixture
+def editor(client, organisation):
+    user = member(organisation, Role.EDITOR, username="ed")
+    client.login(username="ed", password=PASSWORD)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def viewer(client, organisation):
+    member(organisation, Role.VIEWER, username="vi")
+    client.login(username="vi", password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def programme(organisation):
+    return services.programme_create(
+        organisation=organisation,
+        name="Shaping our future",
+        phases=services.DEFAULT_PHASES,
+        by=None,
+    )
+
+
+def url(organisation, name, **kwargs):
+    return reverse(f"programme:{name}", kwargs={"org_slug": organisation.slug, **kwargs})
+
+
+def test_a_new_programme_starts_with_the_four_phases(editor, organisation) -> None:
+    response = submit(
+        editor,
+        url(organisation, "programme_create"),
+        {"name": "Shaping our future", "status": "active", "default_phases": "on"},
+    )
+    response = editor.get(response["Location"])
+    programme = Programme.objects.get(organisation=organisation)
+    assert select(response, ".gt-phases tbody th") == [
+        f"{name} {description}" for name, description in services.DEFAULT_PHASES
+    ]
+    assert programme.history.get().history_user.username == "ed"
+
+
+def test_a_programme_may_start_without_phases(editor, organisation) -> None:
+    data = {"name": "Small", "status": "active", "default_phases": ""}
+    submit(editor, url(organisation, "programme_create"), data)
+    assert not Programme.objects.get(name="Small").phases.exists()
+
+
+def test_a_programme_name_is_used_once(editor, organisation, programme) -> None:
+    response = submit(editor, url(organisation, "programme_create"), {"name": "shaping OUR future"})
+    assert error_summary(response) == [
+        services.PROGRAMME_NAME_TAKEN.format(organisation=organisation, name="shaping OUR future")
+    ]
+
+
+def test_the_programme_page_lists_phases_workstreams_and_links_its_actions(
+    viewer, organisation, programme
+) -> None:
+    services.workstream_create(programme=programme, name="Digital re-design", lead="CDO", by=None)
+    services.action_create(programme=programme, title="Build the portal", by=None)
+    response = viewer.get(url(organisation, "programme_detail", programme_id=programme.pk))
+    assert text(response, "h1") == "Shaping our future"
+    assert select(response, ".gt-workstreams tbody th") == ["Digital re-design"]
+    assert text(response, ".gt-actions-link") == "1 action"
+
+
+def test_the_service_navigation_leads_to_the_programmes(viewer, organisation) -> None:
+    response = viewer.get(reverse("core:home", kwargs={"org_slug": organisation.slug}))
+    assert url(organisation, "programme_list") in hrefs(response, "a")
+
+
+def test_an_editor_adds_an_action_and_sees_its_quarters(editor, organisation, programme) -> None:
+    phase = programme.phases.get(name="Exploration")
+    response = submit(
+        editor,
+        url(organisation, "action_create"),
+        {
+            "programme": str(programme.pk),
+            "title": "Redesign the customer journey",
+            "target_area": "Customers",
+            "owner": "Head of Customer Services",
+            "phase": str(phase.pk),
+            "design_by": "2025/26 Q2",
+            "implement_from": "Q3 2025-26",
+            **date_input("due_on", "31/3/2026"),
+            "status": "in_progress",
+            "percent_complete": "40",
+            "budget": "£25,000",
+            "spend": "12,500.50",
+        },
+    )
+    response = editor.get(response["Location"])
+    action = Action.objects.get(organisation=organisation)
+    assert action.reference == "A-001"
+    assert (action.design_by, action.implement_from) == (20252, 20253)
+    assert action.budget == Decimal("25000.00")
+    assert text(response, ".gt-design-by") == "2025/26 Q2"
+    assert text(response, ".gt-implement-from") == "2025/26 Q3"
+    assert text(response, ".gt-budget") == "£25,000"
+    assert action.history.get().history_user.username == "ed"
+
+
+def test_implement_from_before_design_by_is_refused_on_its_field(
+    editor, organisation, programme
+) -> None:
+    response = submit(
+        editor,
+        url(organisation, "action_create"),
+        {
+            "programme": str(programme.pk),
+            "title": "Too early",
+            "design_by": "2025/26 Q3",
+            "implement_from": "2025/26 Q2",
+            "status": "not_started",
+            "percent_complete": "0",
+        },
+    )
+    assert error_summary(response) == [
+        services.IMPLEMENT_BEFORE_DESIGN.format(design_by="2025/26 Q3")
+    ]
+    assert not Action.objects.exists()
+
+
+def test_a_quarter_that_cannot_be_read_names_what_was_expected(
+    editor, organisation, programme
+) -> None:
+    response = submit(
+        editor,
+        url(organisation, "action_create"),
+        {
+            "programme": str(programme.pk),
+            "title": "Typo",
+            "design_by": "2025 quarter two",
+            "status": "not_started",
+            "percent_complete": "0",
+        },
+    )
+    assert error_summary(response) == [
+        "Design by must be a financial-year quarter such as 2025/26 Q2 (Q1 is April to June)"
+    ]
+
+
+def test_the_register_greys_actions_from_another_plan(viewer, organisation, programme) -> None:
+    services.action_create(programme=programme, title="Own", by=None)
+    services.action_create(
+        programme=programme, title="Borrowed", source="Productivity plan", by=None
+    )
+    response = viewer.get(url(organisation, "action_list"))
+    assert text(response, ".gt-result-count") == "2 actions"
+    assert select(response, "tr.gt-other-plan .gt-source-tag") == ["From: Productivity plan"]
+    mine = viewer.get(url(organisation, "action_list") + "?own=yes")
+    assert column(mine, 2) == ["Own"]
+    other = viewer.get(url(organisation, "action_list") + "?own=no")
+    assert column(other, 2) == ["Borrowed From: Productivity plan"]
+
+
+def test_the_action_page_shows_a_due_date_in_a_closed_quarter_as_a_warning(
+    viewer, organisation, programme
+) -> None:
+    action = services.action_create(
+        programme=programme, title="Late", due_on=dt.date(2020, 6, 30), by=None
+    )
+    response = viewer.get(url(organisation, "action_detail", action_id=action.pk))
+    assert select(response, ".gt-action-warning .govuk-warning-text__text") == [
+        "Warning A-001 is due on 30 June 2020, in 2020/21 Q1, a quarter already over: "
+        "check the due date, or record a forecast"
+    ]
+
+
+def test_an_action_of_another_organisation_is_not_found(viewer, programme) -> None:
+    other = OrganisationFactory(name="Elsewhere", slug="elsewhere")
+    theirs = services.programme_create(organisation=other, name="Theirs", by=None)
+    action = services.action_create(programme=theirs, title="Theirs", by=None)
+    mine = programme.organisation
+    assert viewer.get(url(mine, "action_detail", action_id=action.pk)).status_code == 404
+    assert viewer.get(url(mine, "programme_detail", programme_id=theirs.pk)).status_code == 404
+
+
+def test_an_action_can_be_edited_and_deleted(editor, organisation, programme) -> None:
+    action = services.action_create(programme=programme, title="Draft", by=None)
+    response = editor.get(url(organisation, "action_edit", action_id=action.pk))
+    assert response.status_code == 200
+    submit(editor, url(organisation, "action_delete", action_id=action.pk), {})
+    assert not Action.objects.exists()
+
+
+def test_rag_tags_show_in_the_register(viewer, organisation, programme) -> None:
+    action = services.action_create(
+        programme=programme, title="Rated", status=ActionStatus.IN_PROGRESS, by=None
+    )
+    Action.objects.filter(pk=action.pk).update(rag=Rag.AMBER)
+    response = viewer.get(url(organisation, "action_list") + "?rag=amber")
+    assert select(response, ".gt-rag") == ["Amber"]
