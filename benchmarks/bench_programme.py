@@ -1147,6 +1147,8 @@ def report(results: dict[str, Any], machine: str) -> str:
     for spec in PAGES:
         t = pages[spec.label]
         label = spec.label + (f" ({t['rows']})" if t.get("rows") else "")
+        if spec.repeats == SLOW_REPEATS and t.get("size"):
+            label += f" ({t['size'] / 1024:,.0f} KiB)"
         if t["status"]:
             lines.append(f"| {label} | {t['status']} | | | |")
             continue
