@@ -91,6 +91,25 @@ def _tom_versions(organisation: Any, start: int, count: int) -> None:
     )
 
 
+def _actions(organisation: Any, start: int, count: int) -> None:
+    from goldenthread.programme.models import Action, Programme
+    from tests.url_samples import SAMPLES
+
+    programme = Programme.objects.get(pk=SAMPLES["programme_id"](organisation))
+    Action.objects.bulk_create(
+        Action(
+            organisation=organisation,
+            programme=programme,
+            reference=f"BULK-{n:05d}",
+            title=f"Bulk action {n:05d}",
+            owner=f"Lead {n % 7}",
+            source="Productivity plan" if n % 5 == 0 else "",
+            position=10_000 + n,
+        )
+        for n in range(start, start + count)
+    )
+
+
 #: Each register, and how to add ``count`` records to it cheaply.
 REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "units": _units,
@@ -98,6 +117,7 @@ REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "snapshots": _snapshots,
     "principle sets": _principle_sets,
     "TOM versions": _tom_versions,
+    "actions": _actions,
 }
 
 

@@ -162,6 +162,12 @@ def _action(organisation: Organisation) -> Any:
     return _programme(organisation).actions.order_by("pk").first()
 
 
+def _rag_rules_version(organisation: Organisation) -> int:
+    from goldenthread.programme.rag.services import rag_rules_ensure
+
+    return rag_rules_ensure(organisation=organisation, by=None).version
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -205,6 +211,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "workstream_id": lambda org: _programme(org).workstreams.order_by("pk").first().pk,
     "action_id": lambda org: _action(org).pk,
     "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
+    "version": _rag_rules_version,
 }
 
 

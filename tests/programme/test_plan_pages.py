@@ -217,3 +217,100 @@ def test_rag_tags_show_in_the_register(viewer, organisation, programme) -> None:
     Action.objects.filter(pk=action.pk).update(rag=Rag.AMBER)
     response = viewer.get(url(organisation, "action_list") + "?rag=amber")
     assert select(response, ".gt-rag") == ["Amber"]
+
+
+@pytest.fixture
+def many(organisation, programme):
+    """24 actions over two workstreams, every fourth from another plan, the first with 25
+    milestones and three years of savings."""
+    workstreams = [
+        services.workstream_create(programme=programme, name=name, by=None)
+        for name in ("Digital re-design", "Service model")
+    ]
+    phases = list(programme.phases.all())
+    actions = [
+        services.action_create(
+            programme=programme,
+            reference=f"A-{n:03d}",
+            title=f"Action {n}",
+            owner=f"Lead {n % 3}",
+            workstream=workstreams[n % 2],
+            phase=phases[n % 4],
+            due_on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            implement_from=20253,
+            source="Productivity plan" if n % 4 == 0 else "",
+            budget=Decimal(1000 * n),
+            by=None,
+        )
+        for n in range(1, 25)
+    ]
+    for n in range(25):
+        services.milestone_create(
+            action=actions[0], title=f"Milestone {n}", due_on=dt.date(2026, 1, 1 + n), by=None
+        )
+    services.action_savings_set(
+        action=actions[0], savings={year: Decimal(year) for year in (2025, 2026, 2027)}, by=None
+    )
+    return actions
+
+
+def test_the_programmes_page_has_a_fixed_number_of_queries(
+    viewer, organisation, programme, many, django_assert_num_queries
+) -> None:
+    for n in range(21):
+        services.programme_create(organisation=organisation, name=f"Programme {n:02d}", by=None)
+    # Session, user, membership, the shell's organisations; the count, the rows with
+    # their counts.
+    with django_assert_num_queries(6):
+        response = viewer.get(url(organisation, "programme_list") + "?sort=action_count&order=desc")
+    assert text(response, ".gt-result-count") == "22 programmes"
+    assert column(response, 1)[0] == "Shaping our future"
+    assert column(response, 7)[0] == "24"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?sort=due_on&order=desc", "?status=not_started&workstream=1&sort=title&own=yes"],
+)
+def test_the_actions_register_has_a_fixed_number_of_queries(
+    viewer, organisation, many, query, django_assert_num_queries
+) -> None:
+    # Session, user, membership, the shell's organisations; the programme, workstream and
+    # phase filters' choices; the count, the rows with their programme, workstream and phase.
+    with django_assert_num_queries(9):
+        response = viewer.get(url(organisation, "action_list") + query)
+    assert response.status_code == 200
+
+
+def test_the_actions_register_filters_and_sorts(viewer, organisation, many) -> None:
+    digital = many[0].programme.workstreams.get(name="Digital re-design")
+    response = viewer.get(
+        url(organisation, "action_list")
+        + f"?workstream={digital.pk}&own=yes&sort=due_on&order=desc&owner=Lead+1"
+    )
+    # Odd numbers are in Service model; of the even ones, every fourth is another plan's.
+    assert column(response, 1) == ["A-022", "A-010"]
+    dated = viewer.get(url(organisation, "action_list") + "?due-from=2026-01-20&due-to=2026-01-22")
+    assert column(dated, 1) == ["A-019", "A-020", "A-021"]
+    search = viewer.get(url(organisation, "action_list") + "?q=A-007")
+    assert column(search, 1) == ["A-007"]
+
+
+def test_the_action_page_has_a_fixed_number_of_queries(
+    viewer, organisation, many, django_assert_num_queries
+) -> None:
+    # Session, user, membership, the shell's organisations; the action with its programme,
+    # workstream and phase; its milestones; its savings; its links to TOM components and
+    # to the golden thread; the history link's content type.
+    with django_assert_num_queries(9):
+        response = viewer.get(url(organisation, "action_detail", action_id=many[0].pk))
+    assert len(select(response, ".gt-milestones tbody tr")) == 25
+    assert select(response, ".gt-savings tbody th") == ["2025/26", "2026/27", "2027/28", "Total"]
+    assert text(response, ".gt-savings-total") == "£6,078"
+
+
+def test_the_register_downloads_its_rows_in_the_import_layout(viewer, organisation, many) -> None:
+    response = viewer.get(url(organisation, "action_list") + "?own=no&download=csv")
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("reference,programme,title")
+    assert len(lines) == 1 + 6

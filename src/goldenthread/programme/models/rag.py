@@ -31,6 +31,8 @@ class RagRuleSet(models.Model):
     rules = models.JSONField()
     #: Why the rules changed, in the words of whoever changed them.
     note = models.TextField(blank=True)
+    #: The day the rules took effect (the day they were made, unless an assessment said otherwise).
+    in_force_from = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

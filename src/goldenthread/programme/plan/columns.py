@@ -7,7 +7,7 @@ guide's tables all come from :data:`ACTION_COLUMNS` and
 
 from __future__ import annotations
 
-from goldenthread.analysis.quarters import QUARTER_EXPECTED
+from goldenthread.analysis.quarters import QUARTER_EXPECTED, financial_year_label
 from goldenthread.kit.columns import Column, Columns, ColumnType
 from goldenthread.programme.models import ActionStatus, MilestoneStatus
 
@@ -144,4 +144,26 @@ MILESTONE_COLUMNS = Columns(
         Column("completed_on", "Completed", type=ColumnType.DATE),
     ],
     key="milestone",
+)
+
+SAVING_COLUMNS = Columns(
+    "saving",
+    [
+        Column(
+            "saving",
+            "Action and year",
+            required=True,
+            max_length=REFERENCE_MAX_LENGTH + 12,
+            help="The action's reference and the financial year, as in A-001 2025/26",
+            value=lambda saving: f"{saving.action.reference} {financial_year_label(saving.year)}",
+        ),
+        Column(
+            "amount",
+            "Amount",
+            type=ColumnType.MONEY,
+            required=True,
+            help="The saving the action contributes in that year",
+        ),
+    ],
+    key="saving",
 )

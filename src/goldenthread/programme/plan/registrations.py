@@ -18,7 +18,7 @@ from goldenthread.kit import links, orphans, pickers
 from goldenthread.operating_model.models import DeliveryKind
 from goldenthread.programme.models import Action
 
-from . import selectors
+from . import importing, selectors  # noqa: F401  (the importers register themselves)
 
 ACTION = "action"
 ACTION_PICKER_KEY = "actions"

@@ -571,32 +571,35 @@ def action_delete(*, action: Action, by: Actor) -> None:
     action.delete()
 
 
-def due_in_closed_quarter(action: Action, today: dt.date) -> bool:
-    """Whether an unfinished action is due in a quarter already over (a warning, not a refusal)."""
-    if action.due_on is None or action.status in (ActionStatus.COMPLETE, ActionStatus.CANCELLED):
-        return False
-    return action.due_on < FinancialQuarter.of(today).start
-
-
 DUE_IN_CLOSED_QUARTER = (
     "{reference} is due on {due}, in {quarter}, a quarter already over: "
     "check the due date, or record a forecast"
 )
 
 
+def closed_quarter_warning(
+    *, reference: str, due_on: dt.date | None, status: str, today: dt.date
+) -> str:
+    """The warning for an unfinished action due in a quarter already over, or "".
+
+    It is allowed (a plan is often recorded late), but worth a second look.
+    """
+    finished = status in (ActionStatus.COMPLETE, ActionStatus.CANCELLED)
+    if due_on is None or finished or due_on >= FinancialQuarter.of(today).start:
+        return ""
+    return DUE_IN_CLOSED_QUARTER.format(
+        reference=reference,
+        due=f"{due_on.day} {due_on:%B %Y}",
+        quarter=FinancialQuarter.of(due_on).label,
+    )
+
+
 def action_warnings(action: Action, today: dt.date) -> list[str]:
-    """What is allowed but worth a second look: shown after a save and in an import's preview."""
-    warnings = []
-    if due_in_closed_quarter(action, today):
-        assert action.due_on is not None
-        warnings.append(
-            DUE_IN_CLOSED_QUARTER.format(
-                reference=action.reference,
-                due=f"{action.due_on.day} {action.due_on:%B %Y}",
-                quarter=FinancialQuarter.of(action.due_on).label,
-            )
-        )
-    return warnings
+    """What is allowed but worth a second look, shown on the action's page after a save."""
+    warning = closed_quarter_warning(
+        reference=action.reference, due_on=action.due_on, status=action.status, today=today
+    )
+    return [warning] if warning else []
 
 
 # ---- milestones ---------------------------------------------------------------------

@@ -165,6 +165,8 @@ ACTIONS = Table(
     default_sort="reference",
     default_ordering=("programme__name", "position"),
     caption="Actions",
+    #: An action's row is wide (a dozen columns and its tags): 25 to a page keeps it quick.
+    page_size=25,
     export=ACTION_COLUMNS,
     row_class=_row_class,
 )

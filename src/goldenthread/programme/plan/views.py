@@ -16,11 +16,13 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.analysis.quarters import financial_year_label
+from goldenthread.kit.columns import Columns
 from goldenthread.kit.exports import export_response
 from goldenthread.kit.links import item_link_panels, record_links_lost
 from goldenthread.kit.pages import bound, confirm_page, form_page, get_or_404, org_url
 from goldenthread.kit.panels import page_panels
 from goldenthread.kit.tables import table_page
+from goldenthread.kit.views_import import import_upload_page
 from goldenthread.programme.models import (
     Action,
     ActionStatus,
@@ -34,7 +36,7 @@ from goldenthread.programme.models import (
 )
 
 from . import selectors, services, tables
-from .columns import ACTION_COLUMNS, MILESTONE_COLUMNS
+from .columns import ACTION_COLUMNS, MILESTONE_COLUMNS, SAVING_COLUMNS
 from .fields import quarter_label
 from .forms import (
     ActionForm,
@@ -46,6 +48,7 @@ from .forms import (
     WorkstreamForm,
     action_initial,
 )
+from .importing import ACTIONS_IMPORTER, MILESTONES_IMPORTER, SAVINGS_IMPORTER
 
 ADDED = "{name} has been added."
 SAVED = "{name} has been saved."
@@ -493,6 +496,61 @@ def action_export(request: OrgRequest, fmt: str) -> HttpResponse:
     actions = selectors.action_export_rows(organisation=request.organisation)
     return export_response(
         request, columns=ACTION_COLUMNS, records=actions, what="Actions", fmt=fmt
+    )
+
+
+IMPORT_INTRO = (
+    "Use a CSV file or an Excel workbook whose first row names the columns below. {key} "
+    "already in goldenthread updates that {thing}, a new one adds one, and a column you leave "
+    "out leaves that field as it is. The {things} download on the actions page has this layout."
+)
+
+
+def _import_page(
+    request: OrgRequest, importer: str, columns: Columns, things: str, key: str
+) -> HttpResponse:
+    actions = org_url(request, "programme:action_list")
+    return import_upload_page(
+        request,
+        importer=importer,
+        columns=columns,
+        title=f"Import {things} from a file",
+        intro=IMPORT_INTRO.format(key=key, thing=columns.thing, things=things),
+        crumbs=[("Actions", actions), (f"Import {things}", "")],
+        cancel_url=actions,
+    )
+
+
+@org_view(Role.EDITOR)
+def action_import(request: OrgRequest) -> HttpResponse:
+    return _import_page(request, ACTIONS_IMPORTER, ACTION_COLUMNS, "actions", "A reference")
+
+
+@org_view(Role.EDITOR)
+def milestone_import(request: OrgRequest) -> HttpResponse:
+    return _import_page(
+        request,
+        MILESTONES_IMPORTER,
+        MILESTONE_COLUMNS,
+        "milestones",
+        "An action's reference and a milestone's title",
+    )
+
+
+@org_view(Role.EDITOR)
+def saving_import(request: OrgRequest) -> HttpResponse:
+    return _import_page(
+        request, SAVINGS_IMPORTER, SAVING_COLUMNS, "savings", "An action's reference and a year"
+    )
+
+
+@org_view()
+def saving_export(request: OrgRequest, fmt: str) -> HttpResponse:
+    savings = selectors.saving_list(organisation=request.organisation).order_by(
+        "action__reference", "year"
+    )
+    return export_response(
+        request, columns=SAVING_COLUMNS, records=savings, what="Action savings", fmt=fmt
     )
 
 

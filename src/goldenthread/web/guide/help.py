@@ -108,6 +108,15 @@ HELP: dict[str, str] = {
     "programme:milestone_delete": "programme#milestones-and-savings",
     "programme:action_export": "programme#downloading-actions",
     "programme:milestone_export": "programme#downloading-actions",
+    "programme:saving_export": "programme#downloading-actions",
+    "programme:action_import": "programme#importing-actions",
+    "programme:milestone_import": "programme#importing-milestones",
+    "programme:saving_import": "programme#importing-savings",
+    "programme:rag_rules": "programme-rag#the-rules-and-their-versions",
+    "programme:rag_rules_version": "programme-rag#the-rules-and-their-versions",
+    "programme:rag_rules_edit": "programme-rag#the-rules-and-their-versions",
+    "programme:action_override": "programme-rag#overriding-a-rag",
+    "programme:action_override_clear": "programme-rag#overriding-a-rag",
 }
 
 
