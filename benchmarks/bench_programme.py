@@ -890,14 +890,27 @@ def fetch(client: Any, url: str) -> Any:
 
 
 def time_page(client: Any, url: str, repeats: int) -> dict[str, Any]:
+    """The first request, then the medians of ``repeats`` more: the time, the Python
+    process's CPU time, and the time spent waiting on the database's statements."""
     from django.db import connection
 
     # Django resets its query log at each request, so count through a wrapper.
-    queries: list[str] = []
+    queries: list[tuple[str, float]] = []
+    waited = [0.0]
 
     def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((sql, time.perf_counter() - start))
+
+    def wait(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited[0] += time.perf_counter() - start
 
     with connection.execute_wrapper(count):
         start = time.perf_counter()
@@ -905,15 +918,21 @@ def time_page(client: Any, url: str, repeats: int) -> dict[str, Any]:
         cold = time.perf_counter() - start
     if response.status_code != 200:
         return {"status": f"answered {response.status_code}"}
-    warm = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fetch(client, url)
-        warm.append(time.perf_counter() - start)
+    warm, cpu, database = [], [], []
+    with connection.execute_wrapper(wait):
+        for _ in range(repeats):
+            waited[0] = 0.0
+            start, started = time.perf_counter(), time.process_time()
+            fetch(client, url)
+            warm.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - started)
+            database.append(waited[0])
     return {
         "status": "",
         "cold": cold,
         "median": statistics.median(warm),
+        "cpu": statistics.median(cpu),
+        "database": statistics.median(database),
         "queries": len(queries),
         "sql": queries,
         "body": response.content_bytes,
@@ -946,7 +965,8 @@ def run_pages(client: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
             print(f"{spec.label}: {t['status']} ({url})")
         else:
             print(
-                f"{spec.label}: first {t['cold']:.3f} s, median {t['median']:.3f} s, "
+                f"{spec.label}: first {t['cold']:.3f} s, median {t['median']:.3f} s "
+                f"(CPU {t['cpu']:.3f} s, statements {t['database']:.3f} s), "
                 f"{t['queries']} queries {t.get('rows', '')} ({url})"
             )
     return timings
@@ -974,12 +994,14 @@ def rag_reassessment(organisation: Any, user: Any, day: dt.date) -> dict[str, tu
     }
 
 
-def print_queries(label: str, queries: list[str]) -> None:
-    """The page's queries, the same statement with other values counted once."""
-    shapes = Counter(re.sub(r"\b\d+\b", "N", sql) for sql in queries)
+def print_queries(label: str, queries: list[tuple[str, float]]) -> None:
+    """The page's queries, the same statement with other values counted once, slowest first."""
+    shapes: dict[str, list[float]] = {}
+    for sql, seconds in queries:
+        shapes.setdefault(re.sub(r"\b\d+\b", "N", sql), []).append(seconds)
     print(f"--- {label}: {len(queries)} queries")
-    for sql, n in shapes.most_common():
-        print(f"{n:5d} × {sql[:400]}")
+    for sql, times in sorted(shapes.items(), key=lambda item: -sum(item[1])):
+        print(f"{len(times):5d} × {sum(times) * 1000:7.1f} ms  {sql[:600]}")
 
 
 def profile_page(client: Any, url: str, lines: int = 40) -> None:
@@ -1139,10 +1161,13 @@ def report(results: dict[str, Any], machine: str) -> str:
         "tenancy guard, queries, template), measured with its test client; for the "
         "export, until the whole file is written. The queries are those of the first "
         f"request; the median is of the {REPEATS} requests after it "
-        f"({SLOW_REPEATS} for the export).",
+        f"({SLOW_REPEATS} for the export). Python CPU is the median CPU time of the "
+        "server's process for a request, which the machine's load inflates much less than "
+        "the elapsed time; statements, the median time spent waiting on the database's "
+        "statements (included in the elapsed time).",
         "",
-        "| Page | First request | Median | Queries | Target (median) |",
-        "| --- | ---: | ---: | ---: | --- |",
+        "| Page | First request | Median | Python CPU | Statements | Queries | Target (median) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for spec in PAGES:
         t = pages[spec.label]
@@ -1150,21 +1175,23 @@ def report(results: dict[str, Any], machine: str) -> str:
         if spec.repeats == SLOW_REPEATS and t.get("size"):
             label += f" ({t['size'] / 1024:,.0f} KiB)"
         if t["status"]:
-            lines.append(f"| {label} | {t['status']} | | | |")
+            lines.append(f"| {label} | {t['status']} | | | | | |")
             continue
         lines.append(
-            f"| {label} | {ms(t['cold'])} | {ms(t['median'])} | {t['queries']} | "
+            f"| {label} | {ms(t['cold'])} | {ms(t['median'])} | {ms(t['cpu'])} | "
+            f"{ms(t['database'])} | {t['queries']} | "
             f"{verdict(t['median'], spec.target)} |"
         )
     lines.append("")
-    if volume.rag_seconds is not None:
+    if volume.rag_seconds is not None or rag:
         lines.append(
             f"RAG assessment of the {ACTIONS:,} actions by the rag part's "
             "`organisation_rag_refresh` (every action's current and forecast year-end RAG, "
             "and a record of each change):"
         )
         lines.append("")
-        lines.append(f"- first, over the generated RAG: {ms(volume.rag_seconds)}")
+        if volume.rag_seconds is not None:
+            lines.append(f"- first, over the generated RAG: {ms(volume.rag_seconds)}")
         lines += [
             f"- again, {label}: {ms(seconds)}"
             + (f" ({changed:,} changed)" if isinstance(changed, int) else "")
