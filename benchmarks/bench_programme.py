@@ -1027,7 +1027,9 @@ def main() -> None:
     )
     parser.add_argument("--queries", action="store_true", help="print each page's queries, grouped")
     parser.add_argument(
-        "--profile", metavar="LABEL", help="profile one request of the pages whose label has this"
+        "--profile",
+        metavar="LABEL",
+        help="profile one request of the pages whose label has this, or the RAG reassessment",
     )
     args = parser.parse_args()
 
@@ -1091,6 +1093,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"=== {spec.label} ({url})")
                 fetch(client, url)
                 profile_page(client, url)
+        refresh = rag_refresh_service()
+        if args.profile.lower() in "rag reassessment" and refresh is not None:
+            print("=== RAG reassessment, half a year later")
+            profiler = cProfile.Profile()
+            profiler.runcall(
+                refresh, organisation=organisation, by=user, today=day + dt.timedelta(days=182)
+            )
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         raise SystemExit(0)
     timings = run_pages(client, values)
     if args.queries:
