@@ -69,6 +69,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_programme.py
 	$(BIN)/python benchmarks/bench_assets.py
 	$(BIN)/python benchmarks/bench_reading.py
+	$(BIN)/python benchmarks/bench_programme_plan.py
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache
