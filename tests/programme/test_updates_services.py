@@ -226,13 +226,14 @@ def test_closing_ends_the_overrides_set_until_the_next_update(programme, user) -
     from goldenthread.programme.rag.services import action_override_set
 
     action = make_action(programme, due_on=dt.date(2026, 3, 31))
+    # Set before this round of updates opened: closing the round ends it.
     action_override_set(
         action=action,
         rag="amber",
         reason="Supplier at risk",
         until_update=True,
         by=user,
-        today=TODAY,
+        today=TODAY - dt.timedelta(days=7),
     )
     update = open_update(programme)
     services.quarterly_update_close(update=update, by=user, today=TODAY)
