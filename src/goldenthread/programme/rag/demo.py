@@ -32,7 +32,9 @@ OVERRIDES = [
     # (step, RAG, reason, days until it ends, or None for "until the next quarterly update")
     (3, "amber", "The contract award slipped, but the supplier has agreed to recover it.", 45),
     (MONTHS, "red", "The lead officer has left; no replacement before the summer.", 60),
+    (9, "red", "Legal advice delays the consultation until the new year.", 30),
     (MONTHS, "green", "The board accepted the late start: the new plan is on track.", None),
+    (MONTHS, "amber", "Recruitment to the two analyst posts is at risk.", 90),
 ]
 
 
@@ -60,6 +62,7 @@ def load(*, organisation: Organisation, programme: Programme, by: Actor, today: 
     tighter = engine.DEFAULT_ACTION_RULES.with_thresholds(
         "slippage", red=engine.Threshold(Decimal(20), inclusive=False)
     )
+    overridden: set[int] = set()
     for step in range(MONTHS + 1):
         day = _month_before(today, MONTHS - step)
         if step == RULES_CHANGE_STEP:
@@ -72,8 +75,21 @@ def load(*, organisation: Organisation, programme: Programme, by: Actor, today: 
                 reassess=False,
             )
         services.actions_rag_refresh(actions=actions, by=by, today=day)
-        for (when, rag, reason, days), action in zip(OVERRIDES, open_actions, strict=False):
-            if when == step:
+        for when, rag, reason, days in OVERRIDES:
+            if when != step:
+                continue
+            # An override says something the rules do not: the first open action not yet
+            # overridden whose computed RAG differs from it.
+            action = next(
+                (
+                    candidate
+                    for candidate in open_actions
+                    if candidate.pk not in overridden and candidate.computed_rag != rag
+                ),
+                None,
+            )
+            if action is not None:
+                overridden.add(action.pk)
                 services.action_override_set(
                     action=action,
                     rag=rag,

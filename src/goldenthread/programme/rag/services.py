@@ -47,6 +47,9 @@ OVERRIDE_END_REQUIRED = "Choose when the override ends: on a date, or at the nex
 OVERRIDE_END_NOT_AFTER_TODAY = "The date the override ends must be after today"
 NO_OVERRIDE = "This action's RAG is not overridden"
 OVERRIDE_NOT_OPEN = "A complete or cancelled action's RAG cannot be overridden"
+OVERRIDE_SAME_AS_RULES = (
+    "The rules already give {rag}: choose another RAG, or leave the action to the rules"
+)
 #: Statuses whose RAG comes from the status alone: complete is blue, cancelled is not rated.
 NOT_OVERRIDABLE = (engine.COMPLETE, engine.CANCELLED)
 RULES_NOTE_REQUIRED = "Enter why the rules are changing"
@@ -569,6 +572,8 @@ def action_override_set(
         raise ServiceError(OVERRIDE_END_NOT_AFTER_TODAY, field="ends_on")
     if action.rag_rules_id is None or action.rag_assessed_on != today:
         actions_rag_refresh(actions=[action], by=by, today=today)
+    if rag == action.computed_rag:
+        raise ServiceError(OVERRIDE_SAME_AS_RULES.format(rag=Rag(rag).label), field="rag")
     renewed = bool(action.override_rag)
     previous = action.rag
     action.override_rag = rag
@@ -665,6 +670,7 @@ __all__ = [
     "OVERRIDE_RAGS",
     "OVERRIDE_RAG_REQUIRED",
     "OVERRIDE_REASON_REQUIRED",
+    "OVERRIDE_SAME_AS_RULES",
     "REFRESH_JOB",
     "RULES_NOTE_REQUIRED",
     "RULES_STALE",
