@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,19 @@ import pytest
 
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_accessibility import axe_violations, describe
-from tests.e2e.test_register_layout import _page_width, _widest
+from tests.e2e.test_register_layout import _page_width
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SLUG = "brackenford"
+#: The parts of the programme these tests walk through beyond the plan and the RAG.
+AFTER_MERGE = pytest.mark.skipif(
+    any(
+        find_spec(f"goldenthread.programme.{part}.views") is None
+        for part in ("updates", "benefits", "risks")
+    ),
+    reason="the updates, benefits and risks pages are not here yet",
+)
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -58,8 +67,31 @@ def submit(page: Any, button: str = "Save") -> None:
     page.wait_for_load_state("networkidle")
 
 
+def press(page: Any, name: str) -> None:
+    """Follow the link drawn as a button (``.govuk-button``) in the page's main part."""
+    page.locator("main .govuk-button", has_text=re.compile(f"^{re.escape(name)}$")).click()
+    page.wait_for_load_state("networkidle")
+
+
 def banner(page: Any) -> str:
     return str(page.locator(".govuk-notification-banner").inner_text())
+
+
+#: The elements reaching past the screen's right edge that no box of their own scrolls:
+#: what widens the page (a table inside a scrolling wrapper is not named).
+OVERFLOWING = """[...document.querySelectorAll('main *')]
+  .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter((e) => {
+    for (let up = e.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(up).overflowX)) return false;
+    }
+    return true;
+  })
+  .filter((e) => !e.parentElement || e.parentElement.getBoundingClientRect().right
+                 <= window.innerWidth + 1 || e.parentElement.tagName === 'MAIN')
+  .slice(0, 6)
+  .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} `
+            + `${Math.round(e.getBoundingClientRect().right)}`)"""
 
 
 def checked(page: Any, wide: list[str]) -> None:
@@ -74,7 +106,7 @@ def checked(page: Any, wide: list[str]) -> None:
     page.set_viewport_size(PHONE)
     scroll, shown = _page_width(page)
     if scroll > shown:
-        wide.append(f"{page.url} is {scroll}px on {shown}px: {_widest(page)}")
+        wide.append(f"{page.url} is {scroll}px on {shown}px: {page.evaluate(OVERFLOWING)}")
     page.set_viewport_size(size)
 
 
@@ -97,8 +129,7 @@ def test_an_editor_plans_a_programme_and_its_rag_explains_itself(page: Any, site
     # A programme starts with seed 001's four phases.
     page.goto(f"{site}/programme/")
     checked(page, wide)
-    page.locator("main").get_by_role("button", name="Add a programme").click()
-    page.wait_for_load_state("networkidle")
+    press(page, "Add a programme")
     checked(page, wide)
     page.get_by_label("Name", exact=True).fill("Shaping our future")
     page.get_by_label("Senior responsible owner (optional)").fill("Chief Executive")
@@ -112,8 +143,7 @@ def test_an_editor_plans_a_programme_and_its_rag_explains_itself(page: Any, site
     checked(page, wide)
 
     # An action added through the form, due ten days ago and still open.
-    page.locator("main").get_by_role("button", name="Add an action").click()
-    page.wait_for_load_state("networkidle")
+    press(page, "Add an action")
     checked(page, wide)
     assert page.get_by_label("Programme").input_value() == str(programme.pk)
     page.get_by_label("Reference (optional)").fill("SOF-01")
@@ -138,8 +168,7 @@ def test_an_editor_plans_a_programme_and_its_rag_explains_itself(page: Any, site
     checked(page, wide)
 
     # The owner forecasts completion 40 days late: red, with the new reason.
-    page.locator("main").get_by_role("button", name="Change SOF-01").click()
-    page.wait_for_load_state("networkidle")
+    press(page, "Change SOF-01")
     checked(page, wide)
     fill_date(page, "Forecast completion (optional)", due + dt.timedelta(days=40))
     submit(page)
@@ -154,8 +183,7 @@ def test_an_editor_plans_a_programme_and_its_rag_explains_itself(page: Any, site
     assert "forecast 40 days after the due date" in newest[4]
     assert newest[6] == "Edith Editor"
     # The forecast brought back to 20 days late: amber again.
-    page.locator("main").get_by_role("button", name="Change SOF-01").click()
-    page.wait_for_load_state("networkidle")
+    press(page, "Change SOF-01")
     fill_date(page, "Forecast completion (optional)", due + dt.timedelta(days=20))
     submit(page)
     assert current.locator(".gt-rag-reason").inner_text() == (
@@ -214,12 +242,13 @@ def test_an_editor_plans_a_programme_and_its_rag_explains_itself(page: Any, site
     assert wide == [], "\n".join(wide)
 
 
-def _plan(organisation_slug: str = SLUG) -> Any:
-    """A programme with two actions, made through the plan's services."""
+def _plan(late: int = 45) -> Any:
+    """A programme with two actions, made through the plan's services: SOF-02 due ``late``
+    days ago."""
     from goldenthread.accounts.models import Organisation
     from goldenthread.programme.plan import services
 
-    organisation = Organisation.objects.get(slug=organisation_slug)
+    organisation = Organisation.objects.get(slug=SLUG)
     programme = services.programme_create(
         organisation=organisation,
         name="Shaping our future",
@@ -230,7 +259,7 @@ def _plan(organisation_slug: str = SLUG) -> Any:
     today = dt.date.today()
     for reference, title, due in (
         ("SOF-01", "Design the customer contact model", today + dt.timedelta(days=90)),
-        ("SOF-02", "Close the Mill Road office", today - dt.timedelta(days=45)),
+        ("SOF-02", "Close the Mill Road office", today - dt.timedelta(days=late)),
     ):
         services.action_create(
             programme=programme,
@@ -276,8 +305,7 @@ def _write_sheet(path: Path, header: list[str], rows: list[list[Any]]) -> None:
 
 def _upload(page: Any, site: str, path: Path) -> None:
     page.goto(f"{site}/programme/actions/")
-    page.locator("main").get_by_role("button", name="Import actions").click()
-    page.wait_for_load_state("networkidle")
+    press(page, "Import actions")
     page.get_by_label("Upload a file").set_input_files(str(path))
     submit(page, "Upload and check")
     # The check runs in the background; the page updates itself until it is done.
@@ -377,4 +405,257 @@ def test_an_editor_takes_the_action_plan_to_excel_and_back(
     assert "Close the Mill Road office and move its staff" in rows_text
     assert "Review agency spend" in rows_text
     assert Action.objects.get(reference="SOF-03").programme == programme
+    assert wide == [], "\n".join(wide)
+
+
+def _last_quarter_recorded(programme: Any) -> None:
+    """The programme's previous quarter, updated and closed: both actions on track then."""
+    from goldenthread.analysis.quarters import FinancialQuarter
+    from goldenthread.programme.updates import services as updates
+
+    today = dt.date.today()
+    last = updates.quarterly_update_open(
+        programme=programme, quarter=FinancialQuarter.of(today).previous(), by=None, today=today
+    )
+    updates.action_updates_record(
+        update=last,
+        entries=[
+            updates.ActionEntry(
+                action=action, status="in_progress", percent_complete=20, progress="Started."
+            )
+            for action in programme.actions.order_by("reference")
+        ],
+        by=None,
+    )
+    updates.quarterly_update_close(update=last, by=None)
+
+
+@AFTER_MERGE
+def test_an_editor_runs_a_quarterly_update_and_reads_what_changed(page: Any, site: str) -> None:
+    from goldenthread.analysis.quarters import FinancialQuarter
+    from goldenthread.programme.models import Action, QuarterlyUpdate
+
+    today = dt.date.today()
+    # Both actions were on track at the last quarter's update.
+    programme = _plan(late=-10)
+    _last_quarter_recorded(programme)
+    quarter = FinancialQuarter.of(today)
+    wide: list[str] = []
+    _sign_in(page, site)
+
+    # From the programme's page to its quarterly updates, and open this quarter's.
+    page.goto(f"{site}/programme/{programme.pk}/")
+    page.locator("main").get_by_role("link", name="Quarterly updates").first.click()
+    page.wait_for_load_state("networkidle")
+    checked(page, wide)
+    press(page, "Open a quarterly update")
+    checked(page, wide)
+    assert page.get_by_label("Quarter").input_value() == quarter.label
+    submit(page, "Open the update")
+    assert f"The {quarter.label} update is open" in banner(page)
+    assert page.locator("h1").inner_text() == f"{quarter.label} update"
+    owners = page.locator(".gt-owners tbody tr")
+    assert owners.first.locator("td").all_inner_texts()[:3] == [
+        "Head of Customer Services",
+        "2",
+        "0",
+    ]
+    checked(page, wide)
+
+    # The owner's page: every action of theirs in one form.
+    owners.first.get_by_role("link", name="Head of Customer Services").click()
+    page.wait_for_load_state("networkidle")
+    checked(page, wide)
+    first = page.locator("fieldset.gt-action-entry").filter(has_text="SOF-01")
+    first.get_by_label("Progress this quarter").fill("Model agreed by the board; pilot under way.")
+    first.get_by_label("Status").select_option(label="Complete")
+    first.get_by_label("Per cent complete").fill("100")
+    second = page.locator("fieldset.gt-action-entry").filter(has_text="SOF-02")
+    second.get_by_label("Progress this quarter").fill("Lease surrender agreed.")
+    due = Action.objects.get(reference="SOF-02").due_on
+    group = second.get_by_role("group", name="Forecast completion date")
+    forecast = due + dt.timedelta(days=40)
+    group.get_by_label("Day").fill(str(forecast.day))
+    group.get_by_label("Month").fill(str(forecast.month))
+    group.get_by_label("Year").fill(str(forecast.year))
+    second.get_by_label("Spend to date (£)").fill("12,500")
+    second.get_by_label("Any delay, and its cause").fill("The landlord asked for three months.")
+    submit(page, "Save the update")
+    assert f"2 actions of Head of Customer Services updated for {quarter.label}." in banner(page)
+    assert page.locator(".gt-update-progress").inner_text() == "2 of 2 actions updated."
+
+    # Closing it asks first, then says so.
+    press(page, "Close the update")
+    checked(page, wide)
+    submit(page, "Close the update")
+    assert f"The {quarter.label} update is closed." in banner(page)
+    assert QuarterlyUpdate.objects.get(quarter=quarter.code).status == "closed"
+
+    # What changed since the last quarter: the RAG moves, the slipped and the completed.
+    changes = page.locator(".gt-changes")
+    assert (
+        page.locator(".gt-changes-window")
+        .inner_text()
+        .startswith(f"Since the {quarter.previous().label} update")
+    )
+    assert changes.locator(".gt-completed").inner_text() == (
+        "SOF-01: Design the customer contact model"
+    )
+    slipped = (forecast - due).days
+    assert changes.locator(".gt-slipped").inner_text() == (
+        f"SOF-02: Close the Mill Road office (forecast {slipped} days after its due date)"
+    )
+    moves = {
+        cells[0]: cells[1:3]
+        for cells in (
+            row.locator("td").all_inner_texts()
+            for row in changes.locator(".gt-rag-moves tbody tr").all()
+        )
+    }
+    assert moves == {
+        "SOF-01: Design the customer contact model": ["Green", "Blue"],
+        "SOF-02: Close the Mill Road office": ["Green", "Red"],
+    }
+    reasons = changes.locator(".gt-rag-moves tbody tr").filter(has_text="SOF-02").inner_text()
+    assert "Red: forecast 40 days after the due date; red is over 30 days late." in reasons
+    assert "£12,500" in changes.locator(".gt-spend").inner_text()
+    checked(page, wide)
+
+    # The programme's page shows the same, from its panel.
+    page.goto(f"{site}/programme/{programme.pk}/")
+    panel = page.locator(".gt-updates-panel")
+    assert "SOF-01: Design the customer contact model" in panel.inner_text()
+    assert "SOF-02: Close the Mill Road office" in panel.locator(".gt-slipped").inner_text()
+    checked(page, wide)
+    assert wide == [], "\n".join(wide)
+
+
+@AFTER_MERGE
+def test_an_editor_adds_a_benefit_and_a_risk_and_sees_the_overdue_review(
+    page: Any, site: str
+) -> None:
+    from goldenthread.analysis.quarters import financial_year_label
+    from goldenthread.programme.models import Risk
+
+    today = dt.date.today()
+    year = today.year if today.month >= 4 else today.year - 1
+    programme = _plan()
+    wide: list[str] = []
+    _sign_in(page, site)
+
+    # A benefit of the programme, coming from one of its actions.
+    page.goto(f"{site}/programme/benefits/")
+    checked(page, wide)
+    press(page, "Add a benefit")
+    checked(page, wide)
+    page.get_by_label("Reference").fill("B-1")
+    page.get_by_label("Title").fill("Fewer avoidable calls to the contact centre")
+    page.get_by_label("Type of benefit").select_option(label="Process efficiency gain")
+    page.get_by_label("Programme (optional)").select_option(label=programme.name)
+    page.get_by_label("The actions it comes from (optional)").fill("SOF-01")
+    page.get_by_label("Confidence of delivery (optional)").fill("70%")
+    page.get_by_label("Planned").check()
+    submit(page)
+    assert "B-1 has been added." in banner(page)
+    assert (
+        "SOF-01: Design the customer contact model"
+        in page.locator(".gt-benefit-actions").inner_text()
+    )
+    checked(page, wide)
+    # Its cashable profile: £50,000 planned this financial year.
+    page.get_by_role("link", name="Change the cashable profile of B-1").click()
+    page.wait_for_load_state("networkidle")
+    checked(page, wide)
+    page.get_by_label("Add a financial year (optional)").fill(financial_year_label(year))
+    page.get_by_label("Planned £ in that year").fill("50,000")
+    submit(page)
+    assert "The cashable profile of B-1 has been saved." in banner(page)
+    profile = page.locator(".gt-profile tbody tr").first.locator("th, td").all_inner_texts()
+    assert profile[:2] == [financial_year_label(year), "£50,000"]
+
+    # A risk of the programme: an impact of 6 is refused, naming the field.
+    page.goto(f"{site}/programme/{programme.pk}/")
+    page.locator(".gt-programme-risks").get_by_role("link", name="add a risk to it").click()
+    page.wait_for_load_state("networkidle")
+    checked(page, wide)
+    assert page.get_by_label("Programme (optional)").input_value() == str(programme.pk)
+    page.get_by_label("Reference").fill("R1")
+    page.get_by_label("Title").fill("Staff do not take up the new contact model")
+    page.get_by_label("If or because (the cause)").fill("the change is not explained well")
+    page.get_by_label("Then (the event)").fill("staff keep the old ways of working")
+    page.get_by_label("Resulting in (the effect)").fill("the savings are not realised")
+    page.get_by_label("Category").select_option(label="People")
+    page.get_by_label("Owner (optional)").fill("Head of HR")
+    for label, value in (
+        ("Inherent likelihood", "4"),
+        ("Inherent impact", "6"),
+        ("Residual likelihood", "3"),
+        ("Residual impact", "4"),
+    ):
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Open").check()
+    # Its review fell due three days ago.
+    fill_date(page, "Next review (optional)", today - dt.timedelta(days=3))
+    page.get_by_label("Actions that treat it (optional)").fill("SOF-01")
+    submit(page)
+    assert page.title().startswith("Error:")
+    assert (
+        "Inherent impact must be a whole number from 1 to 5"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    checked(page, wide)
+    page.get_by_label("Inherent impact").fill("5")
+    submit(page)
+    assert "R1 has been added." in banner(page)
+    risk = Risk.objects.get(reference="R1")
+    # The risk's page warns that its review is overdue.
+    assert "The review of this risk is overdue" in page.locator(".gt-overdue-warning").inner_text()
+    checked(page, wide)
+
+    # The programme's page: the heat map counts it in its cell, and flags the overdue review.
+    page.goto(f"{site}/programme/{programme.pk}/")
+    panel = page.locator(".gt-programme-risks")
+    cells = panel.locator("#heat-map-residual .gt-heat-map__cell")
+    counts = {
+        (cell.get_attribute("data-likelihood"), cell.get_attribute("data-impact")): (
+            cell.inner_text().split()[0]
+        )
+        for cell in cells.all()
+    }
+    assert len(counts) == 25
+    assert {place: count for place, count in counts.items() if count != "0"} == {("3", "4"): "1"}
+    assert (
+        "(score 12, High)"
+        in cells.and_(page.locator("[data-likelihood='3'][data-impact='4']")).inner_text()
+    )
+    overdue = panel.locator(".gt-overdue-reviews").inner_text()
+    assert "R1: Staff do not take up the new contact model" in overdue
+    assert "Review overdue" in overdue
+    checked(page, wide)
+    # And the organisation's dashboard.
+    page.goto(f"{site}/")
+    assert "Risks: 1 open, 1 review overdue" in page.locator("main").inner_text()
+    checked(page, wide)
+    # The register shows the heat map too, and the risk.
+    page.goto(f"{site}/programme/risks/")
+    assert "R1" in page.locator("#register-rows").inner_text()
+    checked(page, wide)
+
+    # Recording the review sets the next one, and the flag goes.
+    page.goto(f"{site}/programme/risks/{risk.pk}/")
+    press(page, "Record a review of R1")
+    checked(page, wide)
+    fill_date(page, "Date of the review", today)
+    page.get_by_label("Likelihood").fill("2")
+    page.get_by_label("Impact").fill("4")
+    page.get_by_label("Note (optional)").fill("Briefings held with every team.")
+    submit(page, "Record the review")
+    assert "The review of R1 has been recorded: next review" in banner(page)
+    risk.refresh_from_db()
+    assert risk.next_review_on is not None and risk.next_review_on > today
+    assert page.locator(".gt-overdue-warning").count() == 0
+    assert "Briefings held with every team." in page.locator(".gt-reviews").inner_text()
+    checked(page, wide)
+    page.goto(f"{site}/programme/{programme.pk}/")
+    assert page.locator(".gt-programme-risks .gt-overdue-reviews").count() == 0
     assert wide == [], "\n".join(wide)
