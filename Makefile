@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_structure_web.py
 	$(BIN)/python benchmarks/bench_assets.py
 	$(BIN)/python benchmarks/bench_reading.py
+	$(BIN)/python benchmarks/bench_programme_plan.py
 
 clean:
 	rm -rf $(VENV) node_modules $(ASSETS) .pytest_cache .mypy_cache .ruff_cache

@@ -38,6 +38,7 @@ from goldenthread.kit.importing import (
     importer_get,
 )
 from goldenthread.kit.models import ImportRun, ImportStatus
+from goldenthread.programme.models import Action, ActionSaving, Benefit, BenefitProfile, Milestone
 from goldenthread.structure.models import Post, RedundancyBand, Snapshot, StructureUpload
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.hostile_files import csv_files, files, fuzz_settings
@@ -65,6 +66,17 @@ TABLE_REGISTERS: dict[str, Callable[[Organisation], int]] = {
     "units": lambda organisation: Unit.objects.filter(organisation=organisation).count(),
     "redundancy-bands": lambda organisation: RedundancyBand.objects.filter(
         organisation=organisation
+    ).count(),
+    "actions": lambda organisation: Action.objects.filter(organisation=organisation).count(),
+    "milestones": lambda organisation: Milestone.objects.filter(
+        action__organisation=organisation
+    ).count(),
+    "action-savings": lambda organisation: ActionSaving.objects.filter(
+        action__organisation=organisation
+    ).count(),
+    "benefits": lambda organisation: Benefit.objects.filter(organisation=organisation).count(),
+    "benefit-profiles": lambda organisation: BenefitProfile.objects.filter(
+        benefit__organisation=organisation
     ).count(),
 }
 #: The structure importer and its upload page, fuzzed in each format.

@@ -264,11 +264,61 @@ def band_import(client: Any, organisation: Any, capture: Any) -> None:
     _register_import(client, organisation, capture, "structure:band_import", "bands.csv", data)
 
 
+def action_import(client: Any, organisation: Any, capture: Any) -> None:
+    from tests.url_samples import _programme
+
+    name = _programme(organisation).name
+    data = f"reference,programme,title\nREAD-1,{name},Read in a job\n".encode()
+    _register_import(client, organisation, capture, "programme:action_import", "a.csv", data)
+
+
+def milestone_import(client: Any, organisation: Any, capture: Any) -> None:
+    from tests.url_samples import _action
+
+    data = f"milestone,due_on\n{_action(organisation).reference}: Read,31/03/2027\n".encode()
+    _register_import(client, organisation, capture, "programme:milestone_import", "m.csv", data)
+
+
+def saving_import(client: Any, organisation: Any, capture: Any) -> None:
+    from tests.url_samples import _action
+
+    data = f"saving,amount\n{_action(organisation).reference} 2026/27,1000\n".encode()
+    _register_import(client, organisation, capture, "programme:saving_import", "s.csv", data)
+
+
+def benefit_import(client: Any, organisation: Any, capture: Any) -> None:
+    data = b"reference,title,type\nREAD-B1,Read in a job,Quality improvement\n"
+    _register_import(
+        client, organisation, capture, "programme:benefit_import", "benefits.csv", data
+    )
+
+
+def benefit_profile_import(client: Any, organisation: Any, capture: Any) -> None:
+    from goldenthread.programme.benefits.services import benefit_create
+
+    benefit_create(
+        organisation=organisation,
+        reference="READ-B2",
+        title="Read in a job",
+        type="Quality improvement",
+        by=None,
+    )
+    data = b"benefit,year,planned\nREAD-B2,2025/26,100\n"
+    _register_import(
+        client, organisation, capture, "programme:benefit_profile_import", "profiles.csv", data
+    )
+
+
 #: Every page with a file input, by URL name, and how to upload through it.
 UPLOAD_FORMS: dict[str, Callable[[Any, Any, Any], None]] = {
     "structure:snapshot_upload": structure_upload,
     "core:unit_import": unit_import,
     "structure:band_import": band_import,
+    "programme:action_import": action_import,
+    "programme:milestone_import": milestone_import,
+    "programme:saving_import": saving_import,
+    "programme:benefit_import": benefit_import,
+    "programme:benefit_profile_import": benefit_profile_import,
 }
 
 

@@ -168,6 +168,22 @@ def _rag_rules_version(organisation: Organisation) -> int:
     return rag_rules_ensure(organisation=organisation, by=None).version
 
 
+def _benefit(organisation: Organisation) -> int:
+    from goldenthread.programme.benefits.services import benefit_create
+    from goldenthread.programme.models import Benefit, BenefitType
+
+    benefit = Benefit.objects.filter(organisation=organisation).order_by("pk").first()
+    if benefit is None:
+        benefit = benefit_create(
+            organisation=organisation,
+            reference="B-1",
+            title="Sample",
+            type=BenefitType.QUALITY,
+            by=None,
+        )
+    return benefit.pk
+
+
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "org_slug": lambda org: org.slug,
     "membership_id": lambda org: Membership.objects.filter(organisation=org).first().pk,  # type: ignore[union-attr]
@@ -212,6 +228,7 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "action_id": lambda org: _action(org).pk,
     "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
     "version": _rag_rules_version,
+    "benefit_id": _benefit,
 }
 
 

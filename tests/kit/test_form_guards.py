@@ -17,7 +17,7 @@ from tests.test_isolation import ORG_ROUTES, _url
 pytestmark = pytest.mark.django_db
 
 #: Pages that change an existing record whose URL name does not end in ``_edit``.
-EDIT_PAGES = {"accounts:settings", "structure:design_rules"}
+EDIT_PAGES = {"accounts:settings", "structure:design_rules", "programme:benefit_settings"}
 
 
 def _is_edit_page(name: str) -> bool:

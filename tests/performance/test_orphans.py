@@ -84,6 +84,7 @@ def test_without_an_as_is_structure_there_is_no_post_section(viewer, organisatio
         "Golden-thread items that contribute to nothing",
         "Directorates without a service plan",
         "Actions that serve no objective",
+        "Benefits that serve no objective",
     ]
 
 
@@ -117,8 +118,8 @@ def test_the_orphans_page_has_a_fixed_number_of_queries(
         )
     # Session, user, membership, the switcher's memberships; untraced items; directorates
     # without a plan; the as-is, the objectives' posts, two counts by unit, the units;
-    # the actions that serve no objective.
-    with django_assert_num_queries(12):
+    # the actions that serve no objective; untraced benefits.
+    with django_assert_num_queries(13):
         response = viewer.get(orphans_url(organisation))
     # The page lists the first 25 of the 26 and says so: it does not grow with them.
     assert len(section(response, "Posts with no individual objective")) == 25

@@ -209,8 +209,9 @@ def test_the_demo_thread_has_every_level_and_one_orphan(
     assert items[0] == "A borough where everyone can thrive"
     assert sum(item.endswith(" Not traced") for item in items) == 1
     # Session, user, membership; two golden-thread sections; the structure's section
-    # (snapshot, objective holders, two counts, units); the actions that serve no objective.
-    with django_assert_num_queries(12):
+    # (snapshot, objective holders, two counts, units); the actions that serve no objective;
+    # untraced benefits.
+    with django_assert_num_queries(13):
         orphans = client.get(url("orphans", demo))
     cells = select(orphans, "main .gt-orphans table tbody td:first-child")
     assert "Planning: clear the backlog of householder applications" in cells

@@ -300,14 +300,14 @@ def test_the_actions_register_filters_and_sorts(viewer, organisation, many) -> N
 def test_the_action_page_has_a_fixed_number_of_queries(
     viewer, organisation, many, django_assert_num_queries
 ) -> None:
-    # The action's content type is cached once a process has asked for it: ask first, so the
-    # count does not depend on the order the tests run in.
-    ContentType.objects.get_for_model(Action)
     # Session, user, membership, the shell's organisations; the action with its programme,
     # workstream and phase; its milestones; its savings; its links to TOM components and
-    # to the golden thread; the RAG panel's history page and its count, the rules in force,
-    # and the member's role for the override link.
-    with django_assert_num_queries(13):
+    # to the golden thread; the history link's content type; the RAG panel (its records,
+    # their count, the rules) and the benefits panel (the benefits that come from it),
+    # each panel rendered with the request (the member and the organisations again).
+    # Content types are cached across tests: start from none, whatever ran before.
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(17):
         response = viewer.get(url(organisation, "action_detail", action_id=many[0].pk))
     assert len(select(response, ".gt-milestones tbody tr")) == 25
     assert select(response, ".gt-savings tbody th") == ["2025/26", "2026/27", "2027/28", "Total"]
@@ -319,3 +319,96 @@ def test_the_register_downloads_its_rows_in_the_import_layout(viewer, organisati
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("reference,programme,title")
     assert len(lines) == 1 + 6
+
+
+def test_phases_and_workstreams_are_added_changed_and_deleted(
+    editor, organisation, programme
+) -> None:
+    response = submit(
+        editor,
+        url(organisation, "phase_create", programme_id=programme.pk),
+        {
+            "name": "Benefits review",
+            "gate_criteria": "Benefits measured",
+            "status": "not_started",
+            **date_input("start_on", "1/4/2027"),
+            **date_input("end_on", "30/9/2027"),
+        },
+    )
+    detail = url(organisation, "programme_detail", programme_id=programme.pk)
+    assert response["Location"] == detail + "#phases"
+    phase = programme.phases.get(name="Benefits review")
+    assert (phase.position, phase.end_on) == (4, dt.date(2027, 9, 30))
+    submit(
+        editor,
+        url(organisation, "phase_edit", phase_id=phase.pk),
+        {"name": "Benefits realisation"},
+    )
+    phase.refresh_from_db()
+    assert (phase.name, phase.gate_criteria) == ("Benefits realisation", "Benefits measured")
+    submit(
+        editor,
+        url(organisation, "workstream_create", programme_id=programme.pk),
+        {"name": "Next level sharing", "lead": "Director of Shared Services"},
+    )
+    workstream = programme.workstreams.get()
+    services.action_create(programme=programme, title="Shared CRM", workstream=workstream, by=None)
+    refused = editor.get(url(organisation, "workstream_delete", workstream_id=workstream.pk))
+    assert select(refused, ".govuk-error-summary__list li, .govuk-warning-text__text") != []
+    assert "A-001: Shared CRM" in refused.content.decode()
+    submit(editor, url(organisation, "phase_delete", phase_id=phase.pk), {})
+    assert not programme.phases.filter(pk=phase.pk).exists()
+
+
+def test_milestones_are_added_completed_changed_and_deleted_on_the_action_page(
+    editor, organisation, programme
+) -> None:
+    action = services.action_create(programme=programme, title="Shared CRM", by=None)
+    detail = url(organisation, "action_detail", action_id=action.pk)
+    response = submit(
+        editor,
+        url(organisation, "milestone_create", action_id=action.pk),
+        {"title": "Supplier appointed", "status": "planned", **date_input("due_on", "1/3/2020")},
+    )
+    assert response["Location"] == detail + "#milestones"
+    page = editor.get(detail)
+    assert select(page, ".gt-milestones tbody td:nth-of-type(2)") == ["Missed"]
+    milestone = action.milestones.get()
+    submit(editor, url(organisation, "milestone_complete", milestone_id=milestone.pk), {})
+    milestone.refresh_from_db()
+    assert milestone.status == "complete" and milestone.completed_on is not None
+    submit(
+        editor,
+        url(organisation, "milestone_edit", milestone_id=milestone.pk),
+        {"title": "Supplier signed"},
+    )
+    milestone.refresh_from_db()
+    assert milestone.title == "Supplier signed"
+    submit(editor, url(organisation, "milestone_delete", milestone_id=milestone.pk), {})
+    assert not action.milestones.exists()
+
+
+def test_savings_are_edited_a_row_a_year_and_a_year_is_added(
+    editor, organisation, programme
+) -> None:
+    action = services.action_create(programme=programme, title="Shared CRM", by=None)
+    savings = url(organisation, "action_savings", action_id=action.pk)
+    submit(editor, savings, {"new_year": "2025/26", "new_amount": "£40,000"})
+    submit(editor, savings, {"amount_2025": "45,000", "new_year": "2026-27", "new_amount": "90000"})
+    assert list(action.savings.values_list("year", "amount")) == [
+        (2025, Decimal("45000.00")),
+        (2026, Decimal("90000.00")),
+    ]
+    page = editor.get(url(organisation, "action_detail", action_id=action.pk))
+    assert text(page, ".gt-savings-total") == "£135,000"
+    bad = submit(editor, savings, {"new_year": "next year", "new_amount": "1"})
+    assert error_summary(bad) == ["Enter a financial year such as 2025/26"]
+    submit(editor, savings, {"amount_2025": ""})
+    assert list(action.savings.values_list("year", flat=True)) == [2026]
+
+
+def test_viewers_see_no_change_links_and_cannot_post(viewer, organisation, programme) -> None:
+    action = services.action_create(programme=programme, title="Shared CRM", by=None)
+    page = viewer.get(url(organisation, "action_detail", action_id=action.pk))
+    assert url(organisation, "action_edit", action_id=action.pk) not in hrefs(page, "a")
+    assert viewer.get(url(organisation, "action_edit", action_id=action.pk)).status_code == 403

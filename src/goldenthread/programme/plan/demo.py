@@ -424,7 +424,14 @@ SHAPES: tuple[Shape, ...] = (
     Shape(due=100, slip=25, status=ActionStatus.IN_PROGRESS, percent=45, spent=Decimal("1.08")),
     Shape(due=-60, slip=None, status=ActionStatus.COMPLETE, percent=100, spent=Decimal("1.0")),
     Shape(due=240, slip=None, status=ActionStatus.ON_HOLD, percent=10, spent=Decimal("0.1")),
+    Shape(due=-90, slip=None, status=ActionStatus.COMPLETE, percent=100, spent=Decimal("0.8")),
+    Shape(due=75, slip=None, status=ActionStatus.IN_PROGRESS, percent=60, spent=Decimal("0.55")),
+    Shape(due=-150, slip=None, status=ActionStatus.COMPLETE, percent=100, spent=Decimal("1.02")),
 )
+#: The programme runs from the start of its first phase to the end of its last.
+PROGRAMME_START, PROGRAMME_END = PHASES[0][1], PHASES[-1][2]
+#: How far apart, in days, the completed actions' due dates are spread back from today.
+COMPLETED_EVERY = 19
 
 
 def _phase_for(due: dt.date, phases: list[Phase]) -> Phase:
@@ -436,14 +443,31 @@ def _phase_for(due: dt.date, phases: list[Phase]) -> Phase:
     return phases[-1] if last_end is not None and due > last_end else phases[0]
 
 
+def _due(n: int, shape: Shape, today: dt.date) -> dt.date:
+    """The action's due date: within the programme's dates where the shape allows.
+
+    A complete action's is spread back over the programme so far; an overdue
+    one's is before today; every other is after today, by the end of the
+    programme when there is room.
+    """
+    day = dt.timedelta(days=1)
+    if shape.status == ActionStatus.COMPLETE:
+        due = max(today - (30 + COMPLETED_EVERY * n) * day, PROGRAMME_START + 45 * day)
+        return due if due < today else today + shape.due * day
+    if shape.due < 0:
+        return today + shape.due * day
+    latest = max(PROGRAMME_END, today + 60 * day)
+    return max(min(today + shape.due * day, latest - (n % 15) * day), today + 20 * day)
+
+
 def _fields(n: int, today: dt.date, phases: list[Phase]) -> dict[str, Any]:
     shape = SHAPES[n % len(SHAPES)]
-    due = today + dt.timedelta(days=shape.due)
+    due = _due(n, shape, today)
     budget = Decimal(20_000 + 7_500 * (n % 9))
     complete = shape.status == ActionStatus.COMPLETE
     return {
         "due_on": due,
-        "start_on": due - dt.timedelta(days=270),
+        "start_on": max(due - dt.timedelta(days=270), PROGRAMME_START),
         "forecast_on": due + dt.timedelta(days=shape.slip) if shape.slip else None,
         "completed_on": due - dt.timedelta(days=3) if complete else None,
         "design_by": FinancialQuarter.of(due - dt.timedelta(days=180)).code,
@@ -459,11 +483,12 @@ def _fields(n: int, today: dt.date, phases: list[Phase]) -> dict[str, Any]:
 def _milestones(action: Action, n: int, today: dt.date, by: Actor) -> None:
     shape = SHAPES[n % len(SHAPES)]
     assert action.due_on is not None
-    start = action.due_on - dt.timedelta(days=270)
+    start = action.start_on or action.due_on - dt.timedelta(days=270)
+    span = action.due_on - start
     planned = [
-        ("Scope agreed", start + dt.timedelta(days=60)),
-        ("Design signed off", start + dt.timedelta(days=150)),
-        ("Go live", action.due_on - dt.timedelta(days=14)),
+        ("Scope agreed", start + span / 4),
+        ("Design signed off", start + span / 2),
+        ("Go live", action.due_on - span / 10),
     ]
     have = set(action.milestones.values_list("title", flat=True))
     for title, due in planned:

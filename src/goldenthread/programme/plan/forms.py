@@ -217,58 +217,41 @@ class ActionForm(forms.Form):
             label="Owner's post (optional)",
             help_text="The post's ID in the current as-is structure, for example BBC-RES-0142.",
         )
-        self.order_fields(
-            [
-                "programme",
-                "reference",
-                "title",
-                "description",
-                "target_area",
-                "owner",
-                "owner_post",
-                "workstream",
-                "phase",
-                "design_by",
-                "implement_from",
-                "start_on",
-                "due_on",
-                "forecast_on",
-                "status",
-                "completed_on",
-                "percent_complete",
-                "success_criteria",
-                "budget",
-                "spend",
-                "source",
-                "notes",
-            ]
-        )
+        fields = list(ACTION_FORM_FIELDS)
+        fields[fields.index("owner_post") + 1 : fields.index("owner_post") + 1] = [
+            "workstream",
+            "phase",
+        ]
+        self.order_fields(["programme", *fields])
+
+
+#: The fields of the action form read straight from the action.
+ACTION_FORM_FIELDS = (
+    "reference",
+    "title",
+    "description",
+    "target_area",
+    "owner",
+    "owner_post",
+    "design_by",
+    "implement_from",
+    "start_on",
+    "due_on",
+    "forecast_on",
+    "status",
+    "completed_on",
+    "percent_complete",
+    "success_criteria",
+    "budget",
+    "spend",
+    "source",
+    "notes",
+)
 
 
 def action_initial(action: Action) -> dict[str, Any]:
     """An edit form's values, read from the action."""
-    names = [
-        "reference",
-        "title",
-        "description",
-        "target_area",
-        "owner",
-        "owner_post",
-        "design_by",
-        "implement_from",
-        "start_on",
-        "due_on",
-        "forecast_on",
-        "status",
-        "completed_on",
-        "percent_complete",
-        "success_criteria",
-        "budget",
-        "spend",
-        "source",
-        "notes",
-    ]
-    initial = {name: getattr(action, name) for name in names}
+    initial = {name: getattr(action, name) for name in ACTION_FORM_FIELDS}
     initial["programme"] = str(action.programme_id)
     initial["workstream"] = str(action.workstream_id or "")
     initial["phase"] = str(action.phase_id or "")

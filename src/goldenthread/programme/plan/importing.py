@@ -422,26 +422,23 @@ def _check_keys(
             )
 
 
-class MilestoneImporter(TableImporter):
-    name = MILESTONES_IMPORTER
-    thing = "milestone"
-    things = "milestones"
+class _ActionPartImporter(TableImporter):
+    """Records of an action (its milestones, its savings), keyed by its reference and more."""
+
     register_url_name = "programme:action_list"
     register_label = "Actions"
-    upload_url_name = "programme:milestone_import"
-    columns = MILESTONE_COLUMNS
     guide = "programme.md"
+    #: The key column, how to split its value into the action's reference and the rest,
+    #: and the problem when it cannot be split.
+    key = ""
+    wrong = ""
 
-    def existing(self, organisation: Organisation, keys: set[str]) -> dict[str, Milestone]:
-        found: dict[str, Milestone] = {}
-        for milestone in selectors.milestone_list(organisation=organisation):
-            found.setdefault(
-                milestone_key(milestone.action.reference, milestone.title).lower(), milestone
-            )
-        return {key: milestone for key, milestone in found.items() if key in keys}
+    @staticmethod
+    def split(value: Any) -> tuple[str, Any] | None:
+        raise NotImplementedError
 
     def label(self, row: TableRow) -> str:
-        return str(row["milestone"] or "")
+        return str(row[self.key] or "")
 
     def check(
         self,
@@ -450,7 +447,30 @@ class MilestoneImporter(TableImporter):
         report: Report,
         organisation: Organisation,
     ) -> None:
-        _check_keys(rows, "milestone", _split_key, NOT_A_MILESTONE, organisation, report)
+        _check_keys(rows, self.key, self.split, self.wrong, organisation, report)
+
+    def actions(self, organisation: Organisation, rows: Sequence[TableRow]) -> dict[str, Action]:
+        """The actions the rows name, by reference in lower case: one query."""
+        return _actions_by_reference(organisation, _references(rows, self.key, self.split))
+
+
+class MilestoneImporter(_ActionPartImporter):
+    name = MILESTONES_IMPORTER
+    thing = "milestone"
+    things = "milestones"
+    upload_url_name = "programme:milestone_import"
+    columns = MILESTONE_COLUMNS
+    key = "milestone"
+    wrong = NOT_A_MILESTONE
+    split = staticmethod(_split_key)
+
+    def existing(self, organisation: Organisation, keys: set[str]) -> dict[str, Milestone]:
+        found: dict[str, Milestone] = {}
+        for milestone in selectors.milestone_list(organisation=organisation):
+            found.setdefault(
+                milestone_key(milestone.action.reference, milestone.title).lower(), milestone
+            )
+        return {key: milestone for key, milestone in found.items() if key in keys}
 
     def _wanted(self, row: TableRow, milestone: Milestone | None) -> dict[str, Any]:
         new = milestone is None
@@ -479,7 +499,7 @@ class MilestoneImporter(TableImporter):
     def write(self, plan: Plan, *, run: ImportRun, by: Actor, progress: Progress) -> Outcome:
         rows, existing = plan.payload
         organisation = run.organisation
-        actions = _actions_by_reference(organisation, _references(rows, "milestone", _split_key))
+        actions = self.actions(organisation, rows)
         fate = {row.row: row.action for row in plan.rows}
         for index, row in enumerate(rows, start=1):
             if fate[row.number] not in (CREATE, UPDATE):
@@ -526,23 +546,20 @@ def _split_saving(value: Any) -> tuple[str, int] | None:
         return None
 
 
-class SavingImporter(TableImporter):
+class SavingImporter(_ActionPartImporter):
     name = SAVINGS_IMPORTER
     thing = "saving"
     things = "savings"
-    register_url_name = "programme:action_list"
-    register_label = "Actions"
     upload_url_name = "programme:saving_import"
     columns = SAVING_COLUMNS
-    guide = "programme.md"
+    key = "saving"
+    wrong = f"{NOT_A_SAVING} ({YEAR_EXPECTED})"
+    split = staticmethod(_split_saving)
 
     def existing(self, organisation: Organisation, keys: set[str]) -> dict[str, ActionSaving]:
         savings = selectors.saving_list(organisation=organisation)
         found = {saving_key(s.action.reference, s.year).lower(): s for s in savings}
         return {key: saving for key, saving in found.items() if key in keys}
-
-    def label(self, row: TableRow) -> str:
-        return str(row["saving"] or "")
 
     def check(
         self,
@@ -551,8 +568,7 @@ class SavingImporter(TableImporter):
         report: Report,
         organisation: Organisation,
     ) -> None:
-        wrong = NOT_A_SAVING + f" ({YEAR_EXPECTED})"
-        _check_keys(rows, "saving", _split_saving, wrong, organisation, report)
+        super().check(rows, existing, report, organisation)
         for row in rows:
             if row["amount"] is not None and row["amount"] < 0:
                 report.problem(
@@ -568,7 +584,7 @@ class SavingImporter(TableImporter):
     def write(self, plan: Plan, *, run: ImportRun, by: Actor, progress: Progress) -> Outcome:
         rows, _existing = plan.payload
         organisation = run.organisation
-        actions = _actions_by_reference(organisation, _references(rows, "saving", _split_saving))
+        actions = self.actions(organisation, rows)
         fate = {row.row: row.action for row in plan.rows}
         by_action: dict[str, dict[int, Decimal | None]] = {}
         for row in rows:

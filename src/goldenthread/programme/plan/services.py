@@ -10,12 +10,12 @@ action is assessed again in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Max, Model, ProtectedError
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.accounts.services import Actor, ServiceError, attribute, create_attributed
@@ -36,6 +36,8 @@ from goldenthread.programme.models import (
 )
 
 from . import hooks
+
+M = TypeVar("M", bound=Model)
 
 ENTER_NAME = "Enter a name"
 ENTER_TITLE = "Enter a title"
@@ -106,6 +108,41 @@ def named(titles: Sequence[str]) -> str:
     return f"{shown} and {more:,} more" if more > 0 else shown
 
 
+def _saved(record: M, check: Callable[[M], None], by: Actor) -> M:
+    """Check ``record``, then save it with its history naming ``by``."""
+    check(record)
+    attribute(record, by)
+    record.save()
+    return record
+
+
+def _deleted(record: Model, by: Actor) -> None:
+    attribute(record, by)
+    record.delete()
+
+
+def _name_taken(model: type[Model], record: Any, message: str) -> None:
+    """Refuse ``record``'s name when another of its programme's records has it."""
+    if not record.name:
+        raise ServiceError(ENTER_NAME, field="name")
+    taken = model._default_manager.filter(
+        programme_id=record.programme_id, name__iexact=record.name
+    )
+    if taken.exclude(pk=record.pk).exists():
+        raise ServiceError(
+            message.format(programme=record.programme, name=record.name), field="name"
+        )
+
+
+def _refuse_while_in_use(record: Phase | Workstream, message: str) -> None:
+    """Refuse, naming them, while actions are in the phase or workstream."""
+    actions = [str(action) for action in record.actions.order_by("reference")]
+    if actions:
+        raise ServiceError(
+            message.format(name=record.name, actions=named(actions), **plural(len(actions)))
+        )
+
+
 def _dates(start_on: dt.date | None, end_on: dt.date | None, field: str = "end_on") -> None:
     if start_on and end_on and end_on < start_on:
         raise ServiceError(ENDS_BEFORE_START, field=field)
@@ -153,9 +190,7 @@ def programme_create(
         end_on=end_on,
         status=status,
     )
-    _check_programme(programme)
-    attribute(programme, by)
-    programme.save()
+    _saved(programme, _check_programme, by)
     for position, (phase_name, phase_description) in enumerate(phases):
         create_attributed(
             Phase,
@@ -186,10 +221,7 @@ def programme_update(
     programme.start_on = start_on
     programme.end_on = end_on
     programme.status = status
-    _check_programme(programme)
-    attribute(programme, by)
-    programme.save()
-    return programme
+    return _saved(programme, _check_programme, by)
 
 
 @transaction.atomic
@@ -199,12 +231,10 @@ def programme_delete(*, programme: Programme, by: Actor) -> None:
     if count:
         raise ServiceError(PROGRAMME_HAS_ACTIONS.format(programme=programme, **plural(count)))
     for record in [*programme.phases.all(), *programme.workstreams.all()]:
-        attribute(record, by)
-        record.delete()
-    attribute(programme, by)
+        _deleted(record, by)
     try:
         with transaction.atomic():
-            programme.delete()
+            _deleted(programme, by)
     except ProtectedError:
         raise ServiceError(PROGRAMME_IN_USE.format(programme=programme)) from None
 
@@ -217,16 +247,10 @@ def _next_position(records: Any) -> int:
 
 
 def _check_phase(phase: Phase) -> None:
-    if not phase.name:
-        raise ServiceError(ENTER_NAME, field="name")
+    _name_taken(Phase, phase, PHASE_NAME_TAKEN)
     if phase.status not in PhaseStatus.values:
         raise ServiceError(STATUS_UNKNOWN, field="status")
     _dates(phase.start_on, phase.end_on)
-    taken = Phase.objects.filter(programme_id=phase.programme_id, name__iexact=phase.name)
-    if taken.exclude(pk=phase.pk).exists():
-        raise ServiceError(
-            PHASE_NAME_TAKEN.format(programme=phase.programme, name=phase.name), field="name"
-        )
 
 
 @transaction.atomic
@@ -252,10 +276,7 @@ def phase_create(
         status=status,
         position=_next_position(programme.phases) if position is None else position,
     )
-    _check_phase(phase)
-    attribute(phase, by)
-    phase.save()
-    return phase
+    return _saved(phase, _check_phase, by)
 
 
 @transaction.atomic
@@ -279,46 +300,23 @@ def phase_update(
     phase.status = status
     if position is not None:
         phase.position = position
-    _check_phase(phase)
-    attribute(phase, by)
-    phase.save()
-    return phase
-
-
-def _actions_in(actions: Any) -> list[str]:
-    return [str(action) for action in actions.order_by("reference")]
+    return _saved(phase, _check_phase, by)
 
 
 def check_phase_deletable(phase: Phase) -> None:
     """Refuse, naming them, while actions are in the phase."""
-    actions = _actions_in(phase.actions.all())
-    if actions:
-        raise ServiceError(
-            PHASE_HAS_ACTIONS.format(
-                name=phase.name, actions=named(actions), **plural(len(actions))
-            )
-        )
+    _refuse_while_in_use(phase, PHASE_HAS_ACTIONS)
 
 
 @transaction.atomic
 def phase_delete(*, phase: Phase, by: Actor) -> None:
     """Delete a phase; refused, naming them, while actions are in it."""
     check_phase_deletable(phase)
-    attribute(phase, by)
-    phase.delete()
+    _deleted(phase, by)
 
 
 def _check_workstream(workstream: Workstream) -> None:
-    if not workstream.name:
-        raise ServiceError(ENTER_NAME, field="name")
-    taken = Workstream.objects.filter(
-        programme_id=workstream.programme_id, name__iexact=workstream.name
-    )
-    if taken.exclude(pk=workstream.pk).exists():
-        raise ServiceError(
-            WORKSTREAM_NAME_TAKEN.format(programme=workstream.programme, name=workstream.name),
-            field="name",
-        )
+    _name_taken(Workstream, workstream, WORKSTREAM_NAME_TAKEN)
 
 
 @transaction.atomic
@@ -338,10 +336,7 @@ def workstream_create(
         scope=scope.strip(),
         position=_next_position(programme.workstreams) if position is None else position,
     )
-    _check_workstream(workstream)
-    attribute(workstream, by)
-    workstream.save()
-    return workstream
+    return _saved(workstream, _check_workstream, by)
 
 
 @transaction.atomic
@@ -359,29 +354,19 @@ def workstream_update(
     workstream.scope = scope.strip()
     if position is not None:
         workstream.position = position
-    _check_workstream(workstream)
-    attribute(workstream, by)
-    workstream.save()
-    return workstream
+    return _saved(workstream, _check_workstream, by)
 
 
 def check_workstream_deletable(workstream: Workstream) -> None:
     """Refuse, naming them, while actions are in the workstream."""
-    actions = _actions_in(workstream.actions.all())
-    if actions:
-        raise ServiceError(
-            WORKSTREAM_HAS_ACTIONS.format(
-                name=workstream.name, actions=named(actions), **plural(len(actions))
-            )
-        )
+    _refuse_while_in_use(workstream, WORKSTREAM_HAS_ACTIONS)
 
 
 @transaction.atomic
 def workstream_delete(*, workstream: Workstream, by: Actor) -> None:
     """Delete a workstream; refused, naming them, while actions are in it."""
     check_workstream_deletable(workstream)
-    attribute(workstream, by)
-    workstream.delete()
+    _deleted(workstream, by)
 
 
 # ---- actions ------------------------------------------------------------------------
@@ -520,9 +505,7 @@ def action_create(
         position=_next_position(programme.actions),
     )
     _set_fields(action, {**ACTION_FIELDS, **fields})
-    _check_action(action)
-    attribute(action, by)
-    action.save()
+    _saved(action, _check_action, by)
     hooks.action_changed(action=action, by=by)
     return action
 
@@ -543,9 +526,7 @@ def action_update(
     action.reference = reference.strip() or action.reference
     action.title = title.strip()
     _set_fields(action, fields)
-    _check_action(action)
-    attribute(action, by)
-    action.save()
+    _saved(action, _check_action, by)
     hooks.action_changed(action=action, by=by)
     return action
 
@@ -564,11 +545,8 @@ def action_delete(*, action: Action, by: Actor) -> None:
     if linked:
         raise ServiceError(ACTION_LINKED.format(reference=action.reference, links=named(linked)))
     forget_links(action)
-    for record in [*action.milestones.all(), *action.savings.all()]:
-        attribute(record, by)
-        record.delete()
-    attribute(action, by)
-    action.delete()
+    for record in [*action.milestones.all(), *action.savings.all(), action]:
+        _deleted(record, by)
 
 
 DUE_IN_CLOSED_QUARTER = (
@@ -632,9 +610,7 @@ def milestone_create(
         completed_on=completed_on if status == MilestoneStatus.COMPLETE else None,
         position=_next_position(action.milestones),
     )
-    _check_milestone(milestone)
-    attribute(milestone, by)
-    milestone.save()
+    _saved(milestone, _check_milestone, by)
     hooks.action_changed(action=action, by=by)
     return milestone
 
@@ -653,9 +629,7 @@ def milestone_update(
     milestone.due_on = due_on
     milestone.status = status
     milestone.completed_on = completed_on if status == MilestoneStatus.COMPLETE else None
-    _check_milestone(milestone)
-    attribute(milestone, by)
-    milestone.save()
+    _saved(milestone, _check_milestone, by)
     hooks.action_changed(action=milestone.action, by=by)
     return milestone
 
@@ -665,8 +639,7 @@ def milestone_complete(*, milestone: Milestone, on: dt.date, by: Actor) -> Miles
     """Mark a milestone complete on the day ``on``."""
     milestone.status = MilestoneStatus.COMPLETE
     milestone.completed_on = on
-    attribute(milestone, by)
-    milestone.save()
+    _saved(milestone, _check_milestone, by)
     hooks.action_changed(action=milestone.action, by=by)
     return milestone
 
@@ -674,8 +647,7 @@ def milestone_complete(*, milestone: Milestone, on: dt.date, by: Actor) -> Miles
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone, by: Actor) -> None:
     action = milestone.action
-    attribute(milestone, by)
-    milestone.delete()
+    _deleted(milestone, by)
     hooks.action_changed(action=action, by=by)
 
 
@@ -701,8 +673,7 @@ def action_savings_set(
             raise ServiceError(NEGATIVE_MONEY.format(label=label), field=f"amount_{year}")
         if amount is None:
             if saving is not None:
-                attribute(saving, by)
-                saving.delete()
+                _deleted(saving, by)
                 del current[year]
                 changed = True
         elif saving is None:

@@ -44,11 +44,16 @@ def source_tag(action: Action) -> Any:
     )
 
 
+#: The GOV.UK tag colour of each RAG; blue is complete.
+RAG_TAG_COLOURS = {"red": "red", "amber": "yellow", "green": "green", "blue": "blue"}
+
+
 def rag_tag(action: Action) -> Any:
     if not action.rag:
         return format_html('<span class="gt-rag gt-rag--none">{}</span>', "Not assessed")
     return format_html(
-        '<strong class="govuk-tag gt-rag gt-rag--{}">{}</strong>',
+        '<strong class="govuk-tag govuk-tag--{} gt-rag gt-rag--{}">{}</strong>',
+        RAG_TAG_COLOURS.get(action.rag, "grey"),
         action.rag,
         action.get_rag_display(),
     )
@@ -93,7 +98,11 @@ ACTIONS = Table(
         TableColumn("reference", "Reference", sort=Lower("reference")),
         TableColumn("title", "Action", value=lambda a: a.title, cell=_title, sort=Lower("title")),
         TableColumn(
-            "programme", "Programme", value=lambda a: a.programme.name, sort=F("programme__name")
+            "programme",
+            "Programme",
+            value=lambda a: a.programme.name,
+            sort=F("programme__name"),
+            show=False,
         ),
         TableColumn(
             "workstream",
@@ -106,6 +115,7 @@ ACTIONS = Table(
             "Phase",
             value=lambda a: a.phase.name if a.phase else "",
             sort=F("phase__position"),
+            show=False,
         ),
         TableColumn("owner", "Owner", sort=Lower("owner")),
         TableColumn(
@@ -113,11 +123,14 @@ ACTIONS = Table(
             "Implement from",
             value=lambda a: quarter_label(a.implement_from),
             sort=F("implement_from"),
+            show=False,
         ),
         TableColumn("due_on", "Due", sort=F("due_on")),
         TableColumn("forecast_on", "Forecast", sort=F("forecast_on"), show=False),
         TableColumn("status", "Status", value=lambda a: a.get_status_display(), sort="status"),
-        TableColumn("percent_complete", "Per cent", sort="percent_complete", numeric=True),
+        TableColumn(
+            "percent_complete", "Per cent", sort="percent_complete", numeric=True, show=False
+        ),
         TableColumn(
             "rag",
             "RAG",

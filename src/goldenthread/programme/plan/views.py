@@ -6,6 +6,7 @@ Viewers read; editors change. Every write goes through :mod:`.services`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
@@ -230,50 +231,91 @@ def programme_delete(request: OrgRequest, programme_id: int) -> HttpResponse:
 # ---- phases ---------------------------------------------------------------------------
 
 
-def _phase_initial(phase: Phase) -> dict[str, Any]:
-    return {
-        "name": phase.name,
-        "description": phase.description,
-        "start_on": phase.start_on,
-        "end_on": phase.end_on,
-        "gate_criteria": phase.gate_criteria,
-        "status": phase.status,
-        "position": phase.position,
-    }
+def _part_form(
+    request: OrgRequest,
+    programme: Programme,
+    form: Any,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    anchor: str,
+    crumb: str,
+    record: Phase | Workstream | None = None,
+) -> HttpResponse:
+    """The page adding or changing one of a programme's phases or workstreams."""
+    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
+    return form_page(
+        request,
+        form,
+        save,
+        done=lambda _saved: f"{detail}#{anchor}",
+        message=lambda saved: (SAVED if record else ADDED).format(name=saved.name),
+        title=title,
+        caption=programme.name,
+        crumbs=[*_programme_crumbs(request, programme), (crumb, "")],
+        cancel_url=detail,
+        record=record,
+    )
+
+
+def _part_delete(
+    request: OrgRequest,
+    record: Phase | Workstream,
+    *,
+    kind: str,
+    check: Callable[[Any], None],
+    delete: Callable[[], None],
+) -> HttpResponse:
+    """The page deleting a phase or workstream: refused, naming them, while it has actions."""
+    programme = record.programme
+    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
+    refused = ""
+    try:
+        check(record)
+    except ServiceError as error:
+        refused = error.message
+    return confirm_page(
+        request,
+        delete,
+        done=f"{detail}#{kind}s",
+        message=DELETED.format(name=record.name),
+        title=f"Are you sure you want to delete the {kind} {record.name}?",
+        intro=HISTORY_STAYS,
+        crumbs=[*_programme_crumbs(request, programme), (record.name, "")],
+        cancel_url=detail,
+        cancel_label="No, keep it",
+        button="Yes, delete it",
+        warning=True,
+        refused=refused,
+    )
 
 
 @org_view(Role.EDITOR)
 def phase_create(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = _programme_or_404(request, programme_id)
-    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
-    return form_page(
+    return _part_form(
         request,
+        programme,
         PhaseForm(bound(request), initial={"status": PhaseStatus.NOT_STARTED}),
         lambda data: services.phase_create(programme=programme, by=request.user, **data),
-        done=lambda _phase: detail + "#phases",
-        message=lambda phase: ADDED.format(name=phase.name),
         title="Add a phase",
-        caption=programme.name,
-        crumbs=[*_programme_crumbs(request, programme), ("Add a phase", "")],
-        cancel_url=detail,
+        anchor="phases",
+        crumb="Add a phase",
     )
 
 
 @org_view(Role.EDITOR)
 def phase_edit(request: OrgRequest, phase_id: int) -> HttpResponse:
     phase = _phase_or_404(request, phase_id)
-    programme = phase.programme
-    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
-    return form_page(
+    names = ("name", "description", "start_on", "end_on", "gate_criteria", "status", "position")
+    return _part_form(
         request,
-        PhaseForm(bound(request), initial=_phase_initial(phase)),
+        phase.programme,
+        PhaseForm(bound(request), initial={name: getattr(phase, name) for name in names}),
         lambda data: services.phase_update(phase=phase, by=request.user, **data),
-        done=lambda _phase: detail + "#phases",
-        message=lambda saved: SAVED.format(name=saved.name),
         title=f"Change the phase {phase.name}",
-        caption=programme.name,
-        crumbs=[*_programme_crumbs(request, programme), (phase.name, "")],
-        cancel_url=detail,
+        anchor="phases",
+        crumb=phase.name,
         record=phase,
     )
 
@@ -281,67 +323,41 @@ def phase_edit(request: OrgRequest, phase_id: int) -> HttpResponse:
 @org_view(Role.EDITOR)
 def phase_delete(request: OrgRequest, phase_id: int) -> HttpResponse:
     phase = _phase_or_404(request, phase_id)
-    programme = phase.programme
-    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
-    refused = ""
-    try:
-        services.check_phase_deletable(phase)
-    except ServiceError as error:
-        refused = error.message
-    return confirm_page(
+    return _part_delete(
         request,
-        lambda: services.phase_delete(phase=phase, by=request.user),
-        done=detail + "#phases",
-        message=DELETED.format(name=phase.name),
-        title=f"Are you sure you want to delete the phase {phase.name}?",
-        intro=HISTORY_STAYS,
-        crumbs=[*_programme_crumbs(request, programme), (phase.name, "")],
-        cancel_url=detail,
-        cancel_label="No, keep it",
-        button="Yes, delete it",
-        warning=True,
-        refused=refused,
+        phase,
+        kind="phase",
+        check=services.check_phase_deletable,
+        delete=lambda: services.phase_delete(phase=phase, by=request.user),
     )
-
-
-# ---- workstreams ----------------------------------------------------------------------
 
 
 @org_view(Role.EDITOR)
 def workstream_create(request: OrgRequest, programme_id: int) -> HttpResponse:
     programme = _programme_or_404(request, programme_id)
-    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
-    return form_page(
+    return _part_form(
         request,
+        programme,
         WorkstreamForm(bound(request)),
         lambda data: services.workstream_create(programme=programme, by=request.user, **data),
-        done=lambda _workstream: detail + "#workstreams",
-        message=lambda workstream: ADDED.format(name=workstream.name),
         title="Add a workstream",
-        caption=programme.name,
-        crumbs=[*_programme_crumbs(request, programme), ("Add a workstream", "")],
-        cancel_url=detail,
+        anchor="workstreams",
+        crumb="Add a workstream",
     )
 
 
 @org_view(Role.EDITOR)
 def workstream_edit(request: OrgRequest, workstream_id: int) -> HttpResponse:
     workstream = _workstream_or_404(request, workstream_id)
-    programme = workstream.programme
-    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
-    return form_page(
+    names = ("name", "lead", "scope")
+    return _part_form(
         request,
-        WorkstreamForm(
-            bound(request),
-            initial={"name": workstream.name, "lead": workstream.lead, "scope": workstream.scope},
-        ),
+        workstream.programme,
+        WorkstreamForm(bound(request), initial={name: getattr(workstream, name) for name in names}),
         lambda data: services.workstream_update(workstream=workstream, by=request.user, **data),
-        done=lambda _saved: detail + "#workstreams",
-        message=lambda saved: SAVED.format(name=saved.name),
         title=f"Change the workstream {workstream.name}",
-        caption=programme.name,
-        crumbs=[*_programme_crumbs(request, programme), (workstream.name, "")],
-        cancel_url=detail,
+        anchor="workstreams",
+        crumb=workstream.name,
         record=workstream,
     )
 
@@ -349,26 +365,12 @@ def workstream_edit(request: OrgRequest, workstream_id: int) -> HttpResponse:
 @org_view(Role.EDITOR)
 def workstream_delete(request: OrgRequest, workstream_id: int) -> HttpResponse:
     workstream = _workstream_or_404(request, workstream_id)
-    programme = workstream.programme
-    detail = org_url(request, "programme:programme_detail", programme_id=programme.pk)
-    refused = ""
-    try:
-        services.check_workstream_deletable(workstream)
-    except ServiceError as error:
-        refused = error.message
-    return confirm_page(
+    return _part_delete(
         request,
-        lambda: services.workstream_delete(workstream=workstream, by=request.user),
-        done=detail + "#workstreams",
-        message=DELETED.format(name=workstream.name),
-        title=f"Are you sure you want to delete the workstream {workstream.name}?",
-        intro=HISTORY_STAYS,
-        crumbs=[*_programme_crumbs(request, programme), (workstream.name, "")],
-        cancel_url=detail,
-        cancel_label="No, keep it",
-        button="Yes, delete it",
-        warning=True,
-        refused=refused,
+        workstream,
+        kind="workstream",
+        check=services.check_workstream_deletable,
+        delete=lambda: services.workstream_delete(workstream=workstream, by=request.user),
     )
 
 
@@ -394,6 +396,7 @@ def action_detail(request: OrgRequest, action_id: int) -> HttpResponse:
         "programme/plan/action_detail.html",
         {
             "action": action,
+            "rag_tag": tables.rag_tag(action),
             "design_by": quarter_label(action.design_by),
             "implement_from": quarter_label(action.implement_from),
             "milestones": milestones,

@@ -117,6 +117,17 @@ HELP: dict[str, str] = {
     "programme:rag_rules_edit": "programme-rag#the-rules-and-their-versions",
     "programme:action_override": "programme-rag#overriding-a-rag",
     "programme:action_override_clear": "programme-rag#overriding-a-rag",
+    "programme:benefit_list": "programme-benefits#benefits",
+    "programme:benefit_detail": "programme-benefits#benefits",
+    "programme:benefit_create": "programme-benefits#benefits",
+    "programme:benefit_edit": "programme-benefits#status",
+    "programme:benefit_delete": "programme-benefits#benefits",
+    "programme:benefit_profile_edit": "programme-benefits#the-cashable-profile",
+    "programme:benefit_settings": "programme-benefits#benefit-settings",
+    "programme:benefit_import": "programme-benefits#importing-benefits",
+    "programme:benefit_export": "programme-benefits#downloading-benefits",
+    "programme:benefit_profile_import": "programme-benefits#importing-cashable-profiles",
+    "programme:benefit_profile_export": "programme-benefits#downloading-benefits",
 }
 
 
