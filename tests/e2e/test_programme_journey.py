@@ -24,11 +24,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SLUG = "brackenford"
 #: The parts of the programme these tests walk through beyond the plan and the RAG.
 AFTER_MERGE = pytest.mark.skipif(
-    any(
-        find_spec(f"goldenthread.programme.{part}.views") is None
-        for part in ("updates", "benefits", "risks")
-    ),
-    reason="the updates, benefits and risks pages are not here yet",
+    any(find_spec(f"goldenthread.programme.{part}.views") is None for part in ("updates", "risks")),
+    reason="the quarterly updates and the risk register are not here yet",
 )
 PHONE = {"width": 375, "height": 800}
 DESKTOP = {"width": 1280, "height": 900}
@@ -530,15 +527,11 @@ def test_an_editor_runs_a_quarterly_update_and_reads_what_changed(page: Any, sit
     assert wide == [], "\n".join(wide)
 
 
-@AFTER_MERGE
-def test_an_editor_adds_a_benefit_and_a_risk_and_sees_the_overdue_review(
-    page: Any, site: str
-) -> None:
+def test_an_editor_adds_a_benefit_with_its_cashable_profile(page: Any, site: str) -> None:
     from goldenthread.analysis.quarters import financial_year_label
-    from goldenthread.programme.models import Risk
 
     today = dt.date.today()
-    year = today.year if today.month >= 4 else today.year - 1
+    year = financial_year_label(today.year if today.month >= 4 else today.year - 1)
     programme = _plan()
     wide: list[str] = []
     _sign_in(page, site)
@@ -566,12 +559,44 @@ def test_an_editor_adds_a_benefit_and_a_risk_and_sees_the_overdue_review(
     page.get_by_role("link", name="Change the cashable profile of B-1").click()
     page.wait_for_load_state("networkidle")
     checked(page, wide)
-    page.get_by_label("Add a financial year (optional)").fill(financial_year_label(year))
+    page.get_by_label("Add a financial year (optional)").fill(year)
     page.get_by_label("Planned £ in that year").fill("50,000")
     submit(page)
     assert "The cashable profile of B-1 has been saved." in banner(page)
     profile = page.locator(".gt-profile tbody tr").first.locator("th, td").all_inner_texts()
-    assert profile[:2] == [financial_year_label(year), "£50,000"]
+    assert profile[:2] == [year, "£50,000"]
+    checked(page, wide)
+
+    # The programme's page: planned against realised, by year and by type.
+    page.goto(f"{site}/programme/{programme.pk}/")
+    panel = page.locator(".gt-benefits-panel")
+    assert "£50,000 planned" in panel.locator(".gt-benefits-this-year").inner_text()
+    kinds = panel.locator(".gt-benefits-types tbody tr").first.locator("th, td")
+    assert kinds.all_inner_texts()[:2] == ["Process efficiency gain", "£50,000"]
+    checked(page, wide)
+    # The action it comes from names it.
+    page.goto(f"{site}/programme/actions/{programme.actions.get(reference='SOF-01').pk}/")
+    assert "B-1" in page.locator("main").inner_text()
+    checked(page, wide)
+    # The register lists it.
+    page.goto(f"{site}/programme/benefits/")
+    assert (
+        "Fewer avoidable calls to the contact centre" in page.locator("#register-rows").inner_text()
+    )
+    checked(page, wide)
+    assert wide == [], "\n".join(wide)
+
+
+@AFTER_MERGE
+def test_an_editor_adds_a_risk_and_sees_the_heat_map_and_the_overdue_review(
+    page: Any, site: str
+) -> None:
+    from goldenthread.programme.models import Risk
+
+    today = dt.date.today()
+    programme = _plan()
+    wide: list[str] = []
+    _sign_in(page, site)
 
     # A risk of the programme: an impact of 6 is refused, naming the field.
     page.goto(f"{site}/programme/{programme.pk}/")
