@@ -112,8 +112,10 @@ def rag_panel(page: Any) -> Any:
 
 
 def history_rows(page: Any) -> list[list[str]]:
+    """The changes of the action's current RAG (not its forecast), the newest first."""
     rows = rag_panel(page).locator(".gt-rag-history tbody tr")
-    return [row.locator("td").all_inner_texts() for row in rows.all()]
+    cells = [row.locator("td").all_inner_texts() for row in rows.all()]
+    return [row for row in cells if row[1] == "Current"]
 
 
 def test_an_editor_plans_a_programme_and_its_rag_explains_itself(page: Any, site: str) -> None:
@@ -524,6 +526,13 @@ def test_an_editor_runs_a_quarterly_update_and_reads_what_changed(page: Any, sit
     assert "SOF-01: Design the customer contact model" in panel.inner_text()
     assert "SOF-02: Close the Mill Road office" in panel.locator(".gt-slipped").inner_text()
     checked(page, wide)
+    # The programme's other views show both actions.
+    for view in ("timeline", "board", "improvement-plan"):
+        page.goto(f"{site}/programme/{programme.pk}/{view}/")
+        text = page.locator("main").inner_text()
+        assert "Design the customer contact model" in text, view
+        assert "Close the Mill Road office" in text, view
+        checked(page, wide)
     assert wide == [], "\n".join(wide)
 
 
