@@ -92,10 +92,16 @@ def _tom_versions(organisation: Any, start: int, count: int) -> None:
 
 
 def _actions(organisation: Any, start: int, count: int) -> None:
-    from goldenthread.programme.models import Action, Programme
-    from tests.url_samples import SAMPLES
+    """Actions of the sample programme in every status, RAG, phase and workstream, many late."""
+    import datetime as dt
+
+    from goldenthread.programme.models import Action, ActionStatus, Phase, Programme, Rag
 
     programme = Programme.objects.get(pk=SAMPLES["programme_id"](organisation))
+    phases = list(Phase.objects.filter(programme=programme)) or [None]
+    workstreams = list(programme.workstreams.all()) or [None]
+    statuses, rags = list(ActionStatus), [*Rag, ""]
+    due = dt.date(2026, 3, 31)
     Action.objects.bulk_create(
         Action(
             organisation=organisation,
@@ -104,7 +110,43 @@ def _actions(organisation: Any, start: int, count: int) -> None:
             title=f"Bulk action {n:05d}",
             owner=f"Lead {n % 7}",
             source="Productivity plan" if n % 5 == 0 else "",
+            target_area=f"Area {n % 7}",
+            status=statuses[n % len(statuses)],
+            rag=rags[n % len(rags)],
+            forecast_rag=rags[(n + 1) % len(rags)],
+            phase=phases[n % len(phases)],
+            workstream=workstreams[n % len(workstreams)],
+            design_by=20252,
+            implement_from=20253,
+            due_on=due + dt.timedelta(days=n % 400),
+            forecast_on=due + dt.timedelta(days=n % 400 + n % 30),
             position=10_000 + n,
+        )
+        for n in range(start, start + count)
+    )
+
+
+def _risks(organisation: Any, start: int, count: int) -> None:
+    import datetime as dt
+
+    from goldenthread.programme.models import Programme, Risk
+    from tests.url_samples import SAMPLES
+
+    programme = Programme.objects.get(pk=SAMPLES["programme_id"](organisation))
+    Risk.objects.bulk_create(
+        Risk(
+            organisation=organisation,
+            programme=programme,
+            reference=f"BULK-R{n:05d}",
+            title=f"Bulk risk {n:05d}",
+            category="Financial",
+            owner=f"Owner {n:05d}",
+            inherent_likelihood=n % 5 + 1,
+            inherent_impact=4,
+            residual_likelihood=n % 5 + 1,
+            residual_impact=3,
+            residual_score=(n % 5 + 1) * 3,
+            next_review_on=dt.date(2026, 1, 1) + dt.timedelta(days=n % 400),
         )
         for n in range(start, start + count)
     )
@@ -118,6 +160,7 @@ REGISTERS: dict[str, Callable[[Any, int, int], None]] = {
     "principle sets": _principle_sets,
     "TOM versions": _tom_versions,
     "actions": _actions,
+    "risks": _risks,
 }
 
 

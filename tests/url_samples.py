@@ -168,6 +168,23 @@ def _rag_rules_version(organisation: Organisation) -> int:
     return rag_rules_ensure(organisation=organisation, by=None).version
 
 
+def _quarterly_update(organisation: Organisation) -> int:
+    import datetime as dt
+
+    from goldenthread.analysis.quarters import FinancialQuarter
+    from goldenthread.programme.models import QuarterlyUpdate
+    from goldenthread.programme.updates.services import quarterly_update_open
+
+    update = QuarterlyUpdate.objects.filter(organisation=organisation).order_by("pk").first()
+    if update is None:
+        update = quarterly_update_open(
+            programme=_programme(organisation),
+            quarter=FinancialQuarter.of(dt.date.today()),
+            by=None,
+        )
+    return update.pk
+
+
 def _benefit(organisation: Organisation) -> int:
     from goldenthread.programme.benefits.services import benefit_create
     from goldenthread.programme.models import Benefit, BenefitType
@@ -182,6 +199,32 @@ def _benefit(organisation: Organisation) -> int:
             by=None,
         )
     return benefit.pk
+
+
+def _risk(organisation: Organisation) -> Any:
+    """A risk with a mitigation and a review (the demo's register, or one made here)."""
+    import datetime as dt
+
+    from goldenthread.programme.models import Risk
+    from goldenthread.programme.risks import services as risk_services
+
+    risk = Risk.objects.filter(organisation=organisation).order_by("pk").first()
+    if risk is None:
+        risk = risk_services.risk_create(
+            organisation=organisation,
+            reference="R-SAMPLE",
+            title="Sample risk",
+            category="Financial",
+            inherent_likelihood=4,
+            inherent_impact=4,
+            residual_likelihood=3,
+            residual_impact=3,
+            next_review_on=dt.date(2026, 1, 1),
+            by=None,
+        )
+    if not risk.mitigations.exists():
+        risk_services.mitigation_create(risk=risk, description="Sample mitigation", by=None)
+    return risk
 
 
 SAMPLES: dict[str, Callable[[Organisation], Any]] = {
@@ -228,7 +271,10 @@ SAMPLES: dict[str, Callable[[Organisation], Any]] = {
     "action_id": lambda org: _action(org).pk,
     "milestone_id": lambda org: _action(org).milestones.order_by("pk").first().pk,
     "version": _rag_rules_version,
+    "update_id": _quarterly_update,
     "benefit_id": _benefit,
+    "risk_id": lambda org: _risk(org).pk,
+    "mitigation_id": lambda org: _risk(org).mitigations.order_by("position").first().pk,
 }
 
 
@@ -240,6 +286,7 @@ QUERY_PARAMETERS = frozenset(
     {
         # pages
         "archived",
+        "scores",
         "choose",
         "from",
         "kind",
@@ -269,6 +316,20 @@ QUERY_PARAMETERS = frozenset(
         "phase",
         "rag",
         "workstream",
+        "band",
+        "category",
+        "confidence-from",
+        "confidence-to",
+        "type",
+        "impact",
+        "inherent-impact",
+        "inherent-likelihood",
+        "likelihood",
+        "overdue",
+        "review-from",
+        "review-to",
+        "score-from",
+        "score-to",
         "effective-from",
         "effective-to",
         "grade",

@@ -264,3 +264,37 @@ def test_the_default_rules_read_as_sentences() -> None:
 def test_a_threshold_includes_its_own_value_only_when_inclusive() -> None:
     assert Threshold(Decimal(1), True).reached_by(Decimal(1), rag.Direction.HIGHER_IS_WORSE)
     assert not Threshold(Decimal(1), False).reached_by(Decimal(1), rag.Direction.HIGHER_IS_WORSE)
+
+
+@given(
+    measure_index=st.sampled_from([1, 2]),
+    amber=st.integers(0, 50),
+    width=st.integers(1, 50),
+    amber_inclusive=st.booleans(),
+    red_inclusive=st.booleans(),
+)
+def test_any_valid_milestone_or_overspend_rule_is_pinned_at_its_thresholds(
+    measure_index: int, amber: int, width: int, amber_inclusive: bool, red_inclusive: bool
+) -> None:
+    # Milestones count in whole numbers; overspend in tenths of a per cent, so a step
+    # either side of a threshold is 1 or 0.1.
+    step = Decimal(1) if measure_index == 1 else Decimal("0.1")
+    low = Decimal(amber) * step * 10 if measure_index == 2 else Decimal(amber)
+    high = low + Decimal(width) * step
+    raw = DEFAULT_ACTION_RULES.to_json()
+    raw["measures"][measure_index]["amber"] = {"from": str(low), "inclusive": amber_inclusive}
+    raw["measures"][measure_index]["red"] = {"from": str(high), "inclusive": red_inclusive}
+    try:
+        rules = rules_from_json(raw)
+    except RuleError as error:
+        assert error.field.endswith(".amber")
+        assert width == 1 and not amber_inclusive and red_inclusive and measure_index == 1
+        return
+    measure = rules.measures[measure_index]
+    assert (measure.rate(low) is not Rating.GREEN) == amber_inclusive
+    assert measure.rate(low - step) is Rating.GREEN
+    assert measure.rate(low + step) is not Rating.GREEN
+    assert (measure.rate(high) is Rating.RED) == red_inclusive
+    assert measure.rate(high - step) is not Rating.RED
+    assert measure.rate(high + step) is Rating.RED
+    assert rules_from_json(rules.to_json()) == rules

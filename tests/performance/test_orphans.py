@@ -85,6 +85,7 @@ def test_without_an_as_is_structure_there_is_no_post_section(viewer, organisatio
         "Directorates without a service plan",
         "Actions that serve no objective",
         "Benefits that serve no objective",
+        "Open risks that threaten no objective",
     ]
 
 
@@ -118,8 +119,9 @@ def test_the_orphans_page_has_a_fixed_number_of_queries(
         )
     # Session, user, membership, the switcher's memberships; untraced items; directorates
     # without a plan; the as-is, the objectives' posts, two counts by unit, the units;
-    # the actions that serve no objective; untraced benefits.
-    with django_assert_num_queries(13):
+    # the actions that serve no objective; untraced benefits; the open risks that threaten
+    # none.
+    with django_assert_num_queries(14):
         response = viewer.get(orphans_url(organisation))
     # The page lists the first 25 of the 26 and says so: it does not grow with them.
     assert len(section(response, "Posts with no individual objective")) == 25

@@ -210,8 +210,8 @@ def test_the_demo_thread_has_every_level_and_one_orphan(
     assert sum(item.endswith(" Not traced") for item in items) == 1
     # Session, user, membership; two golden-thread sections; the structure's section
     # (snapshot, objective holders, two counts, units); the actions that serve no objective;
-    # untraced benefits.
-    with django_assert_num_queries(13):
+    # untraced benefits; the open risks that threaten none.
+    with django_assert_num_queries(14):
         orphans = client.get(url("orphans", demo))
     cells = select(orphans, "main .gt-orphans table tbody td:first-child")
     assert "Planning: clear the backlog of householder applications" in cells

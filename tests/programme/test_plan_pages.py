@@ -302,12 +302,13 @@ def test_the_action_page_has_a_fixed_number_of_queries(
 ) -> None:
     # Session, user, membership, the shell's organisations; the action with its programme,
     # workstream and phase; its milestones; its savings; its links to TOM components and
-    # to the golden thread; the history link's content type; the RAG panel (its records,
-    # their count, the rules) and the benefits panel (the benefits that come from it),
-    # each panel rendered with the request (the member and the organisations again).
-    # Content types are cached across tests: start from none, whatever ran before.
+    # to the golden thread; the history link's content type. Each part's panel: the RAG's
+    # (its records and their count; the rules in force come with its latest record), the
+    # benefits' (the benefits that come from it), the risks' (the first risks, their count),
+    # each rendered with the request (the member and the organisations again, once for each
+    # panel but the first). Content types are cached across tests: start from none.
     ContentType.objects.clear_cache()
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = viewer.get(url(organisation, "action_detail", action_id=many[0].pk))
     assert len(select(response, ".gt-milestones tbody tr")) == 25
     assert select(response, ".gt-savings tbody th") == ["2025/26", "2026/27", "2027/28", "Total"]

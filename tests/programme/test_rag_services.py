@@ -285,7 +285,15 @@ def test_renewing_and_clearing_an_override_are_recorded(programme, owner) -> Non
         r.reason.split(":")[0]
         for r in action.rag_records.filter(source=RagSource.OVERRIDE).order_by("pk")
     ]
-    assert reasons == ["Overridden", "Override renewed", "Override cleared by J Smith; Green"]
+    assert reasons == [
+        "Overridden by J Smith",
+        "Override renewed by J Smith",
+        "Override cleared by J Smith; Green",
+    ]
+    first = action.rag_records.filter(source=RagSource.OVERRIDE).earliest("pk")
+    assert first.reason == (
+        "Overridden by J Smith: Awaiting funding; ends at the next quarterly update."
+    )
     with pytest.raises(ServiceError) as refused:
         services.action_override_clear(action=action, by=owner, today=TODAY)
     assert refused.value.message == services.NO_OVERRIDE

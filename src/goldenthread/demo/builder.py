@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from goldenthread.accounts import services as account_services
 from goldenthread.accounts.models import Membership, Organisation, OrganisationKind, Role
@@ -28,6 +29,11 @@ from goldenthread.operating_model.demo import demo_operating_model
 from goldenthread.operating_model.models import Component, ComponentLink, VersionStatus
 from goldenthread.performance.demo import demo_golden_thread
 from goldenthread.performance.models import ThreadItem
+from goldenthread.programme.benefits import demo as benefits_demo
+from goldenthread.programme.plan import demo as plan_demo
+from goldenthread.programme.rag import demo as rag_demo
+from goldenthread.programme.risks import demo as risks_demo
+from goldenthread.programme.updates import demo as updates_demo
 from goldenthread.structure.demo import demo_structures
 
 #: Golden-thread items and the adopted TOM's components (by template key) they deliver.
@@ -236,7 +242,16 @@ def demo_load(*, password: str | None = None) -> DemoResult:
     demo_golden_thread(organisation, by=admin)
     _demo_links(organisation, by=admin)
     demo_structures(organisation, by=admin)
+    _demo_programme(organisation, by=admin)
     return DemoResult(organisation=organisation, password=password, created=created)
+
+
+def _demo_programme(organisation: Organisation, *, by: Actor) -> None:
+    """The transformation programme: its plan, a year of RAG, benefits, risks, two updates."""
+    today = timezone.localdate()
+    programme = plan_demo.load(organisation=organisation, by=by, today=today)
+    for part in (rag_demo, benefits_demo, risks_demo, updates_demo):
+        part.load(organisation=organisation, programme=programme, by=by, today=today)
 
 
 def _demo_links(organisation: Organisation, *, by: Actor) -> None:

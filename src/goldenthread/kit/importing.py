@@ -463,7 +463,9 @@ class Importer:
     def upload_url(self, run: ImportRun) -> str:
         return reverse(self.upload_url_name, kwargs={"org_slug": run.organisation.slug})
 
-    def register_url(self, organisation: Organisation) -> str:
+    def register_url(self, organisation: Organisation, run: ImportRun | None = None) -> str:
+        """The register's page; an importer whose runs carry a parameter in their
+        ``options`` (the record a file updates) may read it from ``run``."""
         return reverse(self.register_url_name, kwargs={"org_slug": organisation.slug})
 
 
@@ -510,6 +512,20 @@ class TableImporter(Importer):
     def label(self, row: TableRow) -> str:
         return str(row.values.get("name") or "")
 
+    def existing_for(self, run: ImportRun, keys: set[str]) -> dict[str, Any]:
+        """:meth:`existing` for one run: override to read a parameter of the run's ``options``."""
+        return self.existing(run.organisation, keys)
+
+    def check_for(
+        self,
+        run: ImportRun,
+        rows: Sequence[TableRow],
+        existing: Mapping[str, Any],
+        report: Report,
+    ) -> None:
+        """:meth:`check` for one run: override to read a parameter of the run's ``options``."""
+        self.check(rows, existing, report, run.organisation)
+
     def read(self, run: ImportRun, report: Report) -> list[TableRow] | None:
         return read_rows(self.columns, run.filename, bytes(run.data), report, limits=read_limits())
 
@@ -520,9 +536,9 @@ class TableImporter(Importer):
             return Plan()
         key = self.columns.key
         keys = {str(row[key]).lower() for row in rows if row[key] is not None}
-        existing = self.existing(run.organisation, keys)
+        existing = self.existing_for(run, keys)
         progress.stage("Checking rows", total=len(rows))
-        self.check(rows, existing, report, run.organisation)
+        self.check_for(run, rows, existing, report)
         if report.problems:
             return Plan()
         plan = Plan(payload=(rows, existing))

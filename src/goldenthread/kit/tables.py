@@ -84,6 +84,7 @@ __all__ = [
     "Table",
     "TableColumn",
     "TreeFilter",
+    "page_links",
     "record_link",
     "table_page",
 ]
@@ -844,33 +845,7 @@ class BoundTable:
 
     def pagination(self) -> dict[str, Any]:
         """The GOV.UK pagination component's items: numbers with ellipses between."""
-        page = self.page
-        last = page.paginator.num_pages
-        if last <= 1:
-            return {}
-        shown = sorted(
-            {1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1))
-        )
-        items: list[dict[str, Any]] = []
-        previous = 0
-        for number in shown:
-            if number - previous > 1:
-                items.append({"ellipsis": True})
-            items.append(
-                {
-                    "number": number,
-                    "href": self.url_with(page=number),
-                    "current": number == page.number,
-                }
-            )
-            previous = number
-        return {
-            "items": items,
-            "previous": self.url_with(page=page.number - 1) if page.has_previous() else "",
-            "next": self.url_with(page=page.number + 1) if page.has_next() else "",
-            "first": page.start_index(),
-            "last": page.end_index(),
-        }
+        return page_links(self.page, lambda number: self.url_with(page=number))
 
     def downloads(self) -> list[tuple[str, str]]:
         return [
@@ -987,6 +962,33 @@ def _term(key: str | Expression | F, descending: bool) -> Any:
             key, descending = key[1:], not descending
         return f"-{key}" if descending else key
     return key.desc(nulls_last=True) if descending else key.asc(nulls_last=True)
+
+
+def page_links(page: Page[Any], href: Callable[[int], str]) -> dict[str, Any]:
+    """The GOV.UK pagination component's items for ``page``: numbers with ellipses between.
+
+    ``href(number)`` is the address of page ``number``. Empty when there is one page.
+    """
+    last = page.paginator.num_pages
+    if last <= 1:
+        return {}
+    shown = sorted(
+        {1, last, page.number - 1, page.number, page.number + 1} & set(range(1, last + 1))
+    )
+    items: list[dict[str, Any]] = []
+    previous = 0
+    for number in shown:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append({"number": number, "href": href(number), "current": number == page.number})
+        previous = number
+    return {
+        "items": items,
+        "previous": href(page.number - 1) if page.has_previous() else "",
+        "next": href(page.number + 1) if page.has_next() else "",
+        "first": page.start_index(),
+        "last": page.end_index(),
+    }
 
 
 def _href(query: QueryDict) -> str:

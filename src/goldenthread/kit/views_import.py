@@ -79,7 +79,7 @@ def _run(request: OrgRequest, run_id: int) -> ImportRun:
 
 
 def _crumbs(run: ImportRun, importer: importing.Importer, last: str = "") -> list[tuple[str, str]]:
-    crumbs = [(importer.register_label, importer.register_url(run.organisation))]
+    crumbs = [(importer.register_label, importer.register_url(run.organisation, run))]
     if last:
         crumbs.append((run.title, _run_url(run)))
         crumbs.append((last, ""))
@@ -166,7 +166,7 @@ def import_discard(request: OrgRequest, run_id: int) -> HttpResponse:
     return confirm_page(
         request,
         act,
-        done=importer.register_url(run.organisation),
+        done=importer.register_url(run.organisation, run),
         message=message,
         title=DISCARD_TITLE.format(file=run.filename),
         crumbs=_crumbs(run, importer, "Discard"),
@@ -232,12 +232,15 @@ def import_upload_page(
     intro: str,
     crumbs: Crumbs,
     cancel_url: str,
+    options: dict[str, Any] | None = None,
+    reference: str = "",
 ) -> HttpResponse:
     """A register's upload page: the file, the columns it may hold, and the template workbook.
 
     On a valid upload it keeps the file in an import run, queues the check and
     goes to the run's page; nothing of the register changes until the user
-    confirms the preview there.
+    confirms the preview there. ``options`` and ``reference`` are kept on the
+    run, for an import about one record (a quarter's update) to know which.
     """
     return form_page(
         request,
@@ -247,6 +250,8 @@ def import_upload_page(
             importer=importer,
             filename=data["file"].name,
             data=data["file"].read(),
+            options=options,
+            reference=reference,
             by=request.user,
         ),
         done=lambda run: org_url(request, "kit:import_run", run_id=run.pk),

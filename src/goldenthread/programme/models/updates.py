@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.analysis.quarters import FinancialQuarter
 
 from .programme import Action, ActionStatus, Programme, Rag
 
@@ -43,7 +44,16 @@ class QuarterlyUpdate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme} update for quarter {self.quarter}"
+        return f"{self.programme}: {self.period.label} update"
+
+    @property
+    def period(self) -> FinancialQuarter:
+        """The quarter this round of updates is for."""
+        return FinancialQuarter.from_code(self.quarter)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == UpdateStatus.OPEN
 
 
 class ActionUpdate(models.Model):

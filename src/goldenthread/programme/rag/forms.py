@@ -25,6 +25,12 @@ LOWER_AT_THRESHOLD = [
 ]
 ENTER_THRESHOLD = "Enter the {band} threshold of {measure}"
 ENTER_END_DATE = "Enter the date the override ends"
+#: What a threshold counts, after its label: "Amber threshold (days after the due date)".
+UNITS = {
+    "slippage": "days after the due date",
+    "milestones": "milestones missed",
+    "overspend": "per cent over budget",
+}
 ENDS = [("date", "On a date"), ("update", "At the next quarterly update")]
 
 
@@ -37,6 +43,7 @@ class RulesForm(forms.Form):
         for measure in rules.measures:
             label = measure.label.lower()
             whole = measure.unit.whole
+            units = UNITS.get(measure.key, measure.unit.value)
             at = (
                 AT_THRESHOLD
                 if measure.direction is engine.Direction.HIGHER_IS_WORSE
@@ -50,12 +57,12 @@ class RulesForm(forms.Form):
                 message = ENTER_THRESHOLD.format(band=band, measure=label)
                 if whole:
                     number = forms.IntegerField(
-                        label=f"{band.capitalize()} threshold ({measure.unit.value})",
+                        label=f"{band.capitalize()} threshold ({units})",
                         error_messages={"required": message, "invalid": message},
                     )
                 else:
                     number = forms.DecimalField(
-                        label=f"{band.capitalize()} threshold (per cent)",
+                        label=f"{band.capitalize()} threshold ({units})",
                         decimal_places=2,
                         max_digits=8,
                         error_messages={"required": message, "invalid": message},
@@ -129,7 +136,7 @@ class OverrideForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": services.OVERRIDE_END_REQUIRED},
     )
-    ends_on = date_field(label="Date the override ends, if on a date", named="override end date")
+    ends_on = date_field(label="Date the override ends", named="override end date")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

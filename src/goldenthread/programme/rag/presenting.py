@@ -91,7 +91,7 @@ def action_rag(action: Action, setter: Any = None) -> dict[str, Any]:
         "override_until_update": action.override_until_update,
         "override_ends_on": action.override_ends_on,
         "override_set_on": action.override_set_on,
-        "override_reason": action.override_reason,
+        "override_reason": action.override_reason.rstrip("."),
         "assessed_on": action.rag_assessed_on,
         "rules": action.rag_rules,
     }
@@ -124,6 +124,12 @@ def action_panel(organisation: Organisation, action: Action) -> Panel:
     )
     if action.override_rag and setter is None:
         setter = selectors.override_record(action=action)
+    if action.rag_rules_id is not None and not Action.rag_rules.is_cached(action):
+        # The rules of the latest change are nearly always those in force: no query then.
+        for record in history.items:
+            if record.rules_id == action.rag_rules_id:
+                action.rag_rules = record.rules
+                break
     return Panel(
         "programme/rag/_action_panel.html",
         {

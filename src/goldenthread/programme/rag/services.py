@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -188,6 +189,7 @@ def rag_rules_update(
             organisation=organisation,
             kind=REFRESH_JOB,
             title=f"Assess every action's RAG by version {made.version} of the rules",
+            result_url=reverse("programme:rag_rules", kwargs={"org_slug": organisation.slug}),
             by=by,
         )
     return made
@@ -209,11 +211,14 @@ def _facts(action: Action, milestones: Sequence[tuple[dt.date, str]]) -> engine.
 
 def override_text(*, rag: str, reason: str, by: Actor, on: dt.date, ends_on: dt.date | None) -> str:
     """The reason shown for an overridden RAG: who, when, why and until when."""
-    until = f"ends {day(ends_on)}" if ends_on else "ends at the next quarterly update"
     return (
         f"{Rag(rag).label} (overridden by {person(acting_user(by))} on {day(on)}): "
-        f"{reason}; {until}."
+        f"{reason.rstrip('.')}; {_until(ends_on)}."
     )
+
+
+def _until(ends_on: dt.date | None) -> str:
+    return f"ends {day(ends_on)}" if ends_on else "ends at the next quarterly update"
 
 
 def _override_ends(action: Action, computed: str, today: dt.date) -> str:
@@ -542,7 +547,10 @@ def action_override_set(
         kind=RagKind.CURRENT,
         previous=previous,
         rag=rag,
-        reason=("Override renewed: " if renewed else "Overridden: ") + action.rag_reason,
+        reason=(
+            f"{'Override renewed' if renewed else 'Overridden'} by {person(acting_user(by))}: "
+            f"{reason.rstrip('.')}; {_until(ends_on)}."
+        ),
         source=RagSource.OVERRIDE,
         rules=action.rag_rules,
         by=by,
