@@ -15,6 +15,7 @@ pass each of them; the examples are bounded in number (``MAX_EXAMPLES``).
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Callable
 
@@ -38,7 +39,16 @@ from goldenthread.kit.importing import (
     importer_get,
 )
 from goldenthread.kit.models import ImportRun, ImportStatus
-from goldenthread.programme.models import Action, ActionSaving, Benefit, BenefitProfile, Milestone
+from goldenthread.programme.models import (
+    Action,
+    ActionSaving,
+    ActionUpdate,
+    Benefit,
+    BenefitProfile,
+    Milestone,
+    Mitigation,
+    Risk,
+)
 from goldenthread.structure.models import Post, RedundancyBand, Snapshot, StructureUpload
 from tests.factories import PASSWORD, OrganisationFactory, member
 from tests.hostile_files import csv_files, files, fuzz_settings
@@ -78,6 +88,34 @@ TABLE_REGISTERS: dict[str, Callable[[Organisation], int]] = {
     "benefit-profiles": lambda organisation: BenefitProfile.objects.filter(
         benefit__organisation=organisation
     ).count(),
+    "risks": lambda organisation: Risk.objects.filter(organisation=organisation).count(),
+    "mitigations": lambda organisation: Mitigation.objects.filter(
+        risk__organisation=organisation
+    ).count(),
+    "programme-quarterly-update": lambda organisation: ActionUpdate.objects.filter(
+        update__organisation=organisation
+    ).count(),
+}
+
+
+def _open_update(organisation: Organisation) -> dict[str, int]:
+    """The quarterly update a workbook of owners' entries is uploaded to, open, with actions."""
+    from goldenthread.analysis.quarters import FinancialQuarter
+    from goldenthread.programme.updates.services import quarterly_update_open
+    from tests.programme.factories import make_action, make_programme
+
+    programme = make_programme(organisation, name="Fuzzed programme")
+    for number in range(3):
+        make_action(programme, reference=f"A-{number}", owner="Owner")
+    update = quarterly_update_open(
+        programme=programme, quarter=FinancialQuarter.of(datetime.date.today()), by=None
+    )
+    return {"update_id": update.pk}
+
+
+#: The address arguments of an upload page beyond the organisation's.
+UPLOAD_KWARGS: dict[str, Callable[[Organisation], dict[str, int]]] = {
+    "programme-quarterly-update": _open_update,
 }
 #: The structure importer and its upload page, fuzzed in each format.
 STRUCTURE = "structure"
@@ -241,7 +279,8 @@ def test_no_register_file_takes_the_service_down(
     importer = importer_get(name)
     assert isinstance(importer, TableImporter)
     count = TABLE_REGISTERS[name]
-    url = reverse(importer.upload_url_name, kwargs={"org_slug": organisation.slug})
+    extra = UPLOAD_KWARGS[name](organisation) if name in UPLOAD_KWARGS else {}
+    url = reverse(importer.upload_url_name, kwargs={"org_slug": organisation.slug, **extra})
 
     @fuzz_settings(MAX_EXAMPLES if name == "units" else TABLE_EXAMPLES)
     @given(table_files(importer))

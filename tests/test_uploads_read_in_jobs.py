@@ -309,6 +309,23 @@ def benefit_profile_import(client: Any, organisation: Any, capture: Any) -> None
     )
 
 
+def risk_import(client: Any, organisation: Any, capture: Any) -> None:
+    data = (
+        b"reference,title,category,inherent likelihood,inherent impact,residual likelihood,"
+        b"residual impact\nREAD-R1,Read in a job,Financial,4,4,3,3\n"
+    )
+    _register_import(client, organisation, capture, "programme:risk_import", "risks.csv", data)
+
+
+def mitigation_import(client: Any, organisation: Any, capture: Any) -> None:
+    from tests.url_samples import _risk
+
+    data = f"mitigation,description\n{_risk(organisation).reference}/99,Read in a job\n".encode()
+    _register_import(
+        client, organisation, capture, "programme:mitigation_import", "mitigations.csv", data
+    )
+
+
 #: Every page with a file input, by URL name, and how to upload through it.
 UPLOAD_FORMS: dict[str, Callable[[Any, Any, Any], None]] = {
     "structure:snapshot_upload": structure_upload,
@@ -319,6 +336,8 @@ UPLOAD_FORMS: dict[str, Callable[[Any, Any, Any], None]] = {
     "programme:saving_import": saving_import,
     "programme:benefit_import": benefit_import,
     "programme:benefit_profile_import": benefit_profile_import,
+    "programme:risk_import": risk_import,
+    "programme:mitigation_import": mitigation_import,
 }
 
 

@@ -136,13 +136,86 @@ def test_complete_cancelled_and_on_hold() -> None:
     )
 
 
-def test_the_forecast_counts_milestones_due_by_the_year_end() -> None:
-    year_end = dt.date(2027, 3, 31)
-    for offset, expected in ((-1, "amber"), (0, "green"), (1, "green")):
-        milestone = MilestoneFacts(year_end + dt.timedelta(days=offset), "planned")
+def test_the_forecast_counts_only_milestones_already_overdue() -> None:
+    # A milestone still to come is not missed: the owner may yet meet it.
+    for offset, expected in ((-1, "amber"), (0, "green"), (1, "green"), (200, "green")):
+        milestone = MilestoneFacts(TODAY + dt.timedelta(days=offset), "planned")
         facts = ActionFacts("in_progress", due_on=dt.date(2027, 6, 30), milestones=[milestone])
-        assert assess_action(DEFAULT_ACTION_RULES, facts, TODAY).rag == "green"
         assert forecast_action(DEFAULT_ACTION_RULES, facts, TODAY).rag == expected, offset
+    overdue = [MilestoneFacts(TODAY - dt.timedelta(days=3), "planned")]
+    facts = ActionFacts("in_progress", due_on=dt.date(2027, 6, 30), milestones=overdue)
+    assert forecast_action(DEFAULT_ACTION_RULES, facts, TODAY).reason == (
+        "Amber: 1 milestone already overdue; amber is 1 missed milestone."
+    )
+
+
+@given(
+    st.integers(0, 400),
+    st.lists(st.tuples(st.integers(0, 700), st.sampled_from(["planned", "complete"])), max_size=6),
+)
+def test_an_on_track_action_with_milestones_to_come_forecasts_green(
+    due_in: int, milestones: list[tuple[int, str]]
+) -> None:
+    facts = ActionFacts(
+        "in_progress",
+        due_on=TODAY + dt.timedelta(days=due_in),
+        milestones=[MilestoneFacts(TODAY + dt.timedelta(days=d), s) for d, s in milestones],
+        budget=Decimal("1000.00"),
+        spend=Decimal("400.00"),
+    )
+    assert forecast_action(DEFAULT_ACTION_RULES, facts, TODAY).rag == "green"
+
+
+@pytest.mark.parametrize(
+    ("spend", "expected"),
+    [("1100.00", "amber"), ("1100.01", "red"), ("1100.40", "red"), ("1000.01", "amber")],
+)
+def test_overspend_rates_on_the_exact_figure(spend: str, expected: str) -> None:
+    facts = ActionFacts("in_progress", due_on=DUE, budget=Decimal(1000), spend=Decimal(spend))
+    assert assess_action(DEFAULT_ACTION_RULES, facts, TODAY).rag == expected
+
+
+def test_overspend_reads_to_one_place() -> None:
+    facts = ActionFacts("in_progress", due_on=DUE, budget=Decimal(1000), spend=Decimal("1100.40"))
+    assert assess_action(DEFAULT_ACTION_RULES, facts, TODAY).reason == (
+        "Red: spend 10.04% over budget; red is over 10%."
+    )
+
+
+def test_a_forecast_already_past_on_an_open_action_is_taken_as_today() -> None:
+    # Forecast for 1 May, still open on 19 May, due 30 June: it now completes no
+    # earlier than today, and slips with each day it stays open.
+    facts = ActionFacts("in_progress", due_on=DUE, forecast_on=dt.date(2026, 5, 1))
+    values, _texts = rag.action_values(facts, dt.date(2026, 5, 19))
+    assert values["slippage"] == Decimal((dt.date(2026, 5, 19) - DUE).days)
+    late = ActionFacts("in_progress", due_on=DUE, forecast_on=DUE - dt.timedelta(days=60))
+    ratings = [
+        assess_action(DEFAULT_ACTION_RULES, late, DUE + dt.timedelta(days=d)).rag
+        for d in (0, 1, 31)
+    ]
+    assert ratings == ["green", "amber", "red"]
+
+
+def test_a_measure_label_keeps_its_own_case_in_reasons() -> None:
+    measure = rag.Measure(
+        key="kpi",
+        label="KPI misses",
+        unit=rag.Unit.COUNT,
+        direction=rag.Direction.HIGHER_IS_WORSE,
+        amber=Threshold(Decimal(1), inclusive=True),
+        red=Threshold(Decimal(2), inclusive=True),
+    )
+    assert measure.value_text(Decimal(3)).startswith("KPI misses 3")
+    assert "when KPI misses is" in measure.rule(Rating.RED)
+    named = rag.Measure(
+        key="calls",
+        label="Calls to the NHS",
+        unit=rag.Unit.COUNT,
+        direction=rag.Direction.HIGHER_IS_WORSE,
+        amber=Threshold(Decimal(1), inclusive=True),
+        red=Threshold(Decimal(2), inclusive=True),
+    )
+    assert named.value_text(Decimal(3)).startswith("calls to the NHS 3")
 
 
 @given(st.integers(-400, 400), st.integers(0, 60))

@@ -9,18 +9,19 @@ from decimal import Decimal
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from goldenthread.accounts.models import Role
 from goldenthread.kit import panels
 from goldenthread.kit.dashboard import CARDS
 from goldenthread.programme.models import ActionStatus, Rag
 from goldenthread.programme.overview import selectors
-from goldenthread.programme.overview.cards import programme_card
+from goldenthread.programme.overview.cards import SLIPPING_ROW, programme_card
 from goldenthread.programme.overview.panels import programme_panel
 from tests.factories import OrganisationFactory, member
 from tests.html import parse, select, text
 from tests.programme.factories import make_action, make_programme, make_workstream
-from tests.programme.overview_data import plan_programme
+from tests.programme.overview_data import DUE, plan_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -97,28 +98,56 @@ def test_counts_by_rag_and_phase_link_to_the_register(organisation) -> None:
     ]
 
 
-def test_slipping_actions_are_the_open_ones_forecast_after_due(organisation) -> None:
+def test_slipping_actions_are_the_open_ones_late_as_the_rag_judges(organisation) -> None:
     programme = make_programme(organisation)
-    due = dt.date(2026, 3, 31)
-    make_action(programme, reference="LATE-5", due_on=due, forecast_on=due + dt.timedelta(days=5))
-    make_action(programme, reference="LATE-40", due_on=due, forecast_on=due + dt.timedelta(days=40))
-    make_action(programme, reference="ON-TIME", due_on=due, forecast_on=due)
-    make_action(programme, reference="EARLY", due_on=due, forecast_on=due - dt.timedelta(days=3))
+    today = timezone.localdate()
+    ahead = today + dt.timedelta(days=30)
+
+    def days(n: int) -> dt.date:
+        return today + dt.timedelta(days=n)
+
+    make_action(programme, reference="LATE-5", due_on=ahead, forecast_on=ahead + dt.timedelta(5))
+    make_action(programme, reference="LATE-40", due_on=ahead, forecast_on=ahead + dt.timedelta(40))
+    make_action(programme, reference="ON-TIME", due_on=ahead, forecast_on=ahead)
+    make_action(programme, reference="EARLY", due_on=ahead, forecast_on=ahead - dt.timedelta(3))
+    make_action(programme, reference="NOT-DUE", due_on=ahead)
     make_action(
         programme,
         reference="DONE",
-        due_on=due,
-        forecast_on=due + dt.timedelta(days=9),
+        due_on=ahead,
+        forecast_on=ahead + dt.timedelta(days=9),
         status=ActionStatus.COMPLETE,
     )
-    make_action(programme, reference="NO-FORECAST", due_on=due)
+    # Past the due date with no forecast: late by the days since it was due.
+    make_action(programme, reference="OVERDUE", due_on=days(-10))
+    # A forecast that has itself passed: late until today, not just until the forecast.
+    make_action(programme, reference="FORECAST-PASSED", due_on=days(-20), forecast_on=days(-5))
+    # Past due and forecast further still: late until the forecast.
+    make_action(programme, reference="FORECAST-AHEAD", due_on=days(-15), forecast_on=days(10))
+    make_action(programme, reference="CANCELLED", due_on=days(-10), status=ActionStatus.CANCELLED)
+    make_action(programme, reference="FINISHED", due_on=days(-10), status=ActionStatus.COMPLETE)
     html = _render(organisation, programme)
     assert text(html, ".gt-slipping-count") == (
-        "2 actions are forecast to finish after their due date."
+        "5 actions are late: past their due date or forecast to finish after it."
     )
     refs = [cell.split(":")[0] for cell in select(html, ".gt-slipping tbody td:nth-child(1)")]
-    assert refs == ["LATE-40", "LATE-5"]
-    assert select(html, ".gt-slipping tbody td:nth-child(5)") == ["40", "5"]
+    assert refs == ["LATE-40", "FORECAST-AHEAD", "FORECAST-PASSED", "OVERDUE", "LATE-5"]
+    assert select(html, ".gt-slipping tbody td:nth-child(5)") == ["40", "25", "20", "10", "5"]
+    assert select(html, ".gt-slipping tbody td:nth-child(4)")[3] == "Not set"
+
+
+def test_slipping_is_judged_on_the_day_given(organisation) -> None:
+    programme = make_programme(organisation)
+    due = dt.date(2026, 3, 31)
+    make_action(programme, reference="NO-FORECAST", due_on=due)
+    make_action(programme, reference="ON-TIME", due_on=due, forecast_on=due)
+    before = selectors.programme_slipping(programme=programme, today=due)
+    assert before.total == 0
+    after = selectors.programme_slipping(programme=programme, today=due + dt.timedelta(days=3))
+    assert [(row.action.reference, row.days_late) for row in after.items] == [
+        ("NO-FORECAST", 3),
+        ("ON-TIME", 3),
+    ]
 
 
 def test_slipping_actions_are_capped(organisation) -> None:
@@ -195,12 +224,40 @@ def test_the_card_counts_programmes_actions_by_rag_and_slipping(
     rows = dict(card.rows)
     assert rows["Programmes"] == "2"
     assert rows["Red"] == "5" and rows["Not rated"] == "4"
-    # odd actions are late; of those, complete (i % 5 == 3) and cancelled (i % 5 == 4) are not
-    late = [i for i in range(24) if i % 2 and i % 5 not in (3, 4)]
-    assert rows["Slipping: forecast after the due date"] == str(len(late))
+    # odd actions are forecast late, and open ones past due are late whatever their forecast;
+    # complete (i % 5 == 3) and cancelled (i % 5 == 4) actions are not
+    today = timezone.localdate()
+    late = [
+        i
+        for i in range(24)
+        if i % 5 not in (3, 4) and (i % 2 or DUE + dt.timedelta(weeks=i) < today)
+    ]
+    assert rows[SLIPPING_ROW] == str(len(late))
+
+
+def test_the_card_counts_actions_past_due_with_no_forecast_as_slipping(organisation) -> None:
+    plan_programme(organisation, actions=24)
+    # Ten weeks after the first due date, the open actions due before then are late too.
+    today = DUE + dt.timedelta(weeks=10)
+    counts = selectors.organisation_counts(organisation=organisation, today=today)
+    late = [
+        i
+        for i in range(24)
+        if i % 5 not in (3, 4) and (i % 2 or DUE + dt.timedelta(weeks=i) < today)
+    ]
+    assert counts.slipping == len(late)
+    assert selectors.organisation_counts(organisation=organisation, today=DUE).slipping == len(
+        [i for i in range(24) if i % 2 and i % 5 not in (3, 4)]
+    )
 
 
 def test_the_card_says_what_to_do_first(organisation) -> None:
     membership = member(organisation, Role.VIEWER).memberships.get()
     card = programme_card(organisation, membership)
     assert card.empty.startswith("Set up a programme")
+
+
+def test_spent_percent_rounds_halves_up() -> None:
+    # 12.5% and 2.5% round up, as money does elsewhere, not to the even neighbour.
+    assert selectors.SpendRow("Digital", 1, Decimal("8"), Decimal("1")).spent_percent == 13
+    assert selectors.SpendRow("Digital", 1, Decimal("40"), Decimal("1")).spent_percent == 3

@@ -91,6 +91,39 @@ def test_the_programme_page_lists_phases_workstreams_and_links_its_actions(
     assert text(response, ".gt-actions-link") == "1 action"
 
 
+def test_the_programme_page_links_the_rest_of_the_programme(
+    viewer, organisation, programme
+) -> None:
+    response = viewer.get(url(organisation, "programme_detail", programme_id=programme.pk))
+    mine = f"?programme={programme.pk}"
+    assert hrefs(response, ".gt-programme-links a") == [
+        url(organisation, "action_list") + mine,
+        url(organisation, "benefit_list") + mine,
+        url(organisation, "risk_list") + mine,
+        url(organisation, "update_list", programme_id=programme.pk),
+        url(organisation, "rag_rules"),
+    ]
+    assert select(response, ".gt-programme-links a") == [
+        "Actions register",
+        "Benefits register",
+        "Risk register",
+        "Quarterly updates",
+        "RAG rules: what red, amber and green mean",
+    ]
+    # Each register the links open filters by the programme they name.
+    for name in ("action_list", "benefit_list", "risk_list"):
+        page = viewer.get(url(organisation, name) + mine)
+        assert page.status_code == 200
+        assert f'<option value="{programme.pk}" selected>' in page.content.decode()
+
+
+def test_the_programme_page_tables_scroll_on_a_phone(viewer, organisation, programme) -> None:
+    services.workstream_create(programme=programme, name="Digital re-design", lead="CDO", by=None)
+    response = viewer.get(url(organisation, "programme_detail", programme_id=programme.pk))
+    assert len(select(response, ".gt-table-scroll > .gt-phases")) == 1
+    assert len(select(response, ".gt-table-scroll > .gt-workstreams")) == 1
+
+
 def test_the_service_navigation_leads_to_the_programmes(viewer, organisation) -> None:
     response = viewer.get(reverse("core:home", kwargs={"org_slug": organisation.slug}))
     assert url(organisation, "programme_list") in hrefs(response, "a")
@@ -300,15 +333,15 @@ def test_the_actions_register_filters_and_sorts(viewer, organisation, many) -> N
 def test_the_action_page_has_a_fixed_number_of_queries(
     viewer, organisation, many, django_assert_num_queries
 ) -> None:
-    # Session, user, membership, the shell's organisations; the action with its programme,
-    # workstream and phase; its milestones; its savings; its links to TOM components and
-    # to the golden thread; the history link's content type. Each part's panel: the RAG's
-    # (its records and their count; the rules in force come with its latest record), the
-    # benefits' (the benefits that come from it), the risks' (the first risks, their count),
-    # each rendered with the request (the member and the organisations again, once for each
-    # panel but the first). Content types are cached across tests: start from none.
+    # Session, user, membership; the action with its programme, workstream and phase; its
+    # milestones; its savings; the history link's content type; its links to TOM components
+    # and to the golden thread. Each part's panel: the RAG's (its records and their count),
+    # the benefits' (the organisation, then the benefits that come from it), the quarterly
+    # updates' (its entries), the risks' (the first risks, their count). The shell's
+    # organisations are read once, for the page and its panels. Content types are cached
+    # across tests: start from none.
     ContentType.objects.clear_cache()
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(17):
         response = viewer.get(url(organisation, "action_detail", action_id=many[0].pk))
     assert len(select(response, ".gt-milestones tbody tr")) == 25
     assert select(response, ".gt-savings tbody th") == ["2025/26", "2026/27", "2027/28", "Total"]

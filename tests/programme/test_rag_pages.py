@@ -263,7 +263,7 @@ def test_the_panel_shows_the_rag_its_reasons_the_override_and_history(programme)
         ("Red", "Amber"),
         ("Amber", "Red"),
         ("Green", "Amber"),
-        ("None", "Green"),
+        ("Not rated", "Green"),
     ]
     assert current[2][4] == (
         "Amber: still open 9 days after the due date; amber is 1 to 30 days late."
@@ -278,6 +278,15 @@ def test_the_panel_shows_the_rag_its_reasons_the_override_and_history(programme)
     ) in links(html, ".gt-rag-history a")
     assert "Override" in text(html, ".gt-rag-override")
     assert not parse(_panel(action, Role.VIEWER)).select(".gt-rag-override a")
+
+
+@pytest.mark.parametrize("status", ["complete", "cancelled"])
+def test_the_panel_offers_no_override_for_a_complete_or_cancelled_action(programme, status) -> None:
+    action = make_action(programme, due_on=dt.date(2026, 5, 1))
+    assert parse(_panel(action)).select(".gt-rag-override a")
+    Action.objects.filter(pk=action.pk).update(status=status)
+    action = Action.objects.get(pk=action.pk)
+    assert not parse(_panel(action)).select(".gt-rag-override a")
 
 
 def test_the_panel_queries_do_not_grow_with_the_history(

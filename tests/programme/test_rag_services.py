@@ -322,7 +322,7 @@ def test_closing_a_quarterly_update_ends_overrides_until_the_update(programme, o
         organisation=programme.organisation,
         programme=programme,
         quarter=20261,
-        opened_on=TODAY,
+        opened_on=dt.date(2026, 7, 1),
         status="closed",
         closed_on=dt.date(2026, 7, 10),
     )
@@ -424,3 +424,110 @@ def test_completing_an_overridden_action_ends_its_override(programme, owner) -> 
     assert action.rag_records.filter(kind=RagKind.CURRENT).latest("pk").reason == (
         "The override ended: the action is complete; Complete."
     )
+
+
+def _closed_update(programme, *, opened_on: dt.date, closed_on: dt.date) -> QuarterlyUpdate:
+    return QuarterlyUpdate.objects.create(
+        organisation=programme.organisation,
+        programme=programme,
+        quarter=20262,
+        opened_on=opened_on,
+        status="closed",
+        closed_on=closed_on,
+    )
+
+
+def test_an_ended_override_gives_way_to_the_rag_assessed_on_the_close_date(
+    programme, owner
+) -> None:
+    # Assessed green on 1 May; by the close on 10 July the action is 10 days late.
+    action = make_action(programme, due_on=dt.date(2026, 6, 30))
+    services.action_override_set(
+        action=action,
+        rag="red",
+        reason="Awaiting Cabinet",
+        until_update=True,
+        by=owner,
+        today=TODAY,
+    )
+    assert _fresh(action).computed_rag == "green"
+    update = _closed_update(
+        programme, opened_on=dt.date(2026, 7, 1), closed_on=dt.date(2026, 7, 10)
+    )
+    assert services.update_overrides_end(update=update, by=owner) == 1
+    action = _fresh(action)
+    assert (action.rag, action.override_rag) == ("amber", "")
+    assert action.rag_assessed_on == dt.date(2026, 7, 10)
+    assert action.rag_reason.startswith("Amber: still open 10 days after the due date")
+
+
+def test_an_override_set_during_the_round_being_closed_stays(programme, owner) -> None:
+    action = make_action(programme, due_on=dt.date(2026, 9, 30))
+    services.action_override_set(
+        action=action,
+        rag="red",
+        reason="Awaiting Cabinet",
+        until_update=True,
+        by=owner,
+        today=dt.date(2026, 7, 5),
+    )
+    update = _closed_update(
+        programme, opened_on=dt.date(2026, 7, 1), closed_on=dt.date(2026, 7, 10)
+    )
+    assert services.update_overrides_end(update=update, by=owner) == 0
+    assert (_fresh(action).rag, _fresh(action).override_rag) == ("red", "red")
+
+
+@pytest.mark.parametrize("status", ["complete", "cancelled"])
+def test_a_complete_or_cancelled_action_cannot_be_overridden(programme, owner, status) -> None:
+    action = make_action(programme, due_on=dt.date(2026, 9, 30))
+    Action.objects.filter(pk=action.pk).update(status=status)
+    action = _fresh(action)
+    with pytest.raises(ServiceError) as refused:
+        services.action_override_set(
+            action=action, rag="red", reason="Late", until_update=True, by=owner, today=TODAY
+        )
+    assert (refused.value.message, refused.value.field) == (services.OVERRIDE_NOT_OPEN, "rag")
+    assert _fresh(action).override_rag == ""
+
+
+def test_a_version_made_between_the_look_and_the_write_refuses_as_stale(
+    organisation, chief, monkeypatch
+) -> None:
+    first = services.rag_rules_ensure(organisation=organisation, by=None, today=TODAY)
+    rules = engine.DEFAULT_ACTION_RULES.with_thresholds(
+        "slippage", red=engine.Threshold(Decimal(14), inclusive=False)
+    ).to_json()
+    misses = [1]
+    real = services.rules_in_force
+
+    def missed_it(*, organisation):
+        # The first look misses version 1, as a look racing its making would.
+        if misses:
+            misses.pop()
+            return None
+        return real(organisation=organisation)
+
+    monkeypatch.setattr(services, "rules_in_force", missed_it)
+    with pytest.raises(ServiceError) as refused:
+        services.rag_rules_update(
+            organisation=organisation, rules=rules, note="Tighter", by=chief, reassess=False
+        )
+    assert refused.value.message.startswith(f"{services.person(None)} made version 1")
+    assert RagRuleSet.objects.filter(organisation=organisation).get() == first
+
+
+def test_two_first_assessments_at_once_make_one_version(organisation, monkeypatch) -> None:
+    made = services.rag_rules_ensure(organisation=organisation, by=None, today=TODAY)
+    misses = [1, 1]
+    real = services.rules_in_force
+
+    def missed_it(*, organisation):
+        if misses:
+            misses.pop()
+            return None
+        return real(organisation=organisation)
+
+    monkeypatch.setattr(services, "rules_in_force", missed_it)
+    assert services.rag_rules_ensure(organisation=organisation, by=None, today=TODAY) == made
+    assert RagRuleSet.objects.filter(organisation=organisation).count() == 1

@@ -222,3 +222,77 @@ def test_a_formula_looking_title_is_exported_inert_and_read_back_as_written(
 ) -> None:
     exported = editor.get(url("risk_export", organisation, fmt="csv"))
     assert "'=HYPERLINK" in exported.content.decode("utf-8-sig")
+
+
+BANDS = [
+    {"name": "Low", "from": 1, "to": 4, "review_days": 180},
+    {"name": "Medium", "from": 5, "to": 11, "review_days": 90},
+    {"name": "High", "from": 12, "to": 25, "review_days": 30},
+]
+
+
+class _Interleaving:
+    """Progress of one organisation's check that runs another's check part-way through."""
+
+    def __init__(self, other) -> None:
+        self.other = other
+
+    def stage(self, stage: str, total: int = 0) -> None:
+        pass
+
+    def beat(self) -> None:
+        pass
+
+    def advance(self, done: int) -> None:
+        if self.other is not None:
+            other, self.other = self.other, None
+            other()
+
+
+def test_two_organisations_checking_at_once_each_read_their_own_categories() -> None:
+    from goldenthread.kit.importing import Report, importer_get
+
+    importer = importer_get(importing.RISKS_IMPORTER)
+    runs = {}
+    for slug, own in (("north", "Flooding"), ("south", "Coastal erosion")):
+        council = OrganisationFactory(slug=slug)
+        services.risk_settings_update(
+            organisation=council,
+            categories=[own],
+            matrix=[],
+            bands=BANDS,
+            review_days=30,
+            by=None,
+        )
+        for reference in ("R1", "R2", "R3"):
+            make_risk(council, reference, category=own)
+        rows = "".join(f"{ref},Risk {ref},{own.upper()},4,4,3,3,\n" for ref in ("R1", "R2", "R3"))
+        runs[slug] = ImportRun(
+            organisation=council, filename="risks.csv", data=f"{HEADER}\n{rows}".encode()
+        )
+    south = []
+    north = importer.plan(
+        runs["north"],
+        Report("risks.csv"),
+        _Interleaving(
+            lambda: south.append(
+                importer.plan(runs["south"], Report("risks.csv"), _Interleaving(None))
+            )
+        ),
+    )
+    assert north.counts() == {"create": 0, "update": 0, "unchanged": 3}
+    assert south[0].counts() == {"create": 0, "update": 0, "unchanged": 3}
+    assert not vars(importer)  # the shared importer keeps nothing between runs
+
+
+def test_a_category_in_another_case_is_saved_as_the_organisation_spells_it(organisation) -> None:
+    services.risk_settings_update(
+        organisation=organisation,
+        categories=["Political and member"],
+        matrix=[],
+        bands=BANDS,
+        review_days=30,
+        by=None,
+    )
+    risk = make_risk(organisation, "R1", category="POLITICAL AND MEMBER")
+    assert risk.category == "Political and member"

@@ -515,3 +515,25 @@ def test_a_matrix_of_your_own_rescores_and_refuses_a_cell_outside_1_to_25(
 def test_adding_a_risk_from_a_programme_chooses_it(editor, organisation, programme) -> None:
     form = editor.get(url("risk_create", organisation) + f"?programme={programme.pk}")
     assert select(form, "select[name=programme] option[selected]") == ["Shaping our Future"]
+
+
+def test_the_heat_map_follows_the_programme_filter_and_says_what_it_counts(
+    editor, organisation, programme, risks
+) -> None:
+    other = make_programme(organisation, name="Digital by Default")
+    make_risk(organisation, "R90", programme=other, residual_likelihood=5, residual_impact=5)
+    make_risk(organisation, "R91", residual_likelihood=5, residual_impact=5)  # no programme
+    whole = editor.get(url("risk_list", organisation))
+    assert "Heat map of all open risks of the organisation" in text(
+        whole, ".gt-heat-map-details summary"
+    )
+    assert "(26 in all)" in text(whole, ".gt-heat-map caption")
+    filtered = editor.get(url("risk_list", organisation) + f"?programme={other.pk}")
+    assert "Heat map of the open risks of Digital by Default" in text(
+        filtered, ".gt-heat-map-details summary"
+    )
+    assert "(1 in all)" in text(filtered, ".gt-heat-map caption")
+    href = links(filtered, '.gt-heat-map td[data-likelihood="5"][data-impact="5"] a')[0][1]
+    assert f"programme={other.pk}" in href
+    toggle = links(filtered, ".gt-heat-map__toggle")[0][1]
+    assert "scores=inherent" in toggle and f"programme={other.pk}" in toggle

@@ -314,3 +314,61 @@ def test_the_counts_and_the_overdue_reviews(organisation) -> None:
 
 def test_the_standard_categories_are_the_eight() -> None:
     assert len(RiskCategory.values) == 8
+
+
+def _edit(risk, **changes):
+    fields = {
+        "reference": risk.reference,
+        "title": risk.title,
+        "category": risk.category,
+        "inherent_likelihood": risk.inherent_likelihood,
+        "inherent_impact": risk.inherent_impact,
+        "residual_likelihood": risk.residual_likelihood,
+        "residual_impact": risk.residual_impact,
+        "next_review_on": risk.next_review_on,
+        "today": TODAY,
+        "by": None,
+        **changes,
+    }
+    return services.risk_update(risk=risk, **fields)
+
+
+def test_editing_the_residual_scores_records_a_review_and_moves_the_next_date(
+    organisation,
+) -> None:
+    settings(organisation)
+    risk = make_risk(organisation, residual_likelihood=2, residual_impact=2, today=TODAY)
+    assert risk.next_review_on == TODAY + dt.timedelta(days=180)
+    _edit(risk, title="Renamed")
+    assert not RiskReview.objects.filter(risk=risk).exists()
+    _edit(risk, residual_likelihood=4, residual_impact=4)
+    risk.refresh_from_db()
+    review = RiskReview.objects.get(risk=risk)
+    assert (review.reviewed_on, review.likelihood, review.impact, review.score) == (
+        TODAY,
+        4,
+        4,
+        16,
+    )
+    assert review.note == services.SCORES_EDITED == "Scores changed when the risk was edited"
+    assert (risk.residual_score, risk.last_reviewed_on) == (16, TODAY)
+    assert risk.next_review_on == TODAY + dt.timedelta(days=30)  # the High band's
+    rises = selectors.risks_risen(
+        organisation=organisation, since=TODAY - dt.timedelta(days=1), until=TODAY
+    )
+    assert [r.risk.reference for r in rises] == []  # one review: nothing to rise from yet
+    _edit(risk, residual_likelihood=5, residual_impact=5, today=TODAY + dt.timedelta(days=1))
+    rises = selectors.risks_risen(
+        organisation=organisation, since=TODAY, until=TODAY + dt.timedelta(days=1)
+    )
+    assert [(r.risk.reference, r.before, r.after) for r in rises] == [("R1", 16, 25)]
+
+
+def test_a_next_review_date_changed_with_the_scores_is_kept(organisation) -> None:
+    settings(organisation)
+    risk = make_risk(organisation, residual_likelihood=2, residual_impact=2, today=TODAY)
+    chosen = TODAY + dt.timedelta(days=7)
+    _edit(risk, residual_likelihood=4, residual_impact=4, next_review_on=chosen)
+    risk.refresh_from_db()
+    assert RiskReview.objects.filter(risk=risk).count() == 1
+    assert (risk.residual_score, risk.next_review_on) == (16, chosen)

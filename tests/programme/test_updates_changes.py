@@ -253,6 +253,8 @@ def test_the_pages_show_what_changed(client, organisation, programme, scenario) 
     assert text(response, ".gt-rag-moves-count") == "2"
     assert text(response, ".gt-slipped-count") == "1"
     assert select(response, ".gt-completed li") == ["A-2: Close the old system"]
+    # A blue RAG is shown by its label.
+    assert select(response, ".gt-rag-moves tbody td:nth-child(3)") == ["Red", "Complete"]
     assert text(response, ".gt-spend").startswith("£1,500")
     benefit = Benefit.objects.get(reference="B-1")
     assert hrefs(response, ".gt-benefits a") == [
@@ -325,3 +327,60 @@ def test_the_programme_and_action_pages_show_the_panels(
         NOW.label,
         BEFORE.label,
     ]
+
+
+def test_late_actions_without_a_later_forecast_are_newly_slipped(programme) -> None:
+    due = NOW.start + dt.timedelta(days=5)
+    unforecast = make_action(programme, reference="S-1", title="No forecast", due_on=due)
+    passed = make_action(programme, reference="S-2", title="Forecast passed", due_on=due)
+    one_day = make_action(programme, reference="S-3", title="A day late", due_on=DUE)
+    later = make_action(programme, reference="S-4", title="Due later", due_on=DUE)
+    previous = services.quarterly_update_open(
+        programme=programme, quarter=BEFORE, by=None, today=TODAY
+    )
+    services.action_updates_record(
+        update=previous,
+        entries=[
+            entry(unforecast, status="in_progress", percent_complete=40),
+            entry(passed, status="in_progress", percent_complete=40, forecast_on=due),
+            entry(one_day, status="in_progress", percent_complete=40, forecast_on=DUE),
+            entry(later, status="in_progress", percent_complete=40),
+        ],
+        by=None,
+    )
+    services.quarterly_update_close(update=previous, by=None, today=TODAY)
+    current = services.quarterly_update_open(programme=programme, quarter=NOW, by=None, today=TODAY)
+    services.action_updates_record(
+        update=current,
+        entries=[
+            entry(unforecast),
+            entry(passed, forecast_on=due - dt.timedelta(days=2)),
+            entry(one_day, forecast_on=DUE + dt.timedelta(days=1), delay="Waiting on a supplier"),
+            entry(later),
+        ],
+        by=None,
+    )
+    changes = quarter_changes(programme=programme, update=current)
+    assert [(line.reference, line.detail) for line in changes.slipped] == [
+        ("S-1", "past its due date, with no forecast"),
+        ("S-2", "past its due date, and its forecast has passed"),
+        ("S-3", "forecast 1 day after its due date"),
+    ]
+
+
+def test_long_lists_of_benefits_and_risks_say_they_are_cut(organisation, programme) -> None:
+    update = services.quarterly_update_open(programme=programme, quarter=NOW, by=None, today=TODAY)
+    changes = selectors.QuarterChanges(
+        update=update,
+        previous=None,
+        since=NOW.start,
+        until=NOW.end,
+        benefits=[selectors.BenefitLine(n, f"B-{n}", "Benefit", Decimal(0)) for n in range(1, 31)],
+        risks=[selectors.RiskRise(n, f"R-{n}", "Risk", 2, 9, NOW.start) for n in range(1, 28)],
+    )
+    html = render_to_string(
+        "programme/updates/_changes.html", {"changes": changes, "org_slug": organisation.slug}
+    )
+    assert len(select(html, ".gt-benefits li")) == 25
+    assert "Showing the first 25 of 30." in text(html, ".gt-changes")
+    assert "Showing the first 25 of 27." in text(html, ".gt-changes")

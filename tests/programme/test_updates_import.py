@@ -138,7 +138,13 @@ def test_a_filled_in_workbook_previews_and_saves_every_change(
     saved = ActionUpdate.objects.get(update=update, action=changed)
     assert (saved.progress, saved.delay) == ("Procurement done", "Vendor capacity")
     assert ActionUpdate.objects.get(update=update, action=actions[4]).status == "complete"
-    assert ActionUpdate.objects.filter(update=update).count() == 3
+    # Every one of Jo's eleven rows is now reported for the quarter, the unchanged ones too
+    # (A-01 already had its entry, which stays as it was).
+    reported = ActionUpdate.objects.filter(update=update)
+    assert sorted(reported.values_list("action__reference", flat=True)) == [
+        f"A-{n:02d}" for n in range(1, 22, 2)
+    ]
+    assert reported.get(action=actions[0]).progress == "Started =SUM(A1)"
 
 
 def test_row_errors_name_row_and_column_and_save_nothing(

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from goldenthread.analysis.quarters import FinancialQuarter
-from goldenthread.programme.models import ActionUpdate, QuarterlyUpdate
+from goldenthread.programme.models import Action, ActionUpdate, QuarterlyUpdate
 from goldenthread.programme.updates import forms, services, views
 from goldenthread.programme.updates.selectors import NO_OWNER
 from tests.factories import OrganisationFactory
@@ -194,14 +194,35 @@ def test_errors_are_named_per_action_and_field_and_nothing_is_saved(
 def test_a_closed_update_is_read_only(editor, organisation, programme, update) -> None:
     action = make_action(programme, owner="Jo")
     services.action_updates_record(
-        update=update, entries=[entry(action, progress="Done it")], by=None
+        update=update,
+        entries=[
+            entry(
+                action,
+                progress="Done it",
+                status="in_progress",
+                percent_complete=40,
+                forecast_on=dt.date(2026, 2, 1),
+                spend=Decimal("300.00"),
+            )
+        ],
+        by=None,
     )
     services.quarterly_update_close(update=update, by=None, today=TODAY)
+    # The action moves on after the quarter closed; the quarter shows what was recorded.
+    Action.objects.filter(pk=action.pk).update(
+        status="complete", percent_complete=100, forecast_on=None, spend=Decimal("900.00")
+    )
     address = url(organisation, "update_owner", update_id=update.pk) + "?owner=Jo"
     response = editor.get(address)
     assert text(response, ".gt-closed") == views.CLOSED_NOTE
     assert select(response, "form.gt-owner-update") == []
-    assert select(response, ".gt-owner-entries tbody td:nth-child(2)") == ["Done it"]
+    assert select(response, ".gt-owner-entries tbody td")[1:6] == [
+        "Done it",
+        "In progress",
+        "40%",
+        "1 February 2026",
+        "£300",
+    ]
     editor.post(address, entry_post(action, progress="Changed"))
     assert ActionUpdate.objects.get().progress == "Done it"
     detail = editor.get(url(organisation, "update_detail", update_id=update.pk))
@@ -215,7 +236,7 @@ def test_closing_asks_first(editor, organisation, programme, update) -> None:
     make_action(programme, owner="Jo")
     address = url(organisation, "update_close", update_id=update.pk)
     page = editor.get(address)
-    assert "1 action(s) have no entry for this quarter." in text(page)
+    assert "1 action has no entry for this quarter." in text(page)
     response = editor.post(address)
     assert response["Location"] == url(organisation, "update_detail", update_id=update.pk)
     update.refresh_from_db()

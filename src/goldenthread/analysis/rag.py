@@ -39,7 +39,7 @@ import enum
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from typing import Any
 
 __all__ = [
@@ -247,12 +247,23 @@ class Measure:
 
     def rule(self, rating: Rating) -> str:
         """The rule for ``rating`` as a sentence: "Amber when the forecast completion is ..."."""
-        lead, tail = _RULE_WORDS.get(self.key, (f"when {self.label.lower()} is", ""))
+        lead, tail = _RULE_WORDS.get(self.key, (f"when {self.label_in_text} is", ""))
         band = self.band(rating)
         suffix = _SUFFIX.get(self.key, "")
         if suffix and band.endswith(f" {suffix}"):
             band = band[: -len(suffix) - 1]
         return f"{rating.label} {lead} {band}{tail}"
+
+    @property
+    def label_in_text(self) -> str:
+        """The label within a sentence: its first word's capital dropped, acronyms kept.
+
+        >>> replace(ACTION_MEASURES[2], label="KPI misses").label_in_text
+        'KPI misses'
+        >>> ACTION_MEASURES[2].label_in_text
+        'overspend'
+        """
+        return in_text(self.label)
 
     def value_text(self, value: Decimal) -> str:
         describe = _VALUE_TEXT.get(self.key)
@@ -260,7 +271,7 @@ class Measure:
             return describe(value)
         one, many = _NOUNS.get(self.key, _UNIT_NOUNS[self.unit])
         noun = one if value == 1 else many
-        return f"{self.label.lower()} {self._number(value)} {noun}".rstrip()
+        return f"{self.label_in_text} {self._number(value)} {noun}".rstrip()
 
     def reason(self, value: Decimal, text: str | None = None) -> str:
         """Why ``value`` rates as it does: the value and the band it is in.
@@ -282,6 +293,18 @@ class Measure:
             "red": {"from": _json_number(self.red.value), "inclusive": self.red.inclusive},
             "enabled": self.enabled,
         }
+
+
+def in_text(label: str) -> str:
+    """``label`` within a sentence: "Overspend" is "overspend", "KPI misses" stays.
+
+    >>> in_text("Calls to the NHS"), in_text("KPI misses"), in_text("")
+    ('calls to the NHS', 'KPI misses', '')
+    """
+    first = label.split(" ", 1)[0]
+    if not first or any(c.isupper() for c in first[1:]):
+        return label
+    return label[0].lower() + label[1:]
 
 
 @functools.cache
@@ -624,9 +647,11 @@ def action_values(
     less the due date, in days; an open action past its due date with no
     forecast, or with a forecast already past, is taken to complete
     ``today`` (the day of assessment, which is ``on`` unless the forecast is
-    for a later day). Milestones missed are the planned ones due before
-    ``on``. Overspend is spend over budget in per cent of the budget, to one
-    place (not measured without a budget above zero).
+    for a later day); an open action's forecast already past is likewise
+    taken as ``today``. Milestones missed are the planned ones due before
+    ``today``: one still to come is not missed yet. Overspend is spend over
+    budget in per cent of the budget, rated exactly and read to one place
+    (not measured without a budget above zero).
 
     >>> facts = ActionFacts("in_progress", due_on=dt.date(2026, 5, 1))
     >>> values, texts = action_values(facts, dt.date(2026, 5, 19))
@@ -638,18 +663,41 @@ def action_values(
     texts: dict[str, str] = {}
     if facts.due_on is not None:
         forecast = facts.forecast_on or facts.due_on
-        if forecast < today and today > facts.due_on:
+        if forecast < today:
             forecast = today
-            days = (today - facts.due_on).days
-            texts["slippage"] = f"still open {_days(Decimal(days))} after the due date"
+            if today > facts.due_on:
+                days = (today - facts.due_on).days
+                texts["slippage"] = f"still open {_days(Decimal(days))} after the due date"
         values["slippage"] = Decimal((forecast - facts.due_on).days)
-    values["milestones"] = Decimal(
-        sum(1 for m in facts.milestones if m.status == "planned" and m.due_on < on)
-    )
+    overdue = sum(1 for m in facts.milestones if m.status == "planned" and m.due_on < today)
+    values["milestones"] = Decimal(overdue)
+    if today < on and overdue:
+        texts["milestones"] = (
+            "1 milestone already overdue"
+            if overdue == 1
+            else f"{overdue} milestones already overdue"
+        )
     if facts.budget is not None and facts.budget > 0 and facts.spend is not None:
         over = (facts.spend - facts.budget) / facts.budget * 100
-        values["overspend"] = over.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+        values["overspend"] = over
+        texts["overspend"] = _overspend_text(_percent_shown(over))
     return values, texts
+
+
+def _percent_shown(value: Decimal) -> Decimal:
+    """A percentage to one place, or two (away from zero) when one would read as whole.
+
+    So 10.04% over budget never reads as "10%" beside "red is over 10%".
+
+    >>> _percent_shown(Decimal("12.46")), _percent_shown(Decimal("10.04"))
+    (Decimal('12.5'), Decimal('10.04'))
+    >>> _percent_shown(Decimal("10")), _percent_shown(Decimal("-0.001"))
+    (Decimal('10.0'), Decimal('-0.01'))
+    """
+    shown = value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
+    if shown != value and shown == shown.to_integral_value():
+        return value.quantize(Decimal("0.01"), rounding=ROUND_UP)
+    return shown
 
 
 def _special(facts: ActionFacts) -> ActionRating | None:
@@ -686,14 +734,16 @@ def forecast_action(rules: RuleSet, facts: ActionFacts, today: dt.date) -> Actio
 
     The same rules, measured at the year's end: slippage of the forecast
     completion against the due date (an open action past due with no forecast
-    is taken to complete today), the planned milestones that will be missed
-    by then if still not complete, and spend to date against the budget.
+    is taken to complete today), the planned milestones already overdue today
+    (one still to come may yet be met), and spend to date against the budget.
 
     >>> facts = ActionFacts("in_progress", due_on=dt.date(2026, 6, 30),
     ...                     milestones=[MilestoneFacts(dt.date(2026, 9, 1), "planned"),
     ...                                 MilestoneFacts(dt.date(2027, 1, 1), "planned")])
     >>> forecast_action(DEFAULT_ACTION_RULES, facts, dt.date(2026, 5, 1)).rag
-    'red'
+    'green'
+    >>> print(forecast_action(DEFAULT_ACTION_RULES, facts, dt.date(2026, 9, 2)).reason[70:])
+    Amber: 1 milestone already overdue; amber is 1 missed milestone.
     """
     special = _special(facts)
     if special is not None:

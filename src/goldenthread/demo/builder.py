@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,10 +27,17 @@ from goldenthread.core import services as core_services
 from goldenthread.core.models import UnitKind
 from goldenthread.operating_model import services as tom_services
 from goldenthread.operating_model.demo import demo_operating_model
-from goldenthread.operating_model.models import Component, ComponentLink, VersionStatus
+from goldenthread.operating_model.models import (
+    Component,
+    ComponentLink,
+    DeliveryKind,
+    VersionStatus,
+)
+from goldenthread.performance import services as thread_services
 from goldenthread.performance.demo import demo_golden_thread
-from goldenthread.performance.models import ThreadItem
+from goldenthread.performance.models import ThreadItem, ThreadLink
 from goldenthread.programme.benefits import demo as benefits_demo
+from goldenthread.programme.models import Action, Benefit, Programme, Risk
 from goldenthread.programme.plan import demo as plan_demo
 from goldenthread.programme.rag import demo as rag_demo
 from goldenthread.programme.risks import demo as risks_demo
@@ -252,6 +260,74 @@ def _demo_programme(organisation: Organisation, *, by: Actor) -> None:
     programme = plan_demo.load(organisation=organisation, by=by, today=today)
     for part in (rag_demo, benefits_demo, risks_demo, updates_demo):
         part.load(organisation=organisation, programme=programme, by=by, today=today)
+    _demo_programme_links(organisation, programme, by=by)
+
+
+#: The TOM component each of the plan's target areas is about (seed 001's table).
+AREA_COMPONENTS = {
+    "strategy and vision": "strategy_vision",
+    "design principles": "design_principles",
+    "business architecture blueprint": "business_architecture",
+    "customers": "customers",
+    "channels": "channels",
+    "services": "services",
+    "locations": "locations",
+    "critical processes": "critical_processes",
+    "people and organisation": "people_organisation",
+    "technology and data": "technology_data",
+    "performance and reward": "performance_metrics",
+    "governance": "governance",
+}
+
+
+def _demo_programme_links(organisation: Organisation, programme: Programme, *, by: Actor) -> None:
+    """Trace the programme to the TOM and the golden thread (once).
+
+    Each action delivers the component of its target area; a benefit or a risk
+    serves the objectives of the first action it comes from or treats, and
+    delivers that action's component. Every fifth benefit and risk is left
+    untraced, so the orphans page has some.
+    """
+    if ComponentLink.objects.filter(organisation=organisation, kind=DeliveryKind.ACTION).exists():
+        return
+    components = {
+        component.key: component
+        for component in Component.objects.filter(
+            organisation=organisation, version__status=VersionStatus.ADOPTED
+        )
+    }
+    action_type = ContentType.objects.get_for_model(Action)
+    objectives: dict[int, list[ThreadItem]] = {}
+    for link in ThreadLink.objects.filter(
+        organisation=organisation, content_type=action_type
+    ).select_related("item"):
+        objectives.setdefault(link.object_id, []).append(link.item)
+
+    def component_of(action: Action) -> Component | None:
+        return components.get(AREA_COMPONENTS.get(action.target_area.strip().lower(), ""))
+
+    actions = list(programme.actions.order_by("position", "reference"))
+    for action in actions:
+        component = component_of(action)
+        if component is not None:
+            tom_services.component_link_create(
+                component=component, kind=DeliveryKind.ACTION, target=action, by=by
+            )
+    traced: list[tuple[str, Benefit | Risk, Action | None]] = [
+        (DeliveryKind.BENEFIT, benefit, benefit.actions.order_by("position").first())
+        for benefit in Benefit.objects.filter(organisation=organisation).order_by("reference")
+    ] + [
+        (DeliveryKind.RISK, risk, risk.actions.order_by("position").first())
+        for risk in Risk.objects.filter(organisation=organisation).order_by("reference")
+    ]
+    for n, (kind, record, source) in enumerate(traced):
+        if source is None or n % 5 == 4:
+            continue
+        for item in objectives.get(source.pk, [])[:1]:
+            thread_services.thread_link_create(item=item, target=record, by=by)
+        component = component_of(source)
+        if component is not None:
+            tom_services.component_link_create(component=component, kind=kind, target=record, by=by)
 
 
 def _demo_links(organisation: Organisation, *, by: Actor) -> None:

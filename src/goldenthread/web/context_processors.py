@@ -35,9 +35,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         for item in ORGANISATION_NAV
         if membership.allows(item.role)
     ]
-    context["switch_memberships"] = [
-        m
-        for m in membership_list_for_user(user=request.user)
-        if m.organisation_id != organisation.pk
-    ]
+    # A page that renders parts of itself with the request (panels) runs this again: read the
+    # member's organisations once a request.
+    memberships = getattr(request, "_gt_shell_memberships", None)
+    if memberships is None:
+        memberships = list(membership_list_for_user(user=request.user))
+        request._gt_shell_memberships = memberships  # type: ignore[attr-defined]
+    context["switch_memberships"] = [m for m in memberships if m.organisation_id != organisation.pk]
     return context

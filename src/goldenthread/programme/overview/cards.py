@@ -11,6 +11,8 @@ from . import selectors
 
 #: After the golden thread's card (40): the programme delivers what the thread sets out.
 CARD_ORDER = 45
+#: The card's row counting open actions that are late, as the RAG rules judge it.
+SLIPPING_ROW = "Slipping: past due or forecast late"
 
 
 @register(CARD_ORDER)
@@ -23,7 +25,7 @@ def programme_card(organisation: Organisation, membership: Membership) -> Card:
         for rag in selectors.RAG_ORDER
         if counts.by_rag.get(rag)
     ]
-    rows.append(("Slipping: forecast after the due date", f"{counts.slipping:,}"))
+    rows.append((SLIPPING_ROW, f"{counts.slipping:,}"))
     return Card(
         title="Programme",
         href=reverse("programme:programme_list", kwargs={"org_slug": slug}),

@@ -11,11 +11,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import (
     Count,
+    DateField,
     DecimalField,
     DurationField,
     ExpressionWrapper,
@@ -28,7 +29,8 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
 from goldenthread.formats.money import pounds
@@ -43,6 +45,7 @@ from goldenthread.programme.models import (
     Rag,
     Workstream,
 )
+from goldenthread.programme.plan import rags
 from goldenthread.programme.plan.selectors import programme_list
 
 #: The slipping actions the programme's page lists; the register holds the rest.
@@ -61,7 +64,7 @@ BOARD_STATUSES = (
 CLOSED_STATUSES = (ActionStatus.COMPLETE, ActionStatus.CANCELLED)
 #: RAG ratings in the order the counts show them; "" is an action not rated yet.
 RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, "")
-NOT_RATED = "Not rated"
+NOT_RATED = rags.NOT_RATED
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 _ZERO = Value(Decimal("0"), output_field=_MONEY)
@@ -69,7 +72,7 @@ _ZERO = Value(Decimal("0"), output_field=_MONEY)
 
 def rag_label(rag: str) -> str:
     """ "Red", "Amber", "Green", "Complete", or "Not rated" for no RAG."""
-    return str(Rag(rag).label) if rag else NOT_RATED
+    return rags.label(rag)
 
 
 def programme_actions(*, programme: Programme) -> QuerySet[Action]:
@@ -140,11 +143,25 @@ def rag_phase_counts(*, programme: Programme, phases: Sequence[Phase]) -> RagPha
 # ---- slipping actions ------------------------------------------------------------------
 
 
-def slipping_actions(*, organisation: Organisation) -> QuerySet[Action]:
-    """Open actions whose owner now forecasts completion after the due date, latest first."""
-    late = ExpressionWrapper(F("forecast_on") - F("due_on"), output_field=DurationField())
+def slipping_actions(
+    *, organisation: Organisation, today: dt.date | None = None
+) -> QuerySet[Action]:
+    """Open actions that are late, the latest first.
+
+    An action is late as its RAG rules judge it: its owner forecasts completion
+    after the due date, or the due date has passed with no forecast, or with a
+    forecast that has itself passed. Its days late run from the due date to the
+    later of the forecast and today.
+    """
+    today = today or timezone.localdate()
+    on = Value(today, output_field=DateField())
+    late = ExpressionWrapper(
+        Greatest(Coalesce(F("forecast_on"), on), on) - F("due_on"), output_field=DurationField()
+    )
+    overdue = Q(forecast_on__gt=F("due_on")) | Q(due_on__lt=today, forecast_on__isnull=True)
+    overdue |= Q(due_on__lt=today, forecast_on__lt=today)
     return (
-        Action.objects.filter(organisation=organisation, forecast_on__gt=F("due_on"))
+        Action.objects.filter(overdue, organisation=organisation)
         .exclude(status__in=CLOSED_STATUSES)
         .annotate(late=late)
         .order_by("-late", "due_on", "reference")
@@ -161,10 +178,14 @@ class Slipping:
         return late.days
 
 
-def programme_slipping(*, programme: Programme, limit: int = SLIPPING_LIMIT) -> Capped[Slipping]:
+def programme_slipping(
+    *, programme: Programme, limit: int = SLIPPING_LIMIT, today: dt.date | None = None
+) -> Capped[Slipping]:
     """The programme's slipping actions, the latest first, at most ``limit``: two queries."""
     found = capped(
-        slipping_actions(organisation=programme.organisation).filter(programme=programme),
+        slipping_actions(organisation=programme.organisation, today=today).filter(
+            programme=programme
+        ),
         limit=limit,
     )
     return Capped([Slipping(action) for action in found.items], found.total)
@@ -197,7 +218,7 @@ class SpendRow:
     def spent_percent(self) -> int | None:
         if not self.budget:
             return None
-        return int((self.spend / self.budget * 100).to_integral_value())
+        return int((self.spend / self.budget * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -252,7 +273,9 @@ class OrganisationCounts:
         return sum(self.by_rag.values())
 
 
-def organisation_counts(*, organisation: Organisation) -> OrganisationCounts:
+def organisation_counts(
+    *, organisation: Organisation, today: dt.date | None = None
+) -> OrganisationCounts:
     """Programmes, actions by RAG and slipping actions across the organisation: three queries."""
     programmes = programme_list(organisation=organisation).aggregate(
         total=Count("pk"), active=Count("pk", filter=Q(status=ProgrammeStatus.ACTIVE))
@@ -270,7 +293,7 @@ def organisation_counts(*, organisation: Organisation) -> OrganisationCounts:
         programmes=programmes["total"],
         active=programmes["active"],
         by_rag=dict(by_rag),
-        slipping=slipping_actions(organisation=organisation).count(),
+        slipping=slipping_actions(organisation=organisation, today=today).count(),
     )
 
 

@@ -10,7 +10,9 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from goldenthread.accounts.services import Actor
@@ -23,7 +25,36 @@ ACTIONS_CHANGED: Registry[Callable[..., Any]] = Registry("actions-changed hooks"
 QUARTER_CLOSED: Registry[Callable[..., Any]] = Registry("quarter-closed hooks")
 
 
+#: The actions changed inside :func:`batched`, by id, to be followed once at its end.
+_pending: ContextVar[set[int] | None] = ContextVar("programme_actions_pending", default=None)
+
+
+@contextmanager
+def batched(*, by: Actor) -> Iterator[None]:
+    """Follow every action changed inside the block once, together, at its end.
+
+    An import of 5,000 rows changes 5,000 actions one service call at a time;
+    inside this block the hooks run once for all of them (the RAG assesses
+    them in bulk) instead of once a row. Nothing runs when the block raises.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        pending = _pending.get() or set()
+    finally:
+        _pending.reset(token)
+    if pending:
+        actions_changed(actions=Action.objects.filter(pk__in=pending).order_by("pk"), by=by)
+
+
 def actions_changed(*, actions: Iterable[Action], by: Actor) -> None:
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(action.pk for action in actions)
+        return
     changed = list(actions)
     if changed:
         for hook in ACTIONS_CHANGED:
@@ -44,5 +75,6 @@ __all__ = [
     "QUARTER_CLOSED",
     "action_changed",
     "actions_changed",
+    "batched",
     "quarter_closed",
 ]

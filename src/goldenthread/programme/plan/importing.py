@@ -29,6 +29,7 @@ from goldenthread.analysis.quarters import (
     financial_year_label,
     parse_financial_year,
 )
+from goldenthread.analysis.wording import counted
 from goldenthread.jobs.services import Progress
 from goldenthread.kit.importing import (
     CREATE,
@@ -55,7 +56,7 @@ from goldenthread.programme.models import (
 from goldenthread.structure.models import Post
 from goldenthread.structure.selectors import snapshot_current_as_is
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .columns import ACTION_COLUMNS, MILESTONE_COLUMNS, SAVING_COLUMNS
 from .fields import quarter_label
 
@@ -74,9 +75,7 @@ NO_SUCH_POST = "there is no post {value} in the current as-is structure; expecte
 NO_SUCH_ACTION = "no action has the reference {reference}; expected the reference of an action"
 NOT_A_MILESTONE = "expected the action's reference, a colon and the title, as in A-001: Pilot"
 NOT_A_SAVING = "expected the action's reference and the financial year, as in A-001 2025/26"
-DONE_SUMMARY = (
-    "{added} {things} added, {updated} changed and {unchanged} left as they were, from {file}."
-)
+DONE_SUMMARY = "{added} added, {updated} changed and {unchanged} left as they were, from {file}."
 #: The names a list of expected values shows in a message before "...".
 NAMES_SHOWN = 10
 
@@ -88,11 +87,11 @@ def _names(names: Sequence[str]) -> str:
 
 def _summary(plan: Plan, run: ImportRun, things: str) -> str:
     counts = plan.counts()
+    # "1 action added", "3 actions added": the first count names the things.
     return DONE_SUMMARY.format(
-        added=counts["create"],
+        added=counted(counts["create"], things.removesuffix("s")),
         updated=counts["update"],
         unchanged=counts["unchanged"],
-        things=things,
         file=run.filename,
     )
 
@@ -309,35 +308,36 @@ class ActionImporter(TableImporter):
         }
         parts = _parts(organisation)
         fate = {row.row: row.action for row in plan.rows}
-        for index, row in enumerate(rows, start=1):
-            if fate[row.number] not in (CREATE, UPDATE):
-                continue
-            reference = str(row["reference"])
-            action = existing.get(reference.lower()) if fate[row.number] == UPDATE else None
-            wanted = _wanted(row, action)
-            programme_name = wanted.pop("programme", None)
-            programme = (
-                programmes[programme_name] if programme_name else action.programme  # type: ignore[union-attr]
-            )
-            for what in ("workstream", "phase"):
-                if what in wanted:
-                    name = wanted.pop(what)
-                    wanted[what] = parts[(programme.pk, what)][name] if name else None
-            title = wanted.pop("title", None)
-            if action is None:
-                services.action_create(
-                    programme=programme, reference=reference, title=title, by=by, **wanted
+        with hooks.batched(by=by):
+            for index, row in enumerate(rows, start=1):
+                if fate[row.number] not in (CREATE, UPDATE):
+                    continue
+                reference = str(row["reference"])
+                action = existing.get(reference.lower()) if fate[row.number] == UPDATE else None
+                wanted = _wanted(row, action)
+                programme_name = wanted.pop("programme", None)
+                programme = (
+                    programmes[programme_name] if programme_name else action.programme  # type: ignore[union-attr]
                 )
-            else:
-                services.action_update(
-                    action=action,
-                    programme=programme,
-                    reference=reference,
-                    title=title if title is not None else action.title,
-                    by=by,
-                    **wanted,
-                )
-            progress.advance(index)
+                for what in ("workstream", "phase"):
+                    if what in wanted:
+                        name = wanted.pop(what)
+                        wanted[what] = parts[(programme.pk, what)][name] if name else None
+                title = wanted.pop("title", None)
+                if action is None:
+                    services.action_create(
+                        programme=programme, reference=reference, title=title, by=by, **wanted
+                    )
+                else:
+                    services.action_update(
+                        action=action,
+                        programme=programme,
+                        reference=reference,
+                        title=title if title is not None else action.title,
+                        by=by,
+                        **wanted,
+                    )
+                progress.advance(index)
         return Outcome(
             summary=_summary(plan, run, "actions"),
             result_url=self.register_url(organisation),
@@ -501,28 +501,29 @@ class MilestoneImporter(_ActionPartImporter):
         organisation = run.organisation
         actions = self.actions(organisation, rows)
         fate = {row.row: row.action for row in plan.rows}
-        for index, row in enumerate(rows, start=1):
-            if fate[row.number] not in (CREATE, UPDATE):
-                continue
-            milestone = existing.get(str(row["milestone"]).lower())
-            wanted = self._wanted(row, milestone if fate[row.number] == UPDATE else None)
-            if fate[row.number] == UPDATE:
-                services.milestone_update(
-                    milestone=milestone,
-                    title=milestone.title,
-                    **{
-                        "status": milestone.status,
-                        "completed_on": milestone.completed_on,
-                        **wanted,
-                    },
-                    by=by,
-                )
-            else:
-                reference, title = _split_key(row["milestone"])  # type: ignore[misc]
-                services.milestone_create(
-                    action=actions[reference.lower()], title=title, by=by, **wanted
-                )
-            progress.advance(index)
+        with hooks.batched(by=by):
+            for index, row in enumerate(rows, start=1):
+                if fate[row.number] not in (CREATE, UPDATE):
+                    continue
+                milestone = existing.get(str(row["milestone"]).lower())
+                wanted = self._wanted(row, milestone if fate[row.number] == UPDATE else None)
+                if fate[row.number] == UPDATE:
+                    services.milestone_update(
+                        milestone=milestone,
+                        title=milestone.title,
+                        **{
+                            "status": milestone.status,
+                            "completed_on": milestone.completed_on,
+                            **wanted,
+                        },
+                        by=by,
+                    )
+                else:
+                    reference, title = _split_key(row["milestone"])  # type: ignore[misc]
+                    services.milestone_create(
+                        action=actions[reference.lower()], title=title, by=by, **wanted
+                    )
+                progress.advance(index)
         return Outcome(
             summary=_summary(plan, run, "milestones"),
             result_url=self.register_url(organisation),
@@ -591,9 +592,10 @@ class SavingImporter(_ActionPartImporter):
             if fate[row.number] in (CREATE, UPDATE):
                 reference, year = _split_saving(row["saving"])  # type: ignore[misc]
                 by_action.setdefault(reference.lower(), {})[year] = row["amount"]
-        for index, (reference, savings) in enumerate(by_action.items(), start=1):
-            services.action_savings_set(action=actions[reference], savings=savings, by=by)
-            progress.advance(index)
+        with hooks.batched(by=by):
+            for index, (reference, savings) in enumerate(by_action.items(), start=1):
+                services.action_savings_set(action=actions[reference], savings=savings, by=by)
+                progress.advance(index)
         return Outcome(
             summary=_summary(plan, run, "savings"),
             result_url=self.register_url(organisation),

@@ -18,7 +18,7 @@ from goldenthread.kit import links, orphans, pickers
 from goldenthread.operating_model.models import DeliveryKind
 from goldenthread.programme.models import Action
 
-from . import importing, selectors  # noqa: F401  (the importers register themselves)
+from . import importing, rags, selectors  # noqa: F401  (the importers register themselves)
 
 ACTION = "action"
 ACTION_PICKER_KEY = "actions"
@@ -31,8 +31,8 @@ def action_url(organisation: Organisation, action: Action) -> str:
 
 
 def action_detail_words(action: Action) -> str:
-    """The RAG and status beside an action's title: "Amber – In progress"."""
-    rag = f"RAG {action.get_rag_display().lower()}" if action.rag else "RAG not assessed"
+    """The RAG and status beside an action's title: "RAG amber – In progress"."""
+    rag = f"RAG {rags.label(action.rag).lower()}"
     return f"{rag} – {action.get_status_display()}"
 
 

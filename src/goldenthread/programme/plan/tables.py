@@ -28,6 +28,7 @@ from goldenthread.programme.models import (
     Workstream,
 )
 
+from . import rags
 from .columns import ACTION_COLUMNS
 from .fields import quarter_label
 
@@ -44,18 +45,13 @@ def source_tag(action: Action) -> Any:
     )
 
 
-#: The GOV.UK tag colour of each RAG; blue is complete.
-RAG_TAG_COLOURS = {"red": "red", "amber": "yellow", "green": "green", "blue": "blue"}
-
-
 def rag_tag(action: Action) -> Any:
-    if not action.rag:
-        return format_html('<span class="gt-rag gt-rag--none">{}</span>', "Not assessed")
+    """The action's RAG as a GOV.UK tag in words: "Amber", "Not rated (cancelled)"."""
     return format_html(
-        '<strong class="govuk-tag govuk-tag--{} gt-rag gt-rag--{}">{}</strong>',
-        RAG_TAG_COLOURS.get(action.rag, "grey"),
-        action.rag,
-        action.get_rag_display(),
+        '<strong class="govuk-tag {} gt-rag gt-rag--{}">{}</strong>',
+        rags.tag_class(action.rag),
+        action.rag or "none",
+        rags.label(action.rag, action.status),
     )
 
 

@@ -41,7 +41,7 @@ class RulesForm(forms.Form):
         super().__init__(data)
         self.rules = rules
         for measure in rules.measures:
-            label = measure.label.lower()
+            label = measure.label_in_text
             whole = measure.unit.whole
             units = UNITS.get(measure.key, measure.unit.value)
             at = (
@@ -136,7 +136,7 @@ class OverrideForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": services.OVERRIDE_END_REQUIRED},
     )
-    ends_on = date_field(label="Date the override ends", named="override end date")
+    ends_on = date_field(label="Date the override ends", named="The override end date")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

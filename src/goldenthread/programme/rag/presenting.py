@@ -9,19 +9,14 @@ from goldenthread.accounts.models import Organisation
 from goldenthread.analysis import rag as engine
 from goldenthread.kit.lists import capped
 from goldenthread.kit.panels import Panel
-from goldenthread.programme.models import Action, Rag
+from goldenthread.programme.models import Action
+from goldenthread.programme.plan import rags
 
 from . import selectors, services
 
-#: The GOV.UK tag colour of each RAG.
-TAG_CLASSES = {
-    Rag.RED: "govuk-tag--red",
-    Rag.AMBER: "govuk-tag--orange",
-    Rag.GREEN: "govuk-tag--green",
-    Rag.BLUE: "govuk-tag--blue",
-    "": "govuk-tag--grey",
-}
-NOT_RATED = "Not rated"
+#: The GOV.UK tag colour of each RAG, the same on every page.
+TAG_CLASSES = rags.TAG_CLASSES
+NOT_RATED = rags.NOT_RATED
 
 #: What the rules say of actions whatever the thresholds.
 FIXED_RULES = [
@@ -37,12 +32,12 @@ FIXED_RULES = [
 ]
 
 
-def label(rag: str) -> str:
-    return Rag(rag).label if rag else NOT_RATED
+def label(rag: str, status: str = "") -> str:
+    return rags.label(rag, status)
 
 
 def tag_class(rag: str) -> str:
-    return TAG_CLASSES.get(rag, TAG_CLASSES[""])
+    return rags.tag_class(rag)
 
 
 @dataclass(frozen=True)
@@ -77,7 +72,7 @@ def action_rag(action: Action, setter: Any = None) -> dict[str, Any]:
     overridden = bool(action.override_rag)
     return {
         "rag": action.rag,
-        "label": label(action.rag),
+        "label": label(action.rag, action.status),
         "tag": tag_class(action.rag),
         "reason": action.rag_reason,
         "overridden": overridden,
@@ -101,7 +96,7 @@ def history_rows(records: Any) -> list[dict[str, Any]]:
     return [
         {
             "record": record,
-            "previous": label(record.previous) if record.previous else "None",
+            "previous": label(record.previous) if record.previous else "Not rated",
             "previous_tag": tag_class(record.previous),
             "rag": label(record.rag),
             "tag": tag_class(record.rag),
@@ -134,6 +129,7 @@ def action_panel(organisation: Organisation, action: Action) -> Panel:
         "programme/rag/_action_panel.html",
         {
             "action": action,
+            "overridable": action.status not in services.NOT_OVERRIDABLE,
             "rag": action_rag(action, setter),
             "history": history,
             "history_rows": history_rows(history.items),

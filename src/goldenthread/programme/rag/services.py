@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -46,6 +46,9 @@ OVERRIDE_REASON_REQUIRED = "Enter why you are overriding the RAG"
 OVERRIDE_END_REQUIRED = "Choose when the override ends: on a date, or at the next quarterly update"
 OVERRIDE_END_NOT_AFTER_TODAY = "The date the override ends must be after today"
 NO_OVERRIDE = "This action's RAG is not overridden"
+OVERRIDE_NOT_OPEN = "A complete or cancelled action's RAG cannot be overridden"
+#: Statuses whose RAG comes from the status alone: complete is blue, cancelled is not rated.
+NOT_OVERRIDABLE = (engine.COMPLETE, engine.CANCELLED)
 RULES_NOTE_REQUIRED = "Enter why the rules are changing"
 RULES_UNCHANGED = "These are the rules in force already: change a threshold, or cancel"
 RULES_STALE = (
@@ -113,18 +116,48 @@ def rules_in_force(*, organisation: Organisation) -> RagRuleSet | None:
 def rag_rules_ensure(
     *, organisation: Organisation, by: Actor, today: dt.date | None = None
 ) -> RagRuleSet:
-    """The rules in force, made from the defaults the first time the organisation needs them."""
+    """The rules in force, made from the defaults the first time the organisation needs them.
+
+    Two first assessments at once make one version 1: the organisation's row
+    is locked before the second look, and a version made meanwhile is taken.
+    """
     current = rules_in_force(organisation=organisation)
     if current is not None:
         return current
-    return RagRuleSet.objects.create(
-        organisation=organisation,
-        subject=RagSubject.ACTION,
-        version=1,
-        rules=engine.DEFAULT_ACTION_RULES.to_json(),
-        note=DEFAULT_NOTE,
-        in_force_from=_today(today),
-        created_by=acting_user(by),
+    _lock(organisation)
+    current = rules_in_force(organisation=organisation)
+    if current is not None:
+        return current
+    try:
+        with transaction.atomic():
+            return RagRuleSet.objects.create(
+                organisation=organisation,
+                subject=RagSubject.ACTION,
+                version=1,
+                rules=engine.DEFAULT_ACTION_RULES.to_json(),
+                note=DEFAULT_NOTE,
+                in_force_from=_today(today),
+                created_by=acting_user(by),
+            )
+    except IntegrityError:
+        made = rules_in_force(organisation=organisation)
+        if made is None:
+            raise
+        return made
+
+
+def _lock(organisation: Organisation) -> None:
+    """Hold the organisation's row until the transaction ends: one change of rules at a time."""
+    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk"))
+
+
+def _stale(current: RagRuleSet) -> ServiceError:
+    return ServiceError(
+        RULES_STALE.format(
+            who=person(current.created_by),
+            version=current.version,
+            when=date_format(timezone.localtime(current.created_at), "j F Y H:i"),
+        )
     )
 
 
@@ -158,16 +191,11 @@ def rag_rules_update(
         parsed = engine.rules_from_json(rules)
     except engine.RuleError as error:
         raise ServiceError(error.message, field=rules_field(error.field)) from None
+    _lock(organisation)
     current = rules_in_force(organisation=organisation)
     current_version = current.version if current is not None else 0
     if replaces is not None and replaces != current_version and current is not None:
-        raise ServiceError(
-            RULES_STALE.format(
-                who=person(current.created_by),
-                version=current.version,
-                when=date_format(timezone.localtime(current.created_at), "j F Y H:i"),
-            )
-        )
+        raise _stale(current)
     before = (
         engine.rules_from_json(current.rules)
         if current is not None
@@ -175,15 +203,23 @@ def rag_rules_update(
     )
     if current is not None and before == parsed:
         raise ServiceError(RULES_UNCHANGED)
-    made = RagRuleSet.objects.create(
-        organisation=organisation,
-        subject=RagSubject.ACTION,
-        version=current_version + 1,
-        rules=parsed.to_json(),
-        note=note,
-        in_force_from=_today(today),
-        created_by=acting_user(by),
-    )
+    try:
+        with transaction.atomic():
+            made = RagRuleSet.objects.create(
+                organisation=organisation,
+                subject=RagSubject.ACTION,
+                version=current_version + 1,
+                rules=parsed.to_json(),
+                note=note,
+                in_force_from=_today(today),
+                created_by=acting_user(by),
+            )
+    except IntegrityError:
+        # Another version was made between the look and the write.
+        newer = rules_in_force(organisation=organisation)
+        if newer is None:
+            raise
+        raise _stale(newer) from None
     if reassess:
         job_create(
             organisation=organisation,
@@ -518,6 +554,8 @@ def action_override_set(
     Setting an override on an overridden action renews it.
     """
     today = _today(today)
+    if action.status in NOT_OVERRIDABLE:
+        raise ServiceError(OVERRIDE_NOT_OPEN, field="rag")
     if rag not in OVERRIDE_RAGS:
         raise ServiceError(OVERRIDE_RAG_REQUIRED, field="rag")
     reason = reason.strip()
@@ -591,14 +629,21 @@ def action_override_clear(*, action: Action, by: Actor, today: dt.date | None = 
 
 @transaction.atomic
 def update_overrides_end(*, update: QuarterlyUpdate, by: Actor) -> int:
-    """End the overrides "until the next quarterly update" set before ``update`` closed."""
+    """End the overrides "until the next quarterly update" set before ``update`` opened.
+
+    An override set during the round being closed stands until the next one.
+    The actions whose override ended are assessed again on the close date, so
+    the RAG that returns is the rules' on that day.
+    """
     today = update.closed_on or timezone.localdate()
     actions = list(
         Action.objects.filter(
             programme_id=update.programme_id,
             override_until_update=True,
-            override_set_on__lte=today,
-        ).exclude(override_rag="")
+            override_set_on__lt=update.opened_on,
+        )
+        .exclude(override_rag="")
+        .select_related("organisation")
     )
     records = [
         _end(action, why="The override ended with the quarterly update", by=by, today=today)
@@ -606,6 +651,8 @@ def update_overrides_end(*, update: QuarterlyUpdate, by: Actor) -> int:
     ]
     _write(actions)
     RagRecord.objects.bulk_create(records, batch_size=BATCH)
+    if actions:
+        actions_rag_refresh(actions=actions, by=by, today=today)
     return len(actions)
 
 
@@ -614,6 +661,7 @@ __all__ = [
     "NO_OVERRIDE",
     "OVERRIDE_END_NOT_AFTER_TODAY",
     "OVERRIDE_END_REQUIRED",
+    "OVERRIDE_NOT_OPEN",
     "OVERRIDE_RAGS",
     "OVERRIDE_RAG_REQUIRED",
     "OVERRIDE_REASON_REQUIRED",

@@ -10,6 +10,7 @@ of existing records as it is.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db.models.functions import Lower
@@ -93,6 +94,25 @@ def _references(row: TableRow) -> list[str]:
     return services.split_references(str(row["actions"] or ""))
 
 
+def _categories(organisation: Organisation) -> dict[str, str]:
+    """The organisation's risk categories by their name in lower case, each as spelled there."""
+    return {name.lower(): name for name in risk_rules(organisation=organisation).categories}
+
+
+def _canonical(row: TableRow, categories: Mapping[str, str]) -> TableRow:
+    """``row`` with its category spelled as the organisation spells it, matched in any case.
+
+    An unknown category is left as written, for the check to report.
+    """
+    category = row["category"]
+    if category is None:
+        return row
+    spelled = categories.get(str(category).strip().lower())
+    if spelled is None or spelled == category:
+        return row
+    return replace(row, values={**row.values, "category": spelled})
+
+
 def _programmes(organisation: Organisation) -> dict[str, Programme]:
     return {p.name.lower(): p for p in Programme.objects.filter(organisation=organisation)}
 
@@ -116,6 +136,19 @@ class RiskImporter(TableImporter):
         )
         return {risk.reference.lower(): risk for risk in risks}
 
+    def read(self, run: ImportRun, report: Report) -> list[TableRow] | None:
+        """The file's rows, each category spelled as the run's organisation spells it.
+
+        The rows travel in the plan's payload, so the check, the preview and
+        the save all read the run's own categories: the importer, shared by
+        every organisation, keeps nothing between calls.
+        """
+        rows = super().read(run, report)
+        if rows is None:
+            return None
+        categories = _categories(run.organisation)
+        return [_canonical(row, categories) for row in rows]
+
     def check(
         self,
         rows: Sequence[TableRow],
@@ -124,7 +157,7 @@ class RiskImporter(TableImporter):
         organisation: Organisation,
     ) -> None:
         rules = risk_rules(organisation=organisation)
-        allowed = {name.lower(): name for name in rules.categories}
+        allowed = set(rules.categories)
         programmes = _programmes(organisation)
         wanted = {ref for row in rows for ref in _references(row)}
         _found, missing = services.actions_by_reference(
@@ -133,7 +166,7 @@ class RiskImporter(TableImporter):
         unknown = {ref.lower() for ref in missing}
         for row in rows:
             category = row["category"]
-            if category is not None and str(category).lower() not in allowed:
+            if category is not None and category not in allowed:
                 report.problem(
                     UNKNOWN_CATEGORY.format(value=category, allowed=", ".join(rules.categories)),
                     row=row.number,
@@ -167,7 +200,6 @@ class RiskImporter(TableImporter):
                     column=row.headers["actions"],
                     value=row["actions"],
                 )
-        self._categories = allowed
 
     def label(self, row: TableRow) -> str:
         return str(row["title"] or "")
@@ -182,8 +214,6 @@ class RiskImporter(TableImporter):
                     value = ""
                 if name == "status" and value is None:
                     value = RiskStatus.OPEN
-                if name == "category" and value is not None:
-                    value = getattr(self, "_categories", {}).get(str(value).lower(), value)
                 wanted[name] = value
             else:
                 wanted[name] = getattr(risk, name)
@@ -217,9 +247,6 @@ class RiskImporter(TableImporter):
     def write(self, plan: Plan, *, run: ImportRun, by: Actor, progress: Progress) -> Outcome:
         rows, existing = plan.payload
         organisation = run.organisation
-        self._categories = {
-            name.lower(): name for name in risk_rules(organisation=organisation).categories
-        }
         programmes = _programmes(organisation)
         actions = {
             action.reference.lower(): action

@@ -66,6 +66,7 @@ def heat_map_grid(
         "impacts": [(impact, IMPACT_WORDS[impact]) for impact in scoring.SCALE],
         "total": heat_map.total,
         "toggle_url": toggle_url,
+        "programme": programme.name if programme is not None else "",
         "bands": [
             {"name": band.name, "low": band.low, "high": band.high, "colour": band_colour(i)}
             for i, band in enumerate(rules.bands)

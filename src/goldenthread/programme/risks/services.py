@@ -39,6 +39,7 @@ from goldenthread.programme.models import (
 
 from .rules import RiskRules, bands_from, risk_rules, rules_of
 
+SCORES_EDITED = "Scores changed when the risk was edited"
 ENTER_REFERENCE = "Enter a reference for the risk, for example R1"
 ENTER_TITLE = "Enter a title for the risk"
 REFERENCE_TAKEN = "Another risk in {organisation} already has the reference {reference}"
@@ -136,6 +137,8 @@ def _check(risk: Risk, rules: RiskRules, actions: Sequence[Action]) -> None:
         )
     for field, label in SCALE_FIELDS.items():
         check_scale(getattr(risk, field), field=field, label=label)
+    spelled = {name.lower(): name for name in rules.categories}
+    risk.category = spelled.get(risk.category.lower(), risk.category)
     if risk.category not in rules.categories:
         raise ServiceError(
             UNKNOWN_CATEGORY.format(
@@ -246,7 +249,16 @@ def risk_update(
     today: dt.date | None = None,
     by: Actor,
 ) -> Risk:
-    """Change ``risk``; ``actions`` ``None`` leaves its linked actions as they are."""
+    """Change ``risk``; ``actions`` ``None`` leaves its linked actions as they are.
+
+    A change of the residual likelihood or impact is recorded as a review
+    dated today, so the trend and the risks whose score rose show it; the
+    next review then falls by the new band, unless ``next_review_on`` was
+    changed as well.
+    """
+    before = Risk.objects.values_list(
+        "residual_likelihood", "residual_impact", "next_review_on"
+    ).get(pk=risk.pk)
     risk.programme = programme
     risk.reference = reference.strip()
     risk.title = title.strip()
@@ -262,7 +274,24 @@ def risk_update(
     risk.status = status
     risk.review_days = review_days
     risk.next_review_on = next_review_on
-    return _save(risk, actions=None if actions is None else list(actions), by=by, today=today)
+    risk = _save(risk, actions=None if actions is None else list(actions), by=by, today=today)
+    if (residual_likelihood, residual_impact) != before[:2]:
+        review = risk_review_create(
+            risk=risk,
+            reviewed_on=_today(today),
+            likelihood=residual_likelihood,
+            impact=residual_impact,
+            note=SCORES_EDITED,
+            today=today,
+            by=by,
+        )
+        risk.last_reviewed_on = review.risk.last_reviewed_on
+        risk.next_review_on = review.risk.next_review_on
+        if next_review_on != before[2] and risk.next_review_on != next_review_on:
+            risk.next_review_on = next_review_on
+            attribute(risk, by)
+            risk.save()
+    return risk
 
 
 @transaction.atomic

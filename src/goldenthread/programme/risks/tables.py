@@ -89,6 +89,24 @@ def _programmes(table: BoundTable) -> list[tuple[int, str]]:
     )
 
 
+def chosen_programme(table: BoundTable) -> Programme | None:
+    """The programme the register is filtered to (its id and name), or ``None`` for all.
+
+    Read from the filter's own choices, already fetched for the page: no query.
+    """
+    chosen = table.values.get("programme")
+    if chosen is None:
+        return None
+    names = dict(_choices_of(table, "programme"))
+    return Programme(pk=int(chosen), organisation=table.organisation, name=names[chosen])
+
+
+def _choices_of(table: BoundTable, key: str) -> list[tuple[str, str]]:
+    found = next(item for item in table.table.filters if item.key == key)
+    assert isinstance(found, ChoiceFilter)
+    return found.options(table)
+
+
 def _bands(table: BoundTable) -> list[tuple[str, str]]:
     return [
         (f"{band.low}-{band.high}", f"{band.name} ({band.low} to {band.high})")

@@ -4,6 +4,7 @@ reviews, the forms that change them, the files in and out, and the organisation'
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -79,11 +80,16 @@ def risk_list(request: OrgRequest) -> HttpResponse:
     if not table.download_format:
         rules = tables.rules_for(table)
         inherent = _inherent(request)
+        programme = tables.chosen_programme(table)
+        toggle = {} if inherent else {"scores": "inherent"}
+        if programme is not None:
+            toggle["programme"] = str(programme.pk)
         context["heat_map"] = presenters.heat_map_grid(
-            selectors.heat_map(organisation=organisation, inherent=inherent),
+            selectors.heat_map(organisation=organisation, programme=programme, inherent=inherent),
             rules,
             register_url=_risks_url(request),
-            toggle_url=_risks_url(request) + ("" if inherent else "?scores=inherent"),
+            toggle_url=_risks_url(request) + (f"?{urlencode(toggle)}" if toggle else ""),
+            programme=programme,
         )
     return table_page(request, table, "programme/risks/risk_list.html", context, what="risks")
 

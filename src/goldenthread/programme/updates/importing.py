@@ -296,10 +296,13 @@ class UpdateImporter(TableImporter):
         action = {row.row: row.action for row in plan.rows}
         update = _update_of(run)
         assert update is not None  # the check refused the file otherwise
+        # A row unchanged from the action is still the owner's report for the quarter:
+        # it is recorded unless the quarter already has an entry for that action.
         entries = [
-            _entry(row, existing[str(row["reference"]).lower()])
+            _entry(row, record)
             for row in rows
-            if action[row.number] != UNCHANGED
+            if (record := existing[str(row["reference"]).lower()]).entry is None
+            or action[row.number] != UNCHANGED
         ]
         services.action_updates_record(update=update, entries=entries, by=by)
         progress.advance(len(rows))

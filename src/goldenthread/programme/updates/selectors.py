@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from goldenthread.accounts.models import Organisation
+from goldenthread.analysis.wording import counted
 from goldenthread.programme.models import (
     Action,
     ActionStatus,
@@ -26,6 +28,7 @@ from goldenthread.programme.models import (
     BenefitStatus,
     Programme,
     QuarterlyUpdate,
+    Rag,
     RagKind,
     RagRecord,
     RiskReview,
@@ -161,14 +164,24 @@ class ActionState:
     spend: Decimal | None
     budget: Decimal | None
 
-    @property
-    def slipped(self) -> bool:
-        return (
-            self.forecast_on is not None
-            and self.due_on is not None
-            and self.forecast_on > self.due_on
-            and self.status not in ENDED
-        )
+    def slipped(self, day: dt.date) -> bool:
+        """Whether the action, still open, is slipping on ``day``: forecast after its due
+        date, or past its due date with no forecast or a forecast already past (the RAG
+        treats both as late)."""
+        if self.status in ENDED or self.due_on is None:
+            return False
+        if self.forecast_on is not None and self.forecast_on > self.due_on:
+            return True
+        return self.due_on < day and (self.forecast_on is None or self.forecast_on < day)
+
+    def slip(self, day: dt.date) -> str:
+        """How the action slips on ``day``, in a few words."""
+        if self.forecast_on is not None and self.due_on is not None:
+            if self.forecast_on > self.due_on:
+                days = (self.forecast_on - self.due_on).days
+                return f"forecast {counted(days, 'day')} after its due date"
+            return "past its due date, and its forecast has passed"
+        return "past its due date, with no forecast"
 
 
 #: An entry's fields in :class:`ActionState`'s order.
@@ -193,6 +206,14 @@ class RagMove:
     before: str
     after: str
     reason: str = ""
+
+    @property
+    def before_label(self) -> str:
+        return Rag(self.before).label if self.before in Rag.values else self.before
+
+    @property
+    def after_label(self) -> str:
+        return Rag(self.after).label if self.after in Rag.values else self.after
 
 
 @dataclass(frozen=True)
@@ -266,18 +287,29 @@ def _states_at(
     programme: Programme, moment: dt.datetime, recorded: QuarterlyUpdate | None
 ) -> dict[int, ActionState]:
     """Each action of the programme as its history had it just before ``moment``, but those
-    the ``recorded`` update has an entry for (the entry says it): one query."""
+    the ``recorded`` update has an entry for (the entry says it): one query.
+
+    The RAG is read from the action's RAG records (the latest current one before the day of
+    ``moment``), as the RAG part writes the action's RAG without history."""
     history: Any = Action.history.model
     latest = (
         history.objects.filter(id=OuterRef("id"), history_date__lt=moment)
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
+    rag = (
+        RagRecord.objects.filter(
+            action_id=OuterRef("id"), kind=RagKind.CURRENT, on__lt=timezone.localdate(moment)
+        )
+        .order_by("-on", "-pk")
+        .values("rag")[:1]
+    )
     rows = (
         history.objects.filter(programme_id=programme.pk, history_date__lt=moment)
         .filter(history_id=Subquery(latest))
         .exclude(history_type="-")
-        .values_list("id", "reference", "title", *STATE_FIELDS[3:])
+        .annotate(rag_then=Coalesce(Subquery(rag), Value("")))
+        .values_list("id", "reference", "title", "status", "rag_then", *STATE_FIELDS[5:])
     )
     if recorded is not None:
         rows = rows.exclude(id__in=ActionUpdate.objects.filter(update=recorded).values("action_id"))
@@ -390,6 +422,7 @@ def quarter_changes(*, programme: Programme, update: QuarterlyUpdate) -> Quarter
         **_entry_states(update),
     }
     reasons = _rag_reasons(programme, since, until)
+    end = until + dt.timedelta(days=1)
     moves, slipped, completed = [], [], []
     spend = spend_to_date = budget = Decimal(0)
     for action_id, now in sorted(after.items(), key=lambda item: item[1].reference):
@@ -408,13 +441,8 @@ def quarter_changes(*, programme: Programme, update: QuarterlyUpdate) -> Quarter
                     reasons.get(action_id, ""),
                 )
             )
-        if now.slipped and not (then is not None and then.slipped):
-            days = (now.forecast_on - now.due_on).days  # type: ignore[operator]
-            slipped.append(
-                ActionLine(
-                    action_id, now.reference, now.title, f"forecast {days} days after its due date"
-                )
-            )
+        if now.slipped(end) and not (then is not None and then.slipped(since)):
+            slipped.append(ActionLine(action_id, now.reference, now.title, now.slip(end)))
         if now.status == ActionStatus.COMPLETE and (
             then is None or then.status != ActionStatus.COMPLETE
         ):

@@ -13,6 +13,7 @@ from goldenthread.accounts.models import Role
 from goldenthread.accounts.services import ServiceError
 from goldenthread.accounts.tenancy import OrgRequest, org_view
 from goldenthread.analysis.quarters import FinancialQuarter
+from goldenthread.analysis.wording import counted
 from goldenthread.kit.exports import export_response
 from goldenthread.kit.pages import (
     bound,
@@ -144,7 +145,10 @@ def update_close(request: OrgRequest, update_id: int) -> HttpResponse:
     missing = sum(progress.total - progress.updated for progress in owners)
     consequences = ["Its entries can no longer be changed."]
     if missing:
-        consequences.append(f"{missing} action(s) have no entry for this quarter.")
+        consequences.append(
+            f"{counted(missing, 'action')} {'has' if missing == 1 else 'have'} no entry "
+            "for this quarter."
+        )
     return confirm_page(
         request,
         lambda: services.quarterly_update_close(update=update, by=request.user),
