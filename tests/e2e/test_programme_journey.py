@@ -169,7 +169,7 @@ def test_an_editor_plans_a_programme_and_its_rag_explains_itself(page: Any, site
     assert current.locator(".gt-rag-reason").inner_text() == (
         "Amber: still open 10 days after the due date; amber is 1 to 30 days late."
     )
-    assert history_rows(page)[0][2:4] == ["None", "Amber"]
+    assert history_rows(page)[0][2:4] == ["Not rated", "Amber"]
     checked(page, wide)
 
     # The owner forecasts completion 40 days late: red, with the new reason.
@@ -517,7 +517,7 @@ def test_an_editor_runs_a_quarterly_update_and_reads_what_changed(page: Any, sit
         )
     }
     assert moves == {
-        "SOF-01: Design the customer contact model": ["Green", "Blue"],
+        "SOF-01: Design the customer contact model": ["Green", "Complete"],
         "SOF-02: Close the Mill Road office": ["Green", "Red"],
     }
     reasons = changes.locator(".gt-rag-moves tbody tr").filter(has_text="SOF-02").inner_text()
