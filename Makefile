@@ -61,11 +61,12 @@ pytest: pytest-sqlite pytest-postgres
 
 test: lint pytest
 
-# Needs PostgreSQL at 127.0.0.1:5432 for the structure pages benchmark, and
+# Needs PostgreSQL at 127.0.0.1:5432 for the structure and programme pages benchmarks, and
 # Chromium for the chart page's first visit.
 bench: install
 	$(BIN)/python benchmarks/bench_structure.py
 	$(BIN)/python benchmarks/bench_structure_web.py
+	$(BIN)/python benchmarks/bench_programme.py
 	$(BIN)/python benchmarks/bench_assets.py
 	$(BIN)/python benchmarks/bench_reading.py
 	$(BIN)/python benchmarks/bench_programme_plan.py

@@ -320,7 +320,9 @@ def _entry_states(update: QuarterlyUpdate | None) -> dict[int, ActionState]:
     """Each action as the update's entry recorded it: one query, read as plain values."""
     if update is None:
         return {}
-    rows = ActionUpdate.objects.filter(update=update).values_list(*STATE_FIELDS)
+    # No ordering: the rows become a dict, and the models' default orderings would join
+    # and sort through the update, the action, their programmes and organisations.
+    rows = ActionUpdate.objects.filter(update=update).order_by().values_list(*STATE_FIELDS)
     return {row[0]: ActionState(*row) for row in rows}
 
 
