@@ -40,6 +40,10 @@
 //   data-gt-autocomplete-min-length="N" on the input: characters typed
 //       before the first search (default 2).
 //
+// Tables: a `.gt-table-scroll` box (a table too wide for the screen scrolls
+// sideways inside it) that does scroll becomes a named, focusable region, so
+// it can be scrolled from the keyboard; it is named by its table's caption.
+//
 // Content that htmx swaps in gets the same treatment as the page it lands in.
 import accessibleAutocomplete from "accessible-autocomplete";
 import { createAll, initAll } from "govuk-frontend";
@@ -182,12 +186,44 @@ function enhancePickers(scope) {
   }
 }
 
+/** Let a table's scrolling box take the keyboard's focus while, and only while, it scrolls. */
+function markScrolling(box) {
+  if (box.dataset.gtScrollOwn === undefined) {
+    box.dataset.gtScrollOwn = box.hasAttribute("tabindex") ? "yes" : "no";
+  }
+  if (box.dataset.gtScrollOwn === "yes") return;
+  if (box.scrollWidth > box.clientWidth) {
+    box.setAttribute("tabindex", "0");
+    if (!box.hasAttribute("role")) box.setAttribute("role", "region");
+    const caption = box.querySelector("caption");
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+    }
+  } else if (box.getAttribute("tabindex") === "0") {
+    box.removeAttribute("tabindex");
+  }
+}
+
+// The box changes size with the screen, and its table as its text settles (web fonts).
+const scrollWatcher = new ResizeObserver((entries) => {
+  for (const entry of entries) markScrolling(entry.target.closest(".gt-table-scroll"));
+});
+
+function enhanceTables(scope) {
+  for (const box of scope.querySelectorAll(".gt-table-scroll")) {
+    markScrolling(box);
+    scrollWatcher.observe(box);
+    if (box.firstElementChild) scrollWatcher.observe(box.firstElementChild);
+  }
+}
+
 function enhance(scope) {
   initAll({ scope });
   for (const Component of MOJ_COMPONENTS) {
     createAll(Component, MOJ_CONFIG.get(Component), { scope });
   }
   enhancePickers(scope);
+  enhanceTables(scope);
 }
 
 enhance(document);
