@@ -26,10 +26,10 @@ def test_a_programme_and_its_actions_from_the_navigation_to_a_round_trip(
 
     page.get_by_role("link", name="Programme", exact=True).first.click()
     page.get_by_role("button", name="Add a programme").click()
-    page.get_by_label("Name").fill("Shaping our future")
+    page.get_by_label("Name").fill("Ready for the future")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state("networkidle")
-    assert page.locator("h1").inner_text() == "Shaping our future"
+    assert page.locator("h1").inner_text() == "Ready for the future"
     assert page.locator(".gt-phases tbody th").count() == 4
     assert describe(axe_violations(page)) == ""
 
