@@ -156,7 +156,7 @@ def test_viewers_see_no_editing_buttons(viewer, demo) -> None:
 PAGE_QUERIES = {
     "tom_home": 7,
     "version_detail": 8,
-    "version_page": 15,
+    "version_page": 14,
     "version_compare": 11,
     "principle_set_list": 7,
 }

@@ -102,7 +102,7 @@ def band_gap(bands: Sequence[Band]) -> BandProblem | None:
     'ends at 20; expected the last band to end at 25'
     >>> band_gap([Band("Low", 2, 25)]).message
     'starts at 2; expected the first band to start at 1'
-    >>> band_gap([Band("Odd", 9, 3)]).message
+    >>> band_gap([Band("Low", 1, 4), Band("Odd", 5, 3)]).message
     'ends at 3, before it starts'
     """
     if not bands:
